@@ -1,0 +1,173 @@
+"""The in-memory inventory: two typed DataFrames, systems and dependencies.
+
+``systems`` is indexed by ``id``; ``dependencies`` has one row per (consumer, provider) pair.
+Both have the columns of :mod:`inventory.schema` in its order (a low/likely/high range takes
+three columns), then any extra columns the file had. :func:`conform_systems` and
+:func:`conform_dependencies` give every source (files, the store, the synthetic generator) the
+same dtypes, so frames from different sources compare equal.
+
+Examples
+--------
+>>> inv = Inventory.from_records(
+...     [{"id": "pas", "name": "PAS"}, {"id": "ed", "name": "ED system"}],
+...     [{"consumer": "ed", "provider": "pas", "kind": "HL7 v2"}],
+... )
+>>> inv
+<Inventory: 2 systems, 1 dependency>
+>>> inv.systems.loc["ed", "criticality"]
+'medium'
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from inventory.schema import DEPENDENCIES, SYSTEMS, Field
+
+__all__ = [
+    "DEPENDENCY_COLUMNS",
+    "DERIVED_COLUMNS",
+    "SYSTEM_COLUMNS",
+    "Inventory",
+    "conform_dependencies",
+    "conform_systems",
+    "empty_dependencies",
+    "empty_systems",
+]
+
+SYSTEM_COLUMNS: tuple[str, ...] = tuple(c for f in SYSTEMS.values() for c in f.columns)
+DEPENDENCY_COLUMNS: tuple[str, ...] = tuple(c for f in DEPENDENCIES.values() for c in f.columns)
+
+#: Columns worked out when an inventory is loaded, never imported or stored.
+DERIVED_COLUMNS = frozenset({"id", "end_of_support_source"})
+
+_NULLABLE_INTS = {"users", "daily_volume"}
+
+
+def _dtype(f: Field, column: str) -> str:
+    if f.kind == "date":
+        return "datetime64[ns]"
+    if f.kind in ("money", "money_range", "months_range"):
+        return "float64"
+    if f.kind == "int":
+        return "Int64" if column in _NULLABLE_INTS else "int64"
+    if f.kind == "bool":
+        return "bool"
+    return "object"
+
+
+_DTYPES = {
+    table: {c: _dtype(f, c) for f in fields.values() for c in f.columns}
+    for table, fields in (("systems", SYSTEMS), ("dependencies", DEPENDENCIES))
+}
+
+
+def _fill_default(series: pd.Series, f: Field) -> pd.Series:
+    if f.kind in ("ref_list", "text_list"):
+        return series.map(lambda v: tuple(v) if isinstance(v, list | tuple) else ())
+    if f.kind == "team_demand":
+        return series.map(lambda v: dict(v) if isinstance(v, Mapping) else {})
+    if f.default is None:
+        return series
+    return series.where(series.notna(), f.default)
+
+
+def _conform(frame: pd.DataFrame, fields: Mapping[str, Field], table: str) -> pd.DataFrame:
+    dtypes = _DTYPES[table]
+    out = {}
+    for f in fields.values():
+        for column in f.columns:
+            series = frame[column] if column in frame else pd.Series(None, index=frame.index)
+            series = _fill_default(series, f)
+            dtype = dtypes[column]
+            if dtype == "object":
+                series = series.astype("object")
+                series = series.where(series.notna(), None)
+            elif dtype == "datetime64[ns]":
+                series = pd.to_datetime(series, errors="coerce").astype("datetime64[ns]")
+            elif dtype == "bool":
+                series = series.astype("object").map(
+                    lambda v: bool(v) if v is not None and not pd.isna(v) else False
+                )
+                series = series.astype("bool")
+            else:
+                series = pd.to_numeric(series, errors="coerce")
+                series = series.astype(dtype) if dtype != "int64" else series.fillna(0).astype(dtype)
+            out[column] = series
+    extras = [c for c in frame.columns if c not in out and c != "id"]
+    for column in extras:
+        series = frame[column].astype("object")
+        out[column] = series.where(series.notna(), None)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def conform_systems(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return systems with the schema's columns, dtypes and defaults, indexed by ``id``."""
+    if "id" in frame.columns:
+        frame = frame.set_index("id")
+    result = _conform(frame, SYSTEMS, "systems")
+    result.index = pd.Index(result.index.astype("object"), name="id", dtype="object")
+    return result.drop(columns="id", errors="ignore")
+
+
+def conform_dependencies(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return dependencies with the schema's columns, dtypes and defaults, 0..n-1 index."""
+    return _conform(frame.reset_index(drop=True), DEPENDENCIES, "dependencies")
+
+
+def empty_systems() -> pd.DataFrame:
+    return conform_systems(pd.DataFrame({"id": pd.Series([], dtype="object")}))
+
+
+def empty_dependencies() -> pd.DataFrame:
+    return conform_dependencies(pd.DataFrame())
+
+
+@dataclass(frozen=True, repr=False)
+class Inventory:
+    """Systems and the dependencies between them.
+
+    The downstream impact of a system X is everything that transitively depends on X: walk
+    the dependencies from provider to consumer.
+    """
+
+    systems: pd.DataFrame
+    dependencies: pd.DataFrame
+
+    @classmethod
+    def from_records(
+        cls,
+        systems: Iterable[Mapping[str, object]],
+        dependencies: Iterable[Mapping[str, object]] = (),
+    ) -> Inventory:
+        """Build an inventory from already-typed records (no parsing or validation)."""
+        system_frame = pd.DataFrame(list(systems))
+        if "id" not in system_frame:
+            system_frame["id"] = pd.Series([], dtype="object")
+        return cls(
+            conform_systems(system_frame),
+            conform_dependencies(pd.DataFrame(list(dependencies))),
+        )
+
+    def graph(self):
+        """Return the dependency graph (:func:`inventory.graph.to_graph`)."""
+        from inventory.graph import to_graph
+
+        return to_graph(self.systems, self.dependencies)
+
+    def __repr__(self) -> str:
+        n, m = len(self.systems), len(self.dependencies)
+        organisations = self.systems["organisation"].nunique()
+        orgs = f", {organisations} organisations" if organisations > 1 else ""
+        return (
+            f"<Inventory: {n:,} system{'s' if n != 1 else ''}, "
+            f"{m:,} dependenc{'ies' if m != 1 else 'y'}{orgs}>"
+        )
+
+    def _repr_html_(self) -> str:
+        head = self.systems[["name", "category", "criticality", "platform", "disposition"]].head(10)
+        return f"<p>{html.escape(repr(self))}</p>{head.to_html(escape=True)}"

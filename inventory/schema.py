@@ -1,0 +1,439 @@
+"""The inventory schema: every field, its type, unit, allowed values and default.
+
+This module is the one source for validation (:mod:`inventory.validate`), the store's
+columns (:mod:`inventory.store`) and ``docs/inventory-format.md`` (generated from it by
+:func:`format_reference`, and a test keeps the two equal).
+
+Examples
+--------
+>>> SYSTEMS["criticality"].allowed
+('low', 'medium', 'high', 'critical')
+>>> SYSTEMS["replacement_cost_gbp"].columns
+('replacement_cost_gbp_low', 'replacement_cost_gbp_likely', 'replacement_cost_gbp_high')
+>>> canonical_column("Annual Run Cost GBP")
+'annual_run_cost_gbp'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = [
+    "CATEGORIES",
+    "CRITICALITIES",
+    "DEPENDENCIES",
+    "DEPENDENCY_KINDS",
+    "DISPOSITIONS",
+    "HOSTINGS",
+    "SKILLS_SCARCITIES",
+    "STATUSES",
+    "SYSTEMS",
+    "TABLES",
+    "Field",
+    "canonical_column",
+    "enum_key",
+    "format_reference",
+]
+
+Kind = Literal[
+    "id",
+    "ref",
+    "ref_list",
+    "text",
+    "ods",
+    "enum",
+    "date",
+    "bool",
+    "int",
+    "money",
+    "money_range",
+    "months_range",
+    "team_demand",
+    "text_list",
+]
+
+CATEGORIES = (
+    "PAS",
+    "EPR",
+    "ED",
+    "theatres",
+    "maternity",
+    "critical care",
+    "e-observations",
+    "bed management",
+    "order comms",
+    "pathology LIMS",
+    "blood transfusion",
+    "digital pathology",
+    "radiology RIS",
+    "PACS",
+    "cardiology",
+    "endoscopy",
+    "pharmacy",
+    "ePMA",
+    "chemotherapy",
+    "radiotherapy",
+    "cancer",
+    "EDMS",
+    "dictation",
+    "clinical portal",
+    "discharge",
+    "patient portal",
+    "clinical coding",
+    "data warehouse",
+    "outcomes",
+    "community",
+    "mental health",
+    "GP system",
+    "finance",
+    "procurement",
+    "HR",
+    "rostering",
+    "estates",
+    "integration engine",
+    "messaging",
+    "identity",
+    "national service",
+    "infrastructure",
+    "database",
+    "network",
+    "end-user computing",
+    "medical device",
+    "other",
+)
+CRITICALITIES = ("low", "medium", "high", "critical")
+HOSTINGS = ("on-premises", "private cloud", "public cloud", "SaaS")
+STATUSES = ("live", "decommissioning", "retired", "planned")
+DISPOSITIONS = ("retain", "retire", "rehost", "replatform", "refactor", "replace")
+SKILLS_SCARCITIES = ("none", "low", "medium", "high", "critical")
+DEPENDENCY_KINDS = (
+    "HL7 v2",
+    "FHIR",
+    "DICOM",
+    "messaging",
+    "file transfer",
+    "database link",
+    "API",
+    "authentication",
+    "infrastructure",
+    "manual",
+    "other",
+)
+
+#: Spellings people use for the same value; keys are compared by :func:`enum_key`.
+SYNONYMS: dict[str, dict[str, str]] = {
+    "category": {
+        "patient administration": "PAS",
+        "electronic patient record": "EPR",
+        "emergency department": "ED",
+        "a&e": "ED",
+        "lims": "pathology LIMS",
+        "pathology": "pathology LIMS",
+        "ris": "radiology RIS",
+        "radiology": "radiology RIS",
+        "tie": "integration engine",
+        "interface engine": "integration engine",
+        "mesh": "messaging",
+        "e-prescribing": "ePMA",
+        "epr module": "EPR",
+        "document management": "EDMS",
+    },
+    "hosting": {
+        "on-prem": "on-premises",
+        "on premise": "on-premises",
+        "onprem": "on-premises",
+        "on-premise": "on-premises",
+        "local": "on-premises",
+        "hosted": "private cloud",
+        "cloud": "public cloud",
+    },
+    "criticality": {"t1": "critical", "t2": "high", "t3": "medium", "t4": "low"},
+    "kind": {
+        "hl7": "HL7 v2",
+        "hl7v2": "HL7 v2",
+        "hl7 2": "HL7 v2",
+        "mesh": "messaging",
+        "edifact": "messaging",
+        "itk": "messaging",
+        "sftp": "file transfer",
+        "ftp": "file transfer",
+        "file": "file transfer",
+        "odbc": "database link",
+        "jdbc": "database link",
+        "database": "database link",
+        "rest": "API",
+        "web service": "API",
+        "soap": "API",
+        "sso": "authentication",
+        "ldap": "authentication",
+        "active directory": "authentication",
+        "smartcard": "authentication",
+        "hosting": "infrastructure",
+        "network": "infrastructure",
+        "re-keying": "manual",
+        "paper": "manual",
+    },
+}
+
+
+def enum_key(value: str) -> str:
+    """Return the comparison key for an enumerated value: lower case, single spaces.
+
+    Hyphens, underscores and repeated spaces all count as one space, so ``On-Premises``,
+    ``on premises`` and ``ON_PREMISES`` are the same value.
+
+    >>> enum_key("  On-Premises ")
+    'on premises'
+    """
+    return re.sub(r"[\s_\-]+", " ", value.strip().lower())
+
+
+def canonical_column(header: str) -> str:
+    """Return the canonical column name for a header cell (case- and space-insensitive).
+
+    >>> canonical_column(" Replacement Cost (GBP) Low ")
+    'replacement_cost_gbp_low'
+    """
+    text = re.sub(r"[^0-9a-z]+", "_", str(header).strip().lower()).strip("_")
+    return COLUMN_ALIASES.get(text, text)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One inventory field.
+
+    ``columns`` lists the columns the field occupies once parsed: a low/likely/high range
+    occupies three (``<name>_low``, ``<name>_likely``, ``<name>_high``).
+    """
+
+    name: str
+    kind: Kind
+    description: str
+    example: str
+    required: bool = False
+    default: object = None
+    allowed: tuple[str, ...] = ()
+    unit: str = ""
+    synonyms: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        if self.kind in ("money_range", "months_range"):
+            return tuple(f"{self.name}_{part}" for part in ("low", "likely", "high"))
+        return (self.name,)
+
+    @property
+    def type_name(self) -> str:
+        return {
+            "id": "slug (unique)",
+            "ref": "system id",
+            "ref_list": "list of system ids",
+            "text": "text",
+            "ods": "ODS code",
+            "enum": "one of a list",
+            "date": "date",
+            "bool": "yes/no",
+            "int": "whole number",
+            "money": "money",
+            "money_range": "money range (low/likely/high)",
+            "months_range": "months range (low/likely/high)",
+            "team_demand": "team: amount list",
+            "text_list": "list of text",
+        }[self.kind]
+
+
+def _enum(name: str, allowed: tuple[str, ...], **kwargs) -> Field:
+    return Field(name, "enum", allowed=allowed, synonyms=SYNONYMS.get(name, {}), **kwargs)
+
+
+_SYSTEM_FIELDS = (
+    Field(
+        "id",
+        "id",
+        "Unique identifier of the system: lower-case letters, digits, '-', '_' or '.'. "
+        "Case and surrounding spaces are ignored, so 'PAS ' and 'pas' are the same id.",
+        "pas",
+        required=True,
+    ),
+    Field("name", "text", "The name people in the trust use for it.", "Patient Administration System", required=True),
+    Field(
+        "organisation",
+        "ods",
+        "ODS code of the organisation that runs it (3 to 6 letters and digits, upper case).",
+        "RXX",
+    ),
+    _enum("category", CATEGORIES, description="What the system does.", example="PAS", default="other"),
+    Field("supplier", "text", "Who supplies and supports it.", "Meridian Health Systems"),
+    Field("product", "text", "Product name as sold.", "Meridian PAS"),
+    Field("version", "text", "Version running.", "5.2"),
+    Field(
+        "platform",
+        "text",
+        "What it runs on: operating system, runtime and database; several parts joined by "
+        "' on ', ' / ', '+' or ','. Used to derive end_of_support from data/lifecycles.csv.",
+        "InterSystems Cache 2010.2 on IBM AIX 6.1",
+    ),
+    _enum("hosting", HOSTINGS, description="Where it runs.", example="on-premises", default="on-premises"),
+    Field("go_live", "date", "When it went live (ISO 2026-11-25 or UK 25/11/2026).", "01/04/1998"),
+    Field(
+        "end_of_support",
+        "date",
+        "When the supplier or platform stops security support. Derived from the platform when "
+        "blank.",
+        "2020-01-14",
+    ),
+    Field("contract_end", "date", "When the current contract ends.", "31/03/2028"),
+    _enum(
+        "criticality",
+        CRITICALITIES,
+        description="Business-continuity tier: critical = patient-safety critical 24x7 (T1), "
+        "high = operationally critical (T2), medium = business-important (T3), low = deferrable "
+        "(T4).",
+        example="critical",
+        default="medium",
+    ),
+    Field("patient_facing", "bool", "Used directly in patient care (yes/no).", "yes", default=False),
+    Field("users", "int", "Number of named users.", "2400", unit="people"),
+    Field(
+        "annual_run_cost_gbp",
+        "money",
+        "Running cost per year: licences, support, hosting.",
+        "£450k",
+        unit="GBP per year",
+        default=0.0,
+    ),
+    Field(
+        "replacement_cost_gbp",
+        "money_range",
+        "Cost to replace: one value, or low/likely/high separated by '/'; or three columns "
+        "replacement_cost_gbp_low, _likely, _high. Blank means not yet estimated.",
+        "£3m/£5m/£9m",
+        unit="GBP",
+    ),
+    Field(
+        "replacement_months",
+        "months_range",
+        "Duration of the replacement project: one value or low/likely/high, as for the cost.",
+        "18/24/36",
+        unit="months",
+    ),
+    Field(
+        "known_vulnerabilities",
+        "int",
+        "Known exploitable vulnerabilities in the deployed stack (e.g. CISA KEV entries).",
+        "3",
+        default=0,
+    ),
+    _enum(
+        "skills_scarcity",
+        SKILLS_SCARCITIES,
+        description="How hard it is to find people who can support it: critical = one person "
+        "or nobody left (MUMPS, COBOL, Delphi, OpenVMS).",
+        example="high",
+        default="none",
+    ),
+    _enum("status", STATUSES, description="Lifecycle status.", example="live", default="live"),
+    _enum(
+        "disposition",
+        DISPOSITIONS,
+        description="What the trust has decided to do with it (Gartner TIME / the 6 Rs). Only "
+        "systems not marked retain are planned.",
+        example="replace",
+        default="retain",
+    ),
+    Field(
+        "replaced_by",
+        "ref",
+        "Id of the system that absorbs this one; that system goes live first.",
+        "epr",
+    ),
+    Field(
+        "after",
+        "ref_list",
+        "Ids of systems that must go live before this one's replacement starts; separated by "
+        "';' or ','.",
+        "tie; pas",
+        default=(),
+    ),
+    Field(
+        "team_demand",
+        "team_demand",
+        "What the replacement needs of each delivery team per month while it runs, in "
+        "full-time people: 'team: amount' pairs separated by ';'.",
+        "integration: 0.5; infrastructure: 1; clinical safety: 0.2",
+        unit="FTE per month",
+        default={},
+    ),
+    Field("notes", "text", "Anything else.", "Single SME; vendor in care and maintenance"),
+)
+
+_DEPENDENCY_FIELDS = (
+    Field("consumer", "ref", "Id of the system that depends on the provider.", "ed", required=True),
+    Field("provider", "ref", "Id of the system it depends on.", "pas", required=True),
+    _enum("kind", DEPENDENCY_KINDS, description="Interface type.", example="HL7 v2", default="other"),
+    _enum(
+        "criticality",
+        CRITICALITIES,
+        description="How badly the consumer suffers when the provider is down.",
+        example="high",
+        default="medium",
+    ),
+    Field(
+        "messages",
+        "text_list",
+        "Message types carried, separated by ';' (HL7 v2 as TYPE^EVENT).",
+        "ADT^A01; ADT^A08; ORU^R01",
+        default=(),
+    ),
+    Field("daily_volume", "int", "Messages or transactions per day.", "12000", unit="per day"),
+    Field("notes", "text", "Anything else.", "Via the TIE; re-test on PAS change"),
+)
+
+SYSTEMS: dict[str, Field] = {f.name: f for f in _SYSTEM_FIELDS}
+DEPENDENCIES: dict[str, Field] = {f.name: f for f in _DEPENDENCY_FIELDS}
+TABLES: dict[str, dict[str, Field]] = {"systems": SYSTEMS, "dependencies": DEPENDENCIES}
+
+#: Header spellings that mean a canonical column (after lower-casing and underscoring).
+COLUMN_ALIASES = {
+    "system_id": "id",
+    "system": "name",
+    "system_name": "name",
+    "ods_code": "organisation",
+    "organization": "organisation",
+    "org": "organisation",
+    "vendor": "supplier",
+    "hosted": "hosting",
+    "eos": "end_of_support",
+    "end_of_life": "end_of_support",
+    "consumer_id": "consumer",
+    "provider_id": "provider",
+    "depends_on": "provider",
+    "interface_kind": "kind",
+    "type": "kind",
+    "replacement_cost": "replacement_cost_gbp",
+    "annual_run_cost": "annual_run_cost_gbp",
+    "run_cost_gbp": "annual_run_cost_gbp",
+}
+
+
+def format_reference() -> str:
+    """Return ``docs/inventory-format.md``'s field reference, generated from the schema."""
+    lines: list[str] = []
+    for table, fields in TABLES.items():
+        lines += [
+            f"### {table}",
+            "",
+            "| field | type | unit | required | default | allowed values | example | meaning |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for f in fields.values():
+            default = "" if f.default in (None, (), {}) else str(f.default).lower()
+            allowed = ", ".join(f.allowed)
+            lines.append(
+                f"| `{f.name}` | {f.type_name} | {f.unit} | {'yes' if f.required else 'no'} | "
+                f"{default} | {allowed} | `{f.example}` | {f.description} |"
+            )
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,619 @@
+"""The SQLite store: every import is one transaction, every change is audited.
+
+The store (``modernise.db`` unless told otherwise) holds the systems and dependencies as
+given in the files (derived values such as a platform's end of support are worked out when
+the inventory is loaded, never stored), plus:
+
+- ``batches``: one row per import: when, from which file, its SHA-256, the mode, counts;
+- ``audit``: one row per inserted or deleted record and per changed field, with the old and
+  the new value as JSON, so any batch can be explained and undone;
+- ``schema_version``: the migrations applied; a newer store is refused, an older one migrated.
+
+Imports take the write lock first (``BEGIN IMMEDIATE``), then compare with what is stored
+and write, so two people importing at once cannot lose each other's changes; a crash or an
+error rolls everything back. The database runs in WAL mode with a busy timeout: readers never
+block, and a writer that waits too long gets :class:`StoreBusyError`.
+
+Examples
+--------
+>>> from inventory.model import Inventory
+>>> inv = Inventory.from_records([{"id": "pas", "name": "PAS", "criticality": "critical"}])
+>>> with Store(":memory:") as store:
+...     first = store.import_inventory(inv, source="systems.csv", sha256="0" * 64)
+...     changed = Inventory.from_records([{"id": "pas", "name": "PAS", "criticality": "high"}])
+...     second = store.import_inventory(changed, source="systems.csv", sha256="1" * 64)
+...     audit = store.audit(second.batch)
+>>> print(first)
+batch 1: 1 system added, 0 changed, 0 removed; 0 dependencies added, 0 changed, 0 removed
+>>> audit[["key", "action", "field", "old", "new"]].values.tolist()
+[['pas', 'update', 'criticality', '"critical"', '"high"']]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import sqlite_utils
+
+from inventory.errors import StoreBusyError, StoreError
+from inventory.model import DERIVED_COLUMNS, Inventory, conform_dependencies, conform_systems
+from inventory.schema import DEPENDENCIES, SYSTEMS, Field
+
+__all__ = ["SCHEMA_VERSION", "ImportResult", "Store"]
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_SECONDS = 30.0
+CHUNK_ROWS = 50_000
+
+Progress = Callable[[str, int, int], None]
+
+
+def _sql_type(f: Field) -> type:
+    if f.kind in ("money", "money_range", "months_range"):
+        return float
+    if f.kind in ("int", "bool"):
+        return int
+    return str
+
+
+_JSON_KINDS = ("ref_list", "text_list", "team_demand")
+_COLUMNS = {
+    "systems": {c: (f, _sql_type(f)) for f in SYSTEMS.values() for c in f.columns},
+    "dependencies": {c: (f, _sql_type(f)) for f in DEPENDENCIES.values() for c in f.columns},
+}
+_KEYS = {"systems": ("id",), "dependencies": ("consumer", "provider")}
+_ENTITY = {"systems": "system", "dependencies": "dependency"}
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    systems = {"id": str, **{c: t for c, (_f, t) in _COLUMNS["systems"].items() if c != "id"}}
+    db["systems"].create({**systems, "extra": str}, pk="id", not_null={"name"})
+    dependencies = {c: t for c, (_f, t) in _COLUMNS["dependencies"].items()}
+    db["dependencies"].create(
+        {**dependencies, "extra": str},
+        pk=("consumer", "provider"),
+        not_null={"consumer", "provider"},
+    )
+    db["dependencies"].create_index(["provider"])
+    db["systems"].create_index(["organisation"])
+    db["systems"].create_index(["category"])
+    db["batches"].create(
+        {
+            "id": int,
+            "started_at": str,
+            "source": str,
+            "sha256": str,
+            "mode": str,
+            "systems_added": int,
+            "systems_changed": int,
+            "systems_removed": int,
+            "dependencies_added": int,
+            "dependencies_changed": int,
+            "dependencies_removed": int,
+            "undoes": int,
+        },
+        pk="id",
+    )
+    db["audit"].create(
+        {
+            "id": int,
+            "batch": int,
+            "entity": str,
+            "key": str,
+            "action": str,
+            "field": str,
+            "old": str,
+            "new": str,
+        },
+        pk="id",
+        foreign_keys=[("batch", "batches", "id")],
+        not_null={"batch", "entity", "key", "action"},
+    )
+    db["audit"].create_index(["batch"])
+    db["audit"].create_index(["entity", "key"])
+
+
+#: Migrations in order; migration n takes a store from version n-1 to n.
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migration_1,)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What one import changed."""
+
+    batch: int
+    systems_added: int
+    systems_changed: int
+    systems_removed: int
+    dependencies_added: int
+    dependencies_changed: int
+    dependencies_removed: int
+    fields_changed: int
+
+    @property
+    def changed_anything(self) -> bool:
+        return any(
+            (
+                self.systems_added,
+                self.systems_changed,
+                self.systems_removed,
+                self.dependencies_added,
+                self.dependencies_changed,
+                self.dependencies_removed,
+            )
+        )
+
+    def __str__(self) -> str:
+        s = "" if self.systems_added == 1 else "s"
+        return (
+            f"batch {self.batch}: {self.systems_added:,} system{s} added, "
+            f"{self.systems_changed:,} changed, {self.systems_removed:,} removed; "
+            f"{self.dependencies_added:,} dependencies added, "
+            f"{self.dependencies_changed:,} changed, {self.dependencies_removed:,} removed"
+        )
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+class Store:
+    """An inventory store in one SQLite file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The database file, or ``":memory:"``.
+    create : bool
+        Create the file when it does not exist; otherwise a missing file is a StoreError.
+    busy_timeout : float
+        Seconds to wait for another writer before giving up with StoreBusyError.
+    """
+
+    def __init__(
+        self,
+        path: str | Path = "modernise.db",
+        *,
+        create: bool = True,
+        busy_timeout: float = BUSY_TIMEOUT_SECONDS,
+    ) -> None:
+        self.path = str(path)
+        memory = self.path == ":memory:"
+        if not memory and not create and not Path(self.path).exists():
+            raise StoreError(
+                f"no inventory store at {self.path}",
+                hint="run 'modernise import PATH' first, or pass --db",
+            )
+        try:
+            conn = sqlite3.connect(self.path, timeout=busy_timeout)
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            if not memory and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self.db = sqlite_utils.Database(conn)
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            if isinstance(error, sqlite3.OperationalError) and _is_busy(error):
+                raise StoreBusyError(
+                    f"{self.path}: database is busy, try again", hint="another import is running"
+                ) from error
+            raise StoreError(f"{self.path} is not a modernise store: {error}") from error
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[None]:
+        """One write transaction holding the write lock from the start (BEGIN IMMEDIATE)."""
+        conn = self.db.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if _is_busy(error):
+                raise StoreBusyError(
+                    f"{self.path}: database is busy, try again",
+                    hint="another import is running; nothing was changed",
+                ) from error
+            raise
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    @property
+    def version(self) -> int:
+        if not self.db["schema_version"].exists():
+            return 0
+        row = self.db.execute("SELECT MAX(version) FROM schema_version").fetchone()
+        return row[0] or 0
+
+    def _migrate(self) -> None:
+        current = self.version
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was written by a newer modernise (schema {current}; "
+                f"this one knows {SCHEMA_VERSION})",
+                hint="upgrade modernise",
+            )
+        if current == SCHEMA_VERSION:
+            return
+        with self._write():
+            current = self.version  # another process may have migrated meanwhile
+            if not self.db["schema_version"].exists():
+                self.db["schema_version"].create({"version": int, "applied_at": str}, pk="version")
+            for number in range(current + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[number - 1](self.db)
+                self.db["schema_version"].insert(
+                    {"version": number, "applied_at": _now()}, replace=True
+                )
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def system_ids(self) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT id FROM systems")}
+
+    def counts(self) -> dict[str, int]:
+        return {
+            table: self.db.execute(f"SELECT COUNT(*) FROM [{table}]").fetchone()[0]
+            for table in ("systems", "dependencies", "batches")
+        }
+
+    def _stored(self, table: str) -> pd.DataFrame:
+        """The table as stored (Python values, object dtype), keyed like the import frames."""
+        columns = [*_COLUMNS[table], "extra"]
+        quoted = ", ".join(f"[{c}]" for c in columns)
+        rows = self.db.execute(f"SELECT {quoted} FROM [{table}] ORDER BY rowid").fetchall()
+        frame = pd.DataFrame.from_records(rows, columns=columns, coerce_float=False)
+        frame = frame.astype("object")
+        frame = frame.where(frame.notna(), None)
+        frame.index = _key_index(frame, table)
+        return frame
+
+    def load(self, *, derive_end_of_support: bool = True) -> Inventory:
+        """Return the stored inventory as typed frames.
+
+        With ``derive_end_of_support`` (the default) blank end-of-support dates are filled
+        from the platform lifecycle table (:func:`inventory.lifecycle.derive_end_of_support`).
+        """
+        systems = _from_storage(self._stored("systems"), "systems")
+        dependencies = _from_storage(self._stored("dependencies"), "dependencies")
+        inventory = Inventory(conform_systems(systems), conform_dependencies(dependencies))
+        if derive_end_of_support:
+            from inventory.lifecycle import derive_end_of_support as derive
+
+            inventory = Inventory(derive(inventory.systems), inventory.dependencies)
+        return inventory
+
+    def batches(self) -> pd.DataFrame:
+        """Every import batch, newest last."""
+        return pd.read_sql_query("SELECT * FROM batches ORDER BY id", self.db.conn).set_index("id")
+
+    def audit(self, batch: int | None = None) -> pd.DataFrame:
+        """The audit trail, for one batch or all of them."""
+        if batch is None:
+            return pd.read_sql_query("SELECT * FROM audit ORDER BY id", self.db.conn)
+        return pd.read_sql_query(
+            "SELECT * FROM audit WHERE batch = ? ORDER BY id", self.db.conn, params=(batch,)
+        )
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def import_inventory(
+        self,
+        inventory: Inventory,
+        *,
+        source: str,
+        sha256: str,
+        replace: bool = False,
+        include_dependencies: bool = True,
+        progress: Progress | None = None,
+    ) -> ImportResult:
+        """Upsert an inventory by id in one transaction, auditing every change.
+
+        With ``replace``, systems (and dependencies) absent from ``inventory`` are removed,
+        each removal audited with the full old record so it can be restored. Dependencies
+        are left alone when ``include_dependencies`` is false (the input had none).
+        Dependencies of removed systems are removed with them.
+        """
+        progress = progress or (lambda stage, done, total: None)
+        try:
+            with self._write():
+                return self._import(inventory, source, sha256, replace, include_dependencies, progress)
+        except sqlite3.OperationalError as error:
+            if _is_busy(error):
+                raise StoreBusyError(
+                    f"{self.path}: database is busy, try again", hint="nothing was changed"
+                ) from error
+            raise
+
+    def _import(
+        self,
+        inventory: Inventory,
+        source: str,
+        sha256: str,
+        replace: bool,
+        include_dependencies: bool,
+        progress: Progress,
+    ) -> ImportResult:
+        conn = self.db.conn
+        cursor = conn.execute(
+            "INSERT INTO batches (started_at, source, sha256, mode) VALUES (?, ?, ?, ?)",
+            (_now(), source, sha256, "replace" if replace else "upsert"),
+        )
+        batch = cursor.lastrowid
+        incoming_systems = _to_storage(inventory.systems.reset_index(), "systems")
+        system_diff = _diff(self._stored("systems"), incoming_systems, "systems", replace)
+        if include_dependencies:
+            incoming_dependencies = _to_storage(inventory.dependencies, "dependencies")
+            dependency_diff = _diff(
+                self._stored("dependencies"), incoming_dependencies, "dependencies", replace
+            )
+        else:
+            dependency_diff = _Diff.empty("dependencies")
+        orphans = self._orphaned_dependencies(system_diff.removed_keys, dependency_diff)
+        dependency_diff = dependency_diff.with_removed(orphans)
+        audit_rows = 0
+        for diff in (dependency_diff, system_diff):
+            audit_rows += self._apply(diff, batch, progress)
+        conn.execute(
+            """UPDATE batches SET systems_added = ?, systems_changed = ?, systems_removed = ?,
+               dependencies_added = ?, dependencies_changed = ?, dependencies_removed = ?
+               WHERE id = ?""",
+            (*system_diff.counts, *dependency_diff.counts, batch),
+        )
+        return ImportResult(
+            batch,
+            *system_diff.counts,
+            *dependency_diff.counts,
+            fields_changed=system_diff.fields_changed + dependency_diff.fields_changed,
+        )
+
+    def _orphaned_dependencies(self, removed_systems: list[str], diff: _Diff) -> pd.DataFrame:
+        if not removed_systems:
+            return diff.removed.iloc[0:0]
+        stored = self._stored("dependencies")
+        gone = set(removed_systems)
+        mask = stored["consumer"].isin(gone) | stored["provider"].isin(gone)
+        return stored[mask]
+
+    def _apply(self, diff: _Diff, batch: int, progress: Progress) -> int:
+        conn = self.db.conn
+        table = diff.table
+        entity = _ENTITY[table]
+        columns = [*_COLUMNS[table], "extra"]
+        keys = _KEYS[table]
+        audit: list[tuple] = []
+        # deletions first: a replace may remove a record another one then re-adds
+        if len(diff.removed):
+            where = " AND ".join(f"[{k}] = ?" for k in keys)
+            conn.executemany(
+                f"DELETE FROM [{table}] WHERE {where}",
+                diff.removed[list(keys)].itertuples(index=False, name=None),
+            )
+            for key, record in zip(diff.removed.index, _records(diff.removed), strict=True):
+                audit.append((batch, entity, key, "delete", None, json.dumps(record), None))
+        upserts = pd.concat([diff.added, diff.changed_rows])
+        if len(upserts):
+            names = ", ".join(f"[{c}]" for c in columns)
+            marks = ", ".join("?" for _ in columns)
+            updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c not in keys)
+            sql = (
+                f"INSERT INTO [{table}] ({names}) VALUES ({marks}) "
+                f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+            )
+            values = upserts[columns]
+            total = len(values)
+            for start in range(0, total, CHUNK_ROWS):
+                chunk = values.iloc[start : start + CHUNK_ROWS]
+                conn.executemany(sql, chunk.itertuples(index=False, name=None))
+                progress(f"writing {table}", min(start + CHUNK_ROWS, total), total)
+        audit.extend((batch, entity, key, "insert", None, None, None) for key in diff.added.index)
+        audit.extend((batch, entity, *change) for change in diff.changes)
+        conn.executemany(
+            "INSERT INTO audit (batch, entity, key, action, field, old, new) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            audit,
+        )
+        return len(audit)
+
+
+# --- conversion between typed frames and stored rows -----------------------------------
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _key_index(frame: pd.DataFrame, table: str) -> pd.Index:
+    if table == "systems":
+        return pd.Index(frame["id"], dtype="object", name="key")
+    return pd.Index(
+        (frame["consumer"] + " -> " + frame["provider"]).astype("object"), name="key"
+    )
+
+
+def _json_cell(value: object) -> str:
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True)
+    return json.dumps(list(value) if isinstance(value, list | tuple) else [])
+
+
+def _to_storage(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Typed frame -> stored values (Python str/int/float/None), object dtype."""
+    out: dict[str, pd.Series] = {}
+    for column, (f, sql_type) in _COLUMNS[table].items():
+        series = frame[column] if column in frame else pd.Series(None, index=frame.index)
+        if f.kind == "date":
+            text = pd.to_datetime(series).dt.strftime("%Y-%m-%d")
+            values = text.astype("object").where(text.notna(), None)
+        elif f.kind in _JSON_KINDS:
+            codes, uniques = pd.factorize(series.map(_json_cell))
+            values = pd.Series(np.asarray(uniques, dtype=object)[codes], index=frame.index)
+        elif sql_type is float:
+            numbers = pd.to_numeric(series, errors="coerce").astype("float64")
+            values = pd.Series(
+                [None if np.isnan(v) else float(v) for v in numbers.to_numpy()],
+                index=frame.index,
+                dtype="object",
+            )
+        elif sql_type is int:
+            values = series.astype("object").map(
+                lambda v: None if v is None or pd.isna(v) else int(v)
+            )
+        else:
+            values = series.astype("object").where(series.notna(), None)
+        out[column] = values.astype("object")
+    extras = [
+        c for c in frame.columns if c not in _COLUMNS[table] and c not in DERIVED_COLUMNS
+    ]
+    if extras:
+        extra_frame = frame[extras].astype("object")
+        out["extra"] = pd.Series(
+            [
+                json.dumps({k: v for k, v in zip(extras, row, strict=True) if v is not None and not pd.isna(v)}, sort_keys=True)
+                if any(v is not None and not pd.isna(v) for v in row)
+                else None
+                for row in extra_frame.itertuples(index=False, name=None)
+            ],
+            index=frame.index,
+            dtype="object",
+        )
+    else:
+        out["extra"] = pd.Series(None, index=frame.index, dtype="object")
+    result = pd.DataFrame(out, index=frame.index).astype("object")
+    result = result.where(result.notna(), None)
+    result.index = _key_index(result, table)
+    return result
+
+
+def _decode_json(series: pd.Series, empty: object) -> pd.Series:
+    codes, uniques = pd.factorize(series.astype("object"), use_na_sentinel=True)
+    decoded = [json.loads(u) if isinstance(u, str) else empty for u in uniques] + [empty]
+    lookup = np.empty(len(decoded), dtype=object)
+    for i, value in enumerate(decoded):
+        lookup[i] = tuple(value) if isinstance(value, list) else value
+    return pd.Series(lookup[np.where(codes < 0, len(decoded) - 1, codes)], index=series.index)
+
+
+def _from_storage(stored: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Stored values -> frame ready for conform_systems / conform_dependencies."""
+    frame = stored.reset_index(drop=True).copy()
+    for column, (f, _sql_type) in _COLUMNS[table].items():
+        if f.kind in ("ref_list", "text_list"):
+            frame[column] = _decode_json(frame[column], ())
+        elif f.kind == "team_demand":
+            frame[column] = _decode_json(frame[column], {})
+        elif f.kind == "date":
+            frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d", errors="coerce")
+    extras = frame.pop("extra")
+    has_extra = extras.notna()
+    if has_extra.any():
+        expanded = pd.DataFrame.from_records(
+            [json.loads(v) for v in extras[has_extra]], index=extras.index[has_extra]
+        )
+        for column in expanded.columns:
+            frame[column] = expanded[column].reindex(frame.index).astype("object")
+    return frame
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [
+        {k: v for k, v in zip(frame.columns, row, strict=True)}
+        for row in frame.itertuples(index=False, name=None)
+    ]
+
+
+@dataclass(frozen=True)
+class _Diff:
+    table: str
+    added: pd.DataFrame
+    changed_rows: pd.DataFrame
+    changes: list[tuple[str, str, str, str, str]]  # key, "update", field, old, new
+    removed: pd.DataFrame
+
+    @classmethod
+    def empty(cls, table: str) -> _Diff:
+        frame = pd.DataFrame(columns=[*_COLUMNS[table], "extra"], dtype="object")
+        return cls(table, frame, frame, [], frame)
+
+    @property
+    def removed_keys(self) -> list[str]:
+        return list(self.removed.index)
+
+    @property
+    def fields_changed(self) -> int:
+        return len(self.changes)
+
+    @property
+    def counts(self) -> tuple[int, int, int]:
+        return len(self.added), len(self.changed_rows), len(self.removed)
+
+    def with_removed(self, extra: pd.DataFrame) -> _Diff:
+        extra = extra[~extra.index.isin(self.removed.index)]
+        if extra.empty:
+            return self
+        keep_changed = ~self.changed_rows.index.isin(extra.index)
+        changes = [c for c in self.changes if c[0] not in set(extra.index)]
+        return _Diff(
+            self.table,
+            self.added[~self.added.index.isin(extra.index)],
+            self.changed_rows[keep_changed],
+            changes,
+            pd.concat([self.removed, extra]),
+        )
+
+
+def _diff(stored: pd.DataFrame, incoming: pd.DataFrame, table: str, replace: bool) -> _Diff:
+    """Compare stored and incoming rows (both in storage form, indexed by key)."""
+    is_new = ~incoming.index.isin(stored.index)
+    added = incoming[is_new]
+    both = incoming[~is_new]
+    old = stored.loc[both.index]
+    columns = [*_COLUMNS[table], "extra"]
+    changes: list[tuple[str, str, str, str, str]] = []
+    changed_mask = np.zeros(len(both), dtype=bool)
+    keys = both.index.to_numpy()
+    for column in columns:
+        new_values = both[column].to_numpy(dtype=object)
+        old_values = old[column].to_numpy(dtype=object)
+        differs = ~_equal(old_values, new_values)
+        if differs.any():
+            changed_mask |= differs
+            changes.extend(
+                (key, "update", column, json.dumps(o), json.dumps(n))
+                for key, o, n in zip(
+                    keys[differs], old_values[differs], new_values[differs], strict=True
+                )
+            )
+    changes.sort(key=lambda c: c[0])
+    removed = stored[~stored.index.isin(incoming.index)] if replace else stored.iloc[0:0]
+    return _Diff(table, added, both[changed_mask], changes, removed)
+
+
+def _equal(old: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """Elementwise equality of stored values, where None equals None."""
+    if len(old) == 0:
+        return np.zeros(0, dtype=bool)
+    return np.asarray(old == new, dtype=bool)

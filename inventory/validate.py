@@ -1,0 +1,382 @@
+"""Validation: parse raw tables into a typed :class:`Inventory`, collecting every problem.
+
+Nothing here raises for bad data. Each problem becomes an :class:`inventory.report.Issue`
+naming the file, row and column, the value, and how to fix it; the report's ``valid`` says
+whether the inventory may be imported.
+
+Rules
+-----
+- every cell parses as its field's type (:mod:`inventory.parse`); enumerations suggest the
+  closest allowed value;
+- required fields (``id``, ``name``; ``consumer``, ``provider``) are present and not blank;
+- ids are unique, ignoring case and surrounding spaces;
+- money, counts and durations are not negative (durations more than zero), and ranges run
+  low <= likely <= high;
+- ``replaced_by``, ``after``, ``consumer`` and ``provider`` name known systems, never the
+  system itself; each (consumer, provider) pair appears once.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from inventory.io import RawInventory, RawTable
+>>> cells = pd.DataFrame({"id": ["pas", "ed"], "name": ["PAS", "ED"],
+...                       "criticality": ["critical", "hgh"]}, index=[2, 3])
+>>> raw = RawInventory({"systems": RawTable("systems", "systems.csv", cells)}, (), "")
+>>> inventory, report = validate(raw)
+>>> print(report)
+systems.csv row 3: criticality 'hgh' is not one of: low, medium, high, critical; did you mean 'high'?
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from inventory import parse
+from inventory.io import RawInventory, RawTable
+from inventory.model import Inventory, conform_dependencies, conform_systems
+from inventory.report import ValidationReport
+from inventory.schema import DEPENDENCIES, SYSTEMS, Field
+
+__all__ = ["validate"]
+
+#: Above this many known ids, unknown references are not matched for a "did you mean".
+SUGGESTION_LIMIT = 20_000
+
+
+def validate(
+    raw: RawInventory, *, known_ids: Iterable[str] = ()
+) -> tuple[Inventory, ValidationReport]:
+    """Parse and check raw tables; return the typed inventory and every issue found.
+
+    ``known_ids`` are systems already in the store, which dependencies and references in an
+    incremental import may name without repeating them.
+    """
+    report = ValidationReport()
+    report.extend(raw.issues)
+    systems_table = raw.tables.get("systems")
+    if systems_table is None:
+        report.add("(input)", None, None, None, "no systems table was found")
+        systems_frame = pd.DataFrame({"id": pd.Series([], dtype="object")})
+    else:
+        systems_frame = _parse_table(systems_table, SYSTEMS, report)
+    systems_frame = _check_systems(systems_frame, systems_table, report, set(known_ids))
+    dependencies_table = raw.tables.get("dependencies")
+    if dependencies_table is None:
+        dependencies_frame = pd.DataFrame()
+    else:
+        dependencies_frame = _parse_table(dependencies_table, DEPENDENCIES, report)
+        known = set(systems_frame["id"].dropna()) | set(known_ids)
+        dependencies_frame = _check_dependencies(
+            dependencies_frame, dependencies_table, report, known
+        )
+    systems = conform_systems(systems_frame[systems_frame["id"].notna()])
+    return Inventory(systems, conform_dependencies(dependencies_frame)), report
+
+
+# --- parsing ---------------------------------------------------------------------------
+
+_PARSERS = {
+    "id": parse.parse_id,
+    "ref": parse.parse_id,
+    "ref_list": parse.parse_id_list,
+    "text": parse.parse_text,
+    "ods": parse.parse_ods,
+    "date": parse.parse_date,
+    "bool": parse.parse_bool,
+    "int": parse.parse_int,
+    "money": parse.parse_money,
+    "team_demand": parse.parse_team_demand,
+    "text_list": parse.parse_text_list,
+}
+_RANGE_PARSERS = {"money_range": parse.parse_money, "months_range": parse.parse_months}
+
+
+def _add_problems(
+    report: ValidationReport, table: RawTable, column: str, cells: pd.Series, problems: pd.Series
+) -> None:
+    bad = problems.notna()
+    for row, value, message in zip(
+        problems.index[bad], cells[bad], problems[bad], strict=True
+    ):
+        report.add(
+            table.source, int(row), column, value, f"{column} {message}", row_label=table.row_label
+        )
+
+
+def _parse_field(table: RawTable, f: Field, report: ValidationReport) -> pd.DataFrame:
+    cells = table.cells
+    blank = pd.Series(None, index=cells.index, dtype="object")
+    if f.kind in _RANGE_PARSERS:
+        one = _RANGE_PARSERS[f.kind]
+        split_columns = [c for c in f.columns if c in cells]
+        if f.name in cells and split_columns:
+            report.add(
+                table.source,
+                None,
+                f.name,
+                None,
+                f"give {f.name} either as one column or as {', '.join(f.columns)}, not both",
+                row_label=table.row_label,
+            )
+        if split_columns and f.name not in cells:
+            out = pd.DataFrame(index=cells.index)
+            for column in f.columns:
+                column_cells = cells[column] if column in cells else blank
+                parsed = one(column_cells)
+                _add_problems(report, table, column, column_cells, parsed.problems)
+                out[column] = parsed.values
+            return out
+        column_cells = cells[f.name] if f.name in cells else blank
+        parsed = parse.parse_range(column_cells, one, f.name)
+        _add_problems(report, table, f.name, column_cells, parsed.problems)
+        return parsed.values
+    column_cells = cells[f.name] if f.name in cells else blank
+    if f.kind == "enum":
+        parsed = parse.parse_enum(column_cells, f.allowed, synonyms=f.synonyms)
+    else:
+        parsed = _PARSERS[f.kind](column_cells)
+    _add_problems(report, table, f.name, column_cells, parsed.problems)
+    return pd.DataFrame({f.name: parsed.values}, index=cells.index)
+
+
+def _parse_table(
+    table: RawTable, fields: dict[str, Field], report: ValidationReport
+) -> pd.DataFrame:
+    cells = table.cells
+    for f in fields.values():
+        if f.required and f.name not in cells:
+            report.add(
+                table.source,
+                None,
+                f.name,
+                None,
+                f"missing required column '{f.name}'"
+                + (f"; the columns found are: {', '.join(cells.columns)}" if len(cells.columns) else ""),
+                row_label=table.row_label,
+            )
+    parts = [_parse_field(table, f, report) for f in fields.values()]
+    known_columns = {c for f in fields.values() for c in (f.name, *f.columns)}
+    extras = [c for c in cells.columns if c not in known_columns]
+    for column in extras:
+        parsed = parse.parse_text(cells[column])
+        _add_problems(report, table, column, cells[column], parsed.problems)
+        parts.append(pd.DataFrame({column: parsed.values}, index=cells.index))
+    frame = pd.concat(parts, axis=1) if parts else pd.DataFrame(index=cells.index)
+    for f in fields.values():
+        if f.required and f.name in cells:
+            blank = frame[f.name].isna() & parse.blank_out(cells[f.name]).isna()
+            for row in frame.index[blank]:
+                report.add(
+                    table.source,
+                    int(row),
+                    f.name,
+                    None,
+                    f"{f.name} is blank; every row needs one",
+                    row_label=table.row_label,
+                )
+    return frame
+
+
+# --- rules -----------------------------------------------------------------------------
+
+
+def _report_rows(
+    report: ValidationReport,
+    table: RawTable | None,
+    mask: pd.Series,
+    column: str,
+    values: pd.Series,
+    message,
+) -> None:
+    """Add one issue per row in ``mask``; ``message(value, row)`` builds the text."""
+    if table is None or not mask.any():
+        return
+    for row, value in zip(mask.index[mask], values[mask], strict=True):
+        report.add(
+            table.source, int(row), column, value, message(value, row), row_label=table.row_label
+        )
+
+
+def _raw(table: RawTable | None, name: str, fallback: pd.Series) -> pd.Series:
+    """The cells as the user wrote them, for messages (a split range is joined with '/')."""
+    if table is None:
+        return fallback
+    cells = table.cells
+    if name in cells:
+        return cells[name].reindex(fallback.index)
+    split = [f"{name}_{part}" for part in ("low", "likely", "high")]
+    if any(c in cells for c in split):
+        joined = [cells[c] if c in cells else pd.Series("", index=cells.index) for c in split]
+        text = joined[0].fillna("").astype("object")
+        for part in joined[1:]:
+            text = text + "/" + part.fillna("").astype("object")
+        return text.reindex(fallback.index)
+    return fallback
+
+
+def _check_systems(
+    frame: pd.DataFrame, table: RawTable | None, report: ValidationReport, store_ids: set[str]
+) -> pd.DataFrame:
+    if frame.empty:
+        return frame
+    ids = frame["id"]
+    known = set(ids.dropna()) | store_ids
+    for column, what in (
+        ("annual_run_cost_gbp", "costs must be zero or more"),
+        ("users", "it must be 0 or more"),
+        ("known_vulnerabilities", "it must be 0 or more"),
+    ):
+        _report_rows(
+            report,
+            table,
+            frame[column] < 0,
+            column,
+            _raw(table, column, frame[column]),
+            lambda v, _r, c=column, w=what: f"{c} '{v}' is negative; {w}",
+        )
+    for name, rule, what in (
+        ("replacement_cost_gbp", lambda v: v < 0, "is negative; costs must be zero or more"),
+        ("replacement_months", lambda v: v <= 0, "must be more than 0 months"),
+    ):
+        parts = frame[list(SYSTEMS[name].columns)]
+        low, likely, high = (parts[c] for c in parts.columns)
+        broken = rule(parts).any(axis=1)
+        disordered = ~broken & ((low > likely) | (likely > high))
+        shown = _raw(table, name, low)
+        _report_rows(
+            report, table, broken, name, shown, lambda v, _r, n=name, w=what: f"{n} '{v}' {w}"
+        )
+        _report_rows(
+            report,
+            table,
+            disordered,
+            name,
+            shown,
+            lambda v, _r, n=name: f"{n} '{v}' is not in the order low/likely/high; "
+            "give the smallest first and the largest last",
+        )
+    replaced_by = frame["replaced_by"]
+    _report_rows(
+        report,
+        table,
+        replaced_by.notna() & (replaced_by == ids),
+        "replaced_by",
+        replaced_by,
+        lambda v, _r: f"replaced_by '{v}' is the system itself; name the system that absorbs it",
+    )
+    unknown = replaced_by.notna() & ~replaced_by.isin(known)
+    _report_rows(
+        report,
+        table,
+        unknown,
+        "replaced_by",
+        replaced_by,
+        lambda v, _r: _unknown_system("replaced_by", v, known),
+    )
+    after = frame["after"]
+    has_after = after.map(len) > 0
+    if has_after.any():
+        for row in frame.index[has_after]:
+            for target in after[row]:
+                if target == ids[row]:
+                    message = f"after '{target}' is the system itself; remove it"
+                elif target not in known:
+                    message = _unknown_system("after", target, known)
+                else:
+                    continue
+                report.add(
+                    table.source if table else "(input)",
+                    int(row),
+                    "after",
+                    target,
+                    message,
+                    row_label=table.row_label if table else "row",
+                )
+    return _drop_duplicate_ids(frame, table, report)
+
+
+def _drop_duplicate_ids(
+    frame: pd.DataFrame, table: RawTable | None, report: ValidationReport
+) -> pd.DataFrame:
+    ids = frame["id"]
+    duplicated = ids.notna() & ids.duplicated(keep="first")
+    if not duplicated.any():
+        return frame
+    first_rows = ids[ids.notna() & ~duplicated].reset_index().set_index("id")["index"]
+    raw_ids = table.cells["id"] if table is not None else ids
+    _report_rows(
+        report,
+        table,
+        duplicated,
+        "id",
+        raw_ids,
+        lambda value, row: (
+            f"id '{str(value).strip()}' is already used on {table.row_label} "
+            f"{first_rows[ids[row]]}; ids must be unique (case and spaces are ignored)"
+        ),
+    )
+    return frame[~duplicated]
+
+
+def _unknown_system(column: str, value: str, known: set[str]) -> str:
+    message = f"{column} '{value}' is not a system in this inventory"
+    if len(known) <= SUGGESTION_LIMIT:
+        close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.75)
+        if close:
+            return f"{message}; did you mean '{close[0]}'?"
+    return f"{message}; add it to systems or correct the id"
+
+
+def _check_dependencies(
+    frame: pd.DataFrame, table: RawTable, report: ValidationReport, known: set[str]
+) -> pd.DataFrame:
+    if frame.empty:
+        return frame
+    consumer, provider = frame["consumer"], frame["provider"]
+    for column in ("consumer", "provider"):
+        values = frame[column]
+        unknown = values.notna() & ~values.isin(known)
+        if unknown.any():
+            messages = {v: _unknown_system(column, v, known) for v in values[unknown].unique()}
+            _report_rows(report, table, unknown, column, values, lambda v, _r, m=messages: m[v])
+    self_loop = consumer.notna() & (consumer == provider)
+    _report_rows(
+        report,
+        table,
+        self_loop,
+        "provider",
+        provider,
+        lambda v, _r: f"consumer and provider are both '{v}'; a system cannot depend on itself",
+    )
+    pair = consumer.fillna("").astype("object") + " -> " + provider.fillna("").astype("object")
+    complete = consumer.notna() & provider.notna()
+    duplicated = complete & pair.duplicated(keep="first")
+    if duplicated.any():
+        first = pair[complete & ~duplicated]
+        first_rows = pd.Series(first.index, index=first.values)
+        _report_rows(
+            report,
+            table,
+            duplicated,
+            "provider",
+            pair,
+            lambda v, _r: (
+                f"dependency {v} is already listed on "
+                f"{table.row_label} {first_rows[v]}; put all its message types on one row"
+            ),
+        )
+    daily = frame["daily_volume"]
+    _report_rows(
+        report,
+        table,
+        daily < 0,
+        "daily_volume",
+        daily,
+        lambda v, _r: f"daily_volume {v:g} is negative; it must be 0 or more",
+    )
+    keep = complete & ~duplicated & ~self_loop & consumer.isin(known) & provider.isin(known)
+    return frame[np.asarray(keep)]
