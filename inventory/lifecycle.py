@@ -258,5 +258,6 @@ def derive_end_of_support(
         result.loc[need, "end_of_support"] = pd.to_datetime(dates).astype("datetime64[ns]")
         labels = platforms.map(lambda p: derived[p][1])
         source[need] = ("lifecycle: " + labels).where(labels.notna(), None)
-    result["end_of_support_source"] = source
+    source = source.astype("object")
+    result["end_of_support_source"] = source.where(source.notna(), None)
     return result

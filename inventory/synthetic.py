@@ -673,12 +673,14 @@ def _dependency_rows() -> list[dict]:
     ]
     seen = {(r["consumer"], r["provider"]) for r in rows}
 
-    def add(consumer: str, provider: str, kind: str, criticality: str) -> None:
+    def add(
+        consumer: str, provider: str, kind: str, criticality: str, messages: str | None = None
+    ) -> None:
         if (consumer, provider) not in seen and consumer != provider:
             seen.add((consumer, provider))
             rows.append(
                 {"consumer": consumer, "provider": provider, "kind": kind,
-                 "criticality": criticality}
+                 "criticality": criticality, "messages": messages}
             )
 
     for system in _HOSTED_ON_VMWARE:
@@ -690,11 +692,17 @@ def _dependency_rows() -> list[dict]:
     for system in _VIA_CITRIX:
         add(system, "citrix", "infrastructure", "high")
     for system in _ADT_FROM_PAS:
-        add(system, "pas", "HL7 v2", "critical" if system in _CRITICAL_ADT else "high")
+        add(
+            system,
+            "pas",
+            "HL7 v2",
+            "critical" if system in _CRITICAL_ADT else "high",
+            "ADT^A01; ADT^A02; ADT^A03; ADT^A08; ADT^A40",
+        )
     for system in ("ed", "eobs", "theatres", "maternity", "order-comms", "eforms", "discharge",
                    "ris", "pharmacy", "epma", "chemo", "renal", "critical-care", "cardiology",
                    "endoscopy", "portal", "lims", "transfusion"):
-        add(system, "empi", "API", "high")
+        add(system, "empi", "API", "high", "NHS number trace")
     return rows
 
 

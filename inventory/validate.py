@@ -375,8 +375,8 @@ def _check_dependencies(
         table,
         daily < 0,
         "daily_volume",
-        daily,
-        lambda v, _r: f"daily_volume {v:g} is negative; it must be 0 or more",
+        _raw(table, "daily_volume", daily),
+        lambda v, _r: f"daily_volume '{v}' is negative; it must be 0 or more",
     )
     keep = complete & ~duplicated & ~self_loop & consumer.isin(known) & provider.isin(known)
     return frame[np.asarray(keep)]

@@ -1,0 +1,364 @@
+"""The ``modernise`` command line: parse arguments, call one library function, render.
+
+Errors from the library (:class:`inventory.errors.ModerniseError`) become ``Error: ...``
+lines and exit code 1; bad arguments exit 2; ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from inventory import Store, import_inventory, read_inventory
+from inventory.errors import ModerniseError, UsageError
+from inventory.report import ValidationReport
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="modernise",
+    help="Plan the replacement of an NHS organisation's legacy IT: inventory in, roadmap out.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+_state = {"debug": False}
+
+DbOption = Annotated[
+    Path, typer.Option("--db", help="The inventory store (SQLite file).", show_default=True)
+]
+DEFAULT_DB = Path("modernise.db")
+
+
+def console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, width=None if sys.stdout.isatty() else 120, highlight=False)
+
+
+def command(name: str | None = None, **kwargs):
+    """Register a command whose library errors become a clean message and exit code 1."""
+
+    def register(function):
+        @functools.wraps(function)
+        def run(*args, **kw):
+            try:
+                return function(*args, **kw)
+            except ModerniseError as error:
+                if _state["debug"]:
+                    raise
+                err = console(stderr=True)
+                err.print(f"[bold red]Error:[/] {error.message}", highlight=False)
+                if error.hint:
+                    err.print(f"  {error.hint}", highlight=False)
+                raise typer.Exit(2 if isinstance(error, UsageError) else 1) from None
+
+        return app.command(name, **kwargs)(run)
+
+    return register
+
+
+@app.callback()
+def _options(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+# --- rendering helpers -----------------------------------------------------------------
+
+
+def _print_report(report: ValidationReport, *, limit: int = 200) -> None:
+    out = console()
+    issues = report.sorted()
+    if not out.is_terminal:  # logs and pipes: one plain line per issue, easy to grep
+        for issue in issues[:limit]:
+            out.print(str(issue), markup=False, highlight=False, soft_wrap=True)
+        if len(issues) > limit:
+            out.print(f"... and {len(issues) - limit:,} more (use --all)")
+        return
+    table = Table(title=f"{len(report.errors)} errors, {len(report.warnings)} warnings")
+    for column in ("where", "column", "value", "problem"):
+        table.add_column(column, overflow="fold")
+    for issue in issues[:limit]:
+        style = "yellow" if issue.severity == "warning" else None
+        table.add_row(
+            issue.location,
+            issue.column or "",
+            issue.value or "",
+            ("warning: " if issue.severity == "warning" else "") + issue.message,
+            style=style,
+        )
+    out.print(table)
+    if len(issues) > limit:
+        out.print(f"... and {len(issues) - limit:,} more; run 'modernise validate' with "
+                  "--all to see every one")
+
+
+def _blank(value: object) -> bool:
+    """True for None, NaN, NaT, NA and empty lists or mappings."""
+    if isinstance(value, tuple | list | dict | set):
+        return not value
+    return value is None or bool(pd.isna(value))
+
+
+def _frame_table(frame: pd.DataFrame, title: str | None = None) -> Table:
+    table = Table(title=title)
+    for column in frame.columns:
+        numeric = pd.api.types.is_numeric_dtype(frame[column])
+        table.add_column(str(column), justify="right" if numeric else "left", overflow="fold")
+    for row in frame.itertuples(index=False):
+        table.add_row(*("" if _blank(v) else str(v) for v in row))
+    return table
+
+
+# --- inventory commands ----------------------------------------------------------------
+
+
+@command("init")
+def init(db: DbOption = DEFAULT_DB) -> None:
+    """Create an empty inventory store."""
+    existed = db.exists()
+    with Store(db) as store:
+        version = store.version
+    verb = "Opened existing" if existed else "Created"
+    console().print(f"{verb} {db} (schema version {version})")
+
+
+@command("validate")
+def validate_command(
+    path: Annotated[Path, typer.Argument(help="Inventory folder of CSVs, .xlsx, .json or .yaml.")],
+    show_all: Annotated[bool, typer.Option("--all", help="List every issue.")] = False,
+) -> None:
+    """Check an inventory file and list every problem; exit 1 if there are errors."""
+    inventory, report = read_inventory(path)
+    if report.issues:
+        _print_report(report, limit=len(report.issues) if show_all else 200)
+    if not report.valid:
+        console(stderr=True).print(
+            f"[bold red]Error:[/] {path} has {len(report.errors)} error"
+            f"{'s' if len(report.errors) != 1 else ''}; fix them and run validate again"
+        )
+        raise typer.Exit(1)
+    console().print(
+        f"{path} is valid: {len(inventory.systems):,} systems, "
+        f"{len(inventory.dependencies):,} dependencies"
+        + (f", {len(report.warnings)} warnings" if report.warnings else "")
+    )
+
+
+@command("import")
+def import_command(
+    path: Annotated[Path, typer.Argument(help="Inventory folder of CSVs, .xlsx, .json or .yaml.")],
+    db: DbOption = DEFAULT_DB,
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Also remove systems absent from the file (audited)."),
+    ] = False,
+) -> None:
+    """Validate and import an inventory in one transaction (all rows or none)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,}"),
+        TimeRemainingColumn(),
+        console=console(stderr=True),
+        transient=True,
+    ) as progress:
+        tasks: dict[str, int] = {}
+
+        def report_progress(stage: str, done: int, total: int) -> None:
+            if total < 50_000:
+                return
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.update(tasks[stage], completed=done)
+
+        result, report = import_inventory(path, db, replace=replace, progress=report_progress)
+    if report.issues:
+        _print_report(report)
+    if result is None:
+        console(stderr=True).print(
+            f"[bold red]Error:[/] {path} has {len(report.errors)} error"
+            f"{'s' if len(report.errors) != 1 else ''}; nothing was imported"
+        )
+        raise typer.Exit(1)
+    console().print(f"Imported {path} into {db}: {result}")
+
+
+_FILTERS = ("category", "organisation", "criticality", "disposition", "status", "hosting")
+
+
+@command("systems")
+def systems_command(
+    db: DbOption = DEFAULT_DB,
+    category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
+    organisation: Annotated[str | None, typer.Option(help="Only this ODS code.")] = None,
+    criticality: Annotated[str | None, typer.Option(help="Only this criticality.")] = None,
+    disposition: Annotated[str | None, typer.Option(help="Only this disposition.")] = None,
+    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+    hosting: Annotated[str | None, typer.Option(help="Only this hosting.")] = None,
+    platform: Annotated[
+        str | None, typer.Option(help="Only platforms containing this text (any case).")
+    ] = None,
+    unsupported_by: Annotated[
+        str | None,
+        typer.Option(help="Only systems out of support by this date (e.g. 2027-03-31)."),
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many rows (0 = all).")] = 50,
+    output: Annotated[
+        str, typer.Option("--format", help="table, csv or json.")
+    ] = "table",
+) -> None:
+    """List systems, filtered."""
+    with Store(db, create=False) as store:
+        systems = store.load().systems
+    chosen = {
+        "category": category,
+        "organisation": organisation,
+        "criticality": criticality,
+        "disposition": disposition,
+        "status": status,
+        "hosting": hosting,
+    }
+    from inventory.schema import enum_key
+
+    for column, wanted in chosen.items():
+        if wanted:
+            systems = systems[systems[column].fillna("").map(enum_key) == enum_key(wanted)]
+    if platform:
+        systems = systems[systems["platform"].fillna("").str.contains(platform, case=False, regex=False)]
+    if unsupported_by:
+        from inventory.parse import parse_date
+
+        parsed = parse_date(pd.Series([unsupported_by]))
+        if parsed.problems.notna().any():
+            raise UsageError(f"--unsupported-by {parsed.problems.iloc[0]}")
+        systems = systems[systems["end_of_support"] <= parsed.values.iloc[0]]
+    shown = systems.reset_index()[
+        ["id", "name", "category", "criticality", "platform", "end_of_support", "disposition"]
+    ]
+    shown["end_of_support"] = shown["end_of_support"].dt.strftime("%Y-%m-%d")
+    if output == "csv":
+        sys.stdout.write(shown.to_csv(index=False))
+        return
+    if output == "json":
+        sys.stdout.write(shown.to_json(orient="records", indent=1) + "\n")
+        return
+    if output != "table":
+        raise UsageError(f"--format '{output}' is not one of: table, csv, json")
+    rows = shown if limit == 0 else shown.head(limit)
+    console().print(_frame_table(rows, title=f"{len(shown):,} systems"))
+    if limit and len(shown) > limit:
+        console().print(f"... {len(shown) - limit:,} more (use --limit 0 to see all)")
+
+
+@command("show")
+def show_command(
+    system: Annotated[str, typer.Argument(help="System id.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Show one system: its details, what it depends on, and what depends on it."""
+    from inventory.graph import downstream
+
+    with Store(db, create=False) as store:
+        inventory = store.load()
+    key = system.strip().lower()
+    if key not in inventory.systems.index:
+        raise UsageError(f"no system '{system}' in {db}", hint="list them with 'modernise systems'")
+    row = inventory.systems.loc[key]
+    out = console()
+    details = Table(show_header=False, title=f"{key}: {row['name']}")
+    details.add_column("field", style="bold")
+    details.add_column("value", overflow="fold")
+    for field, value in row.items():
+        if _blank(value):
+            continue
+        if isinstance(value, pd.Timestamp):
+            value = value.strftime("%Y-%m-%d")
+        details.add_row(str(field), str(value))
+    out.print(details)
+    deps = inventory.dependencies
+    for title, frame, other in (
+        ("depends on", deps[deps["consumer"] == key], "provider"),
+        ("depended on by", deps[deps["provider"] == key], "consumer"),
+    ):
+        shown = frame[[other, "kind", "criticality", "messages"]].copy()
+        shown["messages"] = shown["messages"].map("; ".join)
+        out.print(_frame_table(shown, title=f"{title} ({len(shown)})"))
+    G = inventory.graph()
+    reach = downstream(G, key)
+    out.print(f"Downstream impact: {len(reach):,} systems depend on {key} directly or indirectly.")
+
+
+@command("graph")
+def graph_command(
+    systems: Annotated[list[str], typer.Argument(help="System id(s) at the centre.")],
+    db: DbOption = DEFAULT_DB,
+    depth: Annotated[int, typer.Option(help="Hops to include in each direction.")] = 1,
+    out: Annotated[Path, typer.Option("--out", help="PNG, SVG or PDF file to write.")] = Path(
+        "dependencies.png"
+    ),
+) -> None:
+    """Draw the dependency neighbourhood of systems to PNG, SVG or PDF."""
+    from inventory.graph import neighbourhood
+    from planner.charts import plot_dependency_map, save
+
+    with Store(db, create=False) as store:
+        inventory = store.load()
+    G = inventory.graph()
+    keys = [s.strip().lower() for s in systems]
+    missing = [k for k in keys if k not in G]
+    if missing:
+        raise UsageError(f"no system {', '.join(repr(m) for m in missing)} in {db}")
+    sub = neighbourhood(G, keys, depth=depth)
+    ax = plot_dependency_map(sub, keys)
+    save(ax.figure, out)
+    console().print(f"Wrote {out} ({sub.number_of_nodes()} systems, {sub.number_of_edges()} links)")
+
+
+@command("synth")
+def synth_command(
+    out: Annotated[Path, typer.Argument(help="Folder (CSV), .xlsx, .json or .yaml to write.")],
+    systems: Annotated[
+        int, typer.Option(help="National mode: about this many systems across many trusts.")
+    ] = 0,
+    national_mode: Annotated[
+        bool, typer.Option("--national", help="Generate a national estate (see --systems).")
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same inventory).")] = 2026,
+) -> None:
+    """Write a synthetic inventory: the Northshire sample trust, or a national estate."""
+    from inventory.io import write_inventory
+    from inventory.synthetic import national, sample_trust
+
+    if national_mode or systems:
+        inventory = national(systems or 100_000, seed=seed)
+    else:
+        inventory = sample_trust(seed)
+    written = write_inventory(inventory, out)
+    console().print(
+        f"Wrote {inventory!r} to {', '.join(str(p) for p in written)}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line and return its exit code (0 ok, 1 data problem, 2 usage)."""
+    try:
+        app(args=argv, prog_name="modernise", standalone_mode=True)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    return 0
+
+
+def run() -> None:
+    """Console-script wrapper: exit with :func:`main`'s code."""
+    sys.exit(main())

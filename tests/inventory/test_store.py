@@ -1,0 +1,174 @@
+"""The store: transactions, audit, re-import, replace, migrations."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+import pandas as pd
+import pytest
+
+from inventory import Store, import_inventory, load_inventory
+from inventory.errors import StoreError
+from inventory.store import SCHEMA_VERSION
+from tests.conftest import BASIC_SYSTEMS, SAMPLE_TRUST
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_import_then_load_gives_the_same_inventory(make_inventory, db_path):
+    path = make_inventory()
+    result, report = import_inventory(path, db_path)
+    assert report.valid
+    assert (result.systems_added, result.dependencies_added) == (3, 2)
+    with Store(db_path) as store:
+        stored = store.load(derive_end_of_support=False)
+    from_file = load_inventory(path, derive=False)
+    pd.testing.assert_frame_equal(stored.systems, from_file.systems)
+    pd.testing.assert_frame_equal(stored.dependencies, from_file.dependencies)
+
+
+def test_csv_and_xlsx_give_the_same_store(tmp_path):
+    with Store(tmp_path / "a.db") as a, Store(tmp_path / "b.db") as b:
+        pass
+    import_inventory(SAMPLE_TRUST, tmp_path / "a.db")
+    import_inventory(SAMPLE_TRUST / "northshire-trust.xlsx", tmp_path / "b.db")
+    with Store(tmp_path / "a.db") as a, Store(tmp_path / "b.db") as b:
+        for table in ("systems", "dependencies"):
+            rows_a = a.db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            rows_b = b.db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            assert rows_a == rows_b
+
+
+def test_reimport_records_every_changed_field(make_inventory, db_path):
+    import_inventory(make_inventory(), db_path)
+    rows = [dict(r) for r in BASIC_SYSTEMS]
+    rows[0]["criticality"] = "high"
+    rows[0]["annual_run_cost_gbp"] = "£450k"
+    result, _ = import_inventory(make_inventory(rows), db_path)
+    assert (result.systems_added, result.systems_changed, result.fields_changed) == (0, 1, 2)
+    with Store(db_path) as store:
+        audit = store.audit(result.batch)
+        batch = store.batches().loc[result.batch]
+    assert audit[["entity", "key", "action", "field", "old", "new"]].values.tolist() == [
+        ["system", "pas", "update", "criticality", '"critical"', '"high"'],
+        ["system", "pas", "update", "annual_run_cost_gbp", "0.0", "450000.0"],
+    ]
+    assert batch["source"] == "systems.csv, dependencies.csv"
+    assert len(batch["sha256"]) == 64 and batch["mode"] == "upsert"
+
+
+def test_reimport_of_the_same_file_changes_nothing(make_inventory, db_path):
+    path = make_inventory()
+    import_inventory(path, db_path)
+    result, _ = import_inventory(path, db_path)
+    assert not result.changed_anything
+    with Store(db_path) as store:
+        assert store.audit(result.batch).empty
+
+
+def test_upsert_keeps_systems_absent_from_the_file(make_inventory, db_path):
+    import_inventory(make_inventory(), db_path)
+    result, report = import_inventory(
+        make_inventory([{"id": "lims", "name": "LIMS"}], [{"consumer": "lims", "provider": "pas"}]),
+        db_path,
+    )
+    assert report.valid, str(report)
+    with Store(db_path) as store:
+        assert store.system_ids() == {"pas", "tie", "ed", "lims"}
+
+
+def test_replace_removes_absent_systems_with_their_links_and_audits_them(make_inventory, db_path):
+    import_inventory(make_inventory(), db_path)
+    result, report = import_inventory(
+        make_inventory(BASIC_SYSTEMS[:2], [{"consumer": "tie", "provider": "pas"}]),
+        db_path,
+        replace=True,
+    )
+    assert (result.systems_removed, result.dependencies_removed) == (1, 1)
+    with Store(db_path) as store:
+        assert store.system_ids() == {"pas", "tie"}
+        audit = store.audit(result.batch)
+    deleted = audit[audit["action"] == "delete"]
+    assert sorted(deleted["key"]) == ["ed", "ed -> tie"]
+    assert '"name": "ED system"' in deleted.loc[deleted["key"] == "ed", "old"].item()
+
+
+def test_invalid_file_leaves_the_store_byte_for_byte_unchanged(make_inventory, db_path):
+    import_inventory(make_inventory(), db_path)
+    before = digest(db_path)
+    bad = [dict(r) for r in BASIC_SYSTEMS]
+    bad[1]["criticality"] = "hgh"
+    result, report = import_inventory(make_inventory(bad), db_path)
+    assert result is None and not report.valid
+    assert digest(db_path) == before
+
+
+def test_failure_half_way_rolls_everything_back(make_inventory, db_path, monkeypatch):
+    import_inventory(make_inventory(), db_path)
+    before = digest(db_path)
+    rows = [{"id": f"sys-{i}", "name": f"System {i}"} for i in range(120_000)]
+    path = make_inventory(rows, [])
+    from inventory import store as store_module
+
+    calls = {"n": 0}
+    original = store_module.Store._apply
+
+    def explode_on_second_table(self, diff, batch, progress):
+        calls["n"] += 1
+        written = original(self, diff, batch, progress)
+        if calls["n"] == 2:  # systems already written inside the transaction
+            raise sqlite3.OperationalError("disk I/O error (simulated)")
+        return written
+
+    monkeypatch.setattr(store_module.Store, "_apply", explode_on_second_table)
+    with pytest.raises(sqlite3.OperationalError, match="simulated"):
+        import_inventory(path, db_path)
+    assert digest(db_path) == before
+    with Store(db_path) as store:
+        assert store.system_ids() == {"pas", "tie", "ed"}
+        assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_unknown_columns_survive_the_store(make_inventory, db_path):
+    rows = [dict(r) for r in BASIC_SYSTEMS]
+    rows[0]["business_owner"] = "Dr Patel"
+    import_inventory(make_inventory(rows), db_path)
+    with Store(db_path) as store:
+        systems = store.load().systems
+    assert systems.loc["pas", "business_owner"] == "Dr Patel"
+    assert systems.loc["tie", "business_owner"] is None
+
+
+def test_schema_version_and_newer_store_refused(db_path):
+    with Store(db_path) as store:
+        assert store.version == SCHEMA_VERSION
+        store.db.execute("INSERT INTO schema_version VALUES (99, 'future')")
+        store.db.conn.commit()
+    with pytest.raises(StoreError, match="written by a newer modernise"):
+        Store(db_path)
+
+
+def test_not_a_database(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("hello, not sqlite " * 100)
+    with pytest.raises(StoreError, match="is not a modernise store"):
+        Store(path)
+
+
+def test_missing_store_when_reading(tmp_path):
+    with pytest.raises(StoreError, match="no inventory store at"):
+        Store(tmp_path / "missing.db", create=False)
+
+
+def test_load_derives_end_of_support_from_platform(make_inventory, db_path):
+    import_inventory(make_inventory(), db_path)
+    with Store(db_path) as store:
+        systems = store.load().systems
+    assert systems.loc["pas", "end_of_support"] == pd.Timestamp("2020-01-14")
+    assert systems.loc["pas", "end_of_support_source"] == (
+        "lifecycle: Windows Server 2008 R2 (published)"
+    )
+    assert systems.loc["tie", "end_of_support_source"] is None

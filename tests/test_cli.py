@@ -1,0 +1,92 @@
+"""The command line: exit codes, messages, and no tracebacks for data mistakes."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.cli import main
+from tests.conftest import BASIC_SYSTEMS, SAMPLE_TRUST
+
+
+def run(capsys, *args) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_init_creates_a_store(capsys, db_path):
+    code, out, _ = run(capsys, "init", "--db", db_path)
+    assert code == 0 and f"Created {db_path} (schema version 1)" in out
+
+
+def test_validate_lists_every_problem_and_exits_1(capsys, make_inventory):
+    rows = [dict(r) for r in BASIC_SYSTEMS]
+    rows[0]["criticality"] = "hgh"
+    rows[1]["go_live"] = "31/02/2027"
+    code, out, err = run(capsys, "validate", make_inventory(rows))
+    assert code == 1
+    assert "systems.csv row 2" in out and "did you mean 'high'?" in out
+    assert "systems.csv row 3" in out and "no day 31 in month 2" in out
+    assert "has 2 errors" in err
+    assert "Traceback" not in out + err
+
+
+def test_validate_ok(capsys, make_inventory):
+    code, out, _ = run(capsys, "validate", make_inventory())
+    assert code == 0 and "is valid: 3 systems, 2 dependencies" in out
+
+
+def test_import_refuses_bad_data_without_touching_the_store(capsys, make_inventory, db_path):
+    rows = [dict(r) for r in BASIC_SYSTEMS]
+    rows[0]["criticality"] = "hgh"
+    code, _, err = run(capsys, "import", make_inventory(rows), "--db", db_path)
+    assert code == 1 and "nothing was imported" in err
+    assert not db_path.exists()
+
+
+def test_import_show_systems_graph(capsys, db_path, tmp_path):
+    code, out, _ = run(capsys, "import", SAMPLE_TRUST, "--db", db_path)
+    assert code == 0 and "252 systems added" in out
+    code, out, _ = run(capsys, "systems", "--db", db_path, "--category", "pathology lims")
+    assert code == 0 and "lims" in out and "1 systems" in out
+    code, out, _ = run(capsys, "systems", "--db", db_path, "--unsupported-by", "2015-12-31",
+                       "--format", "csv", "--limit", "0")
+    assert code == 0 and out.startswith("id,name,category")
+    code, out, _ = run(capsys, "show", "PAS", "--db", db_path)
+    assert code == 0 and "depended on by" in out and "Downstream impact:" in out
+    png = tmp_path / "pas.png"
+    code, out, _ = run(capsys, "graph", "pas", "--db", db_path, "--out", png)
+    assert code == 0 and png.stat().st_size > 10_000
+
+
+def test_unknown_system_and_missing_store(capsys, db_path, tmp_path):
+    run(capsys, "import", SAMPLE_TRUST, "--db", db_path)
+    code, _, err = run(capsys, "show", "nope", "--db", db_path)
+    assert code == 2 and "Error: no system 'nope'" in err
+    code, _, err = run(capsys, "systems", "--db", tmp_path / "missing.db")
+    assert code == 1 and "Error: no inventory store at" in err
+    code, _, err = run(capsys, "validate", tmp_path / "nowhere")
+    assert code == 1 and "Error: nowhere: no such file or folder" in err
+
+
+def test_bad_option_is_a_usage_error(capsys):
+    code, _, err = run(capsys, "systems", "--bogus")
+    assert code == 2 and "No such option" in err
+
+
+@pytest.mark.parametrize("target", ["trust.json", "folder"])
+def test_synth_writes_a_valid_inventory(capsys, tmp_path, target):
+    code, out, _ = run(capsys, "synth", tmp_path / target)
+    assert code == 0 and "252 systems" in out
+    code, _, _ = run(capsys, "validate", tmp_path / target)
+    assert code == 0
+
+
+def test_python_dash_m_planner(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "planner", "--help"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0 and "Usage" in done.stdout
