@@ -14,7 +14,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python tools/demo.py
+	rm -f out/modernise.db*
+	$(BIN)/modernise validate data/sample-trust
+	$(BIN)/modernise import data/sample-trust --db out/modernise.db
+	$(BIN)/modernise systems --db out/modernise.db --unsupported-by 2027-03-31 --limit 15
+	$(BIN)/modernise graph pas --db out/modernise.db --out out/pas-dependencies.png
 
 test: $(STAMP)
 	$(BIN)/python -m ruff check .

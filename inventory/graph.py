@@ -124,8 +124,8 @@ def neighbourhood(G: nx.DiGraph, systems: Iterable[str], depth: int = 1) -> nx.D
 def move_groups(G: nx.DiGraph) -> list[set[str]]:
     """Systems that depend on each other in a cycle, largest first (each replaced together).
 
-    >>> move_groups(nx.DiGraph([("a", "b"), ("b", "a"), ("b", "c")]))
-    [{'a', 'b'}]
+    >>> [sorted(group) for group in move_groups(nx.DiGraph([("a", "b"), ("b", "a"), ("b", "c")]))]
+    [['a', 'b']]
     """
     groups = [c for c in nx.strongly_connected_components(G) if len(c) > 1]
     return sorted(groups, key=lambda c: (-len(c), sorted(c)[0]))

@@ -128,7 +128,9 @@ def _normalise_headers(
     seen: dict[str, int] = {}
     originals: dict[str, str] = {}
     for position, header in enumerate(headers):
-        text = "" if header is None or (isinstance(header, float) and pd.isna(header)) else str(header)
+        text = (
+            "" if header is None or (isinstance(header, float) and pd.isna(header)) else str(header)
+        )
         name = canonical_column(text)
         where = _column_label(position, letters)
         if not name:
@@ -317,9 +319,9 @@ def _short_parser_message(error: Exception) -> str:
 
 def _find_file(folder: Path, stem: str) -> Path | None:
     for candidate in sorted(folder.iterdir()):
-        if candidate.is_file() and candidate.suffix.lower() == ".csv":
-            if enum_key(candidate.stem) == enum_key(stem):
-                return candidate
+        is_csv = candidate.is_file() and candidate.suffix.lower() == ".csv"
+        if is_csv and enum_key(candidate.stem) == enum_key(stem):
+            return candidate
     return None
 
 
@@ -528,9 +530,7 @@ def _read_document(path: Path, load) -> RawInventory:
     return RawInventory(tables, (str(path),), _sha256([path]), tuple(issues))
 
 
-def _records_table(
-    name: str, source: str, records: list[object]
-) -> tuple[RawTable, list[Issue]]:
+def _records_table(name: str, source: str, records: list[object]) -> tuple[RawTable, list[Issue]]:
     issues: list[Issue] = []
     columns: dict[str, str] = {}
     rows: list[dict[str, object]] = []
@@ -637,9 +637,7 @@ def inventory_tables(inventory) -> dict[str, pd.DataFrame]:
             if f.kind in ("money_range", "months_range"):
                 show = format_money if f.kind == "money_range" else _format_number
                 parts = [frame[c] for c in f.columns]
-                table[f.name] = [
-                    _range_text(values, show) for values in zip(*parts, strict=True)
-                ]
+                table[f.name] = [_range_text(values, show) for values in zip(*parts, strict=True)]
                 continue
             series = frame[f.name]
             if f.kind == "date":
@@ -686,8 +684,7 @@ def write_inventory(inventory, path: str | Path) -> list[Path]:
     if suffix in (".json", ".yaml", ".yml"):
         document = {
             name: [
-                {k: v for k, v in record.items() if v != ""}
-                for record in table.to_dict("records")
+                {k: v for k, v in record.items() if v != ""} for record in table.to_dict("records")
             ]
             for name, table in tables.items()
         }
@@ -697,8 +694,10 @@ def write_inventory(inventory, path: str | Path) -> list[Path]:
         else:
             path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), "utf-8")
         return [path]
-    safe = {name: table.map(lambda v: neutralise(v) if isinstance(v, str) else v)
-            for name, table in tables.items()}
+    safe = {
+        name: table.map(lambda v: neutralise(v) if isinstance(v, str) else v)
+        for name, table in tables.items()
+    }
     if suffix == ".xlsx":
         import openpyxl
         from openpyxl.utils import get_column_letter

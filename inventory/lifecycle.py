@@ -19,7 +19,8 @@ earliest date wins.
 Examples
 --------
 >>> table = load_lifecycles()
->>> [row.product + " " + row.cycle for row in match_platform("Win2008 R2 SP1 / SQL Server 2008", table)]
+>>> rows = match_platform("Win2008 R2 SP1 / SQL Server 2008", table)
+>>> [row.product + " " + row.cycle for row in rows]
 ['Windows Server 2008 R2', 'SQL Server 2008']
 >>> end_of_security_support("Windows Server 2008 R2 SP1 / SQL Server 2008", table)
 (Timestamp('2019-07-09 00:00:00'), 'SQL Server 2008 (published)')
@@ -88,7 +89,9 @@ def _typed(table: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def read_endoflife_json(source: str | Path | dict | list, *, title: str | None = None) -> pd.DataFrame:
+def read_endoflife_json(
+    source: str | Path | dict | list, *, title: str | None = None
+) -> pd.DataFrame:
     """Convert an endoflife.date API answer into a lifecycle table.
 
     Accepts API v1 (``{"result": {"name": ..., "releases": [...]}}``, as from

@@ -96,7 +96,9 @@ def _conform(frame: pd.DataFrame, fields: Mapping[str, Field], table: str) -> pd
                 series = series.astype("bool")
             else:
                 series = pd.to_numeric(series, errors="coerce")
-                series = series.astype(dtype) if dtype != "int64" else series.fillna(0).astype(dtype)
+                series = (
+                    series.astype(dtype) if dtype != "int64" else series.fillna(0).astype(dtype)
+                )
             out[column] = series
     extras = [c for c in frame.columns if c not in out and c != "id"]
     for column in extras:

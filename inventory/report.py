@@ -68,7 +68,9 @@ class ValidationReport:
         row_label: str = "row",
     ) -> None:
         """Record one issue; ``value`` is shown as text, shortened when very long."""
-        shown = None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+        shown = (
+            None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+        )
         if shown is not None and len(shown) > 200:
             shown = shown[:197] + "..."
         self.issues.append(Issue(source, row, column, shown, message, severity, row_label))
@@ -104,9 +106,7 @@ class ValidationReport:
     def to_frame(self) -> pd.DataFrame:
         """Return the issues as a table: severity, source, row, column, value, message."""
         columns = ["severity", "source", "row", "column", "value", "message"]
-        rows = [
-            (i.severity, i.source, i.row, i.column, i.value, i.message) for i in self.sorted()
-        ]
+        rows = [(i.severity, i.source, i.row, i.column, i.value, i.message) for i in self.sorted()]
         frame = pd.DataFrame(rows, columns=columns)
         frame["row"] = frame["row"].astype("Int64")
         return frame

@@ -257,14 +257,22 @@ _SYSTEM_FIELDS = (
         "pas",
         required=True,
     ),
-    Field("name", "text", "The name people in the trust use for it.", "Patient Administration System", required=True),
+    Field(
+        "name",
+        "text",
+        "The name people in the trust use for it.",
+        "Patient Administration System",
+        required=True,
+    ),
     Field(
         "organisation",
         "ods",
         "ODS code of the organisation that runs it (3 to 6 letters and digits, upper case).",
         "RXX",
     ),
-    _enum("category", CATEGORIES, description="What the system does.", example="PAS", default="other"),
+    _enum(
+        "category", CATEGORIES, description="What the system does.", example="PAS", default="other"
+    ),
     Field("supplier", "text", "Who supplies and supports it.", "Meridian Health Systems"),
     Field("product", "text", "Product name as sold.", "Meridian PAS"),
     Field("version", "text", "Version running.", "5.2"),
@@ -275,7 +283,13 @@ _SYSTEM_FIELDS = (
         "' on ', ' / ', '+' or ','. Used to derive end_of_support from data/lifecycles.csv.",
         "InterSystems Cache 2010.2 on IBM AIX 6.1",
     ),
-    _enum("hosting", HOSTINGS, description="Where it runs.", example="on-premises", default="on-premises"),
+    _enum(
+        "hosting",
+        HOSTINGS,
+        description="Where it runs.",
+        example="on-premises",
+        default="on-premises",
+    ),
     Field("go_live", "date", "When it went live (ISO 2026-11-25 or UK 25/11/2026).", "01/04/1998"),
     Field(
         "end_of_support",
@@ -294,7 +308,9 @@ _SYSTEM_FIELDS = (
         example="critical",
         default="medium",
     ),
-    Field("patient_facing", "bool", "Used directly in patient care (yes/no).", "yes", default=False),
+    Field(
+        "patient_facing", "bool", "Used directly in patient care (yes/no).", "yes", default=False
+    ),
     Field("users", "int", "Number of named users.", "2400", unit="people"),
     Field(
         "annual_run_cost_gbp",
@@ -372,7 +388,9 @@ _SYSTEM_FIELDS = (
 _DEPENDENCY_FIELDS = (
     Field("consumer", "ref", "Id of the system that depends on the provider.", "ed", required=True),
     Field("provider", "ref", "Id of the system it depends on.", "pas", required=True),
-    _enum("kind", DEPENDENCY_KINDS, description="Interface type.", example="HL7 v2", default="other"),
+    _enum(
+        "kind", DEPENDENCY_KINDS, description="Interface type.", example="HL7 v2", default="other"
+    ),
     _enum(
         "criticality",
         CRITICALITIES,

@@ -193,6 +193,8 @@ class Store:
                 f"no inventory store at {self.path}",
                 hint="run 'modernise import PATH' first, or pass --db",
             )
+        if not memory and create:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
             conn = sqlite3.connect(self.path, timeout=busy_timeout)
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
@@ -340,7 +342,9 @@ class Store:
         progress = progress or (lambda stage, done, total: None)
         try:
             with self._write():
-                return self._import(inventory, source, sha256, replace, include_dependencies, progress)
+                return self._import(
+                    inventory, source, sha256, replace, include_dependencies, progress
+                )
         except sqlite3.OperationalError as error:
             if _is_busy(error):
                 raise StoreBusyError(
@@ -449,9 +453,7 @@ def _now() -> str:
 def _key_index(frame: pd.DataFrame, table: str) -> pd.Index:
     if table == "systems":
         return pd.Index(frame["id"], dtype="object", name="key")
-    return pd.Index(
-        (frame["consumer"] + " -> " + frame["provider"]).astype("object"), name="key"
-    )
+    return pd.Index((frame["consumer"] + " -> " + frame["provider"]).astype("object"), name="key")
 
 
 def _json_cell(value: object) -> str:
@@ -485,14 +487,19 @@ def _to_storage(frame: pd.DataFrame, table: str) -> pd.DataFrame:
         else:
             values = series.astype("object").where(series.notna(), None)
         out[column] = values.astype("object")
-    extras = [
-        c for c in frame.columns if c not in _COLUMNS[table] and c not in DERIVED_COLUMNS
-    ]
+    extras = [c for c in frame.columns if c not in _COLUMNS[table] and c not in DERIVED_COLUMNS]
     if extras:
         extra_frame = frame[extras].astype("object")
         out["extra"] = pd.Series(
             [
-                json.dumps({k: v for k, v in zip(extras, row, strict=True) if v is not None and not pd.isna(v)}, sort_keys=True)
+                json.dumps(
+                    {
+                        k: v
+                        for k, v in zip(extras, row, strict=True)
+                        if v is not None and not pd.isna(v)
+                    },
+                    sort_keys=True,
+                )
                 if any(v is not None and not pd.isna(v) for v in row)
                 else None
                 for row in extra_frame.itertuples(index=False, name=None)

@@ -35,6 +35,7 @@ TRUST_ODS = "RXX"
 NATIONAL_ODS = "X26"
 ICS_ODS = "QXX"
 
+# fmt: off
 # --- the core estate ------------------------------------------------------------------
 # (id, name, category, supplier, product, version, platform, hosting, go_live, contract_end,
 #  criticality, patient_facing, users, run £k/yr, cost £k low/likely/high, months l/l/h,
@@ -401,6 +402,9 @@ _TAIL_CATEGORIES = {
 }
 
 
+# fmt: on
+
+
 def _tail_category(subject: str) -> str:
     for keyword, category in _TAIL_CATEGORIES.items():
         if keyword in subject.lower():
@@ -415,8 +419,25 @@ def _k(value: float) -> float:
 def _core_systems() -> list[dict]:
     rows = []
     for (
-        sid, name, category, supplier, product, version, platform, hosting, go_live, contract,
-        criticality, patient_facing, users, run, cost, months, vulns, skills, disposition,
+        sid,
+        name,
+        category,
+        supplier,
+        product,
+        version,
+        platform,
+        hosting,
+        go_live,
+        contract,
+        criticality,
+        patient_facing,
+        users,
+        run,
+        cost,
+        months,
+        vulns,
+        skills,
+        disposition,
         extras,
     ) in _CORE:
         rows.append(
@@ -448,7 +469,20 @@ def _core_systems() -> list[dict]:
                 "notes": extras.get("notes"),
             }
         )
-    for sid, name, category, platform, go_live, criticality, run, cost, months, vulns, disp, td in _INFRA:
+    for (
+        sid,
+        name,
+        category,
+        platform,
+        go_live,
+        criticality,
+        run,
+        cost,
+        months,
+        vulns,
+        disp,
+        td,
+    ) in _INFRA:
         rows.append(
             {
                 "id": sid,
@@ -469,7 +503,9 @@ def _core_systems() -> list[dict]:
                 "status": "live",
                 "disposition": disp,
                 "replaced_by": "epr" if sid in ("aix-host",) else None,
-                "after": {"aix-host": "pas", "vms-alpha": "lims", "email-relay": "epr"}.get(sid, ""),
+                "after": {"aix-host": "pas", "vms-alpha": "lims", "email-relay": "epr"}.get(
+                    sid, ""
+                ),
                 "team_demand": td,
             }
         )
@@ -516,6 +552,7 @@ def _team_demand(text: object) -> dict[str, float]:
     return {team.strip(): float(amount) for team, amount in pairs}
 
 
+# fmt: off
 # (consumer, provider, kind, criticality, messages, daily volume)
 _CORE_DEPENDENCIES: list[tuple] = [
     ("pas", "spine-pds", "API", "critical", "PDS trace; PDS update", 4000),
@@ -659,6 +696,9 @@ _VIA_CITRIX = ["pas", "theatres", "maternity", "pharmacy", "cancer-mdt", "renal"
                "finance", "lims"]
 
 
+# fmt: on
+
+
 def _dependency_rows() -> list[dict]:
     rows = [
         {
@@ -679,8 +719,13 @@ def _dependency_rows() -> list[dict]:
         if (consumer, provider) not in seen and consumer != provider:
             seen.add((consumer, provider))
             rows.append(
-                {"consumer": consumer, "provider": provider, "kind": kind,
-                 "criticality": criticality, "messages": messages}
+                {
+                    "consumer": consumer,
+                    "provider": provider,
+                    "kind": kind,
+                    "criticality": criticality,
+                    "messages": messages,
+                }
             )
 
     for system in _HOSTED_ON_VMWARE:
@@ -699,9 +744,26 @@ def _dependency_rows() -> list[dict]:
             "critical" if system in _CRITICAL_ADT else "high",
             "ADT^A01; ADT^A02; ADT^A03; ADT^A08; ADT^A40",
         )
-    for system in ("ed", "eobs", "theatres", "maternity", "order-comms", "eforms", "discharge",
-                   "ris", "pharmacy", "epma", "chemo", "renal", "critical-care", "cardiology",
-                   "endoscopy", "portal", "lims", "transfusion"):
+    for system in (
+        "ed",
+        "eobs",
+        "theatres",
+        "maternity",
+        "order-comms",
+        "eforms",
+        "discharge",
+        "ris",
+        "pharmacy",
+        "epma",
+        "chemo",
+        "renal",
+        "critical-care",
+        "cardiology",
+        "endoscopy",
+        "portal",
+        "lims",
+        "transfusion",
+    ):
         add(system, "empi", "API", "high", "NHS number trace")
     return rows
 
@@ -721,8 +783,14 @@ def _devices_and_tail(rng: np.random.Generator) -> tuple[list[dict], list[dict]]
                     "name": f"{name} {n} ({site})" if count > 1 else f"{name} ({site})",
                     "organisation": TRUST_ODS,
                     "category": "medical device",
-                    "supplier": rng.choice(["Vantage Medical", "Lumen Imaging Systems",
-                                            "Aurora Diagnostics", "Helix Devices"]),
+                    "supplier": rng.choice(
+                        [
+                            "Vantage Medical",
+                            "Lumen Imaging Systems",
+                            "Aurora Diagnostics",
+                            "Helix Devices",
+                        ]
+                    ),
                     "platform": platform,
                     "hosting": "on-premises",
                     "go_live": go_live,
@@ -734,7 +802,8 @@ def _devices_and_tail(rng: np.random.Generator) -> tuple[list[dict], list[dict]]
                         float(x) * 1000 for x in sorted(rng.integers(40, 900, size=3))
                     ),
                     "replacement_months": (3, 6, 12),
-                    "known_vulnerabilities": int(rng.integers(3, 15)) if "XP" in platform
+                    "known_vulnerabilities": int(rng.integers(3, 15))
+                    if "XP" in platform
                     else int(rng.integers(1, 8)),
                     "skills_scarcity": "medium",
                     "status": "live",
@@ -751,15 +820,23 @@ def _devices_and_tail(rng: np.random.Generator) -> tuple[list[dict], list[dict]]
                     "provider": provider,
                     "kind": kind,
                     "criticality": "high",
-                    "messages": {"DICOM": "DICOM C-STORE; DICOM MWL", "HL7 v2": "ORU^R01",
-                                 "other": "ASTM E1394"}.get(kind),
+                    "messages": {
+                        "DICOM": "DICOM C-STORE; DICOM MWL",
+                        "HL7 v2": "ORU^R01",
+                        "other": "ASTM E1394",
+                    }.get(kind),
                 }
             )
             if provider == "PACS":
                 dependencies[-1]["provider"] = "pacs"
                 dependencies.append(
-                    {"consumer": sid, "provider": "ris", "kind": "DICOM",
-                     "criticality": "high", "messages": "DICOM MWL"}
+                    {
+                        "consumer": sid,
+                        "provider": "ris",
+                        "kind": "DICOM",
+                        "criticality": "high",
+                        "messages": "DICOM MWL",
+                    }
                 )
     subjects = list(_TAIL_SUBJECTS)
     rng.shuffle(subjects)
@@ -795,9 +872,9 @@ def _devices_and_tail(rng: np.random.Generator) -> tuple[list[dict], list[dict]]
                 "known_vulnerabilities": int(rng.integers(0, 6)),
                 "skills_scarcity": rng.choice(["medium", "high", "critical"], p=[0.4, 0.35, 0.25]),
                 "status": "live",
-                "disposition": "retire" if absorbed else rng.choice(
-                    ["retain", "rehost", "replace"], p=[0.4, 0.35, 0.25]
-                ),
+                "disposition": "retire"
+                if absorbed
+                else rng.choice(["retain", "rehost", "replace"], p=[0.4, 0.35, 0.25]),
                 "replaced_by": "epr" if absorbed else None,
                 "team_demand": "data migration: 0.1" if absorbed else "infrastructure: 0.1",
                 "notes": rng.choice(
@@ -812,36 +889,66 @@ def _devices_and_tail(rng: np.random.Generator) -> tuple[list[dict], list[dict]]
                 ),
             }
         )
-        source = rng.choice(["pas", "data-warehouse", "file-shares", "manual"], p=[0.35, 0.3, 0.2, 0.15])
+        source = rng.choice(
+            ["pas", "data-warehouse", "file-shares", "manual"], p=[0.35, 0.3, 0.2, 0.15]
+        )
         if source == "manual":
             dependencies.append(
-                {"consumer": sid, "provider": "pas", "kind": "manual", "criticality": "low",
-                 "messages": "re-keying"}
+                {
+                    "consumer": sid,
+                    "provider": "pas",
+                    "kind": "manual",
+                    "criticality": "low",
+                    "messages": "re-keying",
+                }
             )
         elif source == "file-shares":
             dependencies.append(
-                {"consumer": sid, "provider": "file-shares", "kind": "infrastructure",
-                 "criticality": "medium"}
+                {
+                    "consumer": sid,
+                    "provider": "file-shares",
+                    "kind": "infrastructure",
+                    "criticality": "medium",
+                }
             )
         else:
             dependencies.append(
-                {"consumer": sid, "provider": source, "kind": "database link",
-                 "criticality": "medium", "messages": "ODBC linked tables"}
+                {
+                    "consumer": sid,
+                    "provider": source,
+                    "kind": "database link",
+                    "criticality": "medium",
+                    "messages": "ODBC linked tables",
+                }
             )
         if source != "file-shares":
             dependencies.append(
-                {"consumer": sid, "provider": "file-shares", "kind": "infrastructure",
-                 "criticality": "medium"}
+                {
+                    "consumer": sid,
+                    "provider": "file-shares",
+                    "kind": "infrastructure",
+                    "criticality": "medium",
+                }
             )
     # a few tail systems feed each other, two of them in a loop
     for a, b in zip(tail_ids[:12:2], tail_ids[1:12:2], strict=True):
         dependencies.append(
-            {"consumer": a, "provider": b, "kind": "database link", "criticality": "low",
-             "messages": "linked tables"}
+            {
+                "consumer": a,
+                "provider": b,
+                "kind": "database link",
+                "criticality": "low",
+                "messages": "linked tables",
+            }
         )
     dependencies.append(
-        {"consumer": tail_ids[1], "provider": tail_ids[0], "kind": "database link",
-         "criticality": "low", "messages": "linked tables"}
+        {
+            "consumer": tail_ids[1],
+            "provider": tail_ids[0],
+            "kind": "database link",
+            "criticality": "low",
+            "messages": "linked tables",
+        }
     )
     return systems, dependencies
 
@@ -884,7 +991,6 @@ def national(
     template = sample_trust()
     t_sys = template.systems
     local = t_sys[t_sys["organisation"] == TRUST_ODS]
-    hubs = t_sys[t_sys["organisation"] != TRUST_ODS]
     n_gp_systems = int(systems * gp_share) // 2 * 2
     n_trusts = max(1, (systems - n_gp_systems - len(_NATIONAL_HUBS)) // len(local))
     n_gps = n_gp_systems // 2
@@ -924,35 +1030,53 @@ def national(
             ),
             "organisation": np.concatenate([gp_codes, gp_codes]),
             "category": np.concatenate([np.full(n_gps, "GP system"), np.full(n_gps, "EDMS")]),
-            "platform": np.concatenate([np.full(n_gps, "SaaS"),
-                                        np.full(n_gps, "Windows Server 2012 R2")]),
+            "platform": np.concatenate(
+                [np.full(n_gps, "SaaS"), np.full(n_gps, "Windows Server 2012 R2")]
+            ),
             "hosting": np.concatenate([np.full(n_gps, "SaaS"), np.full(n_gps, "on-premises")]),
             "criticality": np.concatenate([np.full(n_gps, "critical"), np.full(n_gps, "medium")]),
             "patient_facing": np.concatenate([np.ones(n_gps, bool), np.zeros(n_gps, bool)]),
             "disposition": np.concatenate([np.full(n_gps, "retain"), np.full(n_gps, "replace")]),
-            "replacement_cost_gbp_low": np.concatenate([np.full(n_gps, np.nan),
-                                                        np.full(n_gps, 4000.0)]),
-            "replacement_cost_gbp_likely": np.concatenate([np.full(n_gps, np.nan),
-                                                           np.full(n_gps, 8000.0)]),
-            "replacement_cost_gbp_high": np.concatenate([np.full(n_gps, np.nan),
-                                                         np.full(n_gps, 15000.0)]),
+            "replacement_cost_gbp_low": np.concatenate(
+                [np.full(n_gps, np.nan), np.full(n_gps, 4000.0)]
+            ),
+            "replacement_cost_gbp_likely": np.concatenate(
+                [np.full(n_gps, np.nan), np.full(n_gps, 8000.0)]
+            ),
+            "replacement_cost_gbp_high": np.concatenate(
+                [np.full(n_gps, np.nan), np.full(n_gps, 15000.0)]
+            ),
             "replacement_months_low": np.concatenate([np.full(n_gps, np.nan), np.full(n_gps, 1.0)]),
-            "replacement_months_likely": np.concatenate([np.full(n_gps, np.nan),
-                                                         np.full(n_gps, 2.0)]),
-            "replacement_months_high": np.concatenate([np.full(n_gps, np.nan), np.full(n_gps, 3.0)]),
+            "replacement_months_likely": np.concatenate(
+                [np.full(n_gps, np.nan), np.full(n_gps, 2.0)]
+            ),
+            "replacement_months_high": np.concatenate(
+                [np.full(n_gps, np.nan), np.full(n_gps, 3.0)]
+            ),
         }
     )
     hub_frame = pd.DataFrame(
         {
             "id": list(_NATIONAL_HUBS),
             "name": [
-                "Spine Personal Demographics Service", "NHS Care Identity Service 2",
-                "MESH", "NHS e-Referral Service", "Secondary Uses Service (SUS+)",
-                "Electronic Staff Record", "GP Connect",
+                "Spine Personal Demographics Service",
+                "NHS Care Identity Service 2",
+                "MESH",
+                "NHS e-Referral Service",
+                "Secondary Uses Service (SUS+)",
+                "Electronic Staff Record",
+                "GP Connect",
             ],
             "organisation": NATIONAL_ODS,
-            "category": ["national service", "identity", "messaging", "national service",
-                         "national service", "HR", "national service"],
+            "category": [
+                "national service",
+                "identity",
+                "messaging",
+                "national service",
+                "national service",
+                "HR",
+                "national service",
+            ],
             "platform": "SaaS",
             "hosting": "SaaS",
             "criticality": "critical",
@@ -971,9 +1095,17 @@ def national(
     trust_ids = np.char.lower(trust_codes.astype(str)).astype(object) + "."
     inner_frame["consumer"] = trust_ids[te] + inner_frame["consumer"].to_numpy(object)
     inner_frame["provider"] = trust_ids[te] + inner_frame["provider"].to_numpy(object)
-    hub_of = {"spine-pds": "spine-pds", "spine-cis2": "spine-cis2", "mesh": "mesh",
-              "e-rs": "e-rs", "sus-plus": "sus-plus", "esr": "esr", "gp-systems": "gp-connect",
-              "shcr": "gp-connect", "nhs-app": "spine-cis2"}
+    hub_of = {
+        "spine-pds": "spine-pds",
+        "spine-cis2": "spine-cis2",
+        "mesh": "mesh",
+        "e-rs": "e-rs",
+        "sus-plus": "sus-plus",
+        "esr": "esr",
+        "gp-systems": "gp-connect",
+        "shcr": "gp-connect",
+        "nhs-app": "spine-cis2",
+    }
     to = np.repeat(np.arange(n_trusts), len(outer))
     outer_frame = outer.iloc[np.tile(np.arange(len(outer)), n_trusts)].reset_index(drop=True)
     outer_frame["consumer"] = trust_ids[to] + outer_frame["consumer"].to_numpy(object)
@@ -985,31 +1117,75 @@ def national(
         docman = gp_ids + ".docman"
         home_trust = trust_ids[rng.integers(0, n_trusts, size=n_gps)]
         parts += [
-            pd.DataFrame({"consumer": gp_clinical, "provider": "spine-pds", "kind": "API",
-                          "criticality": "critical"}),
-            pd.DataFrame({"consumer": gp_clinical, "provider": "mesh", "kind": "messaging",
-                          "criticality": "high"}),
-            pd.DataFrame({"consumer": docman, "provider": gp_clinical, "kind": "API",
-                          "criticality": "medium"}),
-            pd.DataFrame({"consumer": docman, "provider": home_trust + "discharge",
-                          "kind": "messaging", "criticality": "medium",
-                          "messages": [("ITK3 discharge summary",)] * n_gps}),
-            pd.DataFrame({"consumer": gp_clinical, "provider": home_trust + "lims",
-                          "kind": "messaging", "criticality": "high",
-                          "messages": [("EDIFACT NHS003",)] * n_gps}),
+            pd.DataFrame(
+                {
+                    "consumer": gp_clinical,
+                    "provider": "spine-pds",
+                    "kind": "API",
+                    "criticality": "critical",
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "consumer": gp_clinical,
+                    "provider": "mesh",
+                    "kind": "messaging",
+                    "criticality": "high",
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "consumer": docman,
+                    "provider": gp_clinical,
+                    "kind": "API",
+                    "criticality": "medium",
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "consumer": docman,
+                    "provider": home_trust + "discharge",
+                    "kind": "messaging",
+                    "criticality": "medium",
+                    "messages": [("ITK3 discharge summary",)] * n_gps,
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "consumer": gp_clinical,
+                    "provider": home_trust + "lims",
+                    "kind": "messaging",
+                    "criticality": "high",
+                    "messages": [("EDIFACT NHS003",)] * n_gps,
+                }
+            ),
         ]
     # neighbouring trusts read each other's PACS (regional imaging network)
     if n_trusts > 1:
         partner = (np.arange(n_trusts) + 1) % n_trusts
         parts.append(
-            pd.DataFrame({"consumer": trust_ids + "pacs", "provider": trust_ids[partner] + "pacs",
-                          "kind": "DICOM", "criticality": "medium",
-                          "messages": [("DICOM query/retrieve",)] * n_trusts})
+            pd.DataFrame(
+                {
+                    "consumer": trust_ids + "pacs",
+                    "provider": trust_ids[partner] + "pacs",
+                    "kind": "DICOM",
+                    "criticality": "medium",
+                    "messages": [("DICOM query/retrieve",)] * n_trusts,
+                }
+            )
         )
-    hub_edges = pd.DataFrame({"consumer": ["gp-connect", "sus-plus"], "provider": ["spine-pds", "mesh"],
-                              "kind": ["API", "messaging"], "criticality": ["critical", "high"]})
+    hub_edges = pd.DataFrame(
+        {
+            "consumer": ["gp-connect", "sus-plus"],
+            "provider": ["spine-pds", "mesh"],
+            "kind": ["API", "messaging"],
+            "criticality": ["critical", "high"],
+        }
+    )
     parts.append(hub_edges)
     all_dependencies = pd.concat(parts, ignore_index=True)
-    all_dependencies = all_dependencies[all_dependencies["consumer"] != all_dependencies["provider"]]
+    all_dependencies = all_dependencies[
+        all_dependencies["consumer"] != all_dependencies["provider"]
+    ]
     all_dependencies = all_dependencies.drop_duplicates(["consumer", "provider"])
     return Inventory(conform_systems(all_systems), conform_dependencies(all_dependencies))

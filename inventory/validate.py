@@ -23,8 +23,8 @@ Examples
 ...                       "criticality": ["critical", "hgh"]}, index=[2, 3])
 >>> raw = RawInventory({"systems": RawTable("systems", "systems.csv", cells)}, (), "")
 >>> inventory, report = validate(raw)
->>> print(report)
-systems.csv row 3: criticality 'hgh' is not one of: low, medium, high, critical; did you mean 'high'?
+>>> [issue.message for issue in report]
+["criticality 'hgh' is not one of: low, medium, high, critical; did you mean 'high'?"]
 """
 
 from __future__ import annotations
@@ -99,9 +99,7 @@ def _add_problems(
     report: ValidationReport, table: RawTable, column: str, cells: pd.Series, problems: pd.Series
 ) -> None:
     bad = problems.notna()
-    for row, value, message in zip(
-        problems.index[bad], cells[bad], problems[bad], strict=True
-    ):
+    for row, value, message in zip(problems.index[bad], cells[bad], problems[bad], strict=True):
         report.add(
             table.source, int(row), column, value, f"{column} {message}", row_label=table.row_label
         )
@@ -125,16 +123,16 @@ def _parse_field(table: RawTable, f: Field, report: ValidationReport) -> pd.Data
         if split_columns and f.name not in cells:
             out = pd.DataFrame(index=cells.index)
             for column in f.columns:
-                column_cells = cells[column] if column in cells else blank
+                column_cells = cells.get(column, blank)
                 parsed = one(column_cells)
                 _add_problems(report, table, column, column_cells, parsed.problems)
                 out[column] = parsed.values
             return out
-        column_cells = cells[f.name] if f.name in cells else blank
+        column_cells = cells.get(f.name, blank)
         parsed = parse.parse_range(column_cells, one, f.name)
         _add_problems(report, table, f.name, column_cells, parsed.problems)
         return parsed.values
-    column_cells = cells[f.name] if f.name in cells else blank
+    column_cells = cells.get(f.name, blank)
     if f.kind == "enum":
         parsed = parse.parse_enum(column_cells, f.allowed, synonyms=f.synonyms)
     else:
@@ -155,7 +153,11 @@ def _parse_table(
                 f.name,
                 None,
                 f"missing required column '{f.name}'"
-                + (f"; the columns found are: {', '.join(cells.columns)}" if len(cells.columns) else ""),
+                + (
+                    f"; the columns found are: {', '.join(cells.columns)}"
+                    if len(cells.columns)
+                    else ""
+                ),
                 row_label=table.row_label,
             )
     parts = [_parse_field(table, f, report) for f in fields.values()]
@@ -256,8 +258,10 @@ def _check_systems(
             disordered,
             name,
             shown,
-            lambda v, _r, n=name: f"{n} '{v}' is not in the order low/likely/high; "
-            "give the smallest first and the largest last",
+            lambda v, _r, n=name: (
+                f"{n} '{v}' is not in the order low/likely/high; "
+                "give the smallest first and the largest last"
+            ),
         )
     replaced_by = frame["replaced_by"]
     _report_rows(

@@ -13,11 +13,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import networkx as nx  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+import matplotlib.pyplot as plt
+import networkx as nx
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 __all__ = ["CRITICALITY_COLOURS", "plot_dependency_map", "save"]
 
@@ -37,9 +37,7 @@ def save(figure: Figure, path: str | Path, *, dpi: int = 150) -> Path:
     if path.suffix.lower() not in SUPPORTED_FORMATS:
         from inventory.errors import UsageError
 
-        raise UsageError(
-            f"cannot draw to '{path.name}'", hint="use a .png, .svg or .pdf file name"
-        )
+        raise UsageError(f"cannot draw to '{path.name}'", hint="use a .png, .svg or .pdf file name")
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=dpi, bbox_inches="tight", metadata=_metadata(path))
     return path
@@ -105,7 +103,9 @@ def plot_dependency_map(
     width_step, row_step = 3.1, 1.0
     tallest = 1
     for column in sorted(columns):
-        nodes = sorted(columns[column], key=lambda n: (str(G.nodes[n].get("category") or ""), str(n)))
+        nodes = sorted(
+            columns[column], key=lambda n: (str(G.nodes[n].get("category") or ""), str(n))
+        )
         parts = -(-len(nodes) // max_rows)
         rows_here = -(-len(nodes) // parts)
         tallest = max(tallest, rows_here)
@@ -116,7 +116,7 @@ def plot_dependency_map(
             position[node] = (x + part * width_step, -rank * row_step)
         x += parts * width_step + 0.8
     # centre each column vertically
-    for column, nodes in columns.items():
+    for nodes in columns.values():
         ys = [position[n][1] for n in nodes]
         shift = (-(tallest - 1) * row_step - min(ys)) / 2
         for n in nodes:
@@ -179,12 +179,23 @@ def plot_dependency_map(
     ax.set_ylim(min(ys) - 0.8, max(ys) + 1.0)
     ax.set_axis_off()
     for column in sorted(columns):
-        title = "selected" if column == 0 else (
-            f"depends on ({column} step{'s' if column > 1 else ''})" if column > 0
-            else f"depended on by ({-column} step{'s' if column < -1 else ''})"
+        title = (
+            "selected"
+            if column == 0
+            else (
+                f"depends on ({column} step{'s' if column > 1 else ''})"
+                if column > 0
+                else f"depended on by ({-column} step{'s' if column < -1 else ''})"
+            )
         )
-        ax.text(layer_x[column], max(ys) + 0.7, f"{title}: {len(columns[column])}",
-                ha="center", fontsize=8, weight="bold")
+        ax.text(
+            layer_x[column],
+            max(ys) + 0.7,
+            f"{title}: {len(columns[column])}",
+            ha="center",
+            fontsize=8,
+            weight="bold",
+        )
     ax.legend(
         handles=[
             Patch(facecolor=c, edgecolor="#999999", label=k)

@@ -97,8 +97,10 @@ def _print_report(report: ValidationReport, *, limit: int = 200) -> None:
         )
     out.print(table)
     if len(issues) > limit:
-        out.print(f"... and {len(issues) - limit:,} more; run 'modernise validate' with "
-                  "--all to see every one")
+        out.print(
+            f"... and {len(issues) - limit:,} more; run 'modernise validate' with "
+            "--all to see every one"
+        )
 
 
 def _blank(value: object) -> bool:
@@ -214,9 +216,7 @@ def systems_command(
         typer.Option(help="Only systems out of support by this date (e.g. 2027-03-31)."),
     ] = None,
     limit: Annotated[int, typer.Option(help="Show at most this many rows (0 = all).")] = 50,
-    output: Annotated[
-        str, typer.Option("--format", help="table, csv or json.")
-    ] = "table",
+    output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
 ) -> None:
     """List systems, filtered."""
     with Store(db, create=False) as store:
@@ -235,7 +235,9 @@ def systems_command(
         if wanted:
             systems = systems[systems[column].fillna("").map(enum_key) == enum_key(wanted)]
     if platform:
-        systems = systems[systems["platform"].fillna("").str.contains(platform, case=False, regex=False)]
+        systems = systems[
+            systems["platform"].fillna("").str.contains(platform, case=False, regex=False)
+        ]
     if unsupported_by:
         from inventory.parse import parse_date
 
@@ -345,9 +347,7 @@ def synth_command(
     else:
         inventory = sample_trust(seed)
     written = write_inventory(inventory, out)
-    console().print(
-        f"Wrote {inventory!r} to {', '.join(str(p) for p in written)}"
-    )
+    console().print(f"Wrote {inventory!r} to {', '.join(str(p) for p in written)}")
 
 
 def main(argv: list[str] | None = None) -> int:

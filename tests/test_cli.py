@@ -49,8 +49,18 @@ def test_import_show_systems_graph(capsys, db_path, tmp_path):
     assert code == 0 and "252 systems added" in out
     code, out, _ = run(capsys, "systems", "--db", db_path, "--category", "pathology lims")
     assert code == 0 and "lims" in out and "1 systems" in out
-    code, out, _ = run(capsys, "systems", "--db", db_path, "--unsupported-by", "2015-12-31",
-                       "--format", "csv", "--limit", "0")
+    code, out, _ = run(
+        capsys,
+        "systems",
+        "--db",
+        db_path,
+        "--unsupported-by",
+        "2015-12-31",
+        "--format",
+        "csv",
+        "--limit",
+        "0",
+    )
     assert code == 0 and out.startswith("id,name,category")
     code, out, _ = run(capsys, "show", "PAS", "--db", db_path)
     assert code == 0 and "depended on by" in out and "Downstream impact:" in out

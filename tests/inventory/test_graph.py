@@ -60,8 +60,9 @@ def test_array_strong_components_agree_with_networkx(edges):
     edges = [(u, v) for u, v in edges if u != v]
     ids = [f"s{i}" for i in range(15)]
     systems = pd.DataFrame(index=pd.Index(ids, name="id"))
-    deps = pd.DataFrame({"consumer": [f"s{u}" for u, _ in edges],
-                         "provider": [f"s{v}" for _, v in edges]})
+    deps = pd.DataFrame(
+        {"consumer": [f"s{u}" for u, _ in edges], "provider": [f"s{v}" for _, v in edges]}
+    )
     graph = ArrayGraph.from_frames(systems, deps)
     _, labels = graph.strong_components()
     G = nx.DiGraph()

@@ -53,8 +53,15 @@ def test_windows_1252_pound_signs_are_read_with_a_warning(tmp_path):
 @pytest.mark.parametrize("delimiter", [";", "\t"])
 def test_semicolon_and_tab_delimiters(tmp_path, delimiter):
     path = tmp_path / "systems.csv"
-    path.write_text(delimiter.join(["id", "name", "criticality"]) + "\npas" + delimiter
-                    + "PAS, main" + delimiter + "high\n", encoding="utf-8")
+    path.write_text(
+        delimiter.join(["id", "name", "criticality"])
+        + "\npas"
+        + delimiter
+        + "PAS, main"
+        + delimiter
+        + "high\n",
+        encoding="utf-8",
+    )
     inventory, report = read_inventory(path)
     assert report.valid
     assert inventory.systems.loc["pas", "name"] == "PAS, main"
@@ -90,16 +97,21 @@ def test_missing_folder_and_unknown_format(tmp_path):
     with pytest.raises(InventoryFileError, match="no such file or folder"):
         read_raw(tmp_path / "nope")
     (tmp_path / "inventory.docx").write_text("x")
-    with pytest.raises(InventoryFileError, match="'.docx' is not an inventory format"):
+    with pytest.raises(InventoryFileError, match=r"'\.docx' is not an inventory format"):
         read_raw(tmp_path / "inventory.docx")
 
 
 def test_json_and_yaml_documents(tmp_path):
     document = {
         "systems": [
-            {"id": "pas", "name": "PAS", "replacement_cost_gbp": {"low": "1m", "likely": "2m",
-                                                                   "high": "3m"},
-             "team_demand": {"integration": 0.5}, "after": ["tie"], "patient_facing": True},
+            {
+                "id": "pas",
+                "name": "PAS",
+                "replacement_cost_gbp": {"low": "1m", "likely": "2m", "high": "3m"},
+                "team_demand": {"integration": 0.5},
+                "after": ["tie"],
+                "patient_facing": True,
+            },
             {"id": "tie", "name": "TIE"},
         ],
         "dependencies": [{"consumer": "pas", "provider": "tie", "messages": ["ADT^A01"]}],
@@ -132,7 +144,9 @@ def test_xlsx_sheets_and_excel_dates(tmp_path):
     sheet = workbook.active
     sheet.title = "Systems"
     sheet.append(["ID", "Name", "Go live", "Users"])
-    sheet.append(["PAS", "Patient Administration", pd.Timestamp("1998-04-01").to_pydatetime(), 2400])
+    sheet.append(
+        ["PAS", "Patient Administration", pd.Timestamp("1998-04-01").to_pydatetime(), 2400]
+    )
     deps = workbook.create_sheet("Dependencies")
     deps.append(["consumer", "provider"])
     path = tmp_path / "inv.xlsx"
@@ -147,7 +161,7 @@ def test_xlsx_without_systems_sheet(tmp_path):
     workbook.active.title = "Sheet1"
     path = tmp_path / "inv.xlsx"
     workbook.save(path)
-    with pytest.raises(InventoryFileError, match="has no 'systems' sheet \\(sheets: Sheet1\\)"):
+    with pytest.raises(InventoryFileError, match=r"has no 'systems' sheet \(sheets: Sheet1\)"):
         read_raw(path)
 
 

@@ -26,8 +26,11 @@ ENDOFLIFE_FULL = SHARED_DATA / "lifecycles" / "endoflife_full.csv"
         ("Oracle 11g on RHEL 6", "2015-01-31", "Oracle Database 11g (11.2) (published)"),
         ("InterSystems Caché 2010.2 on IBM AIX 6.1", "2017-04-30", "IBM AIX 6.1 (published)"),
         ("MUMPS on OpenVMS 8.3", "2020-12-31", "HP OpenVMS 8.4 and earlier (estimated)"),
-        ("Microsoft Access 2003 on Windows 7", "2014-04-08",
-         "Microsoft Office / Access 2003 (published)"),
+        (
+            "Microsoft Access 2003 on Windows 7",
+            "2014-04-08",
+            "Microsoft Office / Access 2003 (published)",
+        ),
         (".NET 4.7.2 on Windows Server 2016", "2027-01-12", "Windows Server 2016 (published)"),
     ],
 )
@@ -94,8 +97,15 @@ def test_published_dates_agree_with_endoflife_date():
 
 
 def test_endoflife_api_v0_format():
-    v0 = [{"cycle": "2008", "releaseDate": "2008-02-27", "support": "2015-01-13",
-           "eol": "2020-01-14", "extendedSupport": True}]
+    v0 = [
+        {
+            "cycle": "2008",
+            "releaseDate": "2008-02-27",
+            "support": "2015-01-13",
+            "eol": "2020-01-14",
+            "extendedSupport": True,
+        }
+    ]
     row = read_endoflife_json(v0, title="Windows Server").iloc[0]
     assert row["names"] == "windows server 2008"
     assert row["end_of_security_support"] == pd.Timestamp("2020-01-14")

@@ -12,8 +12,18 @@ def test_sample_trust_is_deterministic_and_realistic():
     pd.testing.assert_frame_equal(trust.systems, sample_trust().systems)
     systems = trust.systems
     assert 240 <= len(systems) <= 300 and len(trust.dependencies) >= 500
-    for category in ("PAS", "EPR", "pathology LIMS", "radiology RIS", "PACS", "ePMA",
-                     "integration engine", "maternity", "ED", "finance"):
+    for category in (
+        "PAS",
+        "EPR",
+        "pathology LIMS",
+        "radiology RIS",
+        "PACS",
+        "ePMA",
+        "integration engine",
+        "maternity",
+        "ED",
+        "finance",
+    ):
         assert (systems["category"] == category).any(), category
     assert systems["platform"].str.contains("Windows XP").sum() >= 8
     hl7 = trust.dependencies[trust.dependencies["kind"] == "HL7 v2"]

@@ -190,7 +190,9 @@ def test_defaults_fill_blank_optional_fields(make_inventory):
 
 def test_split_range_columns(make_inventory):
     rows = with_system(
-        replacement_cost_gbp_low="1m", replacement_cost_gbp_likely="2m", replacement_cost_gbp_high="4m"
+        replacement_cost_gbp_low="1m",
+        replacement_cost_gbp_likely="2m",
+        replacement_cost_gbp_high="4m",
     )
     inventory, report = read_inventory(make_inventory(rows, []))
     assert report.valid
