@@ -1160,17 +1160,18 @@ def national(
                 }
             ),
         ]
-    # neighbouring trusts read each other's PACS (regional imaging network)
+    # regional imaging networks: groups of four trusts read the lead trust's PACS archive
     if n_trusts > 1:
-        partner = (np.arange(n_trusts) + 1) % n_trusts
+        lead = (np.arange(n_trusts) // 4) * 4
+        member = np.arange(n_trusts) != lead
         parts.append(
             pd.DataFrame(
                 {
-                    "consumer": trust_ids + "pacs",
-                    "provider": trust_ids[partner] + "pacs",
+                    "consumer": trust_ids[member] + "pacs",
+                    "provider": trust_ids[lead[member]] + "pacs",
                     "kind": "DICOM",
                     "criticality": "medium",
-                    "messages": [("DICOM query/retrieve",)] * n_trusts,
+                    "messages": [("DICOM query/retrieve",)] * int(member.sum()),
                 }
             )
         )

@@ -53,6 +53,9 @@ def command(name: str | None = None, **kwargs):
             except ModerniseError as error:
                 if _state["debug"]:
                     raise
+                report = getattr(error, "report", None)
+                if report is not None:
+                    _print_report(report)
                 err = console(stderr=True)
                 err.print(f"[bold red]Error:[/] {error.message}", highlight=False)
                 if error.hint:
@@ -348,6 +351,303 @@ def synth_command(
         inventory = sample_trust(seed)
     written = write_inventory(inventory, out)
     console().print(f"Wrote {inventory!r} to {', '.join(str(p) for p in written)}")
+
+
+# --- planner commands -------------------------------------------------------------------
+
+InventoryArgument = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Inventory folder, .xlsx, .json or .yaml; without it the store (--db) is used.",
+        show_default=False,
+    ),
+]
+PolicyOption = Annotated[
+    Path | None, typer.Option("--policy", help="Policy YAML (defaults: data/policy.yaml).")
+]
+BudgetOption = Annotated[
+    list[str] | None,
+    typer.Option("--budget", help="Capital budget for a year, e.g. 2027/28=4.5m (repeatable)."),
+]
+StartOption = Annotated[
+    str | None, typer.Option("--start", help="Plan start date (the month it falls in).")
+]
+
+
+def _inventory(path: Path | None, db: Path):
+    from inventory import load_inventory
+
+    if path is not None:
+        return load_inventory(path)
+    with Store(db, create=False) as store:
+        return store.load()
+
+
+def _policy(path: Path | None, budgets: list[str] | None, start: str | None):
+    from planner.policy import load_policy, parse_budget_option
+
+    overrides: dict = {}
+    for text in budgets or []:
+        year, amount = parse_budget_option(text)
+        overrides[f"schedule.budget.by_year.{year}"] = amount
+    if start:
+        overrides["plan_start"] = start
+    return load_policy(path, overrides)
+
+
+def _plan(path, db, policy_path, budgets, start):
+    from planner.plan import make_plan
+
+    return make_plan(_inventory(path, db), _policy(policy_path, budgets, start))
+
+
+def _write_frame(frame: pd.DataFrame, output: str, title: str, limit: int) -> None:
+    if output == "csv":
+        from planner.export import _safe_frame
+
+        sys.stdout.write(_safe_frame(frame).to_csv(index=False, date_format="%Y-%m-%d"))
+    elif output == "json":
+        sys.stdout.write(frame.to_json(orient="records", indent=1, date_format="iso") + "\n")
+    elif output == "table":
+        rows = frame if limit == 0 else frame.head(limit)
+        console().print(_frame_table(rows, title=title))
+        if limit and len(frame) > limit:
+            console().print(f"... {len(frame) - limit:,} more (use --limit 0 to see all)")
+    else:
+        raise UsageError(f"--format '{output}' is not one of: table, csv, json")
+
+
+FormatOption = Annotated[str, typer.Option("--format", help="table, csv or json.")]
+LimitOption = Annotated[int, typer.Option(help="Show at most this many rows (0 = all).")]
+
+
+@command("score")
+def score_command(
+    inventory: InventoryArgument = None,
+    db: DbOption = DEFAULT_DB,
+    policy: PolicyOption = None,
+    start: StartOption = None,
+    output: FormatOption = "table",
+    limit: LimitOption = 30,
+) -> None:
+    """Score every system: risk, cost, impact and priority (0-100) with their parts."""
+    from planner.impact import downstream_impact
+    from planner.scoring import score
+
+    chosen = _policy(policy, None, start)
+    inv = _inventory(inventory, db)
+    impact = downstream_impact(
+        inv.systems, inv.dependencies, criticality_weights=chosen.impact["criticality_weights"]
+    )
+    scores = score(inv.systems, impact, chosen).reset_index()
+    columns = [
+        "id",
+        "name",
+        "risk",
+        "risk_rating",
+        "likelihood",
+        "consequence",
+        "impact",
+        "downstream",
+        "cost",
+        "cost_gbp",
+        "priority",
+        "rank",
+    ]
+    frame = scores[columns] if output == "table" else scores
+    _write_frame(frame.round(1) if output == "table" else frame, output, "Scores", limit)
+
+
+@command("rank")
+def rank_command(
+    inventory: InventoryArgument = None,
+    db: DbOption = DEFAULT_DB,
+    policy: PolicyOption = None,
+    start: StartOption = None,
+    output: FormatOption = "table",
+    limit: LimitOption = 30,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Include systems marked retain.")
+    ] = False,
+) -> None:
+    """The replacement order: planned systems by priority (deterministic ties)."""
+    from planner.impact import downstream_impact
+    from planner.scoring import score
+
+    chosen = _policy(policy, None, start)
+    inv = _inventory(inventory, db)
+    impact = downstream_impact(
+        inv.systems, inv.dependencies, criticality_weights=chosen.impact["criticality_weights"]
+    )
+    scores = score(inv.systems, impact, chosen)
+    if not everything:
+        scores = scores[scores["planned"]]
+    frame = scores.reset_index()[
+        ["rank", "id", "name", "disposition", "priority", "risk", "impact", "cost"]
+    ]
+    _write_frame(frame.round(1), output, "Replacement order", limit)
+
+
+@command("plan")
+def plan_command(
+    inventory: InventoryArgument = None,
+    db: DbOption = DEFAULT_DB,
+    policy: PolicyOption = None,
+    budget: BudgetOption = None,
+    start: StartOption = None,
+    output: FormatOption = "table",
+    limit: LimitOption = 40,
+) -> None:
+    """Schedule the replacements under budgets, team capacity and freezes; show the roadmap."""
+    result = _plan(inventory, db, policy, budget, start)
+    schedule = result.schedule.reset_index()[
+        ["id", "wave", "start", "go_live", "months", "cost_gbp", "critical", "slack_months", "rank"]
+    ]
+    if output != "table":
+        _write_frame(schedule, output, "Roadmap", limit)
+        return
+    shown = schedule.copy()
+    shown["start"] = shown["start"].dt.strftime("%b %Y")
+    shown["go_live"] = shown["go_live"].dt.strftime("%b %Y")
+    shown["cost_gbp"] = shown["cost_gbp"].map(lambda v: f"£{v:,.0f}")
+    _write_frame(shown, output, repr(result), limit)
+    spend = result.spend_by_fy.copy()
+    for column in ("budget_gbp", "spend_gbp", "headroom_gbp"):
+        spend[column] = spend[column].map(lambda v: f"£{v / 1e6:,.2f}m")
+    console().print(_frame_table(spend, title="Spend per financial year"))
+    _print_warnings(result)
+
+
+def _print_warnings(result) -> None:
+    out = console()
+    if result.warnings.empty:
+        out.print("No warnings.")
+        return
+    out.print(f"{len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}:")
+    for _, warning in result.warnings.iterrows():
+        out.print(f"  {warning['kind']}: {warning['message']}", markup=False, soft_wrap=True)
+
+
+@command("gantt")
+def gantt_command(
+    inventory: InventoryArgument = None,
+    db: DbOption = DEFAULT_DB,
+    policy: PolicyOption = None,
+    budget: BudgetOption = None,
+    start: StartOption = None,
+    out: Annotated[Path, typer.Option("--out", help="PNG, SVG or PDF file.")] = Path("roadmap.png"),
+    group_by: Annotated[
+        str | None, typer.Option("--group-by", help="category, wave or organisation.")
+    ] = None,
+    colour_by: Annotated[
+        str, typer.Option("--colour-by", help="domain, category or wave.")
+    ] = "domain",
+) -> None:
+    """Draw the roadmap as a Gantt chart with spend per year and the risk burn-down."""
+    from planner.charts import roadmap_figure, save
+
+    result = _plan(inventory, db, policy, budget, start)
+    figure = roadmap_figure(result, colour_by=colour_by, group_by=group_by)
+    save(figure, out)
+    console().print(f"Wrote {out}")
+
+
+@command("export")
+def export_command(
+    output: Annotated[
+        str, typer.Option("--format", help="csv, xlsx, json, mspdi, mermaid or markdown.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="File (or folder for csv) to write.")],
+    inventory: InventoryArgument = None,
+    db: DbOption = DEFAULT_DB,
+    policy: PolicyOption = None,
+    budget: BudgetOption = None,
+    start: StartOption = None,
+) -> None:
+    """Export the roadmap in one format."""
+    from planner import export
+
+    writers = {
+        "csv": export.write_csv,
+        "xlsx": export.write_xlsx,
+        "json": export.write_json,
+        "mspdi": export.write_mspdi,
+        "mermaid": export.write_mermaid,
+        "markdown": export.write_markdown,
+    }
+    if output not in writers:
+        raise UsageError(f"--format '{output}' is not one of: {', '.join(export.FORMATS)}")
+    result = _plan(inventory, db, policy, budget, start)
+    written = writers[output](result, out)
+    paths = written if isinstance(written, list) else [written]
+    console().print(f"Wrote {', '.join(str(p) for p in paths)}")
+
+
+@command("explain")
+def explain_command(
+    system: Annotated[str, typer.Argument(help="System id.")],
+    inventory: InventoryArgument = None,
+    db: DbOption = DEFAULT_DB,
+    policy: PolicyOption = None,
+    budget: BudgetOption = None,
+    start: StartOption = None,
+) -> None:
+    """Why a system ranks where it does, factor by factor, and when it is planned."""
+    from planner.scoring import explain
+
+    result = _plan(inventory, db, policy, budget, start)
+    key = system.strip().lower()
+    if key not in result.scores.index:
+        raise UsageError(f"no system '{system}'", hint="list them with 'modernise systems'")
+    table = explain(result.scores, key, result.policy)
+    console().print(_frame_table(table, title=f"{key}: {result.scores.at[key, 'name']}"))
+    if key in result.schedule.index:
+        row = result.schedule.loc[key]
+        if row["scheduled"]:
+            slack = (
+                "on the critical path"
+                if row["critical"]
+                else f"slack {row['slack_months']:.0f} months"
+            )
+            console().print(
+                f"Planned: starts {row['start']:%b %Y}, goes live {row['go_live']:%b %Y} "
+                f"(wave {row['wave']}, {slack})."
+            )
+        else:
+            console().print(f"Not scheduled: {row['not_scheduled_because']}")
+        waits = result.links[result.links["after"] == row["unit"]]
+        for _, link in waits.iterrows():
+            console().print(f"  waits for {link['before']} ({link['reason']})")
+    else:
+        console().print("Not planned: its disposition is retain (or it is retired).")
+
+
+@command("roadmap")
+def roadmap_command(
+    inventory: Annotated[Path, typer.Argument(help="Inventory folder, .xlsx, .json or .yaml.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write everything into.")] = Path(
+        "roadmap"
+    ),
+    policy: PolicyOption = None,
+    budget: BudgetOption = None,
+    start: StartOption = None,
+    title: Annotated[str, typer.Option(help="Title for the charts and documents.")] = (
+        "Legacy replacement roadmap"
+    ),
+) -> None:
+    """One shot: inventory in, everything a CIO hands on out (charts, workbook, MS Project,
+    Mermaid, CSV, Markdown summary)."""
+    from planner.export import write_roadmap
+
+    result = _plan(inventory, DEFAULT_DB, policy, budget, start)
+    written = write_roadmap(result, out, title=title)
+    summary = result.summary()
+    console().print(repr(result))
+    console().print(
+        f"Risk {summary['risk now']:,.0f} -> {summary['risk at end']:,.0f}; "
+        f"{summary['not scheduled']} projects not scheduled; {summary['warnings']} warnings."
+    )
+    console().print(f"Wrote {len(written)} files to {out}/ (start with {out}/summary.md)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,265 @@
+"""Replacement order: planning units (move groups) and the precedence between them.
+
+- Only systems whose disposition is not ``retain`` (and that are not already retired) are
+  planned.
+- Systems in one dependency cycle form a **move group**: one unit, replaced together, its cost
+  and team demand the sum of its members', its duration the longest member's.
+- Precedence, "A before B" meaning B may not start until A has gone live:
+  - ``replaced_by``: the absorbing system goes live before the absorbed one is retired;
+  - ``after``: each listed system goes live before this one starts;
+  - the graph rule from the policy: ``providers-first`` (a provider is replaced before the
+    systems that depend on it), ``consumers-first`` (the reverse) or ``none``. It orders a
+    pair only when the provider is a *platform* for the consumer: a provider whose category
+    is in ``ordering.platform_categories`` (the TIE, the VM farm, the database cluster, AD) or
+    a link whose kind is in ``ordering.platform_kinds`` (infrastructure, authentication,
+    database link). Clinical data flows between applications (the EPR reading LIMS results)
+    do not order replacements; each go-live re-tests its interfaces instead.
+  - whatever the rule (unless ``none``), a system being retired goes after the planned
+    systems that depend on it when they are being retired too, or when nothing absorbs it (no
+    ``replaced_by``): dependents are moved off before it is switched off. When another system
+    absorbs it, that system's project re-points the interfaces, so its dependents' own
+    replacements are not held up.
+- Precedence cycles are resolved by dropping the graph-rule links inside them (with a warning);
+  a cycle of explicit constraints is impossible, and its units are left unscheduled with a
+  warning naming the cycle.
+
+Examples
+--------
+>>> from inventory.model import Inventory
+>>> from planner.policy import load_policy
+>>> inv = Inventory.from_records(
+...     [{"id": "pas", "name": "PAS", "disposition": "retire", "replaced_by": "epr"},
+...      {"id": "epr", "name": "EPR", "disposition": "replace", "status": "planned"},
+...      {"id": "ris", "name": "RIS", "disposition": "replace"},
+...      {"id": "pacs", "name": "PACS", "disposition": "replace"}],
+...     [{"consumer": "ris", "provider": "pacs"}, {"consumer": "pacs", "provider": "ris"},
+...      {"consumer": "ris", "provider": "pas"}])
+>>> units, links, warnings = planning_units(inv.systems, inv.dependencies, load_policy())
+>>> sorted(units.index)
+['epr', 'pacs+ris', 'pas']
+>>> links[["before", "after", "reason"]].values.tolist()
+[['epr', 'pas', 'replaced_by']]
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+
+from inventory.graph import ArrayGraph
+from planner.policy import Policy
+from planner.scoring import estimates
+
+__all__ = ["planning_units"]
+
+
+def _group_ids(planned: pd.Index, labels: pd.Series) -> pd.Series:
+    """Unit id per planned system: its own id, or 'a+b+c' for a move group."""
+    frame = pd.DataFrame({"label": labels.loc[planned].to_numpy()}, index=planned)
+    sizes = frame.groupby("label")["label"].transform("size")
+    ids = pd.Series(planned.to_numpy(dtype=object), index=planned)
+    grouped = frame[sizes > 1]
+    if len(grouped):
+        names = (
+            grouped.reset_index()
+            .sort_values(grouped.index.name or "index")
+            .groupby("label")[grouped.index.name or "index"]
+            .agg(lambda members: "+".join(members))
+        )
+        ids.loc[grouped.index] = grouped["label"].map(names).to_numpy()
+    return ids
+
+
+def _sum_demand(demands: pd.Series) -> dict[str, float]:
+    total: dict[str, float] = {}
+    for demand in demands:
+        for team, amount in demand.items():
+            total[team] = total.get(team, 0.0) + amount
+    return total
+
+
+def planning_units(
+    systems: pd.DataFrame, dependencies: pd.DataFrame, policy: Policy
+) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+    """Build the units to schedule and the precedence links between them.
+
+    Returns ``(units, links, warnings)``: ``units`` indexed by unit id with ``members``,
+    ``cost_gbp``, ``months`` (whole months), ``team_demand``, ``not_before`` (the latest
+    contract end of a live system, when the policy respects contracts), ``deadline`` (the
+    earliest end of support still ahead of the plan start) and ``cost_estimated``; ``links``
+    with ``before``, ``after`` and ``reason``; warnings as dicts (kind, system, message).
+    """
+    warnings: list[dict] = []
+    is_planned = (systems["disposition"] != "retain") & (systems["status"] != "retired")
+    planned = systems.index[is_planned]
+    graph = ArrayGraph.from_frames(systems, dependencies)
+    _, labels = connected_components(graph.matrix(), directed=True, connection="strong")
+    unit_of = _group_ids(planned, pd.Series(labels, index=systems.index))
+    chosen = systems.loc[planned]
+    sizes = estimates(chosen, policy)
+    default_demand = policy.defaults.get("team_demand", {})
+    demand = chosen["team_demand"].map(lambda d: d if d else dict(default_demand))
+    start = policy.plan_start
+    eos = chosen["end_of_support"]
+    future_eos = eos.where(eos >= start)
+    # the current contract holds back the go-live of a system being replaced, not of a new one
+    contract = (
+        chosen["contract_end"].where(chosen["status"] != "planned")
+        if policy.schedule["respect_contract_end"]
+        else None
+    )
+    frame = pd.DataFrame(
+        {
+            "unit": unit_of,
+            "cost_gbp": sizes["cost_gbp"],
+            "months": sizes["months"],
+            "cost_estimated": sizes["cost_estimated"] | sizes["months_estimated"],
+            "deadline": future_eos,
+            "not_before": contract.where(contract > start) if contract is not None else pd.NaT,
+            "demand": demand,
+        }
+    )
+    grouped = frame.groupby("unit", sort=False)
+    units = pd.DataFrame(
+        {
+            "members": grouped.apply(lambda g: tuple(g.index), include_groups=False),
+            "cost_gbp": grouped["cost_gbp"].sum(),
+            "months": grouped["months"].max().map(lambda m: max(1, math.ceil(m - 1e-9))),
+            "team_demand": grouped["demand"].agg(_sum_demand),
+            "not_before": grouped["not_before"].max(),
+            "deadline": grouped["deadline"].min(),
+            "cost_estimated": grouped["cost_estimated"].any(),
+        }
+    )
+    units.index.name = "unit"
+    estimated = frame.index[frame["cost_estimated"]]
+    if len(estimated):
+        shown = ", ".join(estimated[:12]) + (" ..." if len(estimated) > 12 else "")
+        warnings.append(
+            {
+                "kind": "estimate",
+                "system": None,
+                "message": f"{len(estimated)} planned systems have no cost or duration estimate; "
+                f"policy defaults were used ({shown})",
+            }
+        )
+    links = _links(systems, dependencies, unit_of, policy, warnings)
+    return units, links, warnings
+
+
+def _links(systems, dependencies, unit_of: pd.Series, policy: Policy, warnings) -> pd.DataFrame:
+    rows: list[tuple[str, str, str]] = []
+    planned = set(unit_of.index)
+    chosen = systems.loc[unit_of.index]
+    for system, absorber in chosen["replaced_by"].dropna().items():
+        if absorber in planned:
+            rows.append((unit_of[absorber], unit_of[system], "replaced_by"))
+    for system, after in chosen["after"].items():
+        for first in after:
+            if first in planned:
+                rows.append((unit_of[first], unit_of[system], "after"))
+            elif systems.at[first, "status"] == "planned":
+                warnings.append(
+                    {
+                        "kind": "constraint",
+                        "system": system,
+                        "message": f"{system} waits for {first}, which is planned but has "
+                        "disposition retain, so it is never scheduled; the wait is ignored",
+                    }
+                )
+    rule = policy.precedence
+    if rule != "none" and len(dependencies):
+        both = dependencies["consumer"].isin(planned) & dependencies["provider"].isin(planned)
+        edges = dependencies.loc[both, ["consumer", "provider", "kind"]]
+        consumer_unit = unit_of.loc[edges["consumer"]].to_numpy()
+        provider_unit = unit_of.loc[edges["provider"]].to_numpy()
+        retiring = systems["disposition"] == "retire"
+        absorbed = systems["replaced_by"].notna()
+        provider_retires = retiring.loc[edges["provider"]].to_numpy()
+        provider_absorbed = absorbed.loc[edges["provider"]].to_numpy()
+        consumer_retires = retiring.loc[edges["consumer"]].to_numpy()
+        ordering = policy.settings["ordering"]
+        platform = (
+            systems["category"]
+            .loc[edges["provider"]]
+            .isin(ordering["platform_categories"])
+            .to_numpy()
+            | edges["kind"].isin(ordering["platform_kinds"]).to_numpy()
+        )
+        for c_unit, p_unit, p_ret, p_abs, c_ret, is_platform in zip(
+            consumer_unit,
+            provider_unit,
+            provider_retires,
+            provider_absorbed,
+            consumer_retires,
+            platform,
+            strict=True,
+        ):
+            if c_unit == p_unit:
+                continue
+            if p_ret:
+                if c_ret or not p_abs:
+                    rows.append((c_unit, p_unit, "retire after dependents"))
+            elif c_ret or not is_platform:
+                continue
+            elif rule == "providers-first":
+                rows.append((p_unit, c_unit, "providers-first"))
+            else:
+                rows.append((c_unit, p_unit, "consumers-first"))
+    links = pd.DataFrame(rows, columns=["before", "after", "reason"])
+    links = links[links["before"] != links["after"]]
+    explicit = links["reason"].isin(["replaced_by", "after"])
+    # keep one row per pair, preferring explicit reasons
+    links = (
+        links.assign(explicit=explicit)
+        .sort_values(["explicit"], ascending=False, kind="stable")
+        .drop_duplicates(["before", "after"])
+        .drop(columns="explicit")
+    )
+    return _break_cycles(links, warnings).sort_values(["before", "after"]).reset_index(drop=True)
+
+
+def _cycles(links: pd.DataFrame) -> list[list[str]]:
+    names = pd.Index(pd.unique(np.concatenate([links["before"], links["after"]])))
+    if not len(names):
+        return []
+    u, v = names.get_indexer(links["before"]), names.get_indexer(links["after"])
+    matrix = sparse.csr_matrix((np.ones(len(u)), (u, v)), shape=(len(names), len(names)))
+    count, labels = connected_components(matrix, directed=True, connection="strong")
+    sizes = np.bincount(labels, minlength=count)
+    return [sorted(names[labels == k]) for k in np.flatnonzero(sizes > 1)]
+
+
+def _break_cycles(links: pd.DataFrame, warnings: list[dict]) -> pd.DataFrame:
+    for cycle in _cycles(links):
+        inside = links["before"].isin(cycle) & links["after"].isin(cycle)
+        derived = inside & ~links["reason"].isin(["replaced_by", "after"])
+        if derived.any():
+            warnings.append(
+                {
+                    "kind": "constraint",
+                    "system": None,
+                    "message": "dependency-order links among "
+                    f"{', '.join(cycle)} form a cycle with explicit constraints; the "
+                    f"{int(derived.sum())} derived from the dependency graph were dropped",
+                }
+            )
+            links = links[~derived]
+    impossible = _cycles(links)
+    if impossible:
+        for cycle in impossible:
+            warnings.append(
+                {
+                    "kind": "impossible",
+                    "system": None,
+                    "message": "impossible constraint: replaced_by/after links form a cycle "
+                    f"through {', '.join(cycle)}; these are not scheduled until one link is "
+                    "removed",
+                }
+            )
+        links.attrs["impossible"] = sorted(u for cycle in impossible for u in cycle)
+    return links
