@@ -17,8 +17,10 @@ demo: $(STAMP)
 	rm -f out/modernise.db*
 	$(BIN)/modernise validate data/sample-trust
 	$(BIN)/modernise import data/sample-trust --db out/modernise.db
-	$(BIN)/modernise systems --db out/modernise.db --unsupported-by 2027-03-31 --limit 15
+	$(BIN)/modernise rank --db out/modernise.db --limit 10
 	$(BIN)/modernise graph pas --db out/modernise.db --out out/pas-dependencies.png
+	$(BIN)/modernise roadmap data/sample-trust --out out/roadmap \
+		--title "Northshire Hospitals NHS FT: legacy replacement roadmap"
 
 test: $(STAMP)
 	$(BIN)/python -m ruff check .

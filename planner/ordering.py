@@ -43,8 +43,6 @@ Examples
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 from scipy import sparse
@@ -124,17 +122,24 @@ def planning_units(
         }
     )
     grouped = frame.groupby("unit", sort=False)
+    members = pd.Series(frame.index.to_numpy(dtype=object), index=frame["unit"].to_numpy())
+    shared = members.index.duplicated(keep=False)
+    member_tuples = {unit: (system,) for unit, system in members[~shared].items()}
+    demand_of = dict(zip(frame["unit"][~shared], frame["demand"][~shared], strict=True))
+    for unit, group in frame[shared].groupby("unit", sort=False):
+        member_tuples[unit] = tuple(group.index)
+        demand_of[unit] = _sum_demand(group["demand"])
     units = pd.DataFrame(
         {
-            "members": grouped.apply(lambda g: tuple(g.index), include_groups=False),
             "cost_gbp": grouped["cost_gbp"].sum(),
-            "months": grouped["months"].max().map(lambda m: max(1, math.ceil(m - 1e-9))),
-            "team_demand": grouped["demand"].agg(_sum_demand),
+            "months": np.maximum(1, np.ceil(grouped["months"].max() - 1e-9)).astype(np.int64),
             "not_before": grouped["not_before"].max(),
             "deadline": grouped["deadline"].min(),
             "cost_estimated": grouped["cost_estimated"].any(),
         }
     )
+    units.insert(0, "members", pd.Series(member_tuples).reindex(units.index))
+    units.insert(3, "team_demand", pd.Series(demand_of).reindex(units.index))
     units.index.name = "unit"
     estimated = frame.index[frame["cost_estimated"]]
     if len(estimated):
@@ -157,12 +162,14 @@ def _links(systems, dependencies, unit_of: pd.Series, policy: Policy, warnings) 
     chosen = systems.loc[unit_of.index]
     for system, absorber in chosen["replaced_by"].dropna().items():
         if absorber in planned:
-            rows.append((unit_of[absorber], unit_of[system], "replaced_by"))
+            rows.append((unit_of.at[absorber], unit_of.at[system], "replaced_by"))
+    status = systems["status"].to_dict()
+    unit_lookup = unit_of.to_dict()
     for system, after in chosen["after"].items():
         for first in after:
             if first in planned:
-                rows.append((unit_of[first], unit_of[system], "after"))
-            elif systems.at[first, "status"] == "planned":
+                rows.append((unit_lookup[first], unit_lookup[system], "after"))
+            elif status.get(first) == "planned":
                 warnings.append(
                     {
                         "kind": "constraint",

@@ -112,8 +112,8 @@ def _merge(
     for key, value in changes.items():
         key = str(key)
         path = f"{prefix}{key}"
-        if prefix.rstrip(".") in _OPEN_MAPPINGS:
-            merged[key] = value
+        if path in _OPEN_MAPPINGS:  # your teams, years and categories replace ours
+            merged[key] = copy.deepcopy(value)
             continue
         if key not in base:
             close = difflib.get_close_matches(key, list(base), n=1)
@@ -308,10 +308,27 @@ class Policy:
         return cls(merged, source)
 
     def with_overrides(self, changes: Mapping) -> Policy:
-        """A copy with settings changed; keys may be dotted ('priority.weights.risk')."""
+        """A copy with settings changed; keys may be dotted ('priority.weights.risk').
+
+        A whole mapping of teams, budget years, categories or default team demand replaces
+        the current one; a dotted key into one ('schedule.budget.by_year.2027/28') changes
+        just that entry.
+        """
         base = copy.deepcopy(self.settings)
         base["plan_start"] = self.plan_start.date().isoformat()
-        return Policy.from_mapping(changes, source=self.source, base=base)
+        expanded: dict = {}
+        for key, value in changes.items():
+            key = str(key)
+            inside = next((m for m in _OPEN_MAPPINGS if key.startswith(m + ".")), None)
+            if inside is None:
+                expanded[key] = value
+                continue
+            current = expanded.get(inside)
+            if current is None:
+                current = copy.deepcopy(_lookup(base, inside))
+            current[key[len(inside) + 1 :]] = value
+            expanded[inside] = current
+        return Policy.from_mapping(expanded, source=self.source, base=base)
 
     # -- the parts the planner reads -----------------------------------------------------
 
@@ -387,13 +404,18 @@ class Policy:
         return f"<pre>{html.escape(self.to_yaml())}</pre>"
 
 
+def _lookup(settings: Mapping, dotted: str) -> dict:
+    value = settings
+    for part in dotted.split("."):
+        value = value[part]
+    return dict(value)
+
+
 def _undot(changes: Mapping) -> dict:
     """Turn {'a.b.c': 1} into {'a': {'b': {'c': 1}}}; budget years keep their '/'."""
     nested: dict = {}
     for key, value in changes.items():
         parts = str(key).split(".")
-        if str(key).startswith("schedule.budget.by_year."):
-            parts = ["schedule", "budget", "by_year", str(key)[len("schedule.budget.by_year.") :]]
         target = nested
         for part in parts[:-1]:
             target = target.setdefault(part, {})

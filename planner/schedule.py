@@ -17,8 +17,9 @@ A serial schedule-generation scheme over a priority list, in whole months:
    constraint stops it; anything waiting on it is left unscheduled too. Nothing is dropped
    silently.
 
-Vectorised: each unit's feasible starts over the whole horizon are found with cumulative sums
-over resource profiles held as arrays per month, not a loop over months.
+Resource and budget profiles are arrays per month; finding a unit's start is a next-fit
+search over them (a capacity clash in month m rules out every start up to m, so the search
+jumps past it), never a Python loop over months.
 
 Examples
 --------
@@ -31,6 +32,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import heapq
 from dataclasses import dataclass
 
@@ -62,23 +64,32 @@ class Calendar:
         """Month index holding ``date`` (negative before the start)."""
         return (date.year - self.start.year) * 12 + (date.month - self.start.month)
 
-    @property
+    @functools.cached_property
     def month_starts(self) -> pd.DatetimeIndex:
         return pd.date_range(self.start, periods=self.months, freq="MS")
 
-    @property
+    @functools.cached_property
+    def month_ends(self) -> pd.DatetimeIndex:
+        return self.month_starts + pd.offsets.MonthEnd(0)
+
+    @functools.cached_property
     def month_of_year(self) -> np.ndarray:
         return self.month_starts.month.to_numpy()
 
+    @functools.cached_property
+    def _years(self) -> tuple[list[str], np.ndarray]:
+        labels = [financial_year(d) for d in self.month_starts]
+        ordered = list(dict.fromkeys(labels))
+        lookup = {label: i for i, label in enumerate(ordered)}
+        return ordered, np.array([lookup[label] for label in labels], dtype=np.int64)
+
     @property
     def fy_labels(self) -> list[str]:
-        return list(dict.fromkeys(financial_year(d) for d in self.month_starts))
+        return list(self._years[0])
 
     @property
     def fy_index(self) -> np.ndarray:
-        labels = self.fy_labels
-        lookup = {label: i for i, label in enumerate(labels)}
-        return np.array([lookup[financial_year(d)] for d in self.month_starts])
+        return self._years[1]
 
 
 @dataclass(frozen=True)
@@ -105,31 +116,25 @@ def effective_priority(priority: pd.Series, links: pd.DataFrame) -> pd.Series:
     effective = priority.astype(float).copy()
     if links.empty:
         return effective
-    successors: dict[str, list[str]] = {}
-    indegree = {u: 0 for u in priority.index}
-    for before, after in zip(links["before"], links["after"], strict=True):
-        successors.setdefault(before, []).append(after)
-        indegree[after] = indegree.get(after, 0) + 1
-    order, queue = [], [u for u, d in indegree.items() if d == 0]
-    while queue:
-        unit = queue.pop()
-        order.append(unit)
-        for nxt in successors.get(unit, ()):
-            indegree[nxt] -= 1
-            if indegree[nxt] == 0:
-                queue.append(nxt)
-    values = effective.to_dict()
-    for unit in reversed(order):
-        for nxt in successors.get(unit, ()):
-            if values.get(nxt, -np.inf) > values.get(unit, -np.inf):
-                values[unit] = values[nxt]
-    return pd.Series(values).reindex(priority.index)
+    from planner.impact import _csr, _levels
 
-
-def _window_ok(bad: np.ndarray, length: int) -> np.ndarray:
-    """ok[t] is True when bad[t : t + length] holds no True (for every start t)."""
-    counts = np.concatenate([[0], np.cumsum(bad)])
-    return (counts[length:] - counts[:-length]) == 0
+    position = pd.Index(priority.index)
+    before = position.get_indexer(links["before"])
+    after = position.get_indexer(links["after"])
+    keep = (before >= 0) & (after >= 0)
+    before, after = before[keep], after[keep]
+    n = len(position)
+    indptr, indices = _csr(before, after, n)
+    level = _levels(indptr, indices, n)  # links are acyclic once cycles are broken
+    values = effective.to_numpy(copy=True)
+    order = np.argsort(level[before], kind="stable")
+    before, after = before[order], after[order]
+    edge_level = level[before]
+    cuts = np.flatnonzero(np.r_[True, edge_level[1:] != edge_level[:-1], True])
+    for k in range(len(cuts) - 2, -1, -1):  # deepest level first: successors are final
+        lo, hi = cuts[k], cuts[k + 1]
+        np.maximum.at(values, before[lo:hi], values[after[lo:hi]])
+    return pd.Series(values, index=priority.index)
 
 
 def schedule_units(
@@ -164,70 +169,99 @@ def schedule_units(
     unknown_teams: set[str] = set()
 
     impossible = set(links.attrs.get("impossible", ()))
-    predecessors: dict[str, list[str]] = {u: [] for u in units.index}
-    successors: dict[str, list[str]] = {u: [] for u in units.index}
+    names = list(units.index)
+    index_of = {u: i for i, u in enumerate(names)}
+    count = len(names)
+    predecessors: list[list[int]] = [[] for _ in range(count)]
+    successors: list[list[int]] = [[] for _ in range(count)]
     for before, after in zip(links["before"], links["after"], strict=True):
-        if before in predecessors and after in predecessors:
-            predecessors[after].append(before)
-            successors[before].append(after)
-    effective = effective_priority(priority.reindex(units.index).fillna(0.0), links)
-    order = sorted(
-        units.index, key=lambda u: (-round(effective[u], 9), -round(priority.get(u, 0.0), 9), u)
+        if before in impossible and after in impossible:
+            continue  # the cycle itself: its units fail at once and release what waits on them
+        if before in index_of and after in index_of:
+            predecessors[index_of[after]].append(index_of[before])
+            successors[index_of[before]].append(index_of[after])
+    own = priority.reindex(units.index).fillna(0.0)
+    acyclic = links[~(links["before"].isin(impossible) & links["after"].isin(impossible))]
+    effective = effective_priority(own, acyclic)
+    order = np.lexsort(
+        (
+            np.asarray(names, dtype=str),
+            -own.to_numpy(dtype=float).round(9),
+            -effective.to_numpy(dtype=float).round(9),
+        )
+    ).tolist()
+    position = np.empty(count, dtype=np.int64)
+    position[order] = np.arange(count)
+    lengths = units["months"].to_numpy(dtype=np.int64)
+    per_month_cost = units["cost_gbp"].to_numpy(dtype=float) / lengths
+    not_before = units["not_before"]
+    contract = pd.to_datetime(not_before)
+    contract_month = (
+        ((contract.dt.year - calendar.start.year) * 12 + contract.dt.month - calendar.start.month)
+        .fillna(-(10**9))
+        .to_numpy(dtype=np.int64)
     )
-    position = {u: i for i, u in enumerate(order)}
-    waiting = {u: len(predecessors[u]) for u in units.index}
-    heap = [position[u] for u in units.index if waiting[u] == 0]
+    demands = np.zeros((count, len(team_names)))
+    column_of = {team: j for j, team in enumerate(team_names)}
+    for i, demand in enumerate(units["team_demand"]):
+        for team, amount in demand.items():
+            j = column_of.get(team)
+            if j is None:
+                key = enum_key(team)
+                j = column_of.get(key)
+                if j is None:
+                    if amount > 0:
+                        unknown_teams.add(key)
+                    continue
+            demands[i, j] += amount
+    rows, cols = np.nonzero(demands)
+    needs_of: list[list[tuple[int, float]]] = [[] for _ in range(count)]
+    for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+        needs_of[i].append((j, capacity[j] - demands[i, j] + EPS))
+    waiting = np.array([len(p) for p in predecessors], dtype=np.int64)
+    heap = [int(position[i]) for i in range(count) if waiting[i] == 0]
     heapq.heapify(heap)
-    start_month: dict[str, int] = {}
-    failed: dict[str, str] = {
-        u: "impossible constraint (see the cycle warning)" for u in impossible
+    start_at = np.full(count, -1, dtype=np.int64)
+    failed: dict[int, str] = {
+        index_of[u]: "impossible constraint (see the cycle warning)" for u in impossible
     }
-    root_cause: dict[str, str] = {}
+    root_cause: dict[int, int] = {}
 
-    def release(unit: str) -> None:
-        for nxt in successors[unit]:
+    def release(i: int) -> None:
+        for nxt in successors[i]:
             waiting[nxt] -= 1
             if waiting[nxt] == 0:
-                heapq.heappush(heap, position[nxt])
+                heapq.heappush(heap, int(position[nxt]))
 
     while heap:
-        unit = order[heapq.heappop(heap)]
-        row = units.loc[unit]
-        blocked = [p for p in predecessors[unit] if p in failed]
-        if unit in failed or blocked:
-            if unit not in failed:
+        i = order[heapq.heappop(heap)]
+        blocked = [p for p in predecessors[i] if p in failed]
+        if i in failed or blocked:
+            if i not in failed:
                 root = root_cause.get(blocked[0], blocked[0])
-                root_cause[unit] = root
-                failed[unit] = f"waits for {root}, which is not scheduled"
-            release(unit)
+                root_cause[i] = root
+                failed[i] = f"waits for {names[root]}, which is not scheduled"
+            release(i)
             continue
-        length = int(row["months"])
+        length = int(lengths[i])
         earliest, because = 0, ""
-        for p in predecessors[unit]:
-            ready = start_month[p] + int(units.at[p, "months"])
+        for p in predecessors[i]:
+            ready = int(start_at[p] + lengths[p])
             if ready > earliest:
-                earliest, because = ready, f"after {p} goes live"
-        if pd.notna(row["not_before"]):
-            contract_start = calendar.index_of(row["not_before"]) - length + 1
-            if contract_start > earliest:
-                earliest = contract_start
-                because = (
-                    f"so as not to go live before its contract ends ({row['not_before']:%b %Y})"
-                )
-        demand = np.zeros(len(team_names))
-        for team, amount in row["team_demand"].items():
-            key = enum_key(team)
-            if key in teams:
-                demand[team_names.index(key)] += amount
-            elif amount > 0:
-                unknown_teams.add(key)
-        per_month = row["cost_gbp"] / length
-        starts = _feasible_starts(
+                earliest, because = ready, f"after {names[p]} goes live"
+        contract_start = int(contract_month[i]) - length + 1
+        if contract_start > earliest:
+            earliest = contract_start
+            because = f"so as not to go live before its contract ends ({not_before.iat[i]:%b %Y})"
+        demand = demands[i]
+        per_month = per_month_cost[i]
+        needs = needs_of[i]
+        t = _first_start(
+            earliest,
             length,
-            demand,
+            needs,
             per_month,
             usage,
-            capacity,
             running,
             cap_running,
             spent,
@@ -235,9 +269,8 @@ def schedule_units(
             fy_cumulative,
             frozen,
         )
-        candidates = np.flatnonzero(starts[earliest:]) + earliest if earliest < len(starts) else []
-        if len(candidates) == 0:
-            failed[unit] = _why_not(
+        if t is None:
+            failed[i] = _why_not(
                 length,
                 demand,
                 per_month,
@@ -251,19 +284,26 @@ def schedule_units(
                 earliest,
             )
             if earliest > 0:
-                failed[unit] += (
+                failed[i] += (
                     f" (it cannot start before {calendar.month_start(earliest):%b %Y}, {because})"
                 )
-            release(unit)
+            release(i)
             continue
-        t = int(candidates[0])
-        start_month[unit] = t
-        usage[:, t : t + length] += demand[:, None]
+        start_at[i] = t
+        for row, _limit in needs:
+            usage[row, t : t + length] += demand[row]
         running[t : t + length] += 1
         spend[t : t + length] += per_month
         spent += per_month * (fy_cumulative[t + length] - fy_cumulative[t])
-        release(unit)
+        release(i)
 
+    start_month = {names[i]: int(start_at[i]) for i in range(count) if start_at[i] >= 0}
+    failed_names = {names[i]: reason for i, reason in failed.items()}
+    root_names = {names[i]: names[r] for i, r in root_cause.items()}
+    successor_names = {names[i]: [names[j] for j in successors[i]] for i in range(count)}
+    for unit in units.index:  # a safety net: nothing is ever left without a reason
+        if unit not in start_month and unit not in failed_names:
+            failed_names[unit] = "never reached: it waits in a cycle of constraints"
     for team in sorted(unknown_teams):
         warnings.append(
             {
@@ -273,40 +313,61 @@ def schedule_units(
                 "limited (add it under schedule.teams)",
             }
         )
-    frame = _unit_frame(units, start_month, failed, root_cause, calendar, successors, warnings)
+    frame = _unit_frame(
+        units, start_month, failed_names, root_names, calendar, successor_names, warnings
+    )
     team_usage = pd.DataFrame(usage.T, index=calendar.month_starts, columns=team_names)
     unit_spend = _unit_spend(frame, calendar, fy_labels)
     return ScheduleResult(frame, calendar, spend, team_usage, running, unit_spend, warnings)
 
 
-def _feasible_starts(
+def _first_start(
+    earliest,
     length,
-    demand,
+    needs,
     per_month,
     usage,
-    capacity,
     running,
     cap_running,
     spent,
     budget,
     fy_cumulative,
     frozen,
-) -> np.ndarray:
-    """ok[t] for every start month t at which the unit fits (vectorised over t)."""
+) -> int | None:
+    """The earliest start month at or after ``earliest`` at which the unit fits, or None.
+
+    ``needs`` lists (team row, remaining-capacity threshold) pairs. A next-fit search: a month
+    in the window where a team (or the project cap) would be over capacity rules out every
+    start up to and including that month, so the search jumps past it; a budget or freeze
+    clash moves it on by one month.
+    """
     horizon = usage.shape[1]
-    if length > horizon:
-        return np.zeros(0, dtype=bool)
-    ok = np.ones(horizon - length + 1, dtype=bool)
-    for team in np.flatnonzero(demand > 0):
-        over = usage[team] + demand[team] > capacity[team] + EPS
-        ok &= _window_ok(over, length)
-    if cap_running is not None:
-        ok &= _window_ok(running + 1 > cap_running, length)
-    if per_month > 0:
-        overlap = fy_cumulative[length:] - fy_cumulative[:-length]  # starts x years
-        ok &= ((spent + per_month * overlap) <= budget + EPS).all(axis=1)
-    ok &= ~frozen[length - 1 :]
-    return ok
+    t = earliest
+    while t + length <= horizon:
+        end = t + length
+        if frozen[end - 1]:
+            t += 1
+            continue
+        clash = -1
+        for row, limit in needs:
+            over = np.flatnonzero(usage[row, t:end] > limit)
+            if len(over):
+                clash = max(clash, t + int(over[-1]))
+        if cap_running is not None:
+            full = np.flatnonzero(running[t:end] >= cap_running)
+            if len(full):
+                clash = max(clash, t + int(full[-1]))
+        if clash >= 0:
+            t = clash + 1
+            continue
+        if (
+            per_month > 0
+            and (spent + per_month * (fy_cumulative[end] - fy_cumulative[t]) > budget + EPS).any()
+        ):
+            t += 1
+            continue
+        return t
+    return None
 
 
 def _why_not(
@@ -333,12 +394,14 @@ def _why_not(
         overlap = fy_cumulative[length:] - fy_cumulative[:-length]
         alone = (per_month * overlap <= budget + EPS).all(axis=1)
         if not alone[earliest:].any():
+            # even the best-timed start overspends some year: report that start's worst year
             need = per_month * overlap[earliest:]
-            worst = need.max(axis=0)
-            year = int(np.argmax(worst - budget))
+            excess = need - budget
+            best = int(np.argmin(excess.max(axis=1)))
+            year = int(np.argmax(excess[best]))
             return (
-                f"budget too small: it needs £{worst[year]:,.0f} in {fy_labels[year]} alone and "
-                f"the budget is £{budget[year]:,.0f}"
+                f"budget too small: even at its best timing it needs £{need[best, year]:,.0f} "
+                f"in {fy_labels[year]} alone and the budget is £{budget[year]:,.0f}"
             )
     if frozen.all():
         return "every month is a change-freeze month"
@@ -355,37 +418,33 @@ def _unit_frame(
     frame["start_month"] = pd.Series(start_month, dtype="float64").reindex(frame.index)
     frame["finish_month"] = frame["start_month"] + frame["months"] - 1
     frame["scheduled"] = frame["start_month"].notna()
-    frame["start"] = [
-        calendar.month_start(int(m)) if pd.notna(m) else pd.NaT for m in frame["start_month"]
-    ]
-    frame["go_live"] = [
-        calendar.month_end(int(m)) if pd.notna(m) else pd.NaT for m in frame["finish_month"]
-    ]
-    frame["start"] = pd.to_datetime(frame["start"])
-    frame["go_live"] = pd.to_datetime(frame["go_live"])
-    first_fy = calendar.fy_index[0] if calendar.months else 0
-    frame["wave"] = [
-        int(calendar.fy_index[int(m)] - first_fy + 1) if pd.notna(m) else pd.NA
-        for m in frame["start_month"]
-    ]
-    frame["wave"] = frame["wave"].astype("Int64")
-    deadline_month = pd.Series(
-        [calendar.index_of(d) if pd.notna(d) else np.nan for d in frame["deadline"]],
-        index=frame.index,
-        dtype="float64",
+    done = frame["scheduled"].to_numpy()
+    starts = frame["start_month"].fillna(0).to_numpy(dtype=np.int64)
+    finishes = frame["finish_month"].fillna(0).to_numpy(dtype=np.int64)
+    frame["start"] = pd.Series(calendar.month_starts[starts], index=frame.index).where(done)
+    frame["go_live"] = pd.Series(calendar.month_ends[finishes], index=frame.index).where(done)
+    frame["start"] = frame["start"].astype("datetime64[ns]")
+    frame["go_live"] = frame["go_live"].astype("datetime64[ns]")
+    fy_index = calendar.fy_index
+    first_fy = fy_index[0] if calendar.months else 0
+    frame["wave"] = pd.array(np.where(done, fy_index[starts] - first_fy + 1, 0), dtype="Int64")
+    frame.loc[~done, "wave"] = pd.NA
+    deadline = pd.to_datetime(frame["deadline"])
+    deadline_month = (deadline.dt.year - calendar.start.year) * 12 + (
+        deadline.dt.month - calendar.start.month
     )
     frame["months_late"] = (frame["finish_month"] - deadline_month).clip(lower=0)
     frame["not_scheduled_because"] = pd.Series(failed, dtype="object").reindex(frame.index)
     # slack: months a unit could slip before delaying a successor or the programme's end
     end = frame["finish_month"].max() if frame["scheduled"].any() else np.nan
-    slack = {}
-    for unit in frame.index[frame["scheduled"]]:
-        later = [
-            frame.at[s, "start_month"] - 1 for s in successors[unit] if frame.at[s, "scheduled"]
-        ]
-        latest_finish = min(later) if later else end
-        slack[unit] = latest_finish - frame.at[unit, "finish_month"]
-    frame["slack_months"] = pd.Series(slack, dtype="float64").reindex(frame.index)
+    pairs = [(u, s) for u, after in successors.items() for s in after]
+    latest = pd.Series(end, index=frame.index, dtype="float64")
+    if pairs:
+        edges = pd.DataFrame(pairs, columns=["unit", "successor"])
+        edges["limit"] = frame["start_month"].reindex(edges["successor"]).to_numpy() - 1
+        limits = edges.dropna(subset=["limit"]).groupby("unit")["limit"].min()
+        latest.loc[limits.index] = limits
+    frame["slack_months"] = (latest - frame["finish_month"]).where(frame["scheduled"])
     frame["critical"] = frame["slack_months"] == 0
     waiting: dict[str, list[str]] = {}
     for unit, root in root_cause.items():
@@ -421,11 +480,14 @@ def _unit_frame(
 
 
 def _unit_spend(frame: pd.DataFrame, calendar: Calendar, fy_labels: list[str]) -> pd.DataFrame:
-    table = pd.DataFrame(0.0, index=frame.index, columns=fy_labels)
-    fy_index = calendar.fy_index
-    for unit, row in frame[frame["scheduled"]].iterrows():
-        t, length = int(row["start_month"]), int(row["months"])
-        per_month = row["cost_gbp"] / length
-        counts = np.bincount(fy_index[t : t + length], minlength=len(fy_labels))
-        table.loc[unit] = per_month * counts
-    return table
+    """Spend of each unit in each financial year (vectorised: cumulative months per year)."""
+    months_in_year = np.zeros((calendar.months + 1, len(fy_labels)))
+    months_in_year[1:] = np.cumsum(np.eye(len(fy_labels))[calendar.fy_index], axis=0)
+    done = frame["scheduled"].to_numpy()
+    starts = frame["start_month"].fillna(0).to_numpy(dtype=np.int64)
+    lengths = frame["months"].to_numpy(dtype=np.int64)
+    ends = np.minimum(starts + lengths, calendar.months)
+    per_month = frame["cost_gbp"].to_numpy(dtype=float) / lengths
+    overlap = months_in_year[ends] - months_in_year[starts]
+    table = overlap * (per_month * done)[:, None]
+    return pd.DataFrame(table, index=frame.index, columns=fy_labels)

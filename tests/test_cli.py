@@ -100,3 +100,75 @@ def test_python_dash_m_planner(tmp_path):
         [sys.executable, "-m", "planner", "--help"], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0 and "Usage" in done.stdout
+
+
+# --- planner commands ---------------------------------------------------------------------
+
+
+def test_roadmap_writes_everything_a_cio_hands_on(capsys, tmp_path):
+    out = tmp_path / "roadmap"
+    code, text, _ = run(capsys, "roadmap", SAMPLE_TRUST, "--out", out, "--title", "Northshire")
+    assert code == 0 and "Wrote" in text
+    for name in (
+        "roadmap.png",
+        "roadmap.svg",
+        "roadmap.xlsx",
+        "roadmap.xml",
+        "roadmap.mmd",
+        "summary.md",
+        "spend-by-year.png",
+        "risk-burndown.png",
+    ):
+        assert (out / name).exists(), name
+    assert (out / "summary.md").read_text().startswith("# Northshire")
+    assert "<script" not in (out / "roadmap.svg").read_text()
+
+
+def test_rank_plan_and_explain(capsys, db_path):
+    run(capsys, "import", SAMPLE_TRUST, "--db", db_path)
+    code, out, _ = run(capsys, "rank", "--db", db_path, "--format", "csv", "--limit", "0")
+    assert code == 0 and out.splitlines()[1].startswith("1,pas,")
+    code, out, _ = run(capsys, "plan", "--db", db_path, "--budget", "2027/28=5m")
+    assert code == 0 and "2027/28" in out and "£5.00m" in out
+    code, out, _ = run(capsys, "explain", "pas", "--db", db_path)
+    assert code == 0 and "support status" in out and "waits for epr (replaced_by)" in out
+
+
+def test_score_reads_a_file_directly(capsys):
+    code, out, _ = run(capsys, "score", SAMPLE_TRUST, "--format", "json", "--limit", "0")
+    assert code == 0 and '"likelihood_support"' in out
+
+
+def test_export_formats(capsys, tmp_path):
+    for fmt, name in (
+        ("mspdi", "r.xml"),
+        ("mermaid", "r.mmd"),
+        ("xlsx", "r.xlsx"),
+        ("json", "r.json"),
+        ("markdown", "r.md"),
+    ):
+        code, _, _ = run(capsys, "export", SAMPLE_TRUST, "--format", fmt, "--out", tmp_path / name)
+        assert code == 0 and (tmp_path / name).exists(), fmt
+    code, _, err = run(capsys, "export", SAMPLE_TRUST, "--format", "pdf", "--out", tmp_path / "x")
+    assert code == 2 and "--format 'pdf' is not one of" in err
+
+
+def test_policy_errors_are_reported_like_data_errors(capsys, tmp_path):
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("priority:\n  weights: {risk: high}\n")
+    code, out, err = run(capsys, "plan", SAMPLE_TRUST, "--policy", policy)
+    assert code == 1
+    assert "policy.yaml: priority.weights.risk 'high' is not a number of zero or more" in out
+    assert "Error: 1 problem in the policy" in err and "Traceback" not in out + err
+
+
+def test_bad_budget_option_is_a_usage_error(capsys):
+    code, _, err = run(capsys, "plan", SAMPLE_TRUST, "--budget", "soon=lots")
+    assert code == 2 and "write it like --budget 2027/28=4.5m" in err
+
+
+def test_invalid_inventory_is_reported_by_planner_commands(capsys, make_inventory):
+    rows = [dict(r) for r in BASIC_SYSTEMS]
+    rows[0]["criticality"] = "hgh"
+    code, out, err = run(capsys, "plan", make_inventory(rows))
+    assert code == 1 and "did you mean 'high'?" in out and "problem" in err

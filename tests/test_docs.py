@@ -21,3 +21,21 @@ def test_readme_quick_start_has_two_commands_and_ci_runs_the_test_one():
     assert commands == ["make demo", "make test"]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert re.search(r"^make test$", ci, re.M)
+
+
+def test_scoring_worked_example_matches_the_code():
+    from inventory import load_inventory
+    from planner.plan import make_plan
+
+    text = (ROOT / "docs" / "scoring.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- five-systems:start -->\n(.*)<!-- five-systems:end -->", text, re.S)
+    rows = [line.strip("|").split("|") for line in block.group(1).strip().splitlines()[2:]]
+    result = make_plan(load_inventory(ROOT / "data" / "examples" / "five-systems"))
+    for cells in rows:
+        system, *numbers = (c.strip() for c in cells)
+        row = result.scores.loc[system]
+        computed = [
+            row[c] for c in ("likelihood", "consequence", "risk", "cost", "impact", "priority")
+        ]
+        assert [float(n) for n in numbers[:6]] == [round(v, 2) for v in computed], system
+        assert int(numbers[6]) == row["rank"]

@@ -1,0 +1,118 @@
+"""Charts: check what is drawn (bars, labels, markers), not only that a file appears."""
+
+from __future__ import annotations
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from matplotlib.patches import Rectangle
+
+from inventory import load_inventory
+from inventory.graph import neighbourhood
+from planner.charts import (
+    plot_burndown,
+    plot_dependency_map,
+    plot_gantt,
+    plot_spend,
+    roadmap_figure,
+    save,
+)
+from planner.plan import make_plan
+from tests.conftest import SAMPLE_TRUST
+
+TODAY = pd.Timestamp("2026-11-25")
+
+
+@pytest.fixture(scope="module")
+def result():
+    return make_plan(load_inventory(SAMPLE_TRUST))
+
+
+def bars(ax):
+    return [
+        p
+        for p in ax.patches
+        if isinstance(p, Rectangle) and p.get_height() == 0.72 and p.get_fill()
+    ]
+
+
+def test_gantt_has_one_bar_per_project_in_start_order(result):
+    ax = plot_gantt(result, today=TODAY)
+    scheduled = result.units[result.units["scheduled"]]
+    drawn = bars(ax)
+    assert len(drawn) == len(scheduled)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == len(scheduled)
+    first = min(drawn, key=lambda b: b.get_y())
+    assert mdates.num2date(first.get_x()).date() == scheduled["start"].min().date()
+    critical = [p for p in ax.patches if isinstance(p, Rectangle) and not p.get_fill()]
+    assert len(critical) == int(scheduled["critical"].sum())
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert {"platform", "critical path", "change freeze", "end of support"} <= set(legend)
+    plt.close(ax.figure)
+
+
+def test_gantt_shades_every_freeze_month_and_marks_years(result):
+    ax = plot_gantt(result, today=TODAY)
+    spans = [p for p in ax.patches if not isinstance(p, Rectangle) or p.get_height() != 0.72]
+    freeze_spans = [
+        p
+        for p in spans
+        if getattr(p, "get_facecolor", None) and abs(p.get_facecolor()[3] - 0.25) < 1e-6
+    ]
+    years = {label.get_text() for label in ax.get_xticklabels()}
+    assert "2027/28" in years and "2030/31" in years
+    assert len(freeze_spans) >= 3 * 9  # Dec, Jan and Feb of each winter in the plan
+    plt.close(ax.figure)
+
+
+def test_gantt_grouped_by_category_summarises(result):
+    ax = plot_gantt(result, group_by="category", today=TODAY)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    categories = result.inventory.systems.loc[
+        [m[0] for m in result.units.loc[result.units["scheduled"], "members"]], "category"
+    ].nunique()
+    assert len(labels) == categories
+    assert any(label.startswith("PAS (1 project)") for label in labels)
+    plt.close(ax.figure)
+
+
+def test_spend_chart_has_a_bar_and_a_budget_mark_per_year(result):
+    ax = plot_spend(result)
+    assert len(ax.patches) == len(result.spend_by_fy)
+    heights = [round(p.get_height(), 6) for p in ax.patches]
+    assert heights == [round(v / 1e6, 6) for v in result.spend_by_fy["spend_gbp"]]
+    assert [t.get_text() for t in ax.get_xticklabels()] == result.spend_by_fy[
+        "financial_year"
+    ].tolist()
+    plt.close(ax.figure)
+
+
+def test_burndown_draws_plan_against_doing_nothing(result):
+    ax = plot_burndown(result)
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert labels == ["do nothing", "with the plan"]
+    plan_line = ax.get_lines()[1]
+    assert plan_line.get_ydata()[0] == pytest.approx(result.burndown["plan_risk"].iloc[0])
+    plt.close(ax.figure)
+
+
+def test_dependency_map_labels_interfaces(result):
+    G = result.inventory.graph()
+    sub = neighbourhood(G, ["lims"], depth=1)
+    ax = plot_dependency_map(sub, ["lims"])
+    texts = [t.get_text() for t in ax.texts]
+    assert any(t.startswith("lims\n") for t in texts)
+    assert any("HL7 v2: ORU^R01" in t for t in texts)
+    assert "depended on by (1 step): 15" in texts
+    plt.close(ax.figure)
+
+
+def test_roadmap_figure_saves_in_three_formats(result, tmp_path):
+    figure = roadmap_figure(result, today=TODAY)
+    assert len(figure.axes) == 3
+    for suffix in ("png", "svg", "pdf"):
+        path = save(figure, tmp_path / f"r.{suffix}", tight=False)
+        assert path.stat().st_size > 5_000
+    plt.close(figure)

@@ -1,0 +1,334 @@
+"""The scheduler: hand-worked cases and the invariants, property-tested on random inventories."""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner.plan import make_plan
+from planner.schedule import Calendar
+from tests.planner.conftest import inventory, simple_policy, system
+
+
+def plan(records, deps=(), **policy_changes):
+    return make_plan(inventory(records, deps), simple_policy(**policy_changes))
+
+
+def dates(result, unit):
+    row = result.units.loc[unit]
+    return f"{row['start']:%Y-%m}", f"{row['go_live']:%Y-%m-%d}"
+
+
+def test_calendar_financial_years():
+    calendar = Calendar(pd.Timestamp("2027-04-01"), 25)
+    assert calendar.fy_labels == ["2027/28", "2028/29", "2029/30"]
+    assert calendar.fy_index[[0, 11, 12, 24]].tolist() == [0, 0, 1, 2]
+    assert calendar.index_of(pd.Timestamp("2028-03-31")) == 11
+
+
+def test_a_chain_runs_back_to_back():
+    records = [
+        system("a", replacement_months_likely=3),
+        system("b", replacement_months_likely=2, after=("a",)),
+    ]
+    result = plan(records)
+    assert dates(result, "a") == ("2027-04", "2027-06-30")
+    assert dates(result, "b") == ("2027-07", "2027-08-31")
+
+
+def test_no_go_live_in_a_winter_freeze():
+    # 9 months from April would go live in December; May -> January, June -> February.
+    result = plan(
+        [system("a", replacement_months_likely=9)], **{"schedule.freeze_months": [12, 1, 2]}
+    )
+    assert dates(result, "a") == ("2027-07", "2028-03-31")
+
+
+def test_budget_per_financial_year():
+    # each costs £1.2m over 12 months (£100k a month); the budget is £1.5m a year. 'a' takes
+    # £1.2m of 2027/28; 'b' can put only 3 months (£0.3m) in 2027/28, so it starts in January.
+    records = [system("a", criticality="critical"), system("b")]
+    result = plan(records, **{"schedule.budget.default_gbp": 1_500_000})
+    assert dates(result, "a") == ("2027-04", "2028-03-31")
+    assert dates(result, "b") == ("2028-01", "2028-12-31")
+    assert result.spend_by_fy["spend_gbp"].tolist() == pytest.approx([1_500_000, 900_000])
+
+
+def test_a_project_can_straddle_years_to_use_the_budget():
+    # budget £0.9m a year; a £1.2m, 12-month project fits only if it straddles two years
+    result = plan([system("a")], **{"schedule.budget.default_gbp": 900_000})
+    start, _ = dates(result, "a")
+    # starting in April or May would put more than £0.9m in 2027/28; from July, 9 months
+    # (£0.9m) fall in 2027/28 and 3 (£0.3m) in 2028/29
+    assert start == "2027-07"
+    assert result.spend_by_fy["spend_gbp"].tolist() == pytest.approx([900_000, 300_000])
+
+
+def test_team_capacity():
+    records = [
+        system("a", team_demand={"integration": 1}, criticality="critical"),
+        system("b", team_demand={"integration": 1}),
+    ]
+    result = plan(records, **{"schedule.teams": {"integration": 1.5}})
+    assert dates(result, "b")[0] == "2028-04"
+    assert result.team_usage["integration"].max() == 1.0
+
+
+def test_cap_on_concurrent_projects():
+    records = [system(x, replacement_months_likely=6) for x in "abc"]
+    result = plan(records, **{"schedule.max_concurrent_projects": 2})
+    starts = sorted(dates(result, x)[0] for x in "abc")
+    assert starts == ["2027-04", "2027-04", "2027-10"]
+
+
+def test_no_go_live_before_the_contract_ends():
+    result = plan([system("a", contract_end="2028-09-30")])
+    assert dates(result, "a") == ("2027-10", "2028-09-30")
+
+
+def test_more_demand_than_the_team_has_is_warned_not_dropped():
+    result = plan(
+        [system("a", team_demand={"integration": 3})], **{"schedule.teams": {"integration": 2}}
+    )
+    assert not result.units.loc["a", "scheduled"]
+    assert result.warnings["message"].tolist() == [
+        "a is not scheduled: needs 3 FTE of integration a month but the team has 2"
+    ]
+    assert result.warnings["kind"].tolist() == ["capacity"]
+
+
+def test_budget_too_small_is_named_with_the_year():
+    result = plan(
+        [system("a", replacement_cost_gbp_likely=24_000_000)],
+        **{"schedule.budget.default_gbp": 10_000_000, "horizon_months": 36},
+    )
+    assert (
+        result.warnings["message"]
+        .iloc[0]
+        .startswith(
+            "a is not scheduled: budget too small: even at its best timing it needs £12,000,000 in "
+            "2027/28 alone and the budget is £10,000,000"
+        )
+    )
+
+
+def test_waiting_on_an_unscheduled_unit_is_reported_once_with_its_followers():
+    records = [
+        system("big", team_demand={"integration": 9}),
+        system("x", after=("big",)),
+        system("y", after=("x",)),
+    ]
+    result = plan(records, **{"schedule.teams": {"integration": 1}})
+    assert result.warnings["message"].tolist() == [
+        "big is not scheduled: needs 9 FTE of integration a month but the team has 1; 2 more "
+        "wait for it and are not scheduled either: x, y"
+    ]
+    assert result.units.loc["y", "not_scheduled_because"] == "waits for big, which is not scheduled"
+
+
+def test_deadline_missed_is_warned_in_months():
+    records = [system("a", end_of_support="2027-09-30", replacement_months_likely=12)]
+    result = plan(records)
+    late = result.warnings[result.warnings["kind"] == "deadline"]
+    assert late["message"].tolist() == [
+        "a goes live Mar 2028, 6 months after its end of support (30 Sep 2027)"
+    ]
+
+
+def test_unknown_team_is_warned():
+    result = plan([system("a", team_demand={"architects": 1})])
+    assert "team 'architects' has no capacity in the policy" in result.warnings["message"].iloc[0]
+
+
+def test_a_prerequisite_inherits_the_priority_of_what_waits_for_it():
+    # 'enabler' scores low but the high-risk 'legacy' retirement waits for it: it goes first,
+    # before 'other', which outranks it on its own score.
+    records = [
+        system("enabler", replacement_months_likely=6),
+        system(
+            "legacy",
+            disposition="retire",
+            replaced_by="enabler",
+            end_of_support="2015-01-01",
+            criticality="critical",
+            known_vulnerabilities=5,
+        ),
+        system(
+            "other", end_of_support="2020-01-01", criticality="high", replacement_months_likely=6
+        ),
+    ]
+    result = plan(records, **{"schedule.max_concurrent_projects": 1})
+    assert dates(result, "enabler")[0] == "2027-04"
+    assert dates(result, "legacy")[0] == "2027-10"
+    assert dates(result, "other")[0] == "2028-01"
+
+
+def test_slack_and_critical_path():
+    records = [
+        system("a", replacement_months_likely=6),
+        system("b", replacement_months_likely=6, after=("a",)),
+        system("c", replacement_months_likely=2),
+    ]
+    result = plan(records)
+    units = result.units
+    assert units.loc["a", "critical"] and units.loc["b", "critical"]
+    assert units.loc["c", "slack_months"] == 10
+
+
+# --- property tests ------------------------------------------------------------------
+
+TEAMS = ["integration", "infrastructure"]
+
+
+@st.composite
+def random_inventory(draw):
+    n = draw(st.integers(2, 14))
+    ids = [f"s{i}" for i in range(n)]
+    records = []
+    for i, sid in enumerate(ids):
+        demand = {t: draw(st.sampled_from([0.0, 0.5, 1.0, 2.0])) for t in TEAMS}
+        records.append(
+            system(
+                sid,
+                disposition=draw(
+                    st.sampled_from(["replace", "replace", "retire", "retain", "rehost"])
+                ),
+                replacement_cost_gbp_likely=float(draw(st.integers(1, 40)) * 50_000),
+                replacement_months_likely=float(draw(st.integers(1, 20))),
+                team_demand={t: a for t, a in demand.items() if a},
+                criticality=draw(st.sampled_from(["low", "medium", "high", "critical"])),
+                end_of_support=draw(
+                    st.sampled_from([None, "2019-01-01", "2028-06-30", "2031-01-01"])
+                ),
+                contract_end=draw(st.sampled_from([None, "2028-03-31", "2029-09-30"])),
+                after=tuple(draw(st.lists(st.sampled_from(ids[:i]), max_size=2, unique=True)))
+                if i
+                else (),
+                replaced_by=draw(st.sampled_from([None, *ids[i + 1 :]])) if i + 1 < n else None,
+            )
+        )
+    edges = draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(ids)), max_size=2 * n))
+    kinds = ["HL7 v2", "infrastructure", "database link"]
+    deps = [
+        {"consumer": u, "provider": v, "kind": kinds[(len(u) + len(v)) % 3]}
+        for u, v in dict.fromkeys(edges)
+        if u != v
+    ]
+    changes = {
+        "schedule.teams": {t: draw(st.sampled_from([1.0, 2.0, 3.0])) for t in TEAMS},
+        "schedule.budget.default_gbp": float(draw(st.sampled_from([500_000, 1_000_000, 3e6]))),
+        "schedule.max_concurrent_projects": draw(st.sampled_from([None, 2, 4])),
+        "schedule.freeze_months": draw(st.sampled_from([[], [12, 1, 2], [3, 4, 5]])),
+        "ordering.precedence": draw(
+            st.sampled_from(["providers-first", "consumers-first", "none"])
+        ),
+        "horizon_months": 96,
+    }
+    return records, deps, changes
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_inventory())
+def test_schedule_invariants(case):
+    records, deps, changes = case
+    result = plan(records, deps, **changes)
+    policy = result.policy
+    units = result.units
+    done = units[units["scheduled"]]
+    start = done["start_month"].astype(int)
+    finish = done["finish_month"].astype(int)
+
+    # 1. nothing starts before every prerequisite has gone live
+    for before, after in zip(result.links["before"], result.links["after"], strict=True):
+        if units.at[before, "scheduled"] and units.at[after, "scheduled"]:
+            assert start[after] > finish[before]
+        assert not (units.at[after, "scheduled"] and not units.at[before, "scheduled"])
+
+    # 2. a move group starts together: every system in one dependency cycle shares its unit
+    G = nx.DiGraph([(d["consumer"], d["provider"]) for d in deps])
+    planned = set(result.schedule.index)
+    for component in nx.strongly_connected_components(G):
+        members = component & planned
+        if len(members) > 1:
+            assert result.schedule.loc[sorted(members), "unit"].nunique() == 1
+            assert result.schedule.loc[sorted(members), "start"].nunique() <= 1
+
+    # 3. no financial year overspends; 4. no team over capacity; 7. concurrency cap
+    horizon = policy.horizon_months
+    calendar = Calendar(policy.plan_start, horizon)
+    spend = np.zeros(len(calendar.fy_labels))
+    usage = {t: np.zeros(horizon) for t in TEAMS}
+    running = np.zeros(horizon)
+    for unit, row in done.iterrows():
+        s, f = start[unit], finish[unit]
+        months = f - s + 1
+        assert months == row["months"]
+        np.add.at(spend, calendar.fy_index[s : f + 1], row["cost_gbp"] / months)
+        for team, amount in row["team_demand"].items():
+            usage[team][s : f + 1] += amount
+        running[s : f + 1] += 1
+    for year, total in zip(calendar.fy_labels, spend, strict=True):
+        assert total <= policy.budget_for(year) + 1e-6
+    for team, profile in usage.items():
+        assert profile.max() <= policy.teams[team] + 1e-9
+    cap = policy.schedule["max_concurrent_projects"]
+    if cap is not None:
+        assert running.max() <= cap
+
+    # 5. no go-live in a freeze month; 6. not before the contract ends
+    for _, row in done.iterrows():
+        assert row["go_live"].month not in policy.freeze_months
+        if pd.notna(row["not_before"]):
+            assert row["go_live"] >= row["not_before"] - pd.offsets.MonthEnd(0)
+
+    # 8. every planned system is scheduled or explained, never silently dropped
+    planned_ids = {r["id"] for r in records if r["disposition"] != "retain"}
+    assert set(result.schedule.index) == planned_ids
+    missing = units[~units["scheduled"]]
+    messages = " ".join(result.warnings["message"])
+    for unit, row in missing.iterrows():
+        assert isinstance(row["not_scheduled_because"], str)
+        assert "never reached" not in row["not_scheduled_because"]
+        assert unit in messages
+
+
+def test_risk_burndown_starts_at_the_estate_risk_and_falls_at_go_live():
+    records = [
+        system(
+            "a",
+            end_of_support="2028-05-15",
+            hosting="on-premises",
+            replacement_months_likely=24,
+            criticality="high",
+        )
+    ]
+    result = plan(records)
+    burndown = result.burndown.set_index("month")
+    scores = result.scores
+    assert burndown["plan_risk"].iloc[0] == pytest.approx(scores["risk"].sum())
+    # likelihood: 1 + 1.0 (support ends within 24 months) + 1.0 (support unknown? no) ...
+    consequence = scores.loc["a", "consequence"]
+    static = (
+        1
+        + scores.loc[
+            "a", ["likelihood_age", "likelihood_vulnerabilities", "likelihood_skills"]
+        ].sum()
+    )
+    expected = {
+        "2027-04-01": 4 * (static + 1.0) * consequence,  # within 24 months of 15 May 2028
+        "2027-06-01": 4 * (static + 1.5) * consequence,  # within 12 months
+        "2028-06-01": 4 * min(5, static + 2.0 + 0.5) * consequence,  # past, run on-premises
+        "2029-04-01": 0.0,  # replaced: went live 31 Mar 2029
+    }
+    for month, value in expected.items():
+        assert burndown.loc[month, "plan_risk"] == pytest.approx(value), month
+    assert burndown.loc["2029-04-01", "do_nothing_risk"] == pytest.approx(
+        4 * min(5, static + 2.5) * consequence
+    )
+    assert math.isclose(result.risk_exposure, burndown["plan_risk"].sum())
