@@ -1,0 +1,24 @@
+"""modernise.planner: scores, replacement order, schedule, charts and exports.
+
+The functions analysts use are here (see ``docs/python-api.md``); charts live in
+:mod:`planner.charts` and writers in :mod:`planner.export`.
+"""
+
+from planner.api import explain, graph, impact, load, plan, rank, resolve_policy, score
+from planner.plan import PlanResult
+from planner.policy import InvalidPolicyError, Policy, load_policy
+
+__all__ = [
+    "InvalidPolicyError",
+    "PlanResult",
+    "Policy",
+    "explain",
+    "graph",
+    "impact",
+    "load",
+    "load_policy",
+    "plan",
+    "rank",
+    "resolve_policy",
+    "score",
+]

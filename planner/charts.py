@@ -1,4 +1,5 @@
-"""Charts with matplotlib. Each ``plot_x(..., *, ax=None)`` draws on an Axes and returns it.
+"""Charts with matplotlib. Each ``plot_x(..., *, ax=None)`` draws on the given Axes (or a new
+figure sized for its content) and returns the Figure.
 
 Nothing here calls ``show()`` or writes files; :func:`save` writes a figure to PNG, SVG or
 PDF (text in SVG output is escaped by matplotlib).
@@ -24,8 +25,11 @@ from matplotlib.patches import Patch
 __all__ = [
     "CRITICALITY_COLOURS",
     "plot_burndown",
+    "plot_category_map",
     "plot_dependency_map",
+    "plot_end_of_support",
     "plot_gantt",
+    "plot_portfolio",
     "plot_spend",
     "roadmap_figure",
     "save",
@@ -96,7 +100,7 @@ def plot_dependency_map(
     ax: Axes | None = None,
     max_rows: int = 28,
     max_messages: int = 2,
-) -> Axes:
+) -> Figure:
     """Draw a dependency neighbourhood in columns: consumers left, providers right.
 
     ``G`` is usually :func:`inventory.graph.neighbourhood` of the centres. Nodes are coloured
@@ -227,7 +231,7 @@ def plot_dependency_map(
         f"Dependencies of {', '.join(centres)} (arrows point from consumer to provider)",
         fontsize=10,
     )
-    return ax
+    return ax.figure
 
 
 # --- the roadmap -----------------------------------------------------------------------
@@ -361,7 +365,7 @@ def plot_gantt(
     colour_by: str = "domain",
     group_by: str | None = None,
     today: pd.Timestamp | None = None,
-) -> Axes:
+) -> Figure:
     """The roadmap as a Gantt chart: one bar per project (a system or a move group).
 
     Bars are coloured by ``colour_by`` (domain, category or wave); a black outline marks the
@@ -488,10 +492,10 @@ def plot_gantt(
         fontsize=11,
         pad=24,
     )
-    return ax
+    return ax.figure
 
 
-def plot_spend(result, *, ax: Axes | None = None) -> Axes:
+def plot_spend(result, *, ax: Axes | None = None) -> Figure:
     """Spend per NHS financial year against its capital budget."""
     frame = result.spend_by_fy
     if ax is None:
@@ -514,10 +518,10 @@ def plot_spend(result, *, ax: Axes | None = None) -> Axes:
     ax.set_title("Spend per financial year", fontsize=10)
     ax.grid(axis="y", color="#eeeeee", zorder=0)
     ax.legend(fontsize=8, frameon=False)
-    return ax
+    return ax.figure
 
 
-def plot_burndown(result, *, ax: Axes | None = None) -> Axes:
+def plot_burndown(result, *, ax: Axes | None = None) -> Figure:
     """Total risk still live each month: the plan against doing nothing."""
     frame = result.burndown
     if ax is None:
@@ -539,7 +543,7 @@ def plot_burndown(result, *, ax: Axes | None = None) -> Axes:
     ax.set_title("Risk burn-down", fontsize=10)
     ax.grid(color="#eeeeee")
     ax.legend(fontsize=8, frameon=False)
-    return ax
+    return ax.figure
 
 
 #: Where the Gantt axes sit in its figure (left, bottom, width, height), leaving room for
@@ -581,3 +585,251 @@ def roadmap_figure(
     plot_spend(result, ax=figure.add_subplot(grid[1, 0]))
     plot_burndown(result, ax=figure.add_subplot(grid[1, 1]))
     return figure
+
+
+# --- the analysts' charts ----------------------------------------------------------------
+
+#: TIME quadrants (Gartner) on risk (technical condition) against impact (business value).
+TIME_QUADRANTS = {
+    (True, True): "Migrate: high risk, high impact",
+    (True, False): "Eliminate: high risk, low impact",
+    (False, True): "Invest: low risk, high impact",
+    (False, False): "Tolerate: low risk, low impact",
+}
+
+
+def _place_labels(ax: Axes, points: list[tuple[float, float, str]], fontsize: float = 7) -> None:
+    """Annotate points, nudging each label to the first nearby spot that overlaps none placed."""
+    figure = ax.figure
+    renderer = figure.canvas.get_renderer()
+    placed: list = []
+    offsets = [
+        (6, 6),
+        (6, -10),
+        (-6, 6),
+        (-6, -10),
+        (10, 14),
+        (10, -18),
+        (-10, 14),
+        (-10, -18),
+        (16, 0),
+        (-16, 0),
+        (0, 20),
+        (0, -24),
+        (22, 22),
+        (-22, -26),
+    ]
+    for x, y, text in points:
+        for dx, dy in offsets:
+            label = ax.annotate(
+                text,
+                (x, y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                fontsize=fontsize,
+                ha="left" if dx >= 0 else "right",
+                va="bottom" if dy >= 0 else "top",
+                arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.5},
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+                zorder=6,
+            )
+            box = label.get_window_extent(renderer).expanded(1.05, 1.15)
+            if not any(box.overlaps(other) for other in placed):
+                placed.append(box)
+                break
+            label.remove()
+        else:  # nowhere free: keep the first spot rather than drop the name
+            label = ax.annotate(
+                text,
+                (x, y),
+                xytext=offsets[0],
+                textcoords="offset points",
+                fontsize=fontsize,
+                zorder=6,
+            )
+            placed.append(label.get_window_extent(renderer))
+
+
+def plot_portfolio(
+    scores: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    label: int = 12,
+    colour_by: str = "domain",
+    threshold: float = 50.0,
+) -> Figure:
+    """The portfolio matrix: risk against downstream impact, bubble size = replacement cost.
+
+    ``scores`` is :func:`planner.score` (or ``PlanResult.scores``). Quadrants follow Gartner's
+    TIME (tolerate, invest, migrate, eliminate) with the lines at ``threshold``; the
+    ``label`` systems with the highest priority are named. Colour by ``domain`` (default) or
+    ``category``.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(11, 8))
+    frame = scores.copy()
+    frame["domain"] = frame["category"].map(_DOMAIN_OF).fillna("other")
+    if colour_by == "domain":
+        keys = [d for d in DOMAINS if d in set(frame["domain"])]
+    elif colour_by == "category":
+        keys = sorted(frame["category"].unique())
+    else:
+        from inventory.errors import UsageError
+
+        raise UsageError(f"colour by '{colour_by}' is not one of: domain, category")
+    colours = _colours(keys)
+    cost = frame["cost_gbp"].fillna(0).clip(lower=0)
+    size = 15 + 600 * np.sqrt(cost / max(cost.max(), 1))
+    ax.axvline(threshold, color="#999999", lw=0.8, ls="--", zorder=1)
+    ax.axhline(threshold, color="#999999", lw=0.8, ls="--", zorder=1)
+    for key in keys:
+        part = frame[frame[colour_by] == key]
+        ax.scatter(
+            part["impact"],
+            part["risk"],
+            s=size[part.index],
+            color=colours[key],
+            alpha=0.65,
+            edgecolor="white",
+            linewidth=0.6,
+            label=key,
+            zorder=3,
+        )
+    for (high_risk, high_impact), text in TIME_QUADRANTS.items():
+        # along the horizontal threshold line, where the matrix is emptiest
+        ax.text(
+            threshold + 1 if high_impact else threshold - 1,
+            threshold + 1 if high_risk else threshold - 1,
+            text,
+            ha="left" if high_impact else "right",
+            va="bottom" if high_risk else "top",
+            fontsize=8,
+            color="#555555",
+            style="italic",
+            zorder=2,
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.7},
+        )
+    ax.set_xlim(-5, 105)
+    ax.set_ylim(-6, 106)
+    ax.set_xlabel("downstream impact (0-100)")
+    ax.set_ylabel("risk (0-100)")
+    top = frame.sort_values("priority", ascending=False).head(label)
+    _place_labels(ax, [(row["impact"], row["risk"], system) for system, row in top.iterrows()])
+    legend = ax.legend(
+        title=colour_by,
+        fontsize=7,
+        title_fontsize=8,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        frameon=False,
+        markerscale=0.6,
+    )
+    for handle in legend.legend_handles:
+        handle.set_sizes([40])
+    ax.set_title(
+        f"Portfolio: {len(frame)} systems, bubble size = replacement cost; the {label} "
+        "highest priorities named",
+        fontsize=10,
+    )
+    return ax.figure
+
+
+def plot_end_of_support(
+    systems: pd.DataFrame,
+    scores: pd.DataFrame | None = None,
+    *,
+    ax: Axes | None = None,
+    plan_start: pd.Timestamp | None = None,
+    today: pd.Timestamp | None = None,
+) -> Figure:
+    """How many systems fall out of support each quarter, stacked by risk rating.
+
+    ``systems`` needs ``end_of_support`` (derived from platforms when loaded); ``scores``
+    gives each system's risk rating (otherwise one colour). Systems already out of support
+    at ``plan_start`` are to the left of its line.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(12, 4.5))
+    eos = systems["end_of_support"].dropna()
+    quarter = eos.dt.to_period("Q")
+    rating = (
+        scores["risk_rating"].reindex(eos.index).fillna("unrated")
+        if scores is not None
+        else pd.Series("systems", index=eos.index)
+    )
+    table = pd.crosstab(quarter, rating)
+    if len(table):
+        full = pd.period_range(table.index.min(), table.index.max(), freq="Q")
+        table = table.reindex(full, fill_value=0)
+    order = [
+        r
+        for r in ("extreme", "high", "moderate", "low", "unrated", "systems")
+        if r in table.columns
+    ]
+    palette = {
+        "extreme": "#b2182b",
+        "high": "#ef8a62",
+        "moderate": "#fddbc7",
+        "low": "#67a9cf",
+        "unrated": "#bbbbbb",
+        "systems": "#4477aa",
+    }
+    x = table.index.to_timestamp(how="start")
+    bottom = np.zeros(len(table))
+    for column in order:
+        ax.bar(
+            x,
+            table[column],
+            width=80,
+            bottom=bottom,
+            color=palette[column],
+            label=column,
+            align="edge",
+            zorder=3,
+        )
+        bottom += table[column].to_numpy()
+    top = ax.get_ylim()[1]
+    for when, text, style, align in (
+        (today, "today ", "-", "right"),
+        (plan_start, " plan start", "--", "left"),
+    ):
+        if when is not None:
+            ax.axvline(when, color="black", lw=1, ls=style, zorder=4)
+            ax.text(when, top, text, fontsize=8, va="top", ha=align)
+    unknown = int(systems["end_of_support"].isna().sum())
+    ax.set_ylabel("systems leaving support per quarter")
+    if len(table):
+        running_total = ax.twinx()
+        running_total.step(
+            x,
+            table.sum(axis=1).cumsum(),
+            where="post",
+            color="#333333",
+            lw=1.2,
+            label="out of support (running total)",
+        )
+        running_total.set_ylim(bottom=0)
+        running_total.set_ylabel("out of support, running total")
+        running_total.legend(fontsize=8, frameon=False, loc="upper center")
+    ax.grid(axis="y", color="#eeeeee", zorder=0)
+    ax.legend(title="risk", fontsize=8, title_fontsize=8, frameon=False, loc="upper left")
+    ax.set_title(
+        f"End of support by quarter: {len(eos)} systems with a date, {unknown} unknown",
+        fontsize=10,
+    )
+    return ax.figure
+
+
+def plot_category_map(inventory, category: str, *, ax: Axes | None = None) -> Figure:
+    """The dependency map of every system in a category and its direct neighbours."""
+    from inventory.graph import neighbourhood
+    from inventory.schema import enum_key
+
+    systems = inventory.systems
+    members = systems.index[systems["category"].map(enum_key) == enum_key(category)].tolist()
+    if not members:
+        from inventory.errors import UsageError
+
+        raise UsageError(f"no systems in category '{category}'")
+    G = inventory.graph()
+    return plot_dependency_map(neighbourhood(G, members, depth=1), members, ax=ax)

@@ -325,8 +325,7 @@ def graph_command(
     if missing:
         raise UsageError(f"no system {', '.join(repr(m) for m in missing)} in {db}")
     sub = neighbourhood(G, keys, depth=depth)
-    ax = plot_dependency_map(sub, keys)
-    save(ax.figure, out)
+    save(plot_dependency_map(sub, keys), out)
     console().print(f"Wrote {out} ({sub.number_of_nodes()} systems, {sub.number_of_edges()} links)")
 
 
@@ -375,30 +374,26 @@ StartOption = Annotated[
 
 
 def _inventory(path: Path | None, db: Path):
-    from inventory import load_inventory
+    from planner.api import load
 
-    if path is not None:
-        return load_inventory(path)
-    with Store(db, create=False) as store:
-        return store.load()
+    return load(path, db=db)
 
 
 def _policy(path: Path | None, budgets: list[str] | None, start: str | None):
-    from planner.policy import load_policy, parse_budget_option
+    from planner.api import resolve_policy
+    from planner.policy import parse_budget_option
 
-    overrides: dict = {}
-    for text in budgets or []:
-        year, amount = parse_budget_option(text)
-        overrides[f"schedule.budget.by_year.{year}"] = amount
+    budget = dict(parse_budget_option(text) for text in budgets or [])
+    overrides: dict = {"budget": budget} if budget else {}
     if start:
         overrides["plan_start"] = start
-    return load_policy(path, overrides)
+    return resolve_policy(path, **overrides)
 
 
 def _plan(path, db, policy_path, budgets, start):
-    from planner.plan import make_plan
+    from planner.api import plan
 
-    return make_plan(_inventory(path, db), _policy(policy_path, budgets, start))
+    return plan(_inventory(path, db), _policy(policy_path, budgets, start))
 
 
 def _write_frame(frame: pd.DataFrame, output: str, title: str, limit: int) -> None:
@@ -431,15 +426,9 @@ def score_command(
     limit: LimitOption = 30,
 ) -> None:
     """Score every system: risk, cost, impact and priority (0-100) with their parts."""
-    from planner.impact import downstream_impact
-    from planner.scoring import score
+    from planner.api import score
 
-    chosen = _policy(policy, None, start)
-    inv = _inventory(inventory, db)
-    impact = downstream_impact(
-        inv.systems, inv.dependencies, criticality_weights=chosen.impact["criticality_weights"]
-    )
-    scores = score(inv.systems, impact, chosen).reset_index()
+    scores = score(_inventory(inventory, db), _policy(policy, None, start)).reset_index()
     columns = [
         "id",
         "name",
@@ -471,18 +460,12 @@ def rank_command(
     ] = False,
 ) -> None:
     """The replacement order: planned systems by priority (deterministic ties)."""
-    from planner.impact import downstream_impact
-    from planner.scoring import score
+    from planner.api import rank
 
-    chosen = _policy(policy, None, start)
-    inv = _inventory(inventory, db)
-    impact = downstream_impact(
-        inv.systems, inv.dependencies, criticality_weights=chosen.impact["criticality_weights"]
+    ranked = rank(
+        _inventory(inventory, db), _policy(policy, None, start), include_retained=everything
     )
-    scores = score(inv.systems, impact, chosen)
-    if not everything:
-        scores = scores[scores["planned"]]
-    frame = scores.reset_index()[
+    frame = ranked.reset_index()[
         ["rank", "id", "name", "disposition", "priority", "risk", "impact", "cost"]
     ]
     _write_frame(frame.round(1), output, "Replacement order", limit)
@@ -548,7 +531,7 @@ def gantt_command(
 
     result = _plan(inventory, db, policy, budget, start)
     figure = roadmap_figure(result, colour_by=colour_by, group_by=group_by)
-    save(figure, out)
+    save(figure, out, tight=False)
     console().print(f"Wrote {out}")
 
 
@@ -593,13 +576,11 @@ def explain_command(
     start: StartOption = None,
 ) -> None:
     """Why a system ranks where it does, factor by factor, and when it is planned."""
-    from planner.scoring import explain
+    from planner.api import explain
 
     result = _plan(inventory, db, policy, budget, start)
     key = system.strip().lower()
-    if key not in result.scores.index:
-        raise UsageError(f"no system '{system}'", hint="list them with 'modernise systems'")
-    table = explain(result.scores, key, result.policy)
+    table = explain(result, key)
     console().print(_frame_table(table, title=f"{key}: {result.scores.at[key, 'name']}"))
     if key in result.schedule.index:
         row = result.schedule.loc[key]
@@ -620,6 +601,68 @@ def explain_command(
             console().print(f"  waits for {link['before']} ({link['reason']})")
     else:
         console().print("Not planned: its disposition is retain (or it is retired).")
+
+
+CHARTS = ("portfolio", "dependencies", "end-of-support", "spend", "burndown", "gantt", "roadmap")
+
+
+@command("chart")
+def chart_command(
+    kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(CHARTS)}.")],
+    inventory: InventoryArgument = None,
+    db: DbOption = DEFAULT_DB,
+    policy: PolicyOption = None,
+    budget: BudgetOption = None,
+    start: StartOption = None,
+    out: Annotated[Path | None, typer.Option("--out", help="PNG, SVG or PDF file.")] = None,
+    system: Annotated[
+        list[str] | None, typer.Option("--system", help="dependencies: centre on these ids.")
+    ] = None,
+    category: Annotated[
+        str | None, typer.Option("--category", help="dependencies: every system in a category.")
+    ] = None,
+    depth: Annotated[int, typer.Option(help="dependencies: hops from the centre.")] = 1,
+    group_by: Annotated[
+        str | None, typer.Option("--group-by", help="gantt: category, wave or organisation.")
+    ] = None,
+) -> None:
+    """Draw one chart to PNG, SVG or PDF."""
+    from planner import charts
+
+    if kind not in CHARTS:
+        raise UsageError(f"chart '{kind}' is not one of: {', '.join(CHARTS)}")
+    out = out or Path(f"{kind}.png")
+    if kind == "dependencies":
+        from inventory.graph import neighbourhood
+
+        inv = _inventory(inventory, db)
+        if category:
+            figure = charts.plot_category_map(inv, category)
+        elif system:
+            keys = [s.strip().lower() for s in system]
+            missing = [k for k in keys if k not in inv.systems.index]
+            if missing:
+                raise UsageError(f"no system {', '.join(repr(m) for m in missing)}")
+            figure = charts.plot_dependency_map(neighbourhood(inv.graph(), keys, depth), keys)
+        else:
+            raise UsageError("the dependencies chart needs --system ID or --category NAME")
+    else:
+        result = _plan(inventory, db, policy, budget, start)
+        figure = {
+            "portfolio": lambda: charts.plot_portfolio(result.scores),
+            "end-of-support": lambda: charts.plot_end_of_support(
+                result.inventory.systems,
+                result.scores,
+                plan_start=result.start,
+                today=pd.Timestamp.today().normalize(),
+            ),
+            "spend": lambda: charts.plot_spend(result),
+            "burndown": lambda: charts.plot_burndown(result),
+            "gantt": lambda: charts.plot_gantt(result, group_by=group_by),
+            "roadmap": lambda: charts.roadmap_figure(result, group_by=group_by),
+        }[kind]()
+    charts.save(figure, out, tight=kind not in ("gantt", "roadmap"))
+    console().print(f"Wrote {out}")
 
 
 @command("roadmap")

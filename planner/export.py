@@ -521,8 +521,8 @@ def write_roadmap(
     figures = {
         "roadmap": roadmap_figure(result, today=today),
         "roadmap-by-category": roadmap_figure(result, group_by="category", today=today),
-        "spend-by-year": plot_spend(result).figure,
-        "risk-burndown": plot_burndown(result).figure,
+        "spend-by-year": plot_spend(result),
+        "risk-burndown": plot_burndown(result),
     }
     for name, figure in figures.items():
         for suffix in (".png", ".svg"):

@@ -172,3 +172,28 @@ def test_invalid_inventory_is_reported_by_planner_commands(capsys, make_inventor
     rows[0]["criticality"] = "hgh"
     code, out, err = run(capsys, "plan", make_inventory(rows))
     assert code == 1 and "did you mean 'high'?" in out and "problem" in err
+
+
+@pytest.mark.parametrize(
+    ("kind", "extra"),
+    [
+        ("portfolio", []),
+        ("end-of-support", []),
+        ("spend", []),
+        ("burndown", []),
+        ("dependencies", ["--system", "lims"]),
+        ("dependencies", ["--category", "PACS"]),
+        ("gantt", ["--group-by", "wave"]),
+    ],
+)
+def test_chart_kinds(capsys, tmp_path, kind, extra):
+    out = tmp_path / f"{kind}.svg"
+    code, _, _ = run(capsys, "chart", kind, SAMPLE_TRUST, "--out", out, *extra)
+    assert code == 0 and out.stat().st_size > 2_000
+
+
+def test_chart_errors(capsys, tmp_path):
+    code, _, err = run(capsys, "chart", "pie", SAMPLE_TRUST)
+    assert code == 2 and "chart 'pie' is not one of" in err
+    code, _, err = run(capsys, "chart", "dependencies", SAMPLE_TRUST)
+    assert code == 2 and "needs --system ID or --category NAME" in err

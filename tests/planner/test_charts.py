@@ -38,7 +38,7 @@ def bars(ax):
 
 
 def test_gantt_has_one_bar_per_project_in_start_order(result):
-    ax = plot_gantt(result, today=TODAY)
+    ax = plot_gantt(result, today=TODAY).axes[0]
     scheduled = result.units[result.units["scheduled"]]
     drawn = bars(ax)
     assert len(drawn) == len(scheduled)
@@ -54,7 +54,7 @@ def test_gantt_has_one_bar_per_project_in_start_order(result):
 
 
 def test_gantt_shades_every_freeze_month_and_marks_years(result):
-    ax = plot_gantt(result, today=TODAY)
+    ax = plot_gantt(result, today=TODAY).axes[0]
     spans = [p for p in ax.patches if not isinstance(p, Rectangle) or p.get_height() != 0.72]
     freeze_spans = [
         p
@@ -68,7 +68,7 @@ def test_gantt_shades_every_freeze_month_and_marks_years(result):
 
 
 def test_gantt_grouped_by_category_summarises(result):
-    ax = plot_gantt(result, group_by="category", today=TODAY)
+    ax = plot_gantt(result, group_by="category", today=TODAY).axes[0]
     labels = [t.get_text() for t in ax.get_yticklabels()]
     categories = result.inventory.systems.loc[
         [m[0] for m in result.units.loc[result.units["scheduled"], "members"]], "category"
@@ -79,7 +79,7 @@ def test_gantt_grouped_by_category_summarises(result):
 
 
 def test_spend_chart_has_a_bar_and_a_budget_mark_per_year(result):
-    ax = plot_spend(result)
+    ax = plot_spend(result).axes[0]
     assert len(ax.patches) == len(result.spend_by_fy)
     heights = [round(p.get_height(), 6) for p in ax.patches]
     assert heights == [round(v / 1e6, 6) for v in result.spend_by_fy["spend_gbp"]]
@@ -90,7 +90,7 @@ def test_spend_chart_has_a_bar_and_a_budget_mark_per_year(result):
 
 
 def test_burndown_draws_plan_against_doing_nothing(result):
-    ax = plot_burndown(result)
+    ax = plot_burndown(result).axes[0]
     labels = [line.get_label() for line in ax.get_lines()]
     assert labels == ["do nothing", "with the plan"]
     plan_line = ax.get_lines()[1]
@@ -101,7 +101,7 @@ def test_burndown_draws_plan_against_doing_nothing(result):
 def test_dependency_map_labels_interfaces(result):
     G = result.inventory.graph()
     sub = neighbourhood(G, ["lims"], depth=1)
-    ax = plot_dependency_map(sub, ["lims"])
+    ax = plot_dependency_map(sub, ["lims"]).axes[0]
     texts = [t.get_text() for t in ax.texts]
     assert any(t.startswith("lims\n") for t in texts)
     assert any("HL7 v2: ORU^R01" in t for t in texts)
@@ -116,3 +116,51 @@ def test_roadmap_figure_saves_in_three_formats(result, tmp_path):
         path = save(figure, tmp_path / f"r.{suffix}", tight=False)
         assert path.stat().st_size > 5_000
     plt.close(figure)
+
+
+def test_portfolio_matrix_has_a_bubble_per_system_quadrants_and_names(result):
+    from planner.charts import TIME_QUADRANTS, plot_portfolio
+
+    ax = plot_portfolio(result.scores, label=10).axes[0]
+    offsets = sum(len(c.get_offsets()) for c in ax.collections)
+    assert offsets == len(result.scores)
+    texts = {t.get_text() for t in ax.texts}
+    assert set(TIME_QUADRANTS.values()) <= texts
+    named = [t.get_text() for t in ax.texts if t.get_text() in result.scores.index]
+    assert named == list(result.scores.sort_values("priority", ascending=False).index[:10])
+    assert ax.get_xlabel() == "downstream impact (0-100)" and ax.get_ylabel() == "risk (0-100)"
+    # labels do not overlap each other
+    renderer = ax.figure.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_text() in named]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    plt.close(ax.figure)
+
+
+def test_end_of_support_counts_systems_per_quarter_by_rating(result):
+    from planner.charts import plot_end_of_support
+
+    figure = plot_end_of_support(
+        result.inventory.systems, result.scores, plan_start=result.start, today=TODAY
+    )
+    ax = figure.axes[0]
+    total = sum(p.get_height() for p in ax.patches)
+    assert total == result.inventory.systems["end_of_support"].notna().sum()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "extreme",
+        "high",
+        "moderate",
+        "low",
+    ]
+    assert "17 unknown" in ax.get_title()
+    running = figure.axes[1].get_lines()[0].get_ydata()
+    assert running[-1] == total
+    plt.close(figure)
+
+
+def test_category_map_centres_every_system_of_the_category(result):
+    from planner.charts import plot_category_map
+
+    ax = plot_category_map(result.inventory, "medical device").axes[0]
+    devices = (result.inventory.systems["category"] == "medical device").sum()
+    assert f"selected: {devices}" in [t.get_text() for t in ax.texts]
+    plt.close(ax.figure)
