@@ -4,7 +4,16 @@ The functions analysts use are here (see ``docs/python-api.md``); charts live in
 :mod:`planner.charts` and writers in :mod:`planner.export`.
 """
 
-from planner.api import explain, graph, impact, load, plan, rank, resolve_policy, score
+from planner.api import (
+    explain,
+    graph,
+    impact_table,
+    load,
+    plan,
+    rank,
+    resolve_policy,
+    score,
+)
 from planner.plan import PlanResult
 from planner.policy import InvalidPolicyError, Policy, load_policy
 
@@ -14,7 +23,7 @@ __all__ = [
     "Policy",
     "explain",
     "graph",
-    "impact",
+    "impact_table",
     "load",
     "load_policy",
     "plan",

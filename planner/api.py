@@ -35,7 +35,7 @@ from planner.scoring import score as score_frames
 __all__ = [
     "explain",
     "graph",
-    "impact",
+    "impact_table",
     "load",
     "plan",
     "rank",
@@ -122,7 +122,7 @@ def resolve_policy(policy: PolicyLike = None, **overrides: object) -> Policy:
     return base.with_overrides(changes) if changes else base
 
 
-def impact(
+def impact_table(
     source: str | Path | Inventory | None = None, policy: PolicyLike = None, **overrides
 ) -> pd.DataFrame:
     """Exact downstream impact of every system (see :mod:`planner.impact`)."""
@@ -142,7 +142,7 @@ def score(
     order (see ``docs/scoring.md``)."""
     inventory = load(source)
     chosen = resolve_policy(policy, **overrides)
-    frame = impact(inventory, chosen)
+    frame = impact_table(inventory, chosen)
     return score_frames(inventory.systems, frame, chosen)
 
 
