@@ -91,6 +91,15 @@ def import_inventory(
         with Store(db) as store:
             known = store.system_ids()
     inventory, report = validate(raw, known_ids=known)
+    if replace and inventory.systems.empty and report.valid:
+        report.add(
+            Path(raw.files[0]).name if raw.files else "(input)",
+            None,
+            None,
+            None,
+            "holds no systems; --replace would remove every system in the store, so nothing "
+            "was imported (use 'modernise undo' to roll back imports instead)",
+        )
     if not report.valid:
         return None, report
     with Store(db) as store:

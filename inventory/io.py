@@ -22,6 +22,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -50,6 +51,10 @@ __all__ = [
 MAX_XLSX_UNCOMPRESSED_BYTES = 1_000_000_000
 MAX_XLSX_COMPRESSION_RATIO = 200
 MAX_JSON_DEPTH = 32
+MAX_DOCUMENT_VALUES = 50_000_000
+#: Workbooks up to this size are also read formulas-and-all to fill merged cells and check
+#: formulas; bigger ones are streamed.
+XLSX_FULL_CHECK_BYTES = 25_000_000
 
 
 class InventoryFileError(ModerniseError):
@@ -194,6 +199,20 @@ def _finish_table(
     issues: list[Issue],
     row_label: str = "row",
 ) -> tuple[RawTable, list[Issue]]:
+    for column in [c for c in frame.columns if c.startswith("__blank_")]:
+        cells = frame[column].astype("object")
+        filled = cells.notna() & cells.astype(str).str.strip().ne("")
+        if filled.any():
+            position = int(column.rsplit("_", 1)[1])
+            first = frame.index[filled.to_numpy()][0]
+            issues.append(
+                Issue(
+                    source, int(first), None, str(cells[filled].iloc[0]),
+                    f"the column at position {position + 1} has no header but holds "
+                    f"{int(filled.sum())} value(s); give it a header or delete it",
+                    row_label=row_label,
+                )
+            )
     frame = frame[[c for c in frame.columns if not c.startswith("__")]]
     blank = pd.Series(True, index=frame.index)
     for column in frame.columns:
@@ -313,8 +332,10 @@ def _read_csv(path: Path, name: str) -> tuple[RawTable, list[Issue]]:
 
 
 def _short_parser_message(error: Exception) -> str:
+    """pandas' parser message, with its 0-based 'row N' turned into the spreadsheet row."""
     message = str(error).strip().splitlines()[-1]
-    return message.replace("Error tokenizing data. C error: ", "")
+    message = message.replace("Error tokenizing data. C error: ", "")
+    return re.sub(r"starting at row (\d+)", lambda m: f"starting on row {int(m[1]) + 1}", message)
 
 
 def _find_file(folder: Path, stem: str) -> Path | None:
@@ -381,11 +402,21 @@ def _cell_text(value: object) -> object:
 
 
 def _read_xlsx(path: Path) -> RawInventory:
+    """Read the systems and dependencies sheets.
+
+    Workbooks up to :data:`XLSX_FULL_CHECK_BYTES` are also opened a second time, formulas
+    and all, so that merged cells can be filled and formulas reported; larger ones are
+    streamed (values only).
+    """
     import openpyxl  # deferred: only needed for workbooks
 
     _check_zip(path)
+    full_check = path.stat().st_size <= XLSX_FULL_CHECK_BYTES
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(path, read_only=not full_check, data_only=True)
+        formulas = (
+            openpyxl.load_workbook(path, read_only=False, data_only=False) if full_check else None
+        )
     except Exception as error:  # openpyxl raises many types for a damaged workbook
         raise InventoryFileError(path, f"cannot be opened as a workbook: {error}") from error
     tables: dict[str, RawTable] = {}
@@ -403,8 +434,12 @@ def _read_xlsx(path: Path) -> RawInventory:
                     )
                 continue
             source = f"{path.name}[{sheet_name}]"
+            grid = [list(row) for row in workbook[sheet_name].iter_rows(values_only=True)]
+            notes: list[Issue] = []
+            if formulas is not None:
+                notes = _resolve_merges_and_formulas(grid, formulas[sheet_name], source)
             rows, first_row = [], 1
-            for number, row in enumerate(workbook[sheet_name].iter_rows(values_only=True), 1):
+            for number, row in enumerate(grid, 1):
                 cells = [_cell_text(v) for v in row]
                 if not rows and all(c is None or not str(c).strip() for c in cells):
                     first_row = number + 1
@@ -412,49 +447,177 @@ def _read_xlsx(path: Path) -> RawInventory:
                 rows.append(cells)
             table, found = _frame_from_rows(name, source, rows, first_row, letters=True)
             tables[name] = table
-            issues += found
+            issues += found + _name_columns(notes, rows[0] if rows else [])
     finally:
         workbook.close()
+        if formulas is not None:
+            formulas.close()
     return RawInventory(tables, (str(path),), _sha256([path]), tuple(issues))
+
+
+_FORMULA_MISSING = "is a formula with no saved value"
+
+
+def _resolve_merges_and_formulas(grid: list[list], sheet, source: str) -> list[Issue]:
+    """Fill merged ranges with their value and check formula cells; issues name a column
+    *letter* for now (replaced by the header name in :func:`_name_columns`)."""
+    from openpyxl.utils import get_column_letter
+
+    notes: list[Issue] = []
+    width = max((len(r) for r in grid), default=0)
+    for row in grid:
+        row.extend([None] * (width - len(row)))
+    for merged in sheet.merged_cells.ranges:
+        top, left = merged.min_row - 1, merged.min_col - 1
+        if top >= len(grid) or left >= width:
+            continue
+        value = grid[top][left]
+        for r in range(top, min(merged.max_row, len(grid))):
+            for c in range(left, min(merged.max_col, width)):
+                grid[r][c] = value
+        if merged.max_row > merged.min_row:
+            notes.append(
+                Issue(
+                    source, merged.min_row, get_column_letter(merged.min_col), _cell_text(value),
+                    f"merged cells {merged.coord}: the value was applied to every row of the "
+                    "range",
+                    severity="warning",
+                )
+            )
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type != "f":
+                continue
+            r, c = cell.row - 1, cell.column - 1
+            if r < len(grid) and c < width and grid[r][c] is None:
+                notes.append(
+                    Issue(
+                        source, cell.row, cell.column_letter, str(cell.value)[:80],
+                        f"{_FORMULA_MISSING}; open the workbook in Excel and save it, or "
+                        "paste the values in place of the formulas",
+                    )
+                )
+            else:
+                notes.append(
+                    Issue(
+                        source, cell.row, cell.column_letter, str(cell.value)[:80],
+                        "formula read as its saved value", severity="warning",
+                    )
+                )
+    return _summarise_formulas(notes)
+
+
+def _summarise_formulas(notes: list[Issue]) -> list[Issue]:
+    """One warning per column for formulas read as saved values, not one per cell."""
+    kept = [n for n in notes if n.message != "formula read as its saved value"]
+    by_column: dict[str, list[int]] = {}
+    for note in notes:
+        if note.message == "formula read as its saved value":
+            by_column.setdefault(note.column, []).append(note.row)
+    for column, rows in by_column.items():
+        where = f"row {rows[0]}" if len(rows) == 1 else f"rows {min(rows)}-{max(rows)}"
+        count = "1 formula" if len(rows) == 1 else f"{len(rows)} formulas"
+        kept.append(
+            Issue(
+                notes[0].source, min(rows), column, None,
+                f"{count} in column {{column}} ({where}) read as saved values from Excel",
+                severity="warning",
+            )
+        )
+    return kept
+
+
+def _name_columns(notes: list[Issue], header: list[object]) -> list[Issue]:
+    """Replace column letters in issues with the header's canonical name."""
+    from openpyxl.utils import column_index_from_string
+
+    named = []
+    for note in notes:
+        column = note.column
+        if column and column.isalpha():
+            position = column_index_from_string(column) - 1
+            if position < len(header) and header[position] is not None:
+                column = canonical_column(str(header[position])) or column
+        prefix = f"{column} " if column and note.severity == "error" else ""
+        message = note.message.replace("{column}", str(column))
+        named.append(
+            Issue(note.source, note.row, column, note.value, prefix + message,
+                  note.severity, note.row_label)
+        )
+    return named
 
 
 # --- JSON / YAML -----------------------------------------------------------------------
 
 
-def _depth(value: object, limit: int) -> int:
-    """Nesting depth of a decoded document, stopping early past ``limit``."""
-    stack, deepest = [(value, 1)], 0
+def _check_shape(path: Path, value: object) -> None:
+    """Refuse documents nested deeper than MAX_JSON_DEPTH or holding more than
+    MAX_DOCUMENT_VALUES values (checked without recursion)."""
+    stack, seen = [(value, 1)], 0
     while stack:
         item, level = stack.pop()
-        deepest = max(deepest, level)
-        if deepest > limit:
-            return deepest
+        seen += 1
+        if level > MAX_JSON_DEPTH:
+            raise InventoryFileError(
+                path, f"is nested more than {MAX_JSON_DEPTH} levels deep; refusing to read it"
+            )
+        if seen > MAX_DOCUMENT_VALUES:
+            raise InventoryFileError(
+                path, f"holds more than {MAX_DOCUMENT_VALUES:,} values; refusing to read it",
+                hint="split it, or use CSV for very large inventories",
+            )
         if isinstance(item, dict):
             stack.extend((v, level + 1) for v in item.values())
         elif isinstance(item, list):
             stack.extend((v, level + 1) for v in item)
-    return deepest
+
+
+def _no_duplicate_keys(path: Path):
+    def build(pairs: list[tuple[str, object]]) -> dict:
+        record: dict = {}
+        for key, value in pairs:
+            if key in record:
+                raise InventoryFileError(
+                    path, f"has the key '{key}' twice in one object; keep one of them"
+                )
+            record[key] = value
+        return record
+
+    return build
 
 
 def _load_json(path: Path) -> object:
     text, _ = decode_text(path)
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys(path))
     except RecursionError as error:
         raise InventoryFileError(
             path, f"is nested more than {MAX_JSON_DEPTH} levels deep; refusing to read it"
         ) from error
     except json.JSONDecodeError as error:
+        what = error.msg.removesuffix(" at").lower()
         raise InventoryFileError(
-            path,
-            f"is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}",
+            path, f"is not valid JSON at line {error.lineno}, column {error.colno}: {what}"
         ) from error
+
+
+class _PlainLoader(yaml.SafeLoader):
+    """Safe loading, and no anchors or aliases: an inventory never needs them and they are
+    how a small file expands into a huge one (the 'billion laughs')."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not allowed", event.start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 def _load_yaml(path: Path) -> object:
     text, _ = decode_text(path)
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_PlainLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.constructor.ConstructorError as error:
         raise InventoryFileError(
             path,
@@ -464,7 +627,9 @@ def _load_yaml(path: Path) -> object:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InventoryFileError(path, f"is not valid YAML{where}") from error
+        problem = getattr(error, "problem", None)
+        detail = f": {problem}" if problem else ""
+        raise InventoryFileError(path, f"is not valid YAML{where}{detail}") from error
     except RecursionError as error:
         raise InventoryFileError(
             path, f"is nested more than {MAX_JSON_DEPTH} levels deep; refusing to read it"
@@ -496,10 +661,7 @@ def _document_cell(value: object) -> object:
 
 def _read_document(path: Path, load) -> RawInventory:
     document = load(path)
-    if _depth(document, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
-        raise InventoryFileError(
-            path, f"is nested more than {MAX_JSON_DEPTH} levels deep; refusing to read it"
-        )
+    _check_shape(path, document)
     if isinstance(document, list):
         document = {"systems": document}
     if not isinstance(document, dict):

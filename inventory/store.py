@@ -320,6 +320,10 @@ class Store:
             "SELECT * FROM audit WHERE batch = ? ORDER BY id", self.db.conn, params=(batch,)
         )
 
+    def history(self) -> pd.DataFrame:
+        """Every batch with what it changed; undo batches name the batch they undid."""
+        return self.batches()
+
     # -- writing ---------------------------------------------------------------------------
 
     def import_inventory(
@@ -393,6 +397,132 @@ class Store:
             *dependency_diff.counts,
             fields_changed=system_diff.fields_changed + dependency_diff.fields_changed,
         )
+
+    def undo(self, batch: int) -> ImportResult:
+        """Restore the store to its state just before ``batch``, in one audited transaction.
+
+        Every batch from ``batch`` on is reverted, newest first, from the audit trail (an
+        insert is deleted, an update set back to its old value, a delete re-inserted from
+        the full record kept). The undo is itself a batch, so it can be undone too.
+        """
+        try:
+            with self._write():
+                return self._undo(batch)
+        except sqlite3.OperationalError as error:
+            if _is_busy(error):
+                raise StoreBusyError(
+                    f"{self.path}: database is busy, try again", hint="nothing was changed"
+                ) from error
+            raise
+
+    def _undo(self, batch: int) -> ImportResult:
+        conn = self.db.conn
+        known = [row[0] for row in conn.execute("SELECT id FROM batches ORDER BY id")]
+        if batch not in known:
+            raise StoreError(
+                f"{self.path} has no import batch {batch}",
+                hint="list them with 'modernise history'",
+            )
+        cursor = conn.execute(
+            "INSERT INTO batches (started_at, source, sha256, mode, undoes) VALUES (?, ?, ?, ?, ?)",
+            (_now(), f"undo of batch {batch}", None, "undo", batch),
+        )
+        undo_batch = cursor.lastrowid
+        counts = {
+            (e, a): 0 for e in ("system", "dependency") for a in ("insert", "update", "delete")
+        }
+        changed_records: set[tuple[str, str]] = set()
+        for number in sorted((b for b in known if b >= batch), reverse=True):
+            rows = conn.execute(
+                "SELECT entity, key, action, field, old, new FROM audit WHERE batch = ? "
+                "ORDER BY id DESC",
+                (number,),
+            ).fetchall()
+            for entity, key, action, field, old, new in rows:
+                done = self._revert(undo_batch, entity, key, action, field, old, new)
+                counts[(entity, done)] += 1
+                if done == "update":
+                    changed_records.add((entity, key))
+        updated = {
+            e: len({k for ent, k in changed_records if ent == e}) for e in ("system", "dependency")
+        }
+        conn.execute(
+            """UPDATE batches SET systems_added = ?, systems_changed = ?, systems_removed = ?,
+               dependencies_added = ?, dependencies_changed = ?, dependencies_removed = ?
+               WHERE id = ?""",
+            (
+                counts[("system", "insert")],
+                updated["system"],
+                counts[("system", "delete")],
+                counts[("dependency", "insert")],
+                updated["dependency"],
+                counts[("dependency", "delete")],
+                undo_batch,
+            ),
+        )
+        return ImportResult(
+            undo_batch,
+            counts[("system", "insert")],
+            updated["system"],
+            counts[("system", "delete")],
+            counts[("dependency", "insert")],
+            updated["dependency"],
+            counts[("dependency", "delete")],
+            fields_changed=counts[("system", "update")] + counts[("dependency", "update")],
+        )
+
+    def _revert(self, undo_batch, entity, key, action, field, old, new) -> str:
+        """Reverse one audit row; record the reversal; return the action it took."""
+        conn = self.db.conn
+        table = "systems" if entity == "system" else "dependencies"
+        keys = _KEYS[table]
+        key_values = [key] if table == "systems" else key.split(" -> ", 1)
+        where = " AND ".join(f"[{k}] = ?" for k in keys)
+        audit_sql = (
+            "INSERT INTO audit (batch, entity, key, action, field, old, new) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)"
+        )
+        if action == "insert":
+            columns = [*_COLUMNS[table], "extra"]
+            quoted = ", ".join(f"[{c}]" for c in columns)
+            current = conn.execute(
+                f"SELECT {quoted} FROM [{table}] WHERE {where}", key_values
+            ).fetchone()
+            conn.execute(f"DELETE FROM [{table}] WHERE {where}", key_values)
+            record = dict(zip(columns, current, strict=True)) if current else None
+            conn.execute(
+                audit_sql, (undo_batch, entity, key, "delete", None, json.dumps(record), None)
+            )
+            return "delete"
+        if action == "delete":
+            record = json.loads(old)
+            columns = list(record)
+            conn.execute(
+                f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+                f"VALUES ({', '.join('?' for _ in columns)})",
+                [record[c] for c in columns],
+            )
+            conn.execute(audit_sql, (undo_batch, entity, key, "insert", None, None, None))
+            return "insert"
+        current = conn.execute(
+            f"SELECT [{field}] FROM [{table}] WHERE {where}", key_values
+        ).fetchone()
+        conn.execute(
+            f"UPDATE [{table}] SET [{field}] = ? WHERE {where}", [json.loads(old), *key_values]
+        )
+        conn.execute(
+            audit_sql,
+            (
+                undo_batch,
+                entity,
+                key,
+                "update",
+                field,
+                json.dumps(current[0] if current else None),
+                old,
+            ),
+        )
+        return "update"
 
     def _orphaned_dependencies(self, removed_systems: list[str], diff: _Diff) -> pd.DataFrame:
         if not removed_systems:

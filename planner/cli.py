@@ -39,7 +39,9 @@ DEFAULT_DB = Path("modernise.db")
 
 
 def console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, width=None if sys.stdout.isatty() else 120, highlight=False)
+    """Rich output; in logs and pipes, lines are not wrapped (tables fit 120 columns)."""
+    tty = (sys.stderr if stderr else sys.stdout).isatty()
+    return Console(stderr=stderr, width=None if tty else 120, highlight=False, soft_wrap=not tty)
 
 
 def command(name: str | None = None, **kwargs):
@@ -197,6 +199,37 @@ def import_command(
         )
         raise typer.Exit(1)
     console().print(f"Imported {path} into {db}: {result}")
+
+
+@command("history")
+def history_command(db: DbOption = DEFAULT_DB) -> None:
+    """List every import batch: when, from which files, what it changed."""
+    with Store(db, create=False) as store:
+        batches = store.history().reset_index()
+    if batches.empty:
+        console().print(f"{db} has no imports yet")
+        return
+    batches["undoes"] = batches["undoes"].map(lambda v: "" if pd.isna(v) else f"batch {int(v)}")
+    batches["sha256"] = batches["sha256"].fillna("").str[:12]
+    shown = batches.rename(
+        columns={
+            "systems_added": "sys +", "systems_changed": "sys ~", "systems_removed": "sys -",
+            "dependencies_added": "dep +", "dependencies_changed": "dep ~",
+            "dependencies_removed": "dep -",
+        }
+    )
+    console().print(_frame_table(shown, title=f"Import history of {db}"))
+
+
+@command("undo")
+def undo_command(
+    batch: Annotated[int, typer.Argument(help="Batch number (see 'modernise history').")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Restore the store to how it was before a batch (the undo is audited as a batch too)."""
+    with Store(db, create=False) as store:
+        result = store.undo(batch)
+    console().print(f"Undid batch {batch} and every later one: {result}")
 
 
 _FILTERS = ("category", "organisation", "criticality", "disposition", "status", "hosting")
