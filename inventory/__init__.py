@@ -78,17 +78,20 @@ def import_inventory(
     *,
     replace: bool = False,
     progress=None,
+    busy_timeout: float | None = None,
 ) -> tuple[ImportResult | None, ValidationReport]:
     """Validate a file and, if it is valid, import it into the store in one transaction.
 
     Returns the import result (``None`` when validation failed and nothing was written) and
     the validation report. Dependencies and references may name systems already stored.
+    ``busy_timeout`` (seconds) is how long to wait for another writer.
     """
+    timeout = {} if busy_timeout is None else {"busy_timeout": busy_timeout}
     raw = read_raw(path)
     db_exists = str(db) == ":memory:" or Path(db).exists()
     known: set[str] = set()
     if db_exists and not replace:
-        with Store(db) as store:
+        with Store(db, **timeout) as store:
             known = store.system_ids()
     inventory, report = validate(raw, known_ids=known)
     if replace and inventory.systems.empty and report.valid:
@@ -102,7 +105,7 @@ def import_inventory(
         )
     if not report.valid:
         return None, report
-    with Store(db) as store:
+    with Store(db, **timeout) as store:
         result = store.import_inventory(
             inventory,
             source=", ".join(Path(f).name for f in raw.files),

@@ -207,7 +207,10 @@ def _finish_table(
             first = frame.index[filled.to_numpy()][0]
             issues.append(
                 Issue(
-                    source, int(first), None, str(cells[filled].iloc[0]),
+                    source,
+                    int(first),
+                    None,
+                    str(cells[filled].iloc[0]),
                     f"the column at position {position + 1} has no header but holds "
                     f"{int(filled.sum())} value(s); give it a header or delete it",
                     row_label=row_label,
@@ -478,9 +481,11 @@ def _resolve_merges_and_formulas(grid: list[list], sheet, source: str) -> list[I
         if merged.max_row > merged.min_row:
             notes.append(
                 Issue(
-                    source, merged.min_row, get_column_letter(merged.min_col), _cell_text(value),
-                    f"merged cells {merged.coord}: the value was applied to every row of the "
-                    "range",
+                    source,
+                    merged.min_row,
+                    get_column_letter(merged.min_col),
+                    _cell_text(value),
+                    f"merged cells {merged.coord}: the value was applied to every row of the range",
                     severity="warning",
                 )
             )
@@ -492,7 +497,10 @@ def _resolve_merges_and_formulas(grid: list[list], sheet, source: str) -> list[I
             if r < len(grid) and c < width and grid[r][c] is None:
                 notes.append(
                     Issue(
-                        source, cell.row, cell.column_letter, str(cell.value)[:80],
+                        source,
+                        cell.row,
+                        cell.column_letter,
+                        str(cell.value)[:80],
                         f"{_FORMULA_MISSING}; open the workbook in Excel and save it, or "
                         "paste the values in place of the formulas",
                     )
@@ -500,8 +508,12 @@ def _resolve_merges_and_formulas(grid: list[list], sheet, source: str) -> list[I
             else:
                 notes.append(
                     Issue(
-                        source, cell.row, cell.column_letter, str(cell.value)[:80],
-                        "formula read as its saved value", severity="warning",
+                        source,
+                        cell.row,
+                        cell.column_letter,
+                        str(cell.value)[:80],
+                        "formula read as its saved value",
+                        severity="warning",
                     )
                 )
     return _summarise_formulas(notes)
@@ -519,7 +531,10 @@ def _summarise_formulas(notes: list[Issue]) -> list[Issue]:
         count = "1 formula" if len(rows) == 1 else f"{len(rows)} formulas"
         kept.append(
             Issue(
-                notes[0].source, min(rows), column, None,
+                notes[0].source,
+                min(rows),
+                column,
+                None,
                 f"{count} in column {{column}} ({where}) read as saved values from Excel",
                 severity="warning",
             )
@@ -541,8 +556,15 @@ def _name_columns(notes: list[Issue], header: list[object]) -> list[Issue]:
         prefix = f"{column} " if column and note.severity == "error" else ""
         message = note.message.replace("{column}", str(column))
         named.append(
-            Issue(note.source, note.row, column, note.value, prefix + message,
-                  note.severity, note.row_label)
+            Issue(
+                note.source,
+                note.row,
+                column,
+                note.value,
+                prefix + message,
+                note.severity,
+                note.row_label,
+            )
         )
     return named
 
@@ -563,7 +585,8 @@ def _check_shape(path: Path, value: object) -> None:
             )
         if seen > MAX_DOCUMENT_VALUES:
             raise InventoryFileError(
-                path, f"holds more than {MAX_DOCUMENT_VALUES:,} values; refusing to read it",
+                path,
+                f"holds more than {MAX_DOCUMENT_VALUES:,} values; refusing to read it",
                 hint="split it, or use CSV for very large inventories",
             )
         if isinstance(item, dict):
@@ -617,7 +640,7 @@ class _PlainLoader(yaml.SafeLoader):
 def _load_yaml(path: Path) -> object:
     text, _ = decode_text(path)
     try:
-        return yaml.load(text, Loader=_PlainLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_PlainLoader)
     except yaml.constructor.ConstructorError as error:
         raise InventoryFileError(
             path,

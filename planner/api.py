@@ -64,6 +64,7 @@ def load(
     *,
     db: str | Path = "modernise.db",
     derive: bool = True,
+    busy_timeout: float | None = None,
 ) -> Inventory:
     """An inventory from a file or folder, from the store (``source=None``), or as given.
 
@@ -74,7 +75,8 @@ def load(
         return source
     if source is not None:
         return load_inventory(source, derive=derive)
-    with Store(db, create=False) as store:
+    timeout = {} if busy_timeout is None else {"busy_timeout": busy_timeout}
+    with Store(db, create=False, **timeout) as store:
         return store.load(derive_end_of_support=derive)
 
 

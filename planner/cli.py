@@ -30,7 +30,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-_state = {"debug": False}
+_state: dict = {"debug": False, "busy_timeout": None}
 
 DbOption = Annotated[
     Path, typer.Option("--db", help="The inventory store (SQLite file).", show_default=True)
@@ -72,8 +72,22 @@ def command(name: str | None = None, **kwargs):
 @app.callback()
 def _options(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    busy_timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--busy-timeout",
+            envvar="MODERNISE_BUSY_TIMEOUT",
+            help="Seconds to wait while another process writes to the store (default 30).",
+        ),
+    ] = None,
 ) -> None:
     _state["debug"] = debug
+    _state["busy_timeout"] = busy_timeout
+
+
+def _store(db: Path, *, create: bool = True) -> Store:
+    timeout = _state["busy_timeout"]
+    return Store(db, create=create, **({} if timeout is None else {"busy_timeout": timeout}))
 
 
 # --- rendering helpers -----------------------------------------------------------------
@@ -132,7 +146,7 @@ def _frame_table(frame: pd.DataFrame, title: str | None = None) -> Table:
 def init(db: DbOption = DEFAULT_DB) -> None:
     """Create an empty inventory store."""
     existed = db.exists()
-    with Store(db) as store:
+    with _store(db) as store:
         version = store.version
     verb = "Opened existing" if existed else "Created"
     console().print(f"{verb} {db} (schema version {version})")
@@ -189,7 +203,13 @@ def import_command(
                 tasks[stage] = progress.add_task(stage, total=total)
             progress.update(tasks[stage], completed=done)
 
-        result, report = import_inventory(path, db, replace=replace, progress=report_progress)
+        result, report = import_inventory(
+            path,
+            db,
+            replace=replace,
+            progress=report_progress,
+            busy_timeout=_state["busy_timeout"],
+        )
     if report.issues:
         _print_report(report)
     if result is None:
@@ -204,7 +224,7 @@ def import_command(
 @command("history")
 def history_command(db: DbOption = DEFAULT_DB) -> None:
     """List every import batch: when, from which files, what it changed."""
-    with Store(db, create=False) as store:
+    with _store(db, create=False) as store:
         batches = store.history().reset_index()
     if batches.empty:
         console().print(f"{db} has no imports yet")
@@ -213,8 +233,11 @@ def history_command(db: DbOption = DEFAULT_DB) -> None:
     batches["sha256"] = batches["sha256"].fillna("").str[:12]
     shown = batches.rename(
         columns={
-            "systems_added": "sys +", "systems_changed": "sys ~", "systems_removed": "sys -",
-            "dependencies_added": "dep +", "dependencies_changed": "dep ~",
+            "systems_added": "sys +",
+            "systems_changed": "sys ~",
+            "systems_removed": "sys -",
+            "dependencies_added": "dep +",
+            "dependencies_changed": "dep ~",
             "dependencies_removed": "dep -",
         }
     )
@@ -227,7 +250,7 @@ def undo_command(
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Restore the store to how it was before a batch (the undo is audited as a batch too)."""
-    with Store(db, create=False) as store:
+    with _store(db, create=False) as store:
         result = store.undo(batch)
     console().print(f"Undid batch {batch} and every later one: {result}")
 
@@ -255,7 +278,7 @@ def systems_command(
     output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
 ) -> None:
     """List systems, filtered."""
-    with Store(db, create=False) as store:
+    with _store(db, create=False) as store:
         systems = store.load().systems
     chosen = {
         "category": category,
@@ -307,7 +330,7 @@ def show_command(
     """Show one system: its details, what it depends on, and what depends on it."""
     from inventory.graph import downstream
 
-    with Store(db, create=False) as store:
+    with _store(db, create=False) as store:
         inventory = store.load()
     key = system.strip().lower()
     if key not in inventory.systems.index:
@@ -350,7 +373,7 @@ def graph_command(
     from inventory.graph import neighbourhood
     from planner.charts import plot_dependency_map, save
 
-    with Store(db, create=False) as store:
+    with _store(db, create=False) as store:
         inventory = store.load()
     G = inventory.graph()
     keys = [s.strip().lower() for s in systems]
@@ -409,7 +432,7 @@ StartOption = Annotated[
 def _inventory(path: Path | None, db: Path):
     from planner.api import load
 
-    return load(path, db=db)
+    return load(path, db=db, busy_timeout=_state["busy_timeout"])
 
 
 def _policy(path: Path | None, budgets: list[str] | None, start: str | None):

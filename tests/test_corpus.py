@@ -29,8 +29,9 @@ def test_the_corpus_is_large_and_varied():
 def baseline(tmp_path_factory):
     """A store that already holds an inventory (ids that cannot clash with the corpus)."""
     folder = tmp_path_factory.mktemp("baseline")
-    write_csv(folder / "systems.csv",
-              [{"id": f"baseline-{i}", "name": f"Baseline {i}"} for i in range(5)])
+    write_csv(
+        folder / "systems.csv", [{"id": f"baseline-{i}", "name": f"Baseline {i}"} for i in range(5)]
+    )
     db = folder / "store.db"
     result, report = import_inventory(folder, db)
     assert result is not None, str(report)

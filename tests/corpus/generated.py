@@ -40,19 +40,24 @@ def xlsx_formula_with_saved_value(folder: Path) -> Path:
         for item in source.infolist():
             data = source.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(rb"<f>100000\*4\.5</f><v>\s*</v>|<f>100000\*4\.5</f>",
-                              b"<f>100000*4.5</f><v>450000</v>", data)
+                data = re.sub(
+                    rb"<f>100000\*4\.5</f><v>\s*</v>|<f>100000\*4\.5</f>",
+                    b"<f>100000*4.5</f><v>450000</v>",
+                    data,
+                )
             out.writestr(item, data)
     return path
 
 
 def xlsx_merged_cells(folder: Path) -> Path:
-    book = _workbook([
-        ["id", "name", "category"],
-        ["ris", "RIS", "radiology RIS"],
-        ["pacs", "PACS", "PACS"],
-        ["pacs-vna", "PACS archive", None],
-    ])
+    book = _workbook(
+        [
+            ["id", "name", "category"],
+            ["ris", "RIS", "radiology RIS"],
+            ["pacs", "PACS", "PACS"],
+            ["pacs-vna", "PACS archive", None],
+        ]
+    )
     book["systems"].merge_cells("C3:C4")
     path = folder / "merged_cells.xlsx"
     book.save(path)
