@@ -161,6 +161,25 @@ class ArrayGraph:
         data = np.ones(len(self.consumer), dtype=np.int8)
         return sparse.csr_matrix((data, (self.consumer, self.provider)), shape=(self.n, self.n))
 
+    def within(self, centres: np.ndarray, depth: int) -> np.ndarray:
+        """Positions within ``depth`` links of ``centres``, in either direction.
+
+        >>> g = ArrayGraph(np.array(["a", "b", "c", "d"], dtype=object),
+        ...                np.array([0, 1, 2]), np.array([1, 2, 3]))
+        >>> g.within(np.array([1]), 1).tolist()
+        [0, 1, 2]
+        """
+        undirected = self.matrix()
+        undirected = (undirected + undirected.T).tocsr()
+        seen = np.zeros(self.n, dtype=bool)
+        seen[centres] = True
+        frontier = np.asarray(centres)
+        for _ in range(depth):
+            reached = undirected[frontier].indices
+            frontier = np.unique(reached[~seen[reached]])
+            seen[frontier] = True
+        return np.flatnonzero(seen)
+
     def strong_components(self) -> tuple[int, np.ndarray]:
         """Label each node with its strongly connected component (scipy, linear time)."""
         return connected_components(self.matrix(), directed=True, connection="strong")

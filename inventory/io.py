@@ -198,6 +198,7 @@ def _finish_table(
     originals: dict[str, str],
     issues: list[Issue],
     row_label: str = "row",
+    protected_cells: bool = True,
 ) -> tuple[RawTable, list[Issue]]:
     for column in [c for c in frame.columns if c.startswith("__blank_")]:
         cells = frame[column].astype("object")
@@ -224,7 +225,7 @@ def _finish_table(
         cells = frame.loc[blank, column].astype("object")
         blank[blank] = cells.str.strip().fillna("").eq("").to_numpy()
     frame = frame[~blank]
-    for column in frame.columns:
+    for column in frame.columns if protected_cells else ():
         cells = frame[column].astype("object")
         protected = cells.str.match(r"^'[=+\-@\t\r]").fillna(False).astype(bool)
         if protected.any():
@@ -269,6 +270,10 @@ def decode_text(path: Path) -> tuple[str, str]:
                 f"is neither UTF-8 nor Windows-1252 text (byte {error.start})",
                 hint="save it from Excel as 'CSV UTF-8 (Comma delimited)'",
             ) from error
+
+
+#: An apostrophe-protected formula at the start of a CSV cell (quoted or not).
+_PROTECTED_CELL = re.compile(r"(?:^|[,;\t])\"?'[=+\-@\t\r]", re.M)
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -330,7 +335,11 @@ def _read_csv(path: Path, name: str) -> tuple[RawTable, list[Issue]]:
     data.columns = names
     data = data.astype("object")
     data.index = pd.RangeIndex(2, 2 + len(data))
-    table, more = _finish_table(name, source, data, originals, header_issues)
+    # only look cell by cell for apostrophe-protected formulas when the text has any
+    protected = _PROTECTED_CELL.search(text) is not None
+    table, more = _finish_table(
+        name, source, data, originals, header_issues, protected_cells=protected
+    )
     return table, issues + more
 
 

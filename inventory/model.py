@@ -155,11 +155,56 @@ class Inventory:
             conform_dependencies(pd.DataFrame(list(dependencies))),
         )
 
-    def graph(self):
-        """Return the dependency graph (:func:`inventory.graph.to_graph`)."""
-        from inventory.graph import to_graph
+    def graph(
+        self,
+        *,
+        organisation: str | None = None,
+        around: str | list[str] | None = None,
+        depth: int = 1,
+        limit: int = 250_000,
+    ):
+        """The dependency graph (:func:`inventory.graph.to_graph`), whole or in part.
 
-        return to_graph(self.systems, self.dependencies)
+        ``organisation`` keeps one ODS code's systems and everything they link to directly;
+        ``around`` keeps the systems within ``depth`` links of the given ids. Asking for more
+        than ``limit`` systems at once raises, since a networkx graph of a national estate
+        takes minutes and gigabytes: use the parts, or :class:`inventory.graph.ArrayGraph`.
+        """
+        from inventory.errors import UsageError
+        from inventory.graph import ArrayGraph, to_graph
+
+        systems, dependencies = self.systems, self.dependencies
+        if organisation is not None or around is not None:
+            keep = pd.Series(False, index=systems.index)
+            if organisation is not None:
+                keep |= systems["organisation"] == organisation.strip().upper()
+            if around is not None:
+                centres = [around] if isinstance(around, str) else list(around)
+                missing = [c for c in centres if c not in systems.index]
+                if missing:
+                    raise UsageError(f"not in the inventory: {', '.join(missing)}")
+                graph = ArrayGraph.from_frames(systems, dependencies)
+                keep.iloc[graph.within(systems.index.get_indexer(centres), depth)] = True
+            else:
+                linked = dependencies["consumer"].isin(systems.index[keep]) | dependencies[
+                    "provider"
+                ].isin(systems.index[keep])
+                keep |= systems.index.isin(
+                    pd.concat(
+                        [dependencies.loc[linked, "consumer"], dependencies.loc[linked, "provider"]]
+                    )
+                )
+            systems = systems[keep]
+            dependencies = dependencies[
+                dependencies["consumer"].isin(systems.index)
+                & dependencies["provider"].isin(systems.index)
+            ]
+        if len(systems) > limit:
+            raise UsageError(
+                f"a networkx graph of {len(systems):,} systems is too big to build here",
+                hint="ask for organisation=... or around=..., or raise limit=",
+            )
+        return to_graph(systems, dependencies)
 
     def __repr__(self) -> str:
         n, m = len(self.systems), len(self.dependencies)

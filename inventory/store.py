@@ -601,8 +601,11 @@ def _to_storage(frame: pd.DataFrame, table: str) -> pd.DataFrame:
             text = pd.to_datetime(series).dt.strftime("%Y-%m-%d")
             values = text.astype("object").where(text.notna(), None)
         elif f.kind in _JSON_KINDS:
-            codes, uniques = pd.factorize(series.map(_json_cell))
-            values = pd.Series(np.asarray(uniques, dtype=object)[codes], index=frame.index)
+            empty = "{}" if f.kind == "team_demand" else "[]"
+            filled = series.map(len).to_numpy() > 0
+            values = pd.Series(empty, index=frame.index, dtype="object")
+            if filled.any():
+                values[filled] = [_json_cell(v) for v in series[filled]]
         elif sql_type is float:
             numbers = pd.to_numeric(series, errors="coerce").astype("float64")
             values = pd.Series(

@@ -969,7 +969,35 @@ def sample_trust(seed: int = 2026) -> Inventory:
 
 # --- national scale ---------------------------------------------------------------------
 
+TRUSTS_PER_ICS = 5
+#: Template systems that are the trust's own platform: everything else runs on them.
+_PLATFORM_IDS = ("network-core", "ad", "backup")
 _NATIONAL_HUBS = ("spine-pds", "spine-cis2", "mesh", "e-rs", "sus-plus", "esr", "gp-connect")
+
+
+def _platform_edges(template: Inventory) -> pd.DataFrame:
+    """In national mode every trust-run system also depends on the trust network, AD and the
+    backup service (the sample trust lists only the links its story needs)."""
+    systems = template.systems
+    local = systems[(systems["organisation"] == TRUST_ODS) & (systems["hosting"] != "SaaS")]
+    existing = set(
+        zip(template.dependencies["consumer"], template.dependencies["provider"], strict=True)
+    )
+    rows = [
+        {
+            "consumer": system,
+            "provider": platform,
+            "kind": "infrastructure" if platform == "network-core" else "authentication",
+            "criticality": "high",
+        }
+        for system in local.index
+        for platform in _PLATFORM_IDS
+        if system not in _PLATFORM_IDS
+        and system != "hscn"
+        and (system, platform) not in existing
+        and (platform, system) not in existing
+    ]
+    return pd.DataFrame(rows)
 
 
 def national(
@@ -1086,7 +1114,7 @@ def national(
     all_systems = pd.concat([frame, gp_frame, hub_frame], ignore_index=True)
 
     # dependencies: template edges per trust, national edges to the shared hubs
-    deps = template.dependencies
+    deps = pd.concat([template.dependencies, _platform_edges(template)], ignore_index=True)
     local_set = set(local.index)
     inner = deps[deps["consumer"].isin(local_set) & deps["provider"].isin(local_set)]
     outer = deps[deps["consumer"].isin(local_set) & ~deps["provider"].isin(local_set)]
@@ -1115,7 +1143,8 @@ def national(
     if n_gps:
         gp_clinical = gp_ids + ".gp-clinical"
         docman = gp_ids + ".docman"
-        home_trust = trust_ids[rng.integers(0, n_trusts, size=n_gps)]
+        home = rng.integers(0, n_trusts, size=n_gps)
+        home_trust = trust_ids[home]
         parts += [
             pd.DataFrame(
                 {
@@ -1175,6 +1204,75 @@ def national(
                 }
             )
         )
+    # integrated care systems: each shared care record reads from and is read by its trusts'
+    # EPRs and its practices' clinical systems, so every ICS forms one large dependency cycle
+    n_ics = max(1, n_trusts // TRUSTS_PER_ICS)
+    trust_ics = np.arange(n_trusts) * n_ics // n_trusts
+    ics_ids = np.array([f"q{i:03d}.shcr" for i in range(n_ics)], dtype=object)
+    shcr_frame = pd.DataFrame(
+        {
+            "id": ics_ids,
+            "name": [f"Shared care record, ICS Q{i:03d}" for i in range(n_ics)],
+            "organisation": [f"Q{i:03d}" for i in range(n_ics)],
+            "category": "clinical portal",
+            "platform": "SaaS",
+            "hosting": "SaaS",
+            "criticality": "high",
+            "patient_facing": True,
+            "disposition": "retain",
+        }
+    )
+    all_systems = pd.concat([all_systems, shcr_frame], ignore_index=True)
+    trust_shcr = ics_ids[trust_ics]
+    parts += [
+        pd.DataFrame(
+            {
+                "consumer": trust_ids + "epr",
+                "provider": trust_shcr,
+                "kind": "API",
+                "criticality": "medium",
+                "messages": [("shared care record view",)] * n_trusts,
+            }
+        ),
+        pd.DataFrame(
+            {
+                "consumer": trust_shcr,
+                "provider": trust_ids + "epr",
+                "kind": "FHIR",
+                "criticality": "medium",
+                "messages": [("FHIR Encounter",)] * n_trusts,
+            }
+        ),
+        pd.DataFrame(
+            {
+                "consumer": trust_ids + "portal",
+                "provider": trust_shcr,
+                "kind": "API",
+                "criticality": "medium",
+            }
+        ),
+    ]
+    if n_gps:
+        gp_shcr = ics_ids[trust_ics[home]]
+        parts += [
+            pd.DataFrame(
+                {
+                    "consumer": gp_ids + ".gp-clinical",
+                    "provider": gp_shcr,
+                    "kind": "API",
+                    "criticality": "medium",
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "consumer": gp_shcr,
+                    "provider": gp_ids + ".gp-clinical",
+                    "kind": "API",
+                    "criticality": "medium",
+                    "messages": [("GP Connect access record",)] * n_gps,
+                }
+            ),
+        ]
     hub_edges = pd.DataFrame(
         {
             "consumer": ["gp-connect", "sus-plus"],

@@ -56,6 +56,7 @@ _SHORTCUTS = {
     "freeze_months": "schedule.freeze_months",
     "max_concurrent_projects": "schedule.max_concurrent_projects",
     "horizon_months": "horizon_months",
+    "impact": "impact.method",
 }
 
 
@@ -91,7 +92,8 @@ def resolve_policy(policy: PolicyLike = None, **overrides: object) -> Policy:
 
     ``budget={"2027/28": 4.5e6}`` sets those years' budgets (others keep theirs);
     ``teams``, ``weights``, ``precedence``, ``plan_start`` (or ``start``), ``freeze_months``,
-    ``max_concurrent_projects`` and ``horizon_months`` name common settings; any other
+    ``max_concurrent_projects``, ``horizon_months`` and ``impact`` (the impact method) name
+    common settings; any other
     setting is reachable with ``__`` for ``.``, as in ``priority__weights__risk=0.7``.
 
     >>> resolve_policy(precedence="none", budget={"2027/28": "4.5m"}).budget_for("2027/28")
@@ -134,6 +136,8 @@ def impact_table(
         inventory.systems,
         inventory.dependencies,
         criticality_weights=chosen.impact["criticality_weights"],
+        method=chosen.impact["method"],
+        exact_up_to=chosen.impact["exact_up_to"],
     )
 
 
@@ -145,7 +149,9 @@ def score(
     inventory = load(source)
     chosen = resolve_policy(policy, **overrides)
     frame = impact_table(inventory, chosen)
-    return score_frames(inventory.systems, frame, chosen)
+    scores = score_frames(inventory.systems, frame, chosen)
+    scores.attrs["impact_method"] = frame.attrs.get("impact_method", "exact")
+    return scores
 
 
 def rank(

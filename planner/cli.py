@@ -424,6 +424,10 @@ BudgetOption = Annotated[
     list[str] | None,
     typer.Option("--budget", help="Capital budget for a year, e.g. 2027/28=4.5m (repeatable)."),
 ]
+ImpactOption = Annotated[
+    str | None,
+    typer.Option("--impact", help="Downstream impact: exact, approximate or auto."),
+]
 StartOption = Annotated[
     str | None, typer.Option("--start", help="Plan start date (the month it falls in).")
 ]
@@ -435,7 +439,9 @@ def _inventory(path: Path | None, db: Path):
     return load(path, db=db, busy_timeout=_state["busy_timeout"])
 
 
-def _policy(path: Path | None, budgets: list[str] | None, start: str | None):
+def _policy(
+    path: Path | None, budgets: list[str] | None, start: str | None, impact: str | None = None
+):
     from planner.api import resolve_policy
     from planner.policy import parse_budget_option
 
@@ -443,13 +449,15 @@ def _policy(path: Path | None, budgets: list[str] | None, start: str | None):
     overrides: dict = {"budget": budget} if budget else {}
     if start:
         overrides["plan_start"] = start
+    if impact:
+        overrides["impact"] = impact
     return resolve_policy(path, **overrides)
 
 
-def _plan(path, db, policy_path, budgets, start):
+def _plan(path, db, policy_path, budgets, start, impact=None):
     from planner.api import plan
 
-    return plan(_inventory(path, db), _policy(policy_path, budgets, start))
+    return plan(_inventory(path, db), _policy(policy_path, budgets, start, impact))
 
 
 def _write_frame(frame: pd.DataFrame, output: str, title: str, limit: int) -> None:
@@ -478,13 +486,17 @@ def score_command(
     db: DbOption = DEFAULT_DB,
     policy: PolicyOption = None,
     start: StartOption = None,
+    impact: ImpactOption = None,
     output: FormatOption = "table",
     limit: LimitOption = 30,
 ) -> None:
     """Score every system: risk, cost, impact and priority (0-100) with their parts."""
     from planner.api import score
 
-    scores = score(_inventory(inventory, db), _policy(policy, None, start)).reset_index()
+    scored = score(_inventory(inventory, db), _policy(policy, None, start, impact))
+    if output == "table":
+        console().print(f"Downstream impact: {scored.attrs.get('impact_method', 'exact')}")
+    scores = scored.reset_index()
     columns = [
         "id",
         "name",
@@ -509,6 +521,7 @@ def rank_command(
     db: DbOption = DEFAULT_DB,
     policy: PolicyOption = None,
     start: StartOption = None,
+    impact: ImpactOption = None,
     output: FormatOption = "table",
     limit: LimitOption = 30,
     everything: Annotated[
@@ -519,7 +532,9 @@ def rank_command(
     from planner.api import rank
 
     ranked = rank(
-        _inventory(inventory, db), _policy(policy, None, start), include_retained=everything
+        _inventory(inventory, db),
+        _policy(policy, None, start, impact),
+        include_retained=everything,
     )
     frame = ranked.reset_index()[
         ["rank", "id", "name", "disposition", "priority", "risk", "impact", "cost"]
@@ -534,11 +549,12 @@ def plan_command(
     policy: PolicyOption = None,
     budget: BudgetOption = None,
     start: StartOption = None,
+    impact: ImpactOption = None,
     output: FormatOption = "table",
     limit: LimitOption = 40,
 ) -> None:
     """Schedule the replacements under budgets, team capacity and freezes; show the roadmap."""
-    result = _plan(inventory, db, policy, budget, start)
+    result = _plan(inventory, db, policy, budget, start, impact)
     schedule = result.schedule.reset_index()[
         ["id", "wave", "start", "go_live", "months", "cost_gbp", "critical", "slack_months", "rank"]
     ]
@@ -602,6 +618,9 @@ def export_command(
     policy: PolicyOption = None,
     budget: BudgetOption = None,
     start: StartOption = None,
+    organisation: Annotated[
+        str | None, typer.Option("--organisation", help="Only this organisation's part (ODS).")
+    ] = None,
 ) -> None:
     """Export the roadmap in one format."""
     from planner import export
@@ -617,6 +636,8 @@ def export_command(
     if output not in writers:
         raise UsageError(f"--format '{output}' is not one of: {', '.join(export.FORMATS)}")
     result = _plan(inventory, db, policy, budget, start)
+    if organisation:
+        result = result.for_organisation(organisation)
     written = writers[output](result, out)
     paths = written if isinstance(written, list) else [written]
     console().print(f"Wrote {', '.join(str(p) for p in paths)}")
@@ -733,12 +754,13 @@ def roadmap_command(
     title: Annotated[str, typer.Option(help="Title for the charts and documents.")] = (
         "Legacy replacement roadmap"
     ),
+    impact: ImpactOption = None,
 ) -> None:
     """One shot: inventory in, everything a CIO hands on out (charts, workbook, MS Project,
     Mermaid, CSV, Markdown summary)."""
     from planner.export import write_roadmap
 
-    result = _plan(inventory, DEFAULT_DB, policy, budget, start)
+    result = _plan(inventory, DEFAULT_DB, policy, budget, start, impact)
     written = write_roadmap(result, out, title=title)
     summary = result.summary()
     console().print(repr(result))

@@ -7,7 +7,6 @@ numbers. XML is built with an escaping writer; Mermaid and Markdown text is sani
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -114,6 +113,13 @@ def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: Spreadsheets keep at most this many rows a sheet (the full tables go to CSV); project and
+#: Mermaid files are written whole only up to these many projects (else per organisation).
+XLSX_ROWS = 5_000
+PROJECT_FILE_TASKS = 20_000
+MERMAID_TASKS = 1_000
+
+
 def tables(result) -> dict[str, pd.DataFrame]:
     """The plan as named tables: Roadmap, Scores, Spend by FY, Warnings, Dependencies, ..."""
     roadmap = result.schedule[_ROADMAP_COLUMNS].reset_index()
@@ -125,7 +131,7 @@ def tables(result) -> dict[str, pd.DataFrame]:
     deps["messages"] = deps["messages"].map("; ".join)
     links = result.links.rename(columns={"before": "goes live first", "after": "then starts"})
     burndown = result.burndown.copy()
-    return {
+    named = {
         "Roadmap": roadmap,
         "Scores": scores,
         "Spend by FY": spend,
@@ -135,6 +141,9 @@ def tables(result) -> dict[str, pd.DataFrame]:
         "Order constraints": links,
         "Risk burn-down": burndown,
     }
+    if result.inventory.systems["organisation"].nunique() > 1:
+        named["By organisation"] = result.by_organisation().reset_index()
+    return named
 
 
 def write_csv(result, folder: str | Path) -> list[Path]:
@@ -153,41 +162,69 @@ _MONEY_COLUMNS = re.compile(r"_gbp$|^\d{4}/\d{2}$")
 
 
 def write_xlsx(result, path: str | Path) -> Path:
-    """A workbook with frozen headers, set widths, £ and date formats, safe cells."""
+    """A workbook with frozen headers, set widths, £ and date formats, safe cells.
+
+    Written in openpyxl's streaming mode; each sheet keeps at most :data:`XLSX_ROWS` rows
+    (an "About" sheet says so, and the CSV tables hold everything).
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     path = Path(path)
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Workbook(write_only=True)
     header_font = Font(bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor="005EB8")  # NHS blue
-    for name, table in tables(result).items():
+    header_alignment = Alignment(wrap_text=True, vertical="top")
+    named = tables(result)
+    cut = [
+        f"{name}: first {XLSX_ROWS:,} of {len(table):,} rows"
+        for name, table in named.items()
+        if len(table) > XLSX_ROWS
+    ]
+    if cut:
+        about = workbook.create_sheet("About")
+        about.column_dimensions["A"].width = 90
+        about.append(["This workbook is a summary: the full tables are in the csv/ folder."])
+        for line in cut:
+            about.append([line])
+    for name, table in named.items():
+        table = table.head(XLSX_ROWS)
         sheet = workbook.create_sheet(name)
-        sheet.append([str(c) for c in table.columns])
-        for cell in sheet[1]:
-            cell.font, cell.fill = header_font, header_fill
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for row in table.itertuples(index=False, name=None):
-            sheet.append([_xlsx_value(v) for v in row])
         sheet.freeze_panes = "B2"
+        formats = []
         for position, column in enumerate(table.columns, 1):
-            letter = get_column_letter(position)
             values = table[column].head(300).map(lambda v: len(str(v)) if v is not None else 0)
             width = max(len(str(column)), int(values.max()) if len(values) else 0)
-            sheet.column_dimensions[letter].width = min(70, max(9, width + 2))
-            fmt = None
+            sheet.column_dimensions[get_column_letter(position)].width = min(70, max(9, width + 2))
             if pd.api.types.is_datetime64_any_dtype(table[column]):
-                fmt = "dd mmm yyyy"
+                formats.append("dd mmm yyyy")
             elif _MONEY_COLUMNS.search(str(column)):
-                fmt = '"£"#,##0'
+                formats.append('"£"#,##0')
             elif pd.api.types.is_float_dtype(table[column]):
-                fmt = "0.0"
-            if fmt:
-                for cell in sheet[letter][1:]:
-                    cell.number_format = fmt
-        sheet.auto_filter.ref = sheet.dimensions
+                formats.append("0.0")
+            else:
+                formats.append(None)
+        if len(table.columns):
+            sheet.auto_filter.ref = (
+                f"A1:{get_column_letter(len(table.columns))}{max(1, len(table) + 1)}"
+            )
+        header = []
+        for column in table.columns:
+            cell = WriteOnlyCell(sheet, value=str(column))
+            cell.font, cell.fill, cell.alignment = header_font, header_fill, header_alignment
+            header.append(cell)
+        sheet.append(header)
+        formatted = [i for i, fmt in enumerate(formats) if fmt]
+        for row in table.itertuples(index=False, name=None):
+            values = [_xlsx_value(v) for v in row]
+            for i in formatted:
+                if values[i] is not None:
+                    cell = WriteOnlyCell(sheet, value=values[i])
+                    cell.number_format = formats[i]
+                    values[i] = cell
+            sheet.append(values)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path
@@ -209,36 +246,25 @@ def _xlsx_value(value: object) -> object:
     return _safe(value)
 
 
-def _json_value(value: object) -> object:
-    if value is None or value is pd.NaT or value is pd.NA:
-        return None
-    if isinstance(value, pd.Timestamp | dt.date):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, float | np.floating):
-        return None if np.isnan(value) else round(float(value), 4)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, tuple):
-        return list(value)
-    return value
-
-
 def write_json(result, path: str | Path) -> Path:
     """The plan as one JSON document: summary, roadmap, spend, warnings, burn-down."""
     path = Path(path)
-    data = {"summary": result.summary()}
+    parts = [f'"summary": {json.dumps(result.summary(), ensure_ascii=False)}']
     for name, table in tables(result).items():
         if name in ("Dependencies",):
             continue
         key = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-        data[key] = [
-            {str(k): _json_value(v) for k, v in record.items()}
-            for record in table.to_dict("records")
-        ]
+        plain = table.copy()
+        for column in plain.columns:
+            if pd.api.types.is_datetime64_any_dtype(plain[column]):
+                text = plain[column].dt.strftime("%Y-%m-%d")
+                plain[column] = text.astype("object").where(text.notna(), None)
+            elif plain[column].dtype == object:
+                plain[column] = plain[column].map(lambda v: list(v) if isinstance(v, tuple) else v)
+        records = plain.to_json(orient="records", force_ascii=False, double_precision=4)
+        parts.append(f"{json.dumps(key)}: {records}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text("{" + ",\n".join(parts) + "}\n", encoding="utf-8")
     return path
 
 
@@ -317,6 +343,7 @@ def write_mspdi(result, path: str | Path, *, title: str = "Legacy replacement ro
                 _text(slot, "ToTime", end)
     tasks = ET.SubElement(project, "Tasks")
     uid_of = {unit: i for i, unit in enumerate(units.index, start=100)}
+    waits_for = result.links.groupby("after")["before"].agg(list).to_dict()
     names = result.inventory.systems["name"]
     task_id = 1
     for wave, wave_units in units.groupby("wave", sort=True):
@@ -373,7 +400,7 @@ def write_mspdi(result, path: str | Path, *, title: str = "Legacy replacement ro
                 ),
             ):
                 _text(task, tag, value)
-            for before in result.links.loc[result.links["after"] == unit, "before"]:
+            for before in waits_for.get(unit, ()):
                 if before in uid_of:
                     link = ET.SubElement(task, "PredecessorLink")
                     _text(link, "PredecessorUID", uid_of[before])
@@ -436,6 +463,7 @@ def write_markdown(
     *,
     title: str = "Legacy replacement roadmap",
     figures: dict[str, str] | None = None,
+    notes: list[str] | None = None,
 ) -> Path:
     """A short board summary: headline dates, spend per year, top risks, warnings."""
     path = Path(path)
@@ -453,9 +481,13 @@ def write_markdown(
         if result.end is not None and s["risk now"]
         else "Nothing could be scheduled; see the warnings.",
         "",
+        f"Downstream impact: {_md(s['impact method'])}.",
+        "",
     ]
     for label, file in (figures or {}).items():
         lines += [f"![{_md(label)}]({file})", ""]
+    for note in notes or []:
+        lines += [f"> {_md(note)}", ""]
     lines += ["## Headline dates", "", "| system | goes live | cost | risk |", "|---|---|---:|---|"]
     for system, row in key_dates.iterrows():
         lines.append(
@@ -518,8 +550,13 @@ def write_roadmap(
     written: list[Path] = []
     import matplotlib.pyplot as plt
 
+    projects = int(result.units["scheduled"].sum())
+    organisations = result.inventory.systems["organisation"].nunique()
+    overview = None
+    if projects > 300:  # a bar per project is unreadable: one per organisation, or wave
+        overview = "organisation" if organisations <= 300 else "wave"
     figures = {
-        "roadmap": roadmap_figure(result, today=today),
+        "roadmap": roadmap_figure(result, group_by=overview, today=today),
         "roadmap-by-category": roadmap_figure(result, group_by="category", today=today),
         "spend-by-year": plot_spend(result),
         "risk-burndown": plot_burndown(result),
@@ -529,8 +566,21 @@ def write_roadmap(
             written.append(save(figure, folder / f"{name}{suffix}", tight=name not in _LAID_OUT))
         plt.close(figure)
     written.append(write_xlsx(result, folder / "roadmap.xlsx"))
-    written.append(write_mspdi(result, folder / "roadmap.xml", title=title))
-    written.append(write_mermaid(result, folder / "roadmap.mmd", title=title))
+    notes = []
+    if projects <= PROJECT_FILE_TASKS:
+        written.append(write_mspdi(result, folder / "roadmap.xml", title=title))
+    else:
+        notes.append(
+            f"{projects:,} projects are too many for one MS Project file: write one per "
+            "organisation with 'modernise export --format mspdi --organisation CODE'."
+        )
+    if projects <= MERMAID_TASKS:
+        written.append(write_mermaid(result, folder / "roadmap.mmd", title=title))
+    else:
+        notes.append(
+            f"{projects:,} projects are too many for one Mermaid chart: use "
+            "'modernise export --format mermaid --organisation CODE'."
+        )
     written.append(write_json(result, folder / "roadmap.json"))
     written += write_csv(result, folder / "csv")
     written.append(

@@ -157,67 +157,72 @@ def planning_units(
 
 
 def _links(systems, dependencies, unit_of: pd.Series, policy: Policy, warnings) -> pd.DataFrame:
-    rows: list[tuple[str, str, str]] = []
-    planned = set(unit_of.index)
-    chosen = systems.loc[unit_of.index]
-    for system, absorber in chosen["replaced_by"].dropna().items():
-        if absorber in planned:
-            rows.append((unit_of.at[absorber], unit_of.at[system], "replaced_by"))
-    status = systems["status"].to_dict()
-    unit_lookup = unit_of.to_dict()
-    for system, after in chosen["after"].items():
-        for first in after:
-            if first in planned:
-                rows.append((unit_lookup[first], unit_lookup[system], "after"))
-            elif status.get(first) == "planned":
-                warnings.append(
-                    {
-                        "kind": "constraint",
-                        "system": system,
-                        "message": f"{system} waits for {first}, which is planned but has "
-                        "disposition retain, so it is never scheduled; the wait is ignored",
-                    }
-                )
+    """Precedence links between units (vectorised: a million systems take seconds)."""
+    parts: list[pd.DataFrame] = []
+    planned = unit_of.index
+    chosen = systems.loc[planned]
+
+    def link(before: pd.Series | np.ndarray, after: pd.Series | np.ndarray, reason: str) -> None:
+        frame = pd.DataFrame(
+            {"before": np.asarray(before, dtype=object), "after": np.asarray(after, dtype=object)}
+        )
+        frame["reason"] = reason
+        parts.append(frame)
+
+    absorber = chosen["replaced_by"]
+    absorbed = absorber.notna() & absorber.isin(planned)
+    link(
+        unit_of.reindex(absorber[absorbed]).to_numpy(),
+        unit_of[absorbed[absorbed].index],
+        "replaced_by",
+    )
+    waits = chosen["after"].explode().dropna()
+    if len(waits):
+        inside = waits.isin(planned)
+        link(
+            unit_of.reindex(waits[inside]).to_numpy(), unit_of.reindex(waits.index[inside]), "after"
+        )
+        status = systems["status"].reindex(waits[~inside])
+        for system, first in waits[~inside][status.to_numpy() == "planned"].items():
+            warnings.append(
+                {
+                    "kind": "constraint",
+                    "system": system,
+                    "message": f"{system} waits for {first}, which is planned but has "
+                    "disposition retain, so it is never scheduled; the wait is ignored",
+                }
+            )
     rule = policy.precedence
     if rule != "none" and len(dependencies):
         both = dependencies["consumer"].isin(planned) & dependencies["provider"].isin(planned)
         edges = dependencies.loc[both, ["consumer", "provider", "kind"]]
-        consumer_unit = unit_of.loc[edges["consumer"]].to_numpy()
-        provider_unit = unit_of.loc[edges["provider"]].to_numpy()
+        consumer_unit = unit_of.reindex(edges["consumer"]).to_numpy()
+        provider_unit = unit_of.reindex(edges["provider"]).to_numpy()
         retiring = systems["disposition"] == "retire"
-        absorbed = systems["replaced_by"].notna()
-        provider_retires = retiring.loc[edges["provider"]].to_numpy()
-        provider_absorbed = absorbed.loc[edges["provider"]].to_numpy()
-        consumer_retires = retiring.loc[edges["consumer"]].to_numpy()
+        provider_retires = retiring.reindex(edges["provider"]).to_numpy()
+        provider_absorbed = systems["replaced_by"].notna().reindex(edges["provider"]).to_numpy()
+        consumer_retires = retiring.reindex(edges["consumer"]).to_numpy()
         ordering = policy.settings["ordering"]
         platform = (
             systems["category"]
-            .loc[edges["provider"]]
+            .reindex(edges["provider"])
             .isin(ordering["platform_categories"])
             .to_numpy()
             | edges["kind"].isin(ordering["platform_kinds"]).to_numpy()
         )
-        for c_unit, p_unit, p_ret, p_abs, c_ret, is_platform in zip(
-            consumer_unit,
-            provider_unit,
-            provider_retires,
-            provider_absorbed,
-            consumer_retires,
-            platform,
-            strict=True,
-        ):
-            if c_unit == p_unit:
-                continue
-            if p_ret:
-                if c_ret or not p_abs:
-                    rows.append((c_unit, p_unit, "retire after dependents"))
-            elif c_ret or not is_platform:
-                continue
-            elif rule == "providers-first":
-                rows.append((p_unit, c_unit, "providers-first"))
-            else:
-                rows.append((c_unit, p_unit, "consumers-first"))
-    links = pd.DataFrame(rows, columns=["before", "after", "reason"])
+        distinct = consumer_unit != provider_unit
+        retire_after = distinct & provider_retires & (consumer_retires | ~provider_absorbed)
+        link(consumer_unit[retire_after], provider_unit[retire_after], "retire after dependents")
+        ordered = distinct & ~provider_retires & ~consumer_retires & platform
+        if rule == "providers-first":
+            link(provider_unit[ordered], consumer_unit[ordered], "providers-first")
+        else:
+            link(consumer_unit[ordered], provider_unit[ordered], "consumers-first")
+    links = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=["before", "after", "reason"])
+    )
     links = links[links["before"] != links["after"]]
     explicit = links["reason"].isin(["replaced_by", "after"])
     # keep one row per pair, preferring explicit reasons

@@ -84,6 +84,73 @@ class PlanResult:
         """Area under the plan's risk burn-down (risk points x months)."""
         return float(self.burndown["plan_risk"].sum())
 
+    def for_organisation(self, organisation: str) -> PlanResult:
+        """The part of the plan for one organisation (its systems, projects and spend), to
+        hand to that organisation or to export as its own project file."""
+        code = organisation.strip().upper()
+        systems = self.inventory.systems
+        mine = systems.index[systems["organisation"] == code]
+        if not len(mine):
+            from inventory.errors import UsageError
+
+            raise UsageError(f"no systems belong to organisation '{organisation}'")
+        units = self.units[self.units["members"].map(lambda m: m[0] in set(mine))]
+        schedule = self.schedule[self.schedule["unit"].isin(units.index)]
+        deps = self.inventory.dependencies
+        inventory = Inventory(
+            systems.loc[mine],
+            deps[deps["consumer"].isin(mine) & deps["provider"].isin(mine)],
+        )
+        unit_spend = self.unit_spend.loc[units.index]
+        spend = self.spend_by_fy.copy()
+        spend["spend_gbp"] = unit_spend.reindex(columns=spend["financial_year"]).sum().to_numpy()
+        spend["budget_gbp"] = np.nan  # budgets are the programme's, not one organisation's
+        spend["headroom_gbp"] = np.nan
+        scores = self.scores.loc[self.scores.index.intersection(mine)]
+        burndown = risk_burndown(
+            systems.loc[mine], scores, schedule["finish_month"], self.policy, self.calendar
+        ).iloc[: len(self.burndown)]
+        warnings = self.warnings[self.warnings["system"].isin(units.index)]
+        return PlanResult(
+            inventory=inventory,
+            policy=self.policy,
+            scores=scores,
+            impact=self.impact.loc[self.impact.index.intersection(mine)],
+            units=units,
+            links=self.links[
+                self.links["before"].isin(units.index) & self.links["after"].isin(units.index)
+            ],
+            schedule=schedule,
+            spend_by_fy=spend,
+            unit_spend=unit_spend,
+            team_usage=self.team_usage,
+            burndown=burndown.reset_index(drop=True),
+            warnings=warnings.reset_index(drop=True),
+            calendar=self.calendar,
+        )
+
+    def by_organisation(self) -> pd.DataFrame:
+        """One row per organisation: what is planned, when, for how much, and the risk."""
+        systems = self.inventory.systems
+        schedule = self.schedule.join(systems["organisation"])
+        scores = self.scores.join(systems["organisation"])
+        grouped = schedule.groupby("organisation")
+        frame = pd.DataFrame(
+            {
+                "systems planned": grouped.size(),
+                "not scheduled": grouped["scheduled"].apply(lambda s: int((~s).sum())),
+                "cost_gbp": grouped["cost_gbp"].sum(),
+                "first start": grouped["start"].min(),
+                "last go-live": grouped["go_live"].max(),
+            }
+        )
+        risk = scores.groupby("organisation")
+        frame["systems"] = risk.size()
+        frame["extreme risk"] = risk["risk_rating"].apply(lambda r: int((r == "extreme").sum()))
+        frame["risk now"] = risk["risk"].sum()
+        frame = frame.fillna({"systems planned": 0, "not scheduled": 0, "cost_gbp": 0.0})
+        return frame.sort_values("risk now", ascending=False)
+
     def summary(self) -> dict:
         """Headline figures for a board paper."""
         return {
@@ -97,6 +164,7 @@ class PlanResult:
             "risk now": round(float(self.burndown["plan_risk"].iloc[0]), 1),
             "risk at end": round(float(self.burndown["plan_risk"].iloc[-1]), 1),
             "warnings": len(self.warnings),
+            "impact method": self.impact.attrs.get("impact_method", "exact"),
         }
 
     def __repr__(self) -> str:
@@ -147,8 +215,10 @@ def risk_burndown(
     known = eos.notna().to_numpy()
     saas = (systems["hosting"] == "SaaS").to_numpy()
     by_trust = systems["hosting"].isin(("on-premises", "private cloud")).to_numpy()
-    eos_index = np.array(
-        [calendar.index_of(d) + 1 if pd.notna(d) else 0 for d in eos], dtype=np.int64
+    eos_index = (
+        ((eos.dt.year - calendar.start.year) * 12 + eos.dt.month - calendar.start.month + 1)
+        .fillna(0)
+        .to_numpy(dtype=np.int64)
     )
     unknown_points = np.where(saas, 0.0, support["unknown"])
     points = np.stack(

@@ -45,6 +45,7 @@ __all__ = [
 
 DEFAULT_POLICY = Path(__file__).resolve().parent.parent / "data" / "policy.yaml"
 PRECEDENCE_RULES = ("providers-first", "consumers-first", "none")
+IMPACT_METHODS = ("exact", "approximate", "auto")
 #: Mappings whose keys are the user's own (years, teams, categories), not fixed settings.
 _OPEN_MAPPINGS = {
     "schedule.budget.by_year",
@@ -215,6 +216,15 @@ def _check(settings: dict, default: dict, prefix: str, report: ValidationReport,
                 report.add(source, None, path, value, f"{path} must be a group of settings")
                 continue
             _check(value, reference, f"{path}.", report, source)
+        elif path == "impact.method":
+            if value not in IMPACT_METHODS:
+                report.add(
+                    source,
+                    None,
+                    path,
+                    value,
+                    f"{path} '{value}' is not one of: exact, approximate, auto",
+                )
         elif path == "ordering.precedence":
             if value not in PRECEDENCE_RULES:
                 report.add(

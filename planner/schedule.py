@@ -33,13 +33,13 @@ Examples
 from __future__ import annotations
 
 import functools
-import heapq
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from inventory.schema import enum_key
+from planner.jit import njit
 from planner.policy import Policy, financial_year
 
 __all__ = ["Calendar", "ScheduleResult", "effective_priority", "schedule_units"]
@@ -170,18 +170,18 @@ def schedule_units(
 
     impossible = set(links.attrs.get("impossible", ()))
     names = list(units.index)
-    index_of = {u: i for i, u in enumerate(names)}
     count = len(names)
-    predecessors: list[list[int]] = [[] for _ in range(count)]
-    successors: list[list[int]] = [[] for _ in range(count)]
-    for before, after in zip(links["before"], links["after"], strict=True):
-        if before in impossible and after in impossible:
-            continue  # the cycle itself: its units fail at once and release what waits on them
-        if before in index_of and after in index_of:
-            predecessors[index_of[after]].append(index_of[before])
-            successors[index_of[before]].append(index_of[after])
+    position_of = pd.Index(names)
+    before = position_of.get_indexer(links["before"])
+    after = position_of.get_indexer(links["after"])
+    in_cycle = links["before"].isin(impossible) & links["after"].isin(impossible)
+    keep = (before >= 0) & (after >= 0) & ~in_cycle.to_numpy()
+    # the cycle's own links are dropped: its units fail at once and release what waits on them
+    before, after = before[keep].astype(np.int64), after[keep].astype(np.int64)
+    pred_indptr, pred_indices = _adjacency(after, before, count)
+    succ_indptr, succ_indices = _adjacency(before, after, count)
     own = priority.reindex(units.index).fillna(0.0)
-    acyclic = links[~(links["before"].isin(impossible) & links["after"].isin(impossible))]
+    acyclic = links[~in_cycle]
     effective = effective_priority(own, acyclic)
     order = np.lexsort(
         (
@@ -189,7 +189,7 @@ def schedule_units(
             -own.to_numpy(dtype=float).round(9),
             -effective.to_numpy(dtype=float).round(9),
         )
-    ).tolist()
+    )
     position = np.empty(count, dtype=np.int64)
     position[order] = np.arange(count)
     lengths = units["months"].to_numpy(dtype=np.int64)
@@ -214,66 +214,44 @@ def schedule_units(
                         unknown_teams.add(key)
                     continue
             demands[i, j] += amount
-    rows, cols = np.nonzero(demands)
-    needs_of: list[list[tuple[int, float]]] = [[] for _ in range(count)]
-    for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
-        needs_of[i].append((j, capacity[j] - demands[i, j] + EPS))
-    waiting = np.array([len(p) for p in predecessors], dtype=np.int64)
-    heap = [int(position[i]) for i in range(count) if waiting[i] == 0]
-    heapq.heapify(heap)
-    start_at = np.full(count, -1, dtype=np.int64)
-    failed: dict[int, str] = {
-        index_of[u]: "impossible constraint (see the cycle warning)" for u in impossible
-    }
+    impossible_mask = np.zeros(count, dtype=np.bool_)
+    impossible_mask[position_of.get_indexer(sorted(impossible))] = True
+    sequence = _processing_order(
+        position, np.diff(pred_indptr).astype(np.int64), succ_indptr, succ_indices
+    )
+    start_at, status, root, earliest_at, earliest_from = _place(
+        sequence,
+        lengths,
+        per_month_cost,
+        contract_month,
+        demands,
+        capacity,
+        usage,
+        running,
+        -1 if cap_running is None else int(cap_running),
+        spent,
+        budget,
+        fy_cumulative,
+        frozen,
+        spend,
+        pred_indptr,
+        pred_indices,
+        impossible_mask,
+    )
+    failed: dict[int, str] = {}
     root_cause: dict[int, int] = {}
-
-    def release(i: int) -> None:
-        for nxt in successors[i]:
-            waiting[nxt] -= 1
-            if waiting[nxt] == 0:
-                heapq.heappush(heap, int(position[nxt]))
-
-    while heap:
-        i = order[heapq.heappop(heap)]
-        blocked = [p for p in predecessors[i] if p in failed]
-        if i in failed or blocked:
-            if i not in failed:
-                root = root_cause.get(blocked[0], blocked[0])
-                root_cause[i] = root
-                failed[i] = f"waits for {names[root]}, which is not scheduled"
-            release(i)
-            continue
-        length = int(lengths[i])
-        earliest, because = 0, ""
-        for p in predecessors[i]:
-            ready = int(start_at[p] + lengths[p])
-            if ready > earliest:
-                earliest, because = ready, f"after {names[p]} goes live"
-        contract_start = int(contract_month[i]) - length + 1
-        if contract_start > earliest:
-            earliest = contract_start
-            because = f"so as not to go live before its contract ends ({not_before.iat[i]:%b %Y})"
-        demand = demands[i]
-        per_month = per_month_cost[i]
-        needs = needs_of[i]
-        t = _first_start(
-            earliest,
-            length,
-            needs,
-            per_month,
-            usage,
-            running,
-            cap_running,
-            spent,
-            budget,
-            fy_cumulative,
-            frozen,
-        )
-        if t is None:
+    for i in np.flatnonzero(status != PLACED):
+        if status[i] == IMPOSSIBLE:
+            failed[i] = "impossible constraint (see the cycle warning)"
+        elif status[i] == WAITS:
+            root_cause[i] = int(root[i])
+            failed[i] = f"waits for {names[root[i]]}, which is not scheduled"
+        elif status[i] == NO_ROOM:
+            earliest = int(earliest_at[i])
             failed[i] = _why_not(
-                length,
-                demand,
-                per_month,
+                int(lengths[i]),
+                demands[i],
+                per_month_cost[i],
                 capacity,
                 budget,
                 fy_cumulative,
@@ -284,19 +262,17 @@ def schedule_units(
                 earliest,
             )
             if earliest > 0:
+                source = int(earliest_from[i])
+                because = (
+                    f"after {names[source]} goes live"
+                    if source >= 0
+                    else "so as not to go live before its contract ends "
+                    f"({not_before.iat[i]:%b %Y})"
+                )
                 failed[i] += (
                     f" (it cannot start before {calendar.month_start(earliest):%b %Y}, {because})"
                 )
-            release(i)
-            continue
-        start_at[i] = t
-        for row, _limit in needs:
-            usage[row, t : t + length] += demand[row]
-        running[t : t + length] += 1
-        spend[t : t + length] += per_month
-        spent += per_month * (fy_cumulative[t + length] - fy_cumulative[t])
-        release(i)
-
+    successors = [succ_indices[succ_indptr[i] : succ_indptr[i + 1]] for i in range(count)]
     start_month = {names[i]: int(start_at[i]) for i in range(count) if start_at[i] >= 0}
     failed_names = {names[i]: reason for i, reason in failed.items()}
     root_names = {names[i]: names[r] for i, r in root_cause.items()}
@@ -321,11 +297,82 @@ def schedule_units(
     return ScheduleResult(frame, calendar, spend, team_usage, running, unit_spend, warnings)
 
 
-def _first_start(
-    earliest,
-    length,
-    needs,
+def _adjacency(sources: np.ndarray, targets: np.ndarray, n: int):
+    order = np.argsort(sources, kind="stable")
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(sources, minlength=n), out=indptr[1:])
+    return indptr, targets[order].astype(np.int64)
+
+
+PLACED, NO_ROOM, WAITS, IMPOSSIBLE, UNREACHED = 1, 2, 3, 4, 0
+
+
+@njit(cache=True)
+def _processing_order(position, waiting, succ_indptr, succ_indices):  # pragma: no cover - jit
+    """The order of the serial scheme: always the highest-priority unit whose prerequisites
+    have all been processed (a binary heap keyed on priority position)."""
+    n = len(position)
+    unit_at = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        unit_at[position[i]] = i
+    heap = np.empty(n, dtype=np.int64)
+    size = 0
+    for i in range(n):
+        if waiting[i] == 0:
+            heap[size] = position[i]
+            child = size
+            size += 1
+            while child > 0:
+                parent = (child - 1) // 2
+                if heap[parent] <= heap[child]:
+                    break
+                heap[parent], heap[child] = heap[child], heap[parent]
+                child = parent
+    sequence = np.empty(n, dtype=np.int64)
+    done = 0
+    while size > 0:
+        top = heap[0]
+        size -= 1
+        heap[0] = heap[size]
+        parent = 0
+        while True:
+            left = 2 * parent + 1
+            if left >= size:
+                break
+            smallest = left
+            if left + 1 < size and heap[left + 1] < heap[left]:
+                smallest = left + 1
+            if heap[parent] <= heap[smallest]:
+                break
+            heap[parent], heap[smallest] = heap[smallest], heap[parent]
+            parent = smallest
+        unit = unit_at[top]
+        sequence[done] = unit
+        done += 1
+        for k in range(succ_indptr[unit], succ_indptr[unit + 1]):
+            nxt = succ_indices[k]
+            waiting[nxt] -= 1
+            if waiting[nxt] == 0:
+                heap[size] = position[nxt]
+                child = size
+                size += 1
+                while child > 0:
+                    parent = (child - 1) // 2
+                    if heap[parent] <= heap[child]:
+                        break
+                    heap[parent], heap[child] = heap[child], heap[parent]
+                    child = parent
+    return sequence[:done]
+
+
+@njit(cache=True)
+def _place(
+    sequence,
+    lengths,
     per_month,
+    contract_month,
+    demands,
+    capacity,
     usage,
     running,
     cap_running,
@@ -333,41 +380,110 @@ def _first_start(
     budget,
     fy_cumulative,
     frozen,
-) -> int | None:
-    """The earliest start month at or after ``earliest`` at which the unit fits, or None.
+    spend,
+    pred_indptr,
+    pred_indices,
+    impossible,
+):  # pragma: no cover - jit
+    """Give each unit, in processing order, its earliest feasible start (next-fit search).
 
-    ``needs`` lists (team row, remaining-capacity threshold) pairs. A next-fit search: a month
-    in the window where a team (or the project cap) would be over capacity rules out every
-    start up to and including that month, so the search jumps past it; a budget or freeze
-    clash moves it on by one month.
+    A month in the window where a team (or the project cap) would be over capacity rules out
+    every start up to and including that month, so the search jumps past it; a budget or
+    freeze clash moves it on by one month. Profiles are updated in place.
     """
-    horizon = usage.shape[1]
-    t = earliest
-    while t + length <= horizon:
-        end = t + length
-        if frozen[end - 1]:
-            t += 1
+    n = len(lengths)
+    teams, horizon = usage.shape
+    years = budget.shape[0]
+    start_at = np.full(n, -1, dtype=np.int64)
+    status = np.zeros(n, dtype=np.int64)
+    root = np.full(n, -1, dtype=np.int64)
+    earliest_at = np.zeros(n, dtype=np.int64)
+    earliest_from = np.full(n, -1, dtype=np.int64)
+    for i in sequence:
+        if impossible[i]:
+            status[i] = 4
+            root[i] = i
             continue
-        clash = -1
-        for row, limit in needs:
-            over = np.flatnonzero(usage[row, t:end] > limit)
-            if len(over):
-                clash = max(clash, t + int(over[-1]))
-        if cap_running is not None:
-            full = np.flatnonzero(running[t:end] >= cap_running)
-            if len(full):
-                clash = max(clash, t + int(full[-1]))
-        if clash >= 0:
-            t = clash + 1
+        blocked = -1
+        earliest = 0
+        source = -1
+        for k in range(pred_indptr[i], pred_indptr[i + 1]):
+            p = pred_indices[k]
+            if status[p] != 1:
+                blocked = p
+                break
+            ready = start_at[p] + lengths[p]
+            if ready > earliest:
+                earliest = ready
+                source = p
+        if blocked >= 0:
+            status[i] = 3
+            root[i] = root[blocked] if root[blocked] >= 0 else blocked
             continue
-        if (
-            per_month > 0
-            and (spent + per_month * (fy_cumulative[end] - fy_cumulative[t]) > budget + EPS).any()
-        ):
-            t += 1
+        length = lengths[i]
+        contract_start = contract_month[i] - length + 1
+        if contract_start > earliest:
+            earliest = contract_start
+            source = -2
+        earliest_at[i] = earliest
+        earliest_from[i] = source
+        cost = per_month[i]
+        t = earliest
+        found = -1
+        while t + length <= horizon:
+            end = t + length
+            if frozen[end - 1]:
+                t += 1
+                continue
+            clash = -1
+            for team in range(teams):
+                need = demands[i, team]
+                if need > 0.0:
+                    limit = capacity[team] - need + 1e-6
+                    for month in range(end - 1, t - 1, -1):
+                        if usage[team, month] > limit:
+                            if month > clash:
+                                clash = month
+                            break
+            if cap_running >= 0:
+                for month in range(end - 1, t - 1, -1):
+                    if running[month] >= cap_running:
+                        if month > clash:
+                            clash = month
+                        break
+            if clash >= 0:
+                t = clash + 1
+                continue
+            over = False
+            if cost > 0.0:
+                for year in range(years):
+                    extra = cost * (fy_cumulative[end, year] - fy_cumulative[t, year])
+                    if spent[year] + extra > budget[year] + 1e-6:
+                        over = True
+                        break
+            if over:
+                t += 1
+                continue
+            found = t
+            break
+        if found < 0:
+            status[i] = 2
+            root[i] = i
             continue
-        return t
-    return None
+        start_at[i] = found
+        status[i] = 1
+        end = found + length
+        for team in range(teams):
+            need = demands[i, team]
+            if need > 0.0:
+                for month in range(found, end):
+                    usage[team, month] += need
+        for month in range(found, end):
+            running[month] += 1
+            spend[month] += cost
+        for year in range(years):
+            spent[year] += cost * (fy_cumulative[end, year] - fy_cumulative[found, year])
+    return start_at, status, root, earliest_at, earliest_from
 
 
 def _why_not(

@@ -96,3 +96,35 @@ def test_sample_trust_matches_networkx():
     pd.testing.assert_frame_equal(result, expected, check_dtype=False, check_index_type=False)
     assert result.attrs["impact_method"] == "exact"
     assert result.loc["pas", "downstream"] == 195
+
+
+def test_approximate_impact_ranks_like_the_exact_one_on_20k_systems():
+    """The reach sketches: rank correlation above 0.99 and top-1% overlap above 0.9."""
+    import numpy as np
+    from scipy.stats import spearmanr
+
+    from inventory.synthetic import national
+
+    estate = national(20_000, seed=2)
+    exact = downstream_impact(estate.systems, estate.dependencies, method="exact")
+    approx = downstream_impact(estate.systems, estate.dependencies, method="approximate")
+    assert approx.attrs["impact_method"].startswith("approximate (HyperLogLog")
+    for column in ("downstream", "downstream_weighted", "patient_facing_dependents"):
+        rho = spearmanr(exact[column], approx[column]).statistic
+        assert rho > 0.99, (column, rho)
+    k = len(exact) // 100
+    top_exact = set(exact["downstream"].sort_values(ascending=False, kind="stable").index[:k])
+    top_approx = set(approx["downstream"].sort_values(ascending=False, kind="stable").index[:k])
+    assert len(top_exact & top_approx) / k > 0.9
+    big = exact["downstream"] > 100
+    error = (approx.loc[big, "downstream"] - exact.loc[big, "downstream"]).abs()
+    assert float(np.mean(error / exact.loc[big, "downstream"])) < 0.05
+    # what no sketch changes stays exact
+    assert (approx["direct_dependents"] == exact["direct_dependents"]).all()
+
+
+def test_auto_switches_method_by_size():
+    trust = sample_trust()
+    assert downstream_impact(trust.systems, trust.dependencies).attrs["impact_method"] == "exact"
+    auto = downstream_impact(trust.systems, trust.dependencies, exact_up_to=100)
+    assert auto.attrs["impact_method"].startswith("approximate")
