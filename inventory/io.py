@@ -336,7 +336,7 @@ def _read_csv(path: Path, name: str) -> tuple[RawTable, list[Issue]]:
     data = data.astype("object")
     data.index = pd.RangeIndex(2, 2 + len(data))
     # only look cell by cell for apostrophe-protected formulas when the text has any
-    protected = _PROTECTED_CELL.search(text) is not None
+    protected = any(f"'{c}" in text for c in "=+-@\t\r") and bool(_PROTECTED_CELL.search(text))
     table, more = _finish_table(
         name, source, data, originals, header_issues, protected_cells=protected
     )

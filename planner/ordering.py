@@ -94,9 +94,12 @@ def planning_units(
     warnings: list[dict] = []
     is_planned = (systems["disposition"] != "retain") & (systems["status"] != "retired")
     planned = systems.index[is_planned]
-    graph = ArrayGraph.from_frames(systems, dependencies)
+    # move groups are cycles among the systems being replaced: a cycle that runs through a
+    # retained system (a shared care record fed by, and feeding, every trust's EPR) does not
+    # bind the others together, since each is re-interfaced to it in turn
+    graph = ArrayGraph.from_frames(systems.loc[planned], dependencies)
     _, labels = connected_components(graph.matrix(), directed=True, connection="strong")
-    unit_of = _group_ids(planned, pd.Series(labels, index=systems.index))
+    unit_of = _group_ids(planned, pd.Series(labels, index=planned))
     chosen = systems.loc[planned]
     sizes = estimates(chosen, policy)
     default_demand = policy.defaults.get("team_demand", {})

@@ -134,21 +134,27 @@ class PlanResult:
         systems = self.inventory.systems
         schedule = self.schedule.join(systems["organisation"])
         scores = self.scores.join(systems["organisation"])
-        grouped = schedule.groupby("organisation")
+        risk = scores.assign(extreme=scores["risk_rating"] == "extreme").groupby("organisation")
         frame = pd.DataFrame(
             {
+                "systems": risk.size(),
+                "extreme risk": risk["extreme"].sum().astype("int64"),
+                "risk now": risk["risk"].sum(),
+            }
+        )
+        grouped = schedule.assign(unscheduled=~schedule["scheduled"]).groupby("organisation")
+        planned = pd.DataFrame(
+            {
                 "systems planned": grouped.size(),
-                "not scheduled": grouped["scheduled"].apply(lambda s: int((~s).sum())),
+                "not scheduled": grouped["unscheduled"].sum().astype("int64"),
                 "cost_gbp": grouped["cost_gbp"].sum(),
                 "first start": grouped["start"].min(),
                 "last go-live": grouped["go_live"].max(),
             }
         )
-        risk = scores.groupby("organisation")
-        frame["systems"] = risk.size()
-        frame["extreme risk"] = risk["risk_rating"].apply(lambda r: int((r == "extreme").sum()))
-        frame["risk now"] = risk["risk"].sum()
+        frame = planned.join(frame, how="outer")
         frame = frame.fillna({"systems planned": 0, "not scheduled": 0, "cost_gbp": 0.0})
+        frame = frame.astype({"systems planned": "int64", "not scheduled": "int64"})
         return frame.sort_values("risk now", ascending=False)
 
     def summary(self) -> dict:

@@ -16,7 +16,7 @@ def run(capsys, *args) -> tuple[int, str, str]:
 
 def test_init_creates_a_store(capsys, db_path):
     code, out, _ = run(capsys, "init", "--db", db_path)
-    assert code == 0 and f"Created {db_path} (schema version 1)" in out
+    assert code == 0 and f"Created {db_path} (schema version 2)" in out
 
 
 def test_validate_lists_every_problem_and_exits_1(capsys, make_inventory):

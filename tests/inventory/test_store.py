@@ -172,3 +172,52 @@ def test_load_derives_end_of_support_from_platform(make_inventory, db_path):
         "lifecycle: Windows Server 2008 R2 (published)"
     )
     assert systems.loc["tie", "end_of_support_source"] is None
+
+
+def test_a_version_1_store_is_migrated_and_keeps_its_data(db_path, make_inventory):
+    import sqlite_utils
+
+    from inventory.store import _migration_1
+
+    db = sqlite_utils.Database(db_path)
+    db["schema_version"].create({"version": int, "applied_at": str}, pk="version")
+    _migration_1(db)
+    db["schema_version"].insert({"version": 1, "applied_at": "2026-01-01T00:00:00"})
+    db.close()
+    import_inventory(make_inventory(), db_path)  # migrates, then imports
+    with Store(db_path) as store:
+        assert store.version == SCHEMA_VERSION == 2
+        indexes = {row[0] for row in store.db.execute("SELECT name FROM sqlite_master")}
+        assert "idx_audit_entity_key" not in indexes and "idx_audit_batch" in indexes
+        assert len(store.load().systems) == 3
+
+
+def test_bulk_import_rebuilds_indexes_and_audits_every_new_record(db_path, monkeypatch):
+    """Above CHUNK_ROWS new rows the indexes are built once at the end and the insert audit
+    is written by SQLite; the result must be the same as the row-by-row path."""
+    from inventory import store as store_module
+    from inventory.model import Inventory
+
+    monkeypatch.setattr(store_module, "CHUNK_ROWS", 4)
+    systems = [{"id": f"s{i}", "name": f"S{i}", "organisation": "RXX"} for i in range(10)]
+    deps = [{"consumer": f"s{i}", "provider": f"s{i + 1}"} for i in range(9)]
+    with Store(db_path) as store:
+        result = store.import_inventory(
+            Inventory.from_records(systems, deps), source="x", sha256="0" * 64
+        )
+        assert (result.systems_added, result.dependencies_added) == (10, 9)
+        audit = store.audit(result.batch)
+        assert sorted(audit.loc[audit["entity"] == "system", "key"]) == sorted(
+            s["id"] for s in systems
+        )
+        assert set(audit.loc[audit["entity"] == "dependency", "key"]) == {
+            f"s{i} -> s{i + 1}" for i in range(9)
+        }
+        assert set(audit["action"]) == {"insert"}
+        plan = store.db.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM dependencies WHERE provider = 's3'"
+        ).fetchall()
+        assert "idx_dependencies_provider" in str(plan)
+        undone = store.undo(result.batch)
+        assert (undone.systems_removed, undone.dependencies_removed) == (10, 9)
+        assert store.counts()["systems"] == 0

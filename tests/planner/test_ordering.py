@@ -115,3 +115,16 @@ def test_contract_end_holds_back_live_systems_only():
     units, _, _ = links_of(records)
     assert str(units.loc["a", "not_before"].date()) == "2029-03-31"
     assert units["not_before"].isna().tolist() == [False, True]
+
+
+def test_a_cycle_through_a_retained_system_does_not_make_a_move_group():
+    """Two EPRs both feed and read a shared care record: while the record is retained each
+    EPR is its own project; if the record is replaced too, all three move together."""
+    records = [system("epr-a"), system("epr-b"), system("shcr", disposition="retain")]
+    pairs = [("epr-a", "shcr"), ("shcr", "epr-a"), ("epr-b", "shcr"), ("shcr", "epr-b")]
+    deps = [{"consumer": c, "provider": p} for c, p in pairs]
+    units, _, _ = links_of(records, deps)
+    assert sorted(units.index) == ["epr-a", "epr-b"]
+    records[2] = system("shcr")
+    units, _, _ = links_of(records, deps)
+    assert list(units.index) == ["epr-a+epr-b+shcr"]
