@@ -30,6 +30,7 @@ import pandas as pd
 from scipy.sparse.csgraph import connected_components
 
 from inventory.graph import ArrayGraph
+from planner.jit import njit
 
 __all__ = [
     "DEFAULT_CRITICALITY_WEIGHTS",
@@ -40,7 +41,6 @@ __all__ = [
 
 DEFAULT_CRITICALITY_WEIGHTS = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 CHUNK_SOURCES = 2048  # bits per chunk: 32 words of 64 bits
-ROW_BLOCK = 16384  # rows of bits read at once when summing weights
 
 
 def _csr(sources: np.ndarray, targets: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -104,96 +104,93 @@ def reach_sums(graph: ArrayGraph, weights: np.ndarray) -> np.ndarray:
     cu, cv = pairs // ncomp, pairs % ncomp
     indptr, indices = _csr(cu, cv, ncomp)
     level = _levels(indptr, indices, ncomp)
-    sums = np.zeros((ncomp, k))
-    # chunk the components that are someone's ancestor, in order of first appearance
+    # chunk the components that are someone's ancestor, in order of first appearance (the
+    # systems of one organisation sit together, so a chunk reaches a small part of the graph)
     has_out = np.flatnonzero(np.diff(indptr) > 0)
     first_node = np.full(ncomp, n, dtype=np.int64)
     np.minimum.at(first_node, comp, np.arange(n))
     candidates = has_out[np.argsort(first_node[has_out], kind="stable")]
-    slot = np.full(ncomp, -1, dtype=np.int64)
-    for start in range(0, len(candidates), CHUNK_SOURCES):
-        sources = candidates[start : start + CHUNK_SOURCES]
-        _push_chunk(sources, indptr, indices, level, slot, comp_weights, sums)
+    sums = _reach_kernel(indptr, indices, level, candidates, comp_weights, CHUNK_SOURCES)
     # members of the same cycle depend on each other: add the rest of one's own component
     own = comp_weights[comp] - weights
     return sums[comp] + own
 
 
-def _push_chunk(sources, indptr, indices, level, slot, comp_weights, sums) -> None:
-    words = (len(sources) + 63) // 64
-    capacity = max(1024, 4 * len(sources))
+#: De Bruijn sequence and table: the index of the lowest set bit of a 64-bit word.
+_DE_BRUIJN = np.uint64(0x03F79D71B4CB0A89)
+_DE_BRUIJN_INDEX = np.zeros(64, dtype=np.int64)
+_DE_BRUIJN_INDEX[
+    (((np.uint64(1) << np.arange(64, dtype=np.uint64)) * _DE_BRUIJN) >> np.uint64(58))
+] = np.arange(64)
+
+
+@njit(cache=True)
+def _reach_kernel(indptr, indices, level, candidates, comp_weights, width):  # pragma: no cover
+    """Bit-parallel reach over the condensed DAG, ``width`` sources at a time.
+
+    Per chunk: collect what the sources reach (breadth first), visit those nodes in level
+    order OR-ing each node's bits (and its own, if it is a source) into its providers, then
+    add each set bit's source weights to the node. Work follows only the reached subgraph.
+    """
+    ncomp = len(indptr) - 1
+    k = comp_weights.shape[1]
+    sums = np.zeros((ncomp, k))
+    slot = np.full(ncomp, -1, dtype=np.int64)
+    source_of = np.full(ncomp, -1, dtype=np.int64)
+    reached = np.empty(ncomp, dtype=np.int64)
+    capacity = 4096
+    words = (width + 63) // 64
     bits = np.zeros((capacity, words), dtype=np.uint64)
-    self_bits = np.zeros((capacity, words), dtype=np.uint64)
-    reached = list(sources)
-    slot[sources] = np.arange(len(sources))
-    positions = np.arange(len(sources))
-    self_bits[positions, positions // 64] = np.left_shift(
-        np.uint64(1), (positions % 64).astype(np.uint64)
-    )
-    used = len(sources)
-    buckets: dict[int, list[np.ndarray]] = {}
-    _by_level(sources, level, buckets)
-    while buckets:
-        lv = min(buckets)
-        nodes = np.unique(np.concatenate(buckets.pop(lv)))
-        owners, targets = _gather(indptr, indices, nodes)
-        if not len(targets):
-            continue
-        new = np.unique(targets[slot[targets] < 0])
-        if len(new):
-            if used + len(new) > capacity:
-                capacity = max(2 * capacity, used + len(new))
-                bits = _grow(bits, capacity)
-                self_bits = _grow(self_bits, capacity)
-            slot[new] = np.arange(used, used + len(new))
-            used += len(new)
-            reached.extend(new.tolist())
-            _by_level(new, level, buckets)
-        carry = bits[slot[owners]] | self_bits[slot[owners]]
-        target_slots = slot[targets]
-        order = np.argsort(target_slots, kind="stable")
-        target_slots, carry = target_slots[order], carry[order]
-        boundaries = np.flatnonzero(np.r_[True, target_slots[1:] != target_slots[:-1]])
-        merged = np.bitwise_or.reduceat(carry, boundaries, axis=0)
-        bits[target_slots[boundaries]] |= merged
-    reached_array = np.asarray(reached, dtype=np.int64)
-    # weighted sums of the set bits, a byte at a time: for each byte position p, a table of
-    # the summed weights of the 8 sources behind every possible byte value
-    chunk_weights = np.zeros((words * 64, comp_weights.shape[1]))
-    chunk_weights[: len(sources)] = comp_weights[sources]
-    positions = words * 8
-    tables = np.einsum("vb,pbk->pvk", _BYTE_BITS, chunk_weights.reshape(positions, 8, -1))
-    for block in range(0, used, ROW_BLOCK):
-        stop = min(used, block + ROW_BLOCK)
-        octets = bits[block:stop].view(np.uint8)
-        rows, columns = np.nonzero(octets)
-        if not len(rows):
-            continue
-        values = tables[columns, octets[rows, columns]]
-        targets = reached_array[block:stop]
-        for q in range(values.shape[1]):
-            sums[targets, q] += np.bincount(rows, weights=values[:, q], minlength=stop - block)
-    slot[reached_array] = -1
-
-
-#: _BYTE_BITS[v, b] is bit b (least significant first) of the byte value v.
-_BYTE_BITS = ((np.arange(256)[:, None] >> np.arange(8)) & 1).astype(np.float64)
-
-
-def _by_level(nodes: np.ndarray, level: np.ndarray, buckets: dict[int, list[np.ndarray]]) -> None:
-    """Append nodes to the bucket of their topological level."""
-    levels = level[nodes]
-    order = np.argsort(levels, kind="stable")
-    nodes, levels = nodes[order], levels[order]
-    cuts = np.flatnonzero(np.r_[True, levels[1:] != levels[:-1]])
-    for start, stop in zip(cuts, np.r_[cuts[1:], len(nodes)], strict=True):
-        buckets.setdefault(int(levels[start]), []).append(nodes[start:stop])
-
-
-def _grow(array: np.ndarray, capacity: int) -> np.ndarray:
-    grown = np.zeros((capacity, array.shape[1]), dtype=array.dtype)
-    grown[: len(array)] = array
-    return grown
+    for start in range(0, len(candidates), width):
+        stop = min(len(candidates), start + width)
+        used = 0
+        for i in range(start, stop):
+            node = candidates[i]
+            source_of[node] = i - start
+            slot[node] = used
+            reached[used] = node
+            used += 1
+        head = 0
+        while head < used:
+            u = reached[head]
+            head += 1
+            for e in range(indptr[u], indptr[u + 1]):
+                v = indices[e]
+                if slot[v] < 0:
+                    slot[v] = used
+                    reached[used] = v
+                    used += 1
+        order = reached[:used][np.argsort(level[reached[:used]], kind="mergesort")]
+        if used > capacity:
+            capacity = 2 * used
+            bits = np.zeros((capacity, words), dtype=np.uint64)
+        for j in range(used):
+            slot[order[j]] = j
+            for w in range(words):
+                bits[j, w] = 0
+        for j in range(used):
+            u = order[j]
+            own = source_of[u]
+            for e in range(indptr[u], indptr[u + 1]):
+                t = slot[indices[e]]
+                for w in range(words):
+                    bits[t, w] |= bits[j, w]
+                if own >= 0:
+                    bits[t, own // 64] |= np.uint64(1) << np.uint64(own % 64)
+        for j in range(used):
+            v = order[j]
+            for w in range(words):
+                x = bits[j, w]
+                while x:
+                    low = x & (~x + np.uint64(1))
+                    b = w * 64 + _DE_BRUIJN_INDEX[(low * _DE_BRUIJN) >> np.uint64(58)]
+                    source = candidates[start + b]
+                    for q in range(k):
+                        sums[v, q] += comp_weights[source, q]
+                    x ^= low
+            slot[v] = -1
+            source_of[v] = -1
+    return sums
 
 
 Method = Literal["exact", "approximate", "auto"]

@@ -73,9 +73,8 @@ def test_matches_networkx_on_random_graphs_with_cycles(graph):
 
 
 def test_many_small_chunks_give_the_same_answer(monkeypatch):
-    """Force many chunks and row blocks so every boundary in the bit pushing is crossed."""
+    """Force many chunks so every chunk boundary in the bit pushing is crossed."""
     monkeypatch.setattr(impact_module, "CHUNK_SOURCES", 3)
-    monkeypatch.setattr(impact_module, "ROW_BLOCK", 2)
 
     @settings(max_examples=60, deadline=None)
     @given(graphs)
