@@ -25,7 +25,7 @@ from inventory.model import Inventory
 from planner.impact import downstream_impact
 from planner.ordering import planning_units
 from planner.policy import Policy, load_policy
-from planner.schedule import Calendar, schedule_units
+from planner.schedule import Calendar, Problem, schedule_units
 from planner.scoring import score
 
 __all__ = ["PlanResult", "make_plan", "risk_burndown"]
@@ -61,6 +61,11 @@ class PlanResult:
     burndown: pd.DataFrame
     warnings: pd.DataFrame
     calendar: Calendar = field(repr=False)
+    #: how the schedule was chosen and its objective (see planner.schedule.search)
+    search: dict = field(default_factory=dict, repr=False)
+    #: the scheduling problem and the processing order of the plan (for forecasts)
+    problem: Problem | None = field(default=None, repr=False)
+    sequence: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def scheduled(self) -> pd.DataFrame:
@@ -171,6 +176,17 @@ class PlanResult:
             "risk at end": round(float(self.burndown["plan_risk"].iloc[-1]), 1),
             "warnings": len(self.warnings),
             "impact method": self.impact.attrs.get("impact_method", "exact"),
+            **{
+                key: (round(value, 1) if isinstance(value, float) else value)
+                for key, value in self.search.items()
+                if key
+                in (
+                    "method",
+                    "programme (months)",
+                    "risk exposure (risk-months)",
+                    "risk-weighted mean go-live (months)",
+                )
+            },
         }
 
     def __repr__(self) -> str:
@@ -293,7 +309,8 @@ def make_plan(
     unit_priority = (
         scores["priority"].reindex(members.to_numpy()).groupby(members.index.to_numpy()).max()
     )
-    result = schedule_units(units, links, unit_priority, policy)
+    unit_risk = scores["risk"].reindex(members.to_numpy()).groupby(members.index.to_numpy()).sum()
+    result = schedule_units(units, links, unit_priority, policy, risk=unit_risk)
     warnings += result.warnings
     unit_frame = result.units
     member_unit = pd.Series(members.index.to_numpy(), index=members.to_numpy(), name="unit")
@@ -323,6 +340,9 @@ def make_plan(
         burndown=burndown,
         warnings=warning_frame,
         calendar=result.calendar,
+        search=result.search,
+        problem=result.problem,
+        sequence=result.sequence,
     )
 
 

@@ -46,12 +46,26 @@ __all__ = [
 DEFAULT_POLICY = Path(__file__).resolve().parent.parent / "data" / "policy.yaml"
 PRECEDENCE_RULES = ("providers-first", "consumers-first", "none")
 IMPACT_METHODS = ("exact", "approximate", "auto")
+SCHEDULE_METHODS = ("fast", "optimal")
+DISTRIBUTIONS = ("triangular", "pert")
+#: Settings that take one of a fixed set of words.
+_CHOICES = {
+    "impact.method": IMPACT_METHODS,
+    "ordering.precedence": PRECEDENCE_RULES,
+    "schedule.method": SCHEDULE_METHODS,
+    "uncertainty.distribution": DISTRIBUTIONS,
+    "uncertainty.budget": ("hold", "flex"),
+}
+#: Settings that are a fraction from 0 to 1.
+_FRACTIONS = {"schedule.makespan_weight"}
 #: Mappings whose keys are the user's own (years, teams, categories), not fixed settings.
 _OPEN_MAPPINGS = {
     "schedule.budget.by_year",
     "schedule.teams",
     "defaults.categories",
     "defaults.team_demand",
+    "uncertainty.uplift.cost",
+    "uncertainty.uplift.months",
 }
 
 
@@ -216,24 +230,23 @@ def _check(settings: dict, default: dict, prefix: str, report: ValidationReport,
                 report.add(source, None, path, value, f"{path} must be a group of settings")
                 continue
             _check(value, reference, f"{path}.", report, source)
-        elif path == "impact.method":
-            if value not in IMPACT_METHODS:
+        elif path in _CHOICES:
+            if value not in _CHOICES[path]:
                 report.add(
                     source,
                     None,
                     path,
                     value,
-                    f"{path} '{value}' is not one of: exact, approximate, auto",
+                    f"{path} '{value}' is not one of: {', '.join(_CHOICES[path])}",
                 )
-        elif path == "ordering.precedence":
-            if value not in PRECEDENCE_RULES:
+        elif path in _FRACTIONS:
+            number = _number(value)
+            if number is None or not 0 <= number <= 1:
                 report.add(
-                    source,
-                    None,
-                    path,
-                    value,
-                    f"{path} '{value}' is not one of: {', '.join(PRECEDENCE_RULES)}",
+                    source, None, path, value, f"{path} '{value}' is not a number from 0 to 1"
                 )
+            else:
+                settings[key] = number
         elif path in ("ordering.platform_categories", "ordering.platform_kinds"):
             from inventory.schema import CATEGORIES, DEPENDENCY_KINDS
 

@@ -33,7 +33,7 @@ Examples
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -103,6 +103,9 @@ class ScheduleResult:
     running: np.ndarray  # projects running per month
     unit_spend: pd.DataFrame  # unit x financial year
     warnings: list[dict]
+    problem: Problem | None = None
+    sequence: np.ndarray | None = None  # the processing order that produced it
+    search: dict = field(default_factory=dict)  # how it was chosen, and its objective
 
 
 def effective_priority(priority: pd.Series, links: pd.DataFrame) -> pd.Series:
@@ -137,37 +140,142 @@ def effective_priority(priority: pd.Series, links: pd.DataFrame) -> pd.Series:
     return pd.Series(values, index=priority.index)
 
 
-def schedule_units(
+@dataclass(frozen=True)
+class Problem:
+    """A scheduling problem as arrays over units ``0..n-1`` (``names[i]`` is unit i).
+
+    Built once by :func:`build_problem`; the fast search, the optimiser and the Monte Carlo
+    forecast all place units through :meth:`place`, so every one of them keeps the same
+    rules (teams, project cap, budgets per financial year, freezes, contracts, precedence).
+    """
+
+    names: list[str]
+    calendar: Calendar
+    team_names: list[str]
+    fy_labels: list[str]
+    lengths: np.ndarray  # whole months
+    costs: np.ndarray  # total cost, spread evenly over the months
+    contract_month: np.ndarray  # go-live no earlier than this month
+    deadline_month: np.ndarray  # end of support as a month index (large when none)
+    demands: np.ndarray  # unit x team, FTE a month
+    capacity: np.ndarray  # per team
+    cap_running: int  # -1 for no cap
+    budget: np.ndarray  # per financial year
+    fy_cumulative: np.ndarray  # (months + 1) x years: months of each year before month t
+    frozen: np.ndarray  # no go-live in these months
+    pred_indptr: np.ndarray
+    pred_indices: np.ndarray
+    succ_indptr: np.ndarray
+    succ_indices: np.ndarray
+    impossible: np.ndarray  # units in a cycle of explicit constraints
+    position: np.ndarray  # rank in the priority order (0 first)
+    weights: np.ndarray  # risk of each unit, for the objective
+    not_before: pd.Series
+    unknown_teams: frozenset[str]
+
+    @property
+    def count(self) -> int:
+        return len(self.names)
+
+    @property
+    def horizon(self) -> int:
+        return self.calendar.months
+
+    def place(
+        self,
+        sequence: np.ndarray,
+        *,
+        lengths: np.ndarray | None = None,
+        costs: np.ndarray | None = None,
+        floor: np.ndarray | None = None,
+        budget: np.ndarray | None = None,
+    ) -> Placement:
+        """Place units in ``sequence`` order, each at its earliest feasible month (and not
+        before ``floor``); other durations, costs or budgets may be given (Monte Carlo)."""
+        lengths = self.lengths if lengths is None else lengths
+        costs = self.costs if costs is None else costs
+        floor = np.full(self.count, -1, dtype=np.int64) if floor is None else floor
+        budget = self.budget if budget is None else budget
+        horizon = self.horizon
+        usage = np.zeros((len(self.team_names), horizon))
+        running = np.zeros(horizon, dtype=np.int64)
+        spent = np.zeros(len(self.fy_labels))
+        spend = np.zeros(horizon)
+        start_at, status, root, earliest_at, earliest_from = _place(
+            sequence,
+            lengths,
+            costs / lengths,
+            self.contract_month,
+            floor,
+            self.demands,
+            self.capacity,
+            usage,
+            running,
+            self.cap_running,
+            spent,
+            budget,
+            self.fy_cumulative,
+            self.frozen,
+            spend,
+            self.pred_indptr,
+            self.pred_indices,
+            self.impossible,
+        )
+        return Placement(
+            start_at, status, root, earliest_at, earliest_from, usage, running, spend, lengths
+        )
+
+    def objective(self, placement: Placement, makespan_weight: float) -> dict[str, float]:
+        """What the schedule is judged on: unscheduled units first, then
+        ``(1 - w) * risk-weighted mean go-live + w * programme length`` (both in months)."""
+        done = placement.status == PLACED
+        go_live = np.where(
+            done, placement.start_at + placement.lengths, self.horizon + placement.lengths
+        )
+        weights = self.weights if self.weights.sum() > 0 else np.ones(self.count)
+        mean = float(weights @ go_live / weights.sum()) if self.count else 0.0
+        makespan = float(go_live[done].max()) if done.any() else 0.0
+        return {
+            "unscheduled": int((~done).sum()),
+            "risk-weighted mean go-live (months)": mean,
+            "programme (months)": makespan,
+            "risk exposure (risk-months)": float(self.weights @ go_live),
+            "objective": (1 - makespan_weight) * mean + makespan_weight * makespan,
+        }
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where :meth:`Problem.place` put each unit, and the profiles it left."""
+
+    start_at: np.ndarray  # month, -1 when not placed
+    status: np.ndarray
+    root: np.ndarray
+    earliest_at: np.ndarray
+    earliest_from: np.ndarray
+    usage: np.ndarray
+    running: np.ndarray
+    spend: np.ndarray
+    lengths: np.ndarray
+
+
+def build_problem(
     units: pd.DataFrame,
     links: pd.DataFrame,
     priority: pd.Series,
     policy: Policy,
-) -> ScheduleResult:
-    """Schedule planning units (see :func:`planner.ordering.planning_units`).
-
-    ``priority`` is indexed by unit. Returns each unit's ``start_month`` and ``finish_month``
-    (month indices, NaN when unscheduled), dates, wave, slack and critical flag.
-    """
+    *,
+    risk: pd.Series | None = None,
+) -> Problem:
+    """The arrays for scheduling ``units`` under ``policy`` (see :class:`Problem`)."""
     calendar = Calendar(policy.plan_start, policy.horizon_months)
     horizon = calendar.months
     teams = {enum_key(t): float(c) for t, c in policy.teams.items()}
     team_names = list(teams)
-    capacity = np.array([teams[t] for t in team_names], dtype=float)
-    usage = np.zeros((len(team_names), horizon))
-    running = np.zeros(horizon, dtype=np.int64)
     cap_running = policy.schedule.get("max_concurrent_projects")
-    fy_index = calendar.fy_index
     fy_labels = calendar.fy_labels
-    budget = np.array([policy.budget_for(label) for label in fy_labels])
-    spent = np.zeros(len(fy_labels))
     month_fy = np.zeros((horizon, len(fy_labels)))
-    month_fy[np.arange(horizon), fy_index] = 1.0
-    fy_cumulative = np.vstack([np.zeros(len(fy_labels)), np.cumsum(month_fy, axis=0)])
-    frozen = np.isin(calendar.month_of_year, list(policy.freeze_months))
-    spend = np.zeros(horizon)
-    warnings: list[dict] = []
-    unknown_teams: set[str] = set()
-
+    month_fy[np.arange(horizon), calendar.fy_index] = 1.0
     impossible = set(links.attrs.get("impossible", ()))
     names = list(units.index)
     count = len(names)
@@ -181,8 +289,7 @@ def schedule_units(
     pred_indptr, pred_indices = _adjacency(after, before, count)
     succ_indptr, succ_indices = _adjacency(before, after, count)
     own = priority.reindex(units.index).fillna(0.0)
-    acyclic = links[~in_cycle]
-    effective = effective_priority(own, acyclic)
+    effective = effective_priority(own, links[~in_cycle])
     order = np.lexsort(
         (
             np.asarray(names, dtype=str),
@@ -192,17 +299,9 @@ def schedule_units(
     )
     position = np.empty(count, dtype=np.int64)
     position[order] = np.arange(count)
-    lengths = units["months"].to_numpy(dtype=np.int64)
-    per_month_cost = units["cost_gbp"].to_numpy(dtype=float) / lengths
-    not_before = units["not_before"]
-    contract = pd.to_datetime(not_before)
-    contract_month = (
-        ((contract.dt.year - calendar.start.year) * 12 + contract.dt.month - calendar.start.month)
-        .fillna(-(10**9))
-        .to_numpy(dtype=np.int64)
-    )
     demands = np.zeros((count, len(team_names)))
     column_of = {team: j for j, team in enumerate(team_names)}
+    unknown_teams: set[str] = set()
     for i, demand in enumerate(units["team_demand"]):
         for team, amount in demand.items():
             j = column_of.get(team)
@@ -216,28 +315,156 @@ def schedule_units(
             demands[i, j] += amount
     impossible_mask = np.zeros(count, dtype=np.bool_)
     impossible_mask[position_of.get_indexer(sorted(impossible))] = True
-    sequence = _processing_order(
-        position, np.diff(pred_indptr).astype(np.int64), succ_indptr, succ_indices
+    weights = (
+        risk.reindex(units.index).fillna(0.0).to_numpy(dtype=float)
+        if risk is not None
+        else np.zeros(count)
     )
-    start_at, status, root, earliest_at, earliest_from = _place(
-        sequence,
-        lengths,
-        per_month_cost,
-        contract_month,
-        demands,
-        capacity,
-        usage,
-        running,
-        -1 if cap_running is None else int(cap_running),
-        spent,
-        budget,
-        fy_cumulative,
-        frozen,
-        spend,
-        pred_indptr,
-        pred_indices,
-        impossible_mask,
+    return Problem(
+        names=names,
+        calendar=calendar,
+        team_names=team_names,
+        fy_labels=fy_labels,
+        lengths=units["months"].to_numpy(dtype=np.int64),
+        costs=units["cost_gbp"].to_numpy(dtype=float),
+        contract_month=_month_index(units["not_before"], calendar, -(10**9)),
+        deadline_month=_month_index(units["deadline"], calendar, 10**9),
+        demands=demands,
+        capacity=np.array([teams[t] for t in team_names], dtype=float),
+        cap_running=-1 if cap_running is None else int(cap_running),
+        budget=np.array([policy.budget_for(label) for label in fy_labels]),
+        fy_cumulative=np.vstack([np.zeros(len(fy_labels)), np.cumsum(month_fy, axis=0)]),
+        frozen=np.isin(calendar.month_of_year, list(policy.freeze_months)),
+        pred_indptr=pred_indptr,
+        pred_indices=pred_indices,
+        succ_indptr=succ_indptr,
+        succ_indices=succ_indices,
+        impossible=impossible_mask,
+        position=position,
+        weights=weights,
+        not_before=units["not_before"],
+        unknown_teams=frozenset(unknown_teams),
     )
+
+
+def _month_index(dates: pd.Series, calendar: Calendar, missing: int) -> np.ndarray:
+    when = pd.to_datetime(dates)
+    return (
+        ((when.dt.year - calendar.start.year) * 12 + when.dt.month - calendar.start.month)
+        .fillna(missing)
+        .to_numpy(dtype=np.int64)
+    )
+
+
+def priority_sequence(problem: Problem) -> np.ndarray:
+    """The single-pass processing order: highest priority first among the units whose
+    prerequisites are placed."""
+    return _processing_order(
+        problem.position,
+        np.diff(problem.pred_indptr).astype(np.int64),
+        problem.succ_indptr,
+        problem.succ_indices,
+    )
+
+
+def latest_finish(problem: Problem) -> np.ndarray:
+    """Each unit's latest finish month ignoring resources: the end of support (if any), and
+    early enough for everything that waits on it (a backward critical-path pass)."""
+    total = int(problem.lengths.sum()) + problem.horizon
+    latest = np.minimum(problem.deadline_month, total).astype(np.int64)
+    for i in priority_sequence(problem)[::-1]:
+        lo, hi = problem.succ_indptr[i], problem.succ_indptr[i + 1]
+        for j in problem.succ_indices[lo:hi]:
+            latest[i] = min(latest[i], latest[j] - problem.lengths[j])
+    return latest
+
+
+def search(problem: Problem, policy: Policy) -> tuple[np.ndarray, dict]:
+    """The fast mode: try ``schedule.passes`` priority lists and keep the best schedule.
+
+    Pass 1 is the risk priority order; pass 2 the latest-finish order (end-of-support and
+    critical-path deadlines first); the rest are regret-biased random samples of the two
+    (Drexl 1991; Kolisch 1996), seeded. Each is placed by the same serial scheme, so every
+    constraint holds in every pass; the best by :meth:`Problem.objective` wins (ties go to
+    the earlier pass). Above ``schedule.search_up_to`` units one pass is made.
+    """
+    settings = policy.schedule
+    weight = float(settings["makespan_weight"])
+    passes = int(settings["passes"]) if problem.count <= settings["search_up_to"] else 1
+    first = priority_sequence(problem)
+    if passes <= 1 or problem.count < 2:
+        return first, {"passes": 1, "chosen pass": 1, "chosen rule": "priority"}
+    latest = latest_finish(problem)
+    lft_position = np.empty(problem.count, dtype=np.int64)
+    lft_position[np.lexsort((problem.position, latest))] = np.arange(problem.count)
+    best, chosen = _search(
+        passes,
+        int(settings["seed"]),
+        weight,
+        problem.position,
+        lft_position,
+        problem.weights,
+        problem.lengths,
+        problem.costs / problem.lengths,
+        problem.contract_month,
+        problem.demands,
+        problem.capacity,
+        problem.cap_running,
+        problem.budget,
+        problem.fy_cumulative,
+        problem.frozen,
+        problem.pred_indptr,
+        problem.pred_indices,
+        problem.succ_indptr,
+        problem.succ_indices,
+        problem.impossible,
+    )
+    rule = (
+        "priority"
+        if chosen == 0
+        else "latest finish"
+        if chosen == 1
+        else f"sampled ({'priority' if chosen % 2 == 0 else 'latest finish'})"
+    )
+    return best, {"passes": passes, "chosen pass": int(chosen) + 1, "chosen rule": rule}
+
+
+def schedule_units(
+    units: pd.DataFrame,
+    links: pd.DataFrame,
+    priority: pd.Series,
+    policy: Policy,
+    *,
+    risk: pd.Series | None = None,
+) -> ScheduleResult:
+    """Schedule planning units (see :func:`planner.ordering.planning_units`).
+
+    ``priority`` and ``risk`` are indexed by unit. Returns each unit's ``start_month`` and
+    ``finish_month`` (month indices, NaN when unscheduled), dates, wave, slack and critical
+    flag; ``search`` says how the schedule was chosen and what it scores.
+    """
+    problem = build_problem(units, links, priority, policy, risk=risk)
+    sequence, info = search(problem, policy)
+    floor = None
+    weight = float(policy.schedule["makespan_weight"])
+    if policy.schedule["method"] == "optimal":
+        from planner.optimise import optimise
+
+        fast = problem.place(sequence)
+        solved = optimise(problem, policy, hint=fast)
+        fast_score = problem.objective(fast, weight)
+        sequence, floor = solved.sequence, solved.starts
+        info = {**info, **solved.info, "fast objective": fast_score["objective"]}
+    placement = problem.place(sequence, floor=floor)
+    info = {"method": policy.schedule["method"], **info, **problem.objective(placement, weight)}
+    return _result(problem, placement, units, sequence, info)
+
+
+def _result(
+    problem: Problem, placement: Placement, units: pd.DataFrame, sequence: np.ndarray, info: dict
+) -> ScheduleResult:
+    names, calendar = problem.names, problem.calendar
+    status, root = placement.status, placement.root
     failed: dict[int, str] = {}
     root_cause: dict[int, int] = {}
     for i in np.flatnonzero(status != PLACED):
@@ -247,40 +474,45 @@ def schedule_units(
             root_cause[i] = int(root[i])
             failed[i] = f"waits for {names[root[i]]}, which is not scheduled"
         elif status[i] == NO_ROOM:
-            earliest = int(earliest_at[i])
+            earliest = int(placement.earliest_at[i])
             failed[i] = _why_not(
-                int(lengths[i]),
-                demands[i],
-                per_month_cost[i],
-                capacity,
-                budget,
-                fy_cumulative,
-                frozen,
-                team_names,
-                fy_labels,
-                horizon,
+                int(problem.lengths[i]),
+                problem.demands[i],
+                problem.costs[i] / problem.lengths[i],
+                problem.capacity,
+                problem.budget,
+                problem.fy_cumulative,
+                problem.frozen,
+                problem.team_names,
+                problem.fy_labels,
+                problem.horizon,
                 earliest,
             )
             if earliest > 0:
-                source = int(earliest_from[i])
+                source = int(placement.earliest_from[i])
                 because = (
                     f"after {names[source]} goes live"
                     if source >= 0
                     else "so as not to go live before its contract ends "
-                    f"({not_before.iat[i]:%b %Y})"
+                    f"({problem.not_before.iat[i]:%b %Y})"
                 )
                 failed[i] += (
                     f" (it cannot start before {calendar.month_start(earliest):%b %Y}, {because})"
                 )
-    successors = [succ_indices[succ_indptr[i] : succ_indptr[i + 1]] for i in range(count)]
-    start_month = {names[i]: int(start_at[i]) for i in range(count) if start_at[i] >= 0}
+    start_at = placement.start_at
+    successors = [
+        problem.succ_indices[problem.succ_indptr[i] : problem.succ_indptr[i + 1]]
+        for i in range(problem.count)
+    ]
+    start_month = {names[i]: int(start_at[i]) for i in range(problem.count) if start_at[i] >= 0}
     failed_names = {names[i]: reason for i, reason in failed.items()}
     root_names = {names[i]: names[r] for i, r in root_cause.items()}
-    successor_names = {names[i]: [names[j] for j in successors[i]] for i in range(count)}
+    successor_names = {names[i]: [names[j] for j in successors[i]] for i in range(problem.count)}
     for unit in units.index:  # a safety net: nothing is ever left without a reason
         if unit not in start_month and unit not in failed_names:
             failed_names[unit] = "never reached: it waits in a cycle of constraints"
-    for team in sorted(unknown_teams):
+    warnings: list[dict] = []
+    for team in sorted(problem.unknown_teams):
         warnings.append(
             {
                 "kind": "capacity",
@@ -292,9 +524,22 @@ def schedule_units(
     frame = _unit_frame(
         units, start_month, failed_names, root_names, calendar, successor_names, warnings
     )
-    team_usage = pd.DataFrame(usage.T, index=calendar.month_starts, columns=team_names)
-    unit_spend = _unit_spend(frame, calendar, fy_labels)
-    return ScheduleResult(frame, calendar, spend, team_usage, running, unit_spend, warnings)
+    team_usage = pd.DataFrame(
+        placement.usage.T, index=calendar.month_starts, columns=problem.team_names
+    )
+    unit_spend = _unit_spend(frame, calendar, problem.fy_labels)
+    return ScheduleResult(
+        frame,
+        calendar,
+        placement.spend,
+        team_usage,
+        placement.running,
+        unit_spend,
+        warnings,
+        problem=problem,
+        sequence=sequence,
+        search=info,
+    )
 
 
 def _adjacency(sources: np.ndarray, targets: np.ndarray, n: int):
@@ -371,6 +616,7 @@ def _place(
     lengths,
     per_month,
     contract_month,
+    floor,
     demands,
     capacity,
     usage,
@@ -425,6 +671,8 @@ def _place(
         if contract_start > earliest:
             earliest = contract_start
             source = -2
+        if floor[i] > earliest:
+            earliest = floor[i]
         earliest_at[i] = earliest
         earliest_from[i] = source
         cost = per_month[i]
@@ -484,6 +732,139 @@ def _place(
         for year in range(years):
             spent[year] += cost * (fy_cumulative[end, year] - fy_cumulative[found, year])
     return start_at, status, root, earliest_at, earliest_from
+
+
+@njit(cache=True)
+def _sampled_order(key, waiting, succ_indptr, succ_indices):  # pragma: no cover - jit
+    """A processing order drawn by regret-biased random sampling: among the units whose
+    prerequisites are processed, pick one with probability proportional to
+    ``max(key) - key + 1`` (smaller key = more urgent)."""
+    n = len(key)
+    eligible = np.empty(n, dtype=np.int64)
+    size = 0
+    for i in range(n):
+        if waiting[i] == 0:
+            eligible[size] = i
+            size += 1
+    sequence = np.empty(n, dtype=np.int64)
+    done = 0
+    while size > 0:
+        top = key[eligible[0]]
+        for e in range(1, size):
+            if key[eligible[e]] > top:
+                top = key[eligible[e]]
+        total = 0.0
+        for e in range(size):
+            total += top - key[eligible[e]] + 1.0
+        r = np.random.random() * total
+        pick = size - 1
+        for e in range(size):
+            r -= top - key[eligible[e]] + 1.0
+            if r < 0.0:
+                pick = e
+                break
+        unit = eligible[pick]
+        size -= 1
+        eligible[pick] = eligible[size]
+        sequence[done] = unit
+        done += 1
+        for k in range(succ_indptr[unit], succ_indptr[unit + 1]):
+            nxt = succ_indices[k]
+            waiting[nxt] -= 1
+            if waiting[nxt] == 0:
+                eligible[size] = nxt
+                size += 1
+    return sequence[:done]
+
+
+@njit(cache=True)
+def _search(
+    passes,
+    seed,
+    makespan_weight,
+    position,
+    lft_position,
+    weights,
+    lengths,
+    per_month,
+    contract_month,
+    demands,
+    capacity,
+    cap_running,
+    budget,
+    fy_cumulative,
+    frozen,
+    pred_indptr,
+    pred_indices,
+    succ_indptr,
+    succ_indices,
+    impossible,
+):  # pragma: no cover - jit
+    """Place ``passes`` processing orders and return the best one and its pass number."""
+    np.random.seed(seed)
+    n = len(lengths)
+    teams = demands.shape[1]
+    horizon = len(frozen)
+    years = len(budget)
+    waiting = np.zeros(n, dtype=np.int64)
+    for i in range(n):
+        waiting[i] = pred_indptr[i + 1] - pred_indptr[i]
+    floor = np.full(n, -1, dtype=np.int64)
+    total_weight = 0.0
+    for i in range(n):
+        total_weight += weights[i]
+    best = np.empty(0, dtype=np.int64)
+    best_pass = -1
+    best_missing = n + 1
+    best_value = np.inf
+    for p in range(passes):
+        if p == 0:
+            sequence = _processing_order(position, waiting.copy(), succ_indptr, succ_indices)
+        elif p == 1:
+            sequence = _processing_order(lft_position, waiting.copy(), succ_indptr, succ_indices)
+        elif p % 2 == 0:
+            sequence = _sampled_order(position, waiting.copy(), succ_indptr, succ_indices)
+        else:
+            sequence = _sampled_order(lft_position, waiting.copy(), succ_indptr, succ_indices)
+        start_at, status, _, _, _ = _place(
+            sequence,
+            lengths,
+            per_month,
+            contract_month,
+            floor,
+            demands,
+            capacity,
+            np.zeros((teams, horizon)),
+            np.zeros(horizon, dtype=np.int64),
+            cap_running,
+            np.zeros(years),
+            budget,
+            fy_cumulative,
+            frozen,
+            np.zeros(horizon),
+            pred_indptr,
+            pred_indices,
+            impossible,
+        )
+        missing = 0
+        weighted = 0.0
+        plain = 0.0
+        makespan = 0
+        for i in range(n):
+            if status[i] == 1:
+                go_live = start_at[i] + lengths[i]
+                if go_live > makespan:
+                    makespan = go_live
+            else:
+                missing += 1
+                go_live = horizon + lengths[i]
+            weighted += weights[i] * go_live
+            plain += go_live
+        mean = weighted / total_weight if total_weight > 0 else plain / max(n, 1)
+        value = (1.0 - makespan_weight) * mean + makespan_weight * makespan
+        if missing < best_missing or (missing == best_missing and value < best_value - 1e-9):
+            best, best_pass, best_missing, best_value = sequence, p, missing, value
+    return best, best_pass
 
 
 def _why_not(
