@@ -493,6 +493,8 @@ def _result(
                 because = (
                     f"after {names[source]} goes live"
                     if source >= 0
+                    else "where the optimiser placed it"
+                    if source == -3
                     else "so as not to go live before its contract ends "
                     f"({problem.not_before.iat[i]:%b %Y})"
                 )
@@ -673,6 +675,7 @@ def _place(
             source = -2
         if floor[i] > earliest:
             earliest = floor[i]
+            source = -3
         earliest_at[i] = earliest
         earliest_from[i] = source
         cost = per_month[i]

@@ -229,6 +229,8 @@ def random_inventory(draw):
             st.sampled_from(["providers-first", "consumers-first", "none"])
         ),
         "horizon_months": 96,
+        "schedule.method": draw(st.sampled_from(["fast", "fast", "optimal"])),
+        "schedule.time_limit_seconds": 5,
     }
     return records, deps, changes
 
