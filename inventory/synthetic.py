@@ -67,7 +67,7 @@ _CORE: list[tuple] = [
      "critical", False, 4, 45, (150, 250, 400), (6, 9, 12), 2, "medium", "replatform",
      {"after": "tie", "team_demand": "integration: 0.5; infrastructure: 0.3"}),
     ("sso", "Single sign-on and smartcard middleware", "identity", "Keystone Identity",
-     "Keystone SSO", "7.4", "Windows Server 2016", "on-premises", "2017-05-01", "2028-03-31",
+     "Keystone SSO", "7.4", "Windows Server 2019", "on-premises", "2017-05-01", "2028-03-31",
      "critical", False, 7000, 160, (300, 500, 800), (6, 9, 12), 1, "low", "replace",
      {"notes": "CIS1 to CIS2 (NHS Care Identity Service 2) move; Identity Agent retirement",
       "team_demand": "infrastructure: 1; integration: 0.3; training: 0.5"}),
@@ -129,7 +129,7 @@ _CORE: list[tuple] = [
                            "team_demand": "infrastructure: 1; data migration: 1.5; "
                            "integration: 0.3"}),
     ("dictation", "Digital dictation and speech recognition", "dictation", "Voxwright",
-     "Voxwright DD", "11", "Windows Server 2012 R2", "on-premises", "2014-01-01",
+     "Voxwright DD", "11", "Windows Server 2019", "on-premises", "2014-01-01",
      "2027-03-31", "medium", False, 900, 120, (200, 350, 600), (6, 8, 9), 1, "low", "replace",
      {"team_demand": "infrastructure: 0.5; integration: 0.3"}),
     ("portal", "Clinical portal", "clinical portal", "Tessellate Integration",
@@ -145,7 +145,7 @@ _CORE: list[tuple] = [
       "team_demand": "integration: 1.5; infrastructure: 1; clinical safety: 0.4; "
       "data migration: 1; training: 1"}),
     ("transfusion", "Blood tracking and transfusion", "blood transfusion", "Haemotrack",
-     "Haemotrack", "3.4", "Windows Server 2012 / SQL Server 2012", "on-premises", "2013-07-01",
+     "Haemotrack", "3.4", "SQL Server 2019 on Windows Server 2019", "on-premises", "2013-07-01",
      "2027-03-31", "critical", True, 900, 30, (200, 350, 600), (6, 9, 12), 2, "medium",
      "replace", {"after": "lims", "team_demand": "integration: 0.5; clinical safety: 0.3"}),
     ("digital-path", "Digital pathology (whole-slide imaging)", "digital pathology",
@@ -206,7 +206,7 @@ _CORE: list[tuple] = [
      45, 40, (50, 100, 200), (3, 6, 9), 1, "low", "replace",
      {"team_demand": "infrastructure: 0.2"}),
     ("data-warehouse", "Data warehouse, PTL and BI", "data warehouse", "In-house",
-     "Northshire DW", "2012", "SQL Server 2012 / SSIS on Windows Server 2012 R2",
+     "Northshire DW", "2019", "SQL Server 2019 / SSIS on Windows Server 2022",
      "on-premises", "2012-04-01", "", "high", False, 350, 240, (800, 1400, 2200),
      (12, 18, 24), 2, "medium", "refactor",
      {"after": "epr", "notes": "RTT PTL, SUS+ CDS submissions and income reporting depend "
@@ -278,8 +278,8 @@ _INFRA: list[tuple] = [
      "replatform", "infrastructure: 1"),
     ("file-shares", "Departmental file shares", "infrastructure", "Windows Server 2008 R2",
      "2010-01-01", "medium", 30, (50, 100, 200), (3, 4, 6), 6, "rehost", "infrastructure: 0.3"),
-    ("backup", "Backup and recovery", "infrastructure", "Veeam Backup 9.5 on Windows Server "
-     "2012 R2", "2016-04-01", "critical", 70, (150, 250, 400), (3, 4, 6), 2, "replace",
+    ("backup", "Backup and recovery", "infrastructure", "Veeam Backup 12 on Windows Server "
+     "2019", "2016-04-01", "critical", 70, (150, 250, 400), (3, 4, 6), 2, "replace",
      "infrastructure: 0.5"),
     ("network-core", "Core network and firewalls", "network", "Cisco IOS-XE 16", "2018-02-01",
      "critical", 210, (800, 1300, 2000), (6, 9, 12), 2, "replace", "infrastructure: 1"),

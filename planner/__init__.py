@@ -6,6 +6,7 @@ The functions analysts use are here (see ``docs/python-api.md``); charts live in
 
 from planner.api import (
     explain,
+    forecast,
     graph,
     impact_table,
     load,
@@ -22,6 +23,7 @@ __all__ = [
     "PlanResult",
     "Policy",
     "explain",
+    "forecast",
     "graph",
     "impact_table",
     "load",

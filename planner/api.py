@@ -34,6 +34,7 @@ from planner.scoring import score as score_frames
 
 __all__ = [
     "explain",
+    "forecast",
     "graph",
     "impact_table",
     "load",
@@ -181,3 +182,19 @@ def explain(result: PlanResult, system: str) -> pd.DataFrame:
     if key not in result.scores.index:
         raise UsageError(f"no system '{system}'", hint="list them with 'modernise systems'")
     return explain_scores(result.scores, key, result.policy)
+
+
+def forecast(
+    source: str | Path | Inventory | PlanResult | None = None,
+    policy: PolicyLike = None,
+    *,
+    runs: int | None = None,
+    seed: int | None = None,
+    **overrides,
+):
+    """Monte Carlo forecast of a plan (:func:`planner.montecarlo.forecast_plan`): P50 / P80 /
+    P95 go-live per system and for the programme, spend per year, deadline odds."""
+    from planner.montecarlo import forecast_plan
+
+    result = source if isinstance(source, PlanResult) else plan(source, policy, **overrides)
+    return forecast_plan(result, runs=runs, seed=seed)

@@ -1,0 +1,165 @@
+"""The Monte Carlo forecast: distributions, and the statistics pinned on hand-worked cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from planner.montecarlo import draw, forecast_plan
+from planner.plan import make_plan
+from tests.planner.conftest import inventory, simple_policy, system
+
+UNCERTAIN = {"replacement_months_low": 1, "replacement_months_likely": 1}
+
+
+def forecast(records, *, runs=4000, seed=0, **policy_changes):
+    changes = {"uncertainty.distribution": "triangular", **policy_changes}
+    result = make_plan(inventory(records), simple_policy(**changes))
+    return result, forecast_plan(result, runs=runs, seed=seed)
+
+
+def chain(high=3):
+    """a -> b -> c, each 1 month at best and at likeliest, ``high`` at worst."""
+    months = {**UNCERTAIN, "replacement_months_high": high}
+    return [
+        system("a", **months),
+        system("b", after=("a",), **months),
+        system("c", after=("b",), **months),
+    ]
+
+
+def test_pert_and_triangular_means():
+    rng = np.random.default_rng(1)
+    low, likely, high = np.array([10.0]), np.array([12.0]), np.array([24.0])
+    pert = draw(low, likely, high, 200_000, rng, "pert")
+    triangular = draw(low, likely, high, 200_000, rng, "triangular")
+    assert pert.mean() == pytest.approx((10 + 4 * 12 + 24) / 6, rel=0.005)  # 13.67
+    assert triangular.mean() == pytest.approx((10 + 12 + 24) / 3, rel=0.005)  # 15.33
+    assert pert.min() >= 10 and pert.max() <= 24
+    assert triangular.min() >= 10 and triangular.max() <= 24
+
+
+def test_a_fixed_estimate_is_not_drawn():
+    rng = np.random.default_rng(0)
+    values = draw(np.array([5.0, 1.0]), np.array([5.0, 2.0]), np.array([5.0, 3.0]), 10, rng)
+    assert (values[:, 0] == 5.0).all()
+    assert len(np.unique(values[:, 1])) == 10
+
+
+def test_three_system_chain_against_the_hand_computed_distribution():
+    # Triangular(1, 1, 3): P(x <= 2) = 1 - (3 - 2)^2 / 4 = 0.75, so each project takes
+    # 2 months (p .75) or 3 months (p .25). The chain takes 6, 7, 8 or 9 months with
+    # p .421875, .421875, .140625, .015625: cumulative .42, .84, .98, 1 -> P50 = P80 = 7, P95 = 8.
+    result, outlook = forecast(chain())
+    expected = {6: 0.421875, 7: 0.421875, 8: 0.140625, 9: 0.015625}
+    months, counts = np.unique(outlook.completion_months, return_counts=True)
+    observed = dict(zip(months.astype(int).tolist(), (counts / outlook.runs).tolist()))
+    assert set(observed) == set(expected)
+    for total, p in expected.items():
+        sd = (p * (1 - p) / outlook.runs) ** 0.5
+        assert abs(observed[total] - p) < 4 * sd
+    # the plan itself uses the likely values: 1 month each, live at the end of June 2027
+    assert outlook.programme["go-live"].dt.strftime("%Y-%m-%d").to_dict() == {
+        "planned": "2027-06-30",
+        "P50": "2027-10-31",  # 7 months from April
+        "P80": "2027-10-31",
+        "P95": "2027-11-30",
+    }
+    # the last in the chain carries the whole distribution; the first only its own
+    first, last = outlook.systems.loc["a"], outlook.systems.loc["c"]
+    assert (
+        f"{first['P50 go-live']:%Y-%m}" == "2027-05"
+        and f"{first['P95 go-live']:%Y-%m}" == "2027-06"
+    )
+    assert f"{last['P80 go-live']:%Y-%m}" == "2027-10"
+
+
+def test_the_same_seed_gives_the_same_forecast_and_another_seed_does_not():
+    _, one = forecast(chain(), runs=300, seed=7)
+    _, again = forecast(chain(), runs=300, seed=7)
+    _, other = forecast(chain(), runs=300, seed=8)
+    np.testing.assert_array_equal(one.go_live_months, again.go_live_months)
+    pd.testing.assert_frame_equal(one.systems, again.systems)
+    assert not np.array_equal(one.go_live_months, other.go_live_months)
+
+
+def test_certain_estimates_reproduce_the_plan():
+    records = [
+        system(
+            "a",
+            replacement_months_low=4,
+            replacement_months_likely=4,
+            replacement_months_high=4,
+            replacement_cost_gbp_low=1e6,
+            replacement_cost_gbp_likely=1e6,
+            replacement_cost_gbp_high=1e6,
+        ),
+        system(
+            "b",
+            after=("a",),
+            replacement_months_low=2,
+            replacement_months_likely=2,
+            replacement_months_high=2,
+            replacement_cost_gbp_low=5e5,
+            replacement_cost_gbp_likely=5e5,
+            replacement_cost_gbp_high=5e5,
+        ),
+    ]
+    result, outlook = forecast(records, runs=50)
+    for label in ("P50", "P80", "P95"):
+        assert (outlook.systems[f"{label} go-live"] == result.schedule["go_live"]).all()
+    spend = outlook.spend_by_fy.set_index("financial_year")
+    assert spend["P95_gbp"].tolist() == pytest.approx(spend["planned_gbp"].tolist())
+    assert spend["planned_gbp"].sum() == pytest.approx(1.5e6)
+    assert np.allclose(outlook.risk_remaining, outlook.planned_risk)
+
+
+def test_probability_of_going_live_before_end_of_support():
+    # live after 2 months (p .75) or 3 (p .25); support ends in May 2027, the plan's 2nd month
+    records = [system("a", end_of_support="2027-05-15", replacement_months_high=3, **UNCERTAIN)]
+    _, outlook = forecast(records)
+    assert outlook.systems.loc["a", "P(live by end of support)"] == pytest.approx(0.75, abs=0.03)
+    assert outlook.summary()["systems with an end-of-support deadline"] == 1
+
+
+def test_spend_never_exceeds_the_budget_when_held():
+    # two £1.2m, 12-month projects (up to £1.8m and 18 months) under £1.5m a year
+    records = [system("a", criticality="critical", replacement_months_high=18), system("b")]
+    result, outlook = forecast(records, runs=500, **{"schedule.budget.default_gbp": 1_500_000})
+    assert (outlook.fy_spend <= 1_500_000 * (1 + 1e-9)).all()
+    assert (outlook.completion_months >= result.units["finish_month"].max() + 1).mean() > 0.5
+    _, flexed = forecast(
+        records,
+        runs=500,
+        **{"schedule.budget.default_gbp": 1_500_000, "uncertainty.budget": "flex"},
+    )
+    assert (flexed.fy_spend > 1_500_000).any()
+
+
+def test_reference_class_uplift_stretches_a_category():
+    records = [
+        system(
+            "a",
+            category="EPR",
+            replacement_months_low=10,
+            replacement_months_likely=10,
+            replacement_months_high=10,
+        ),
+    ]
+    _, outlook = forecast(records, runs=20, **{"uncertainty.uplift.months": {"EPR": 1.5}})
+    assert set(outlook.completion_months.tolist()) == {15.0}
+
+
+def test_a_run_that_cannot_fit_counts_as_later_than_every_date():
+    records = [
+        system(
+            "a", replacement_months_likely=10, replacement_months_high=40, replacement_months_low=10
+        )
+    ]
+    _, outlook = forecast(records, runs=400, **{"horizon_months": 24})
+    fits = outlook.systems.loc["a", "P(fits the horizon)"]
+    assert 0 < fits < 1
+    assert np.isinf(outlook.completion_months).mean() == pytest.approx(1 - fits)
+    assert pd.isna(outlook.programme.loc["P95", "go-live"])
+    assert outlook.summary()["programme end P95"] == "after horizon"
