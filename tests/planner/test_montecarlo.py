@@ -51,10 +51,10 @@ def test_three_system_chain_against_the_hand_computed_distribution():
     # Triangular(1, 1, 3): P(x <= 2) = 1 - (3 - 2)^2 / 4 = 0.75, so each project takes
     # 2 months (p .75) or 3 months (p .25). The chain takes 6, 7, 8 or 9 months with
     # p .421875, .421875, .140625, .015625: cumulative .42, .84, .98, 1 -> P50 = P80 = 7, P95 = 8.
-    result, outlook = forecast(chain())
+    _, outlook = forecast(chain())
     expected = {6: 0.421875, 7: 0.421875, 8: 0.140625, 9: 0.015625}
     months, counts = np.unique(outlook.completion_months, return_counts=True)
-    observed = dict(zip(months.astype(int).tolist(), (counts / outlook.runs).tolist()))
+    observed = dict(zip(months.astype(int).tolist(), (counts / outlook.runs).tolist(), strict=True))
     assert set(observed) == set(expected)
     for total, p in expected.items():
         sd = (p * (1 - p) / outlook.runs) ** 0.5
