@@ -26,8 +26,10 @@ __all__ = [
     "CRITICALITY_COLOURS",
     "plot_burndown",
     "plot_category_map",
+    "plot_completion_histogram",
     "plot_dependency_map",
     "plot_end_of_support",
+    "plot_forecast_fan",
     "plot_gantt",
     "plot_portfolio",
     "plot_spend",
@@ -543,6 +545,56 @@ def plot_burndown(result, *, ax: Axes | None = None) -> Figure:
     ax.set_title("Risk burn-down", fontsize=10)
     ax.grid(color="#eeeeee")
     ax.legend(fontsize=8, frameon=False)
+    return ax.figure
+
+
+def plot_forecast_fan(forecast, *, ax: Axes | None = None) -> Figure:
+    """Risk still live each month across the Monte Carlo runs: the P5-P95 and P20-P80
+    bands, the median and the plan's own line (:func:`planner.forecast`)."""
+    remaining, planned = forecast.risk_remaining, forecast.planned_risk
+    settled = np.flatnonzero(remaining.max(axis=0) > remaining[:, -1].max() + 1e-9)
+    months = min(remaining.shape[1], (settled[-1] + 7) if settled.size else 12)
+    x = forecast.month_starts[:months]
+    bands = np.quantile(remaining[:, :months], [0.05, 0.2, 0.5, 0.8, 0.95], axis=0)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 3.8))
+    ax.fill_between(x, bands[0], bands[4], color="#4477aa", alpha=0.18, lw=0, label="P5-P95")
+    ax.fill_between(x, bands[1], bands[3], color="#4477aa", alpha=0.35, lw=0, label="P20-P80")
+    ax.plot(x, bands[2], color="#224477", lw=1.8, label="median run")
+    ax.plot(x, planned[:months], color="#b2182b", lw=1.2, ls="--", label="the plan")
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("risk of planned systems still live")
+    ax.set_title(f"Risk burn-down across {forecast.runs:,} runs", fontsize=10)
+    ax.grid(color="#eeeeee")
+    ax.legend(fontsize=8, frameon=False)
+    return ax.figure
+
+
+def plot_completion_histogram(forecast, *, ax: Axes | None = None) -> Figure:
+    """When the whole programme finishes, run by run (one bar per go-live month), with the
+    plan and P50 / P80 / P95 marked; runs that do not fit the horizon are counted in the title."""
+    finished = forecast.completion_months[np.isfinite(forecast.completion_months)]
+    beyond = forecast.runs - len(finished)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 3.6))
+    if len(finished):
+        # a run done after n months goes live in month n - 1 (counted from 0)
+        months, counts = np.unique(finished.astype(np.int64) - 1, return_counts=True)
+        starts = pd.date_range(forecast.month_starts[0], periods=months.max() + 1, freq="MS")
+        ax.bar(starts[months], counts, width=25, align="edge", color="#4477aa", label="runs")
+    styles = {"planned": ("#b2182b", "--"), "P50": ("#222222", "-"), "P80": ("#222222", "-.")}
+    for label, when in forecast.programme["go-live"].items():
+        if pd.notna(when):
+            colour, dash = styles.get(label, ("#222222", ":"))
+            ax.axvline(when, color=colour, ls=dash, lw=1.3, label=f"{label} {when:%b %Y}")
+    title = f"Programme completion across {forecast.runs:,} runs"
+    if beyond:
+        title += f" ({beyond:,} beyond the horizon)"
+    ax.set_title(title, fontsize=10)
+    ax.set_ylabel("runs")
+    ax.grid(axis="y", color="#eeeeee")
+    ax.set_axisbelow(True)
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     return ax.figure
 
 

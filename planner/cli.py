@@ -440,13 +440,20 @@ def _inventory(path: Path | None, db: Path):
 
 
 def _policy(
-    path: Path | None, budgets: list[str] | None, start: str | None, impact: str | None = None
+    path: Path | None,
+    budgets: list[str] | None,
+    start: str | None,
+    impact: str | None = None,
+    **settings,
 ):
+    """The policy file with the command line's changes (``settings`` use ``__`` for ``.``)."""
     from planner.api import resolve_policy
     from planner.policy import parse_budget_option
 
     budget = dict(parse_budget_option(text) for text in budgets or [])
-    overrides: dict = {"budget": budget} if budget else {}
+    overrides: dict = {k: v for k, v in settings.items() if v is not None}
+    if budget:
+        overrides["budget"] = budget
     if start:
         overrides["plan_start"] = start
     if impact:
@@ -740,6 +747,92 @@ def chart_command(
         }[kind]()
     charts.save(figure, out, tight=kind not in ("gantt", "roadmap"))
     console().print(f"Wrote {out}")
+
+
+def _months_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates as 'Mon YYYY' (blank dates read 'after horizon') for tables."""
+    shown = frame.copy()
+    for column in shown.columns:
+        if pd.api.types.is_datetime64_any_dtype(shown[column]):
+            shown[column] = shown[column].dt.strftime("%b %Y").fillna("after horizon")
+    return shown
+
+
+@command("forecast")
+def forecast_command(
+    inventory: InventoryArgument = None,
+    db: DbOption = DEFAULT_DB,
+    policy: PolicyOption = None,
+    budget: BudgetOption = None,
+    start: StartOption = None,
+    runs: Annotated[int | None, typer.Option(help="Monte Carlo runs (policy: 1000).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed (policy: 0).")] = None,
+    distribution: Annotated[
+        str | None, typer.Option(help="pert or triangular (policy: pert).")
+    ] = None,
+    budget_mode: Annotated[
+        str | None,
+        typer.Option("--budget-mode", help="hold (overruns wait for money) or flex."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder for the CSV tables and charts.")
+    ] = None,
+    limit: LimitOption = 15,
+) -> None:
+    """How sure is the roadmap? P50 / P80 / P95 go-live per system and for the programme,
+    spend per year and the odds of beating each end-of-support date (Monte Carlo)."""
+    from planner.api import forecast, plan
+
+    settings = _policy(
+        policy,
+        budget,
+        start,
+        uncertainty__distribution=distribution,
+        uncertainty__budget=budget_mode,
+    )
+    result = plan(_inventory(inventory, db), settings)
+    outlook = forecast(result, runs=runs, seed=seed)
+    out_console = console()
+    out_console.print(repr(outlook))
+    programme = _months_text(outlook.programme.rename_axis("").reset_index())
+    out_console.print(_frame_table(programme, title="Programme completion"))
+    deadlines = outlook.systems.dropna(subset=["P(live by end of support)"])
+    if not deadlines.empty:
+        table = deadlines.sort_values("P(live by end of support)").reset_index()[
+            [
+                "id",
+                "end_of_support",
+                "planned go-live",
+                "P50 go-live",
+                "P80 go-live",
+                "P(live by end of support)",
+            ]
+        ]
+        table["P(live by end of support)"] = table["P(live by end of support)"].map("{:.0%}".format)
+        _write_frame(_months_text(table), "table", "End-of-support deadlines still ahead", limit)
+    slips = outlook.systems.assign(
+        slip=(outlook.systems["P80 go-live"] - outlook.systems["planned go-live"]).dt.days / 30.44
+    ).sort_values("slip", ascending=False, na_position="first")
+    slips = slips.reset_index()[
+        [
+            "id",
+            "planned go-live",
+            "P50 go-live",
+            "P80 go-live",
+            "P95 go-live",
+            "P(fits the horizon)",
+        ]
+    ]
+    _write_frame(_months_text(slips), "table", "Most at risk of slipping (P80 against plan)", limit)
+    spend = outlook.spend_by_fy.copy()
+    for column in [c for c in spend.columns if c.endswith("_gbp")]:
+        spend[column] = spend[column].map(lambda v: "" if pd.isna(v) else f"£{v / 1e6:,.2f}m")
+    out_console.print(_frame_table(spend, title="Spend per financial year across the runs"))
+    if out is not None:
+        from planner.export import write_forecast
+
+        written = write_forecast(outlook, out)
+        out_console.print(f"Wrote {len(written)} files to {out}/")
 
 
 @command("roadmap")

@@ -596,3 +596,31 @@ def write_roadmap(
         )
     )
     return written
+
+
+def write_forecast(forecast, folder: str | Path) -> list[Path]:
+    """A Monte Carlo forecast into a folder: per-system and per-year CSV tables (safe cells),
+    the fan chart and the completion histogram (PNG and SVG)."""
+    import matplotlib.pyplot as plt
+
+    from planner.charts import plot_completion_histogram, plot_forecast_fan, save
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, table in (
+        ("forecast-systems", forecast.systems.reset_index()),
+        ("forecast-programme", forecast.programme.rename_axis("percentile").reset_index()),
+        ("forecast-spend-by-year", forecast.spend_by_fy),
+    ):
+        path = folder / f"{name}.csv"
+        _safe_frame(table).to_csv(path, index=False, date_format="%Y-%m-%d", lineterminator="\n")
+        written.append(path)
+    for name, draw in (
+        ("forecast-risk-fan", plot_forecast_fan),
+        ("forecast-completion", plot_completion_histogram),
+    ):
+        figure = draw(forecast)
+        written += [save(figure, folder / f"{name}{suffix}") for suffix in (".png", ".svg")]
+        plt.close(figure)
+    return written

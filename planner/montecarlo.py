@@ -5,9 +5,10 @@ Each run draws every planned system's cost and duration from its low / likely / 
 value times ``uncertainty.spread``; ``uncertainty.uplift`` raises whole categories, as a
 reference class would), then replays the plan: the same processing order, placed by the same
 scheduler under the same teams, project cap, freezes and contracts. With ``uncertainty.budget:
-hold`` an overrun waits for money (dates slip); with ``flex`` it is spent (dates hold, the
-spend shows the gap). Draws are vectorised over runs; each replay is one call of the compiled
-placement, so 1000 runs of a trust take about a second.
+hold`` an overrun waits for money (dates slip, and a project too costly for the money left
+in any year is re-phased: stretched a quarter at a time at the same cost); with ``flex`` it
+is spent (dates hold, the spend shows the gap). Draws are vectorised over runs; each replay
+is one call of the compiled placement, so 1000 runs of a trust take a second or two.
 
 Percentiles are "by this date in that share of runs": P80 is the first month by which 80% of
 runs are live (``inverted_cdf``). A system that a run cannot fit before the horizon counts as
@@ -31,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from inventory.errors import UsageError
+from planner.schedule import NO_ROOM
 from planner.scoring import estimates
 
 __all__ = ["Forecast", "draw", "forecast_plan"]
@@ -124,6 +126,21 @@ class Forecast:
     go_live_months: np.ndarray = field(repr=False)  # runs x units (inf: not placed)
     fy_spend: np.ndarray = field(repr=False)  # runs x financial years of the calendar
 
+    def __repr__(self) -> str:
+        ends = self.programme["go-live"]
+        text = ", ".join(
+            f"{k} {v:%b %Y}" if pd.notna(v) else f"{k} after horizon" for k, v in ends.items()
+        )
+        return (
+            f"<Forecast: {self.runs:,} runs ({self.distribution}, budget {self.budget_mode}); "
+            f"programme end {text}>"
+        )
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        return f"<p>{escape(repr(self))}</p>" + self.programme.to_html()
+
     def summary(self) -> dict:
         """Headline figures: the programme's end at P50 / P80 / P95 and the deadline odds."""
         deadlines = self.systems["P(live by end of support)"].dropna()
@@ -179,14 +196,17 @@ def forecast_plan(result, *, runs: int | None = None, seed: int | None = None) -
     go_live = np.full((runs, count), np.inf)
     spend = np.zeros((runs, len(problem.fy_labels)))
     cumulative = problem.fy_cumulative
+    planned_done = result.units["scheduled"].reindex(problem.names).to_numpy(dtype=bool)
+    rephase = settings["budget"] == "hold"
     for r in range(runs):
-        placement = problem.place(sequence, lengths=lengths[r], costs=unit_cost[r], budget=budget)
+        placement = _replay(
+            problem, sequence, lengths[r], unit_cost[r], budget, planned_done, rephase
+        )
         done = placement.start_at >= 0
         starts, length = placement.start_at[done], lengths[r][done]
         go_live[r, done] = starts + length
         overlap = cumulative[starts + length] - cumulative[starts]
         spend[r] = (unit_cost[r][done] / length) @ overlap
-    planned_done = result.units["scheduled"].reindex(problem.names).to_numpy(dtype=bool)
     completion = go_live[:, planned_done].max(axis=1) if planned_done.any() else np.zeros(runs)
     calendar = problem.calendar
     system_go_live = go_live[:, unit_of]  # runs x systems, months after the plan start
@@ -253,6 +273,19 @@ def forecast_plan(result, *, runs: int | None = None, seed: int | None = None) -
         go_live_months=go_live,
         fy_spend=spend,
     )
+
+
+def _replay(problem, sequence, lengths, costs, budget, planned, rephase: bool):
+    """Place one run. With ``rephase``, a project the plan fitted but this run's costs do not
+    (too costly for the money left in any year) is re-phased as a programme board would:
+    stretched by a quarter at a time, at the same total cost, until it fits. ``lengths`` is
+    updated in place so the caller sees the stretched durations."""
+    while True:
+        placement = problem.place(sequence, lengths=lengths, costs=costs, budget=budget)
+        stuck = planned & (placement.status == NO_ROOM) & (lengths < problem.horizon)
+        if not rephase or not stuck.any():
+            return placement
+        lengths[stuck] = np.minimum(np.ceil(lengths[stuck] * 1.25), problem.horizon)
 
 
 def _unit_positions(problem, unit_names: pd.Series) -> np.ndarray:

@@ -197,3 +197,25 @@ def test_chart_errors(capsys, tmp_path):
     assert code == 2 and "chart 'pie' is not one of" in err
     code, _, err = run(capsys, "chart", "dependencies", SAMPLE_TRUST)
     assert code == 2 and "needs --system ID or --category NAME" in err
+
+
+def test_forecast_prints_percentiles_and_writes_tables_and_charts(capsys, tmp_path):
+    code, out, err = run(
+        capsys, "forecast", SAMPLE_TRUST, "--runs", 60, "--seed", 3, "--out", tmp_path / "f"
+    )
+    assert code == 0, err
+    assert out.startswith("<Forecast: 60 runs (pert, budget hold); programme end planned ")
+    assert "End-of-support deadlines still ahead" in out and "dictation" in out
+    written = sorted(p.name for p in (tmp_path / "f").iterdir())
+    assert written == [
+        "forecast-completion.png",
+        "forecast-completion.svg",
+        "forecast-programme.csv",
+        "forecast-risk-fan.png",
+        "forecast-risk-fan.svg",
+        "forecast-spend-by-year.csv",
+        "forecast-systems.csv",
+    ]
+    code, out, err = run(capsys, "forecast", SAMPLE_TRUST, "--distribution", "normal")
+    assert code == 1 and "1 problem in the policy" in err
+    assert "uncertainty.distribution 'normal' is not one of: triangular, pert" in out

@@ -163,3 +163,32 @@ def test_a_run_that_cannot_fit_counts_as_later_than_every_date():
     assert np.isinf(outlook.completion_months).mean() == pytest.approx(1 - fits)
     assert pd.isna(outlook.programme.loc["P95", "go-live"])
     assert outlook.summary()["programme end P95"] == "after horizon"
+
+
+def test_fan_chart_bands_and_median():
+    from planner.charts import plot_forecast_fan
+
+    _, outlook = forecast(chain(), runs=500)
+    ax = plot_forecast_fan(outlook).axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["P5-P95", "P20-P80", "median run", "the plan"]
+    median, planned = ax.get_lines()
+    months = len(median.get_ydata())
+    assert median.get_ydata().tolist() == np.median(outlook.risk_remaining[:, :months], 0).tolist()
+    assert planned.get_ydata().tolist() == outlook.planned_risk[:months].tolist()
+    assert median.get_ydata()[-1] == 0  # the chart runs on past the last go-live
+    assert ax.get_title() == "Risk burn-down across 500 runs"
+
+
+def test_completion_histogram_counts_every_run():
+    from planner.charts import plot_completion_histogram
+
+    records = [system("a", replacement_months_likely=10, replacement_months_high=40)]
+    _, outlook = forecast(records, runs=400, horizon_months=24)
+    ax = plot_completion_histogram(outlook).axes[0]
+    beyond = int(np.isinf(outlook.completion_months).sum())
+    assert beyond > 0
+    assert sum(p.get_height() for p in ax.patches) == 400 - beyond
+    assert ax.get_title() == f"Programme completion across 400 runs ({beyond} beyond the horizon)"
+    lines = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert lines[0] == "planned Jan 2028" and lines[1].startswith("P50 ")
