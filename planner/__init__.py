@@ -12,6 +12,7 @@ from planner.api import (
     load,
     plan,
     rank,
+    rank_stability,
     resolve_policy,
     score,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "load_policy",
     "plan",
     "rank",
+    "rank_stability",
     "resolve_policy",
     "score",
 ]

@@ -40,6 +40,7 @@ __all__ = [
     "load",
     "plan",
     "rank",
+    "rank_stability",
     "resolve_policy",
     "score",
 ]
@@ -167,6 +168,30 @@ def rank(
     if not include_retained:
         scores = scores[scores["planned"]]
     return scores[["rank", "name", "category", "disposition", "priority", "risk", "impact", "cost"]]
+
+
+def rank_stability(
+    source: str | Path | Inventory | PlanResult | None = None,
+    policy: PolicyLike = None,
+    *,
+    samples: int | None = None,
+    concentration: float | None = None,
+    top: int | None = None,
+    seed: int | None = None,
+    **overrides,
+) -> pd.DataFrame:
+    """How the ranking moves when the priority weights are redrawn around the chosen ones
+    (:func:`planner.stability.rank_stability`): rank range, P(top N), fragile, driving weight."""
+    from planner.stability import rank_stability as stability
+
+    if isinstance(source, PlanResult):
+        scores, chosen = source.scores, source.policy
+    else:
+        chosen = resolve_policy(policy, **overrides)
+        scores = score(source, chosen)
+    return stability(
+        scores, chosen, samples=samples, concentration=concentration, top=top, seed=seed
+    )
 
 
 def plan(

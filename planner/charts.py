@@ -32,6 +32,7 @@ __all__ = [
     "plot_forecast_fan",
     "plot_gantt",
     "plot_portfolio",
+    "plot_rank_stability",
     "plot_spend",
     "roadmap_figure",
     "save",
@@ -593,6 +594,44 @@ def plot_completion_histogram(forecast, *, ax: Axes | None = None) -> Figure:
     ax.set_title(title, fontsize=10)
     ax.set_ylabel("runs")
     ax.grid(axis="y", color="#eeeeee")
+    ax.set_axisbelow(True)
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+    return ax.figure
+
+
+def plot_rank_stability(table: pd.DataFrame, *, limit: int = 30, ax: Axes | None = None) -> Figure:
+    """The rank range of the first ``limit`` systems when the weights are redrawn
+    (:func:`planner.rank_stability`): a bar from the P5 to the P95 rank, a dot at the median,
+    a diamond at the chosen rank; fragile ones (top-N membership in doubt) in red."""
+    rows = table.head(limit)
+    top = table.attrs.get("summary", {}).get("top N")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, max(3.0, 0.24 * len(rows) + 1.2)))
+    y = np.arange(len(rows))
+    colours = np.where(rows["fragile"], "#b2182b", "#4477aa")
+    ax.hlines(y, rows["best rank (P5)"], rows["worst rank (P95)"], colors=colours, lw=3, alpha=0.6)
+    ax.scatter(rows["median rank"], y, color=colours, s=18, zorder=3, label="median rank")
+    ax.scatter(
+        rows["rank"],
+        y,
+        marker="D",
+        facecolor="white",
+        edgecolor="#222222",
+        s=22,
+        zorder=4,
+        label="chosen weights",
+    )
+    if top:
+        ax.axvline(top + 0.5, color="#888888", ls="--", lw=1, label=f"top {top}")
+    ax.set_yticks(y, rows.index.tolist(), fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("rank (P5 to P95 of the draws)")
+    draws = table.attrs.get("summary", {}).get("draws")
+    title = "How the ranking moves with the priority weights"
+    if draws:
+        title += f"\n{draws:,} draws; red: in the top {top} or not depends on the weights"
+    ax.set_title(title, fontsize=10)
+    ax.grid(axis="x", color="#eeeeee")
     ax.set_axisbelow(True)
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     return ax.figure

@@ -835,6 +835,73 @@ def forecast_command(
         out_console.print(f"Wrote {len(written)} files to {out}/")
 
 
+@command("stability")
+def stability_command(
+    inventory: InventoryArgument = None,
+    db: DbOption = DEFAULT_DB,
+    policy: PolicyOption = None,
+    start: StartOption = None,
+    samples: Annotated[int | None, typer.Option(help="Weight draws (policy: 500).")] = None,
+    concentration: Annotated[
+        float | None,
+        typer.Option(help="How sure of the weights: higher draws them closer (policy: 30)."),
+    ] = None,
+    top: Annotated[int | None, typer.Option(help="Size of the top N (policy: 20).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed (policy: 0).")] = None,
+    output: FormatOption = "table",
+    limit: LimitOption = 30,
+    chart: Annotated[
+        Path | None, typer.Option("--chart", help="Also draw the rank ranges (PNG/SVG/PDF).")
+    ] = None,
+) -> None:
+    """How much the ranking depends on the priority weights: rank range, how often each
+    system is in the top N, the fragile ones and the weight that moves each."""
+    from planner.api import rank_stability
+
+    table = rank_stability(
+        _inventory(inventory, db),
+        _policy(policy, None, start),
+        samples=samples,
+        concentration=concentration,
+        top=top,
+        seed=seed,
+    )
+    summary = table.attrs["summary"]
+    frame = table.reset_index()[
+        [
+            "rank",
+            "id",
+            "median rank",
+            "best rank (P5)",
+            "worst rank (P95)",
+            "P(top N)",
+            "fragile",
+            "driven by",
+            "when it weighs more",
+        ]
+    ]
+    if output != "table":
+        _write_frame(table.reset_index(), output, "Rank stability", limit)
+    else:
+        weights = ", ".join(f"{k} {v:g}" for k, v in summary["weights"].items())
+        console().print(
+            f"{summary['draws']:,} draws of the weights around {weights} "
+            f"(concentration {summary['concentration']:g}). The top {summary['top N']} is "
+            f"unchanged in {summary['top N unchanged in']:.0%} of draws; mean rank correlation "
+            f"with the chosen order {summary['mean rank correlation with the chosen order']:.3f}; "
+            f"{summary['fragile systems']} fragile."
+        )
+        shown = frame.copy()
+        shown["P(top N)"] = shown["P(top N)"].map("{:.0%}".format)
+        shown["fragile"] = shown["fragile"].map({True: "FRAGILE", False: ""})
+        _write_frame(shown, "table", "Rank stability", limit)
+    if chart is not None:
+        from planner.charts import plot_rank_stability, save
+
+        save(plot_rank_stability(table, limit=limit or len(table)), chart)
+        console(stderr=output != "table").print(f"Wrote {chart}")
+
+
 @command("roadmap")
 def roadmap_command(
     inventory: Annotated[Path, typer.Argument(help="Inventory folder, .xlsx, .json or .yaml.")],

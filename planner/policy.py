@@ -260,6 +260,16 @@ def _check(settings: dict, default: dict, prefix: str, report: ValidationReport,
                     value,
                     f"{path} has {wrong!r}, not in: {', '.join(allowed)}",
                 )
+        elif path == "stability.fragile_share":
+            shares = [_number(v) for v in value] if isinstance(value, list) else []
+            if len(shares) != 2 or None in shares or not 0 <= shares[0] < shares[1] <= 1:
+                report.add(
+                    source,
+                    None,
+                    path,
+                    value,
+                    f"{path} must be two shares from 0 to 1, the lower first, like [0.2, 0.8]",
+                )
         elif path == "schedule.freeze_months":
             if not isinstance(value, list) or not all(
                 isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 12 for m in value

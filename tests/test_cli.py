@@ -219,3 +219,15 @@ def test_forecast_prints_percentiles_and_writes_tables_and_charts(capsys, tmp_pa
     code, out, err = run(capsys, "forecast", SAMPLE_TRUST, "--distribution", "normal")
     assert code == 1 and "1 problem in the policy" in err
     assert "uncertainty.distribution 'normal' is not one of: triangular, pert" in out
+
+
+def test_stability_reports_fragile_rankings(capsys, tmp_path):
+    chart = tmp_path / "stability.png"
+    code, out, err = run(
+        capsys, "stability", SAMPLE_TRUST, "--samples", 200, "--limit", 25, "--chart", chart
+    )
+    assert code == 0, err
+    assert out.startswith("200 draws of the weights around risk 0.55, impact 0.3, cost 0.15")
+    assert "FRAGILE" in out and "pas" in out and chart.stat().st_size > 10_000
+    code, out, _ = run(capsys, "stability", SAMPLE_TRUST, "--samples", 50, "--format", "csv")
+    assert code == 0 and out.startswith("id,rank,median rank,best rank (P5)")

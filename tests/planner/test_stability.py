@@ -1,0 +1,131 @@
+"""Rank stability: hand-computed probabilities on two systems, and the sample trust."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import planner
+from planner.scoring import rank
+from planner.stability import rank_stability
+from tests.planner.conftest import simple_policy
+
+
+def scores(rows, weights):
+    """A scores table for ``rows`` of (id, risk, impact, cost), ranked under ``weights``."""
+    frame = pd.DataFrame(rows, columns=["id", "risk", "impact", "cost"]).set_index("id")
+    total = sum(weights.values())
+    frame["priority"] = (
+        weights["risk"] * frame["risk"]
+        + weights["impact"] * frame["impact"]
+        + weights["cost"] * (100 - frame["cost"])
+    ) / total
+    frame["planned"] = True
+    frame["name"] = frame.index.str.upper()
+    return rank(frame)
+
+
+def stability(rows, weights, **kw):
+    policy = simple_policy(**{"priority.weights": weights})
+    return rank_stability(scores(rows, weights), policy, **kw)
+
+
+def test_two_systems_trading_risk_against_impact():
+    # A wins on risk, B on impact; cost weighs nothing. A is first exactly when the drawn risk
+    # weight w passes 0.5, with w ~ Beta(0.6 c, 0.4 c) = Beta(6, 4) for c = 10, and
+    # P(Beta(6, 4) <= 0.5) = P(Binomial(9, 1/2) >= 6) = 130 / 512: so A is first with
+    # probability 382 / 512 = 0.746.
+    weights = {"risk": 0.6, "impact": 0.4, "cost": 0.0}
+    table = stability(
+        [("a", 100, 0, 50), ("b", 0, 100, 50)], weights, samples=20_000, concentration=10, top=1
+    )
+    p = 382 / 512
+    tolerance = 4 * (p * (1 - p) / 20_000) ** 0.5
+    assert table.loc["a", "P(top N)"] == pytest.approx(p, abs=tolerance)
+    assert table.loc["b", "P(top N)"] == pytest.approx(1 - p, abs=tolerance)
+    assert table.loc["a", ["rank", "best rank (P5)", "worst rank (P95)"]].tolist() == [1, 1, 2]
+    assert table["fragile"].tolist() == [True, True]
+    assert (
+        table.loc["a", "driven by"] == "risk" and table.loc["a", "when it weighs more"] == "earlier"
+    )
+    assert (
+        table.loc["b", "driven by"] == "risk" and table.loc["b", "when it weighs more"] == "later"
+    )
+    summary = table.attrs["summary"]
+    assert summary["top N unchanged in"] == pytest.approx(p, abs=tolerance)
+    # two items: Spearman is +1 when the order holds, -1 when it flips
+    assert summary["mean rank correlation with the chosen order"] == pytest.approx(
+        2 * p - 1, abs=2 * tolerance
+    )
+
+
+def test_a_system_better_on_every_count_never_moves():
+    weights = {"risk": 0.5, "impact": 0.3, "cost": 0.2}
+    table = stability([("a", 90, 80, 10), ("b", 50, 40, 60), ("c", 10, 5, 90)], weights)
+    assert table["median rank"].tolist() == [1, 2, 3]
+    assert table["P(top N)"].tolist() == [1.0, 1.0, 1.0]  # top 20 of 3: everyone
+    assert not table["fragile"].any()
+    assert table["driven by"].tolist() == ["", "", ""]
+    assert table.attrs["summary"]["mean rank correlation with the chosen order"] == 1.0
+
+
+def test_surer_weights_move_the_ranking_less():
+    rows = [
+        (f"s{i}", r, m, c)
+        for i, (r, m, c) in enumerate(
+            np.random.default_rng(4).integers(0, 100, size=(40, 3)).tolist()
+        )
+    ]
+    weights = {"risk": 0.55, "impact": 0.3, "cost": 0.15}
+    loose = stability(rows, weights, concentration=5, top=10)
+    sure = stability(rows, weights, concentration=500, top=10)
+    width = lambda t: (t["worst rank (P95)"] - t["best rank (P5)"]).mean()  # noqa: E731
+    assert width(sure) < width(loose)
+    corr = "mean rank correlation with the chosen order"
+    assert sure.attrs["summary"][corr] > loose.attrs["summary"][corr]
+
+
+def test_the_same_seed_draws_the_same_weights():
+    rows = [("a", 100, 0, 50), ("b", 0, 100, 50), ("c", 50, 50, 50)]
+    weights = {"risk": 0.5, "impact": 0.5, "cost": 0.0}
+    one = stability(rows, weights, seed=3)
+    pd.testing.assert_frame_equal(one, stability(rows, weights, seed=3))
+    assert not one.equals(stability(rows, weights, seed=4))
+
+
+def test_sample_trust_ranking_is_stable_at_the_top():
+    table = planner.rank_stability("data/sample-trust", samples=300)
+    assert table.index[0] == "pas" and table.loc["pas", "P(top N)"] == 1.0
+    assert table["rank"].tolist() == list(range(1, len(table) + 1))
+    assert (table["best rank (P5)"] <= table["worst rank (P95)"]).all()
+    assert table.attrs["summary"]["mean rank correlation with the chosen order"] > 0.95
+    fragile = table[table["fragile"]]
+    assert len(fragile) >= 1 and (fragile["rank"] <= 40).all()
+
+
+def test_bad_settings_are_usage_errors():
+    from inventory.errors import UsageError
+
+    with pytest.raises(UsageError, match="samples must be 2 or more"):
+        stability([("a", 1, 1, 1)], {"risk": 1, "impact": 0, "cost": 0}, samples=1)
+    with pytest.raises(UsageError, match="concentration must be above 0"):
+        stability([("a", 1, 1, 1)], {"risk": 1, "impact": 0, "cost": 0}, concentration=0)
+
+
+def test_rank_range_chart_marks_the_fragile_in_red():
+    from matplotlib.colors import to_hex
+
+    from planner.charts import plot_rank_stability
+
+    weights = {"risk": 0.6, "impact": 0.4, "cost": 0.0}
+    rows = [("a", 100, 0, 50), ("b", 0, 100, 50), ("c", 0, 0, 100)]
+    table = stability(rows, weights, top=1, concentration=10)  # a first in 75% of draws
+    ax = plot_rank_stability(table).axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b", "c"]
+    ranges = ax.collections[0]
+    colours = [to_hex(c, keep_alpha=False) for c in ranges.get_colors()]
+    assert colours == ["#b2182b", "#b2182b", "#4477aa"]
+    segments = [(seg[0][0], seg[1][0]) for seg in ranges.get_segments()]
+    assert segments == [(1, 2), (1, 2), (3, 3)]
+    assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "top 1"
