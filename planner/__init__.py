@@ -5,6 +5,7 @@ The functions analysts use are here (see ``docs/python-api.md``); charts live in
 """
 
 from planner.api import (
+    compare,
     explain,
     forecast,
     graph,
@@ -23,6 +24,7 @@ __all__ = [
     "InvalidPolicyError",
     "PlanResult",
     "Policy",
+    "compare",
     "explain",
     "forecast",
     "graph",

@@ -33,6 +33,7 @@ from planner.scoring import explain as explain_scores
 from planner.scoring import score as score_frames
 
 __all__ = [
+    "compare",
     "explain",
     "forecast",
     "graph",
@@ -207,6 +208,29 @@ def explain(result: PlanResult, system: str) -> pd.DataFrame:
     if key not in result.scores.index:
         raise UsageError(f"no system '{system}'", hint="list them with 'modernise systems'")
     return explain_scores(result.scores, key, result.policy)
+
+
+def compare(
+    source: str | Path | Inventory | None,
+    scenarios: Mapping[str, PolicyLike | float],
+    policy: PolicyLike = None,
+):
+    """Plan the same inventory under each scenario and compare them
+    (:func:`planner.scenarios.compare_plans`). A scenario is a policy (file, dict, Policy,
+    or None for ``policy`` itself) or a number: ``policy`` with every budget scaled by it.
+    The first scenario is the baseline."""
+    from planner.scenarios import compare_plans, scale_budget
+
+    inventory = load(source)
+    base = resolve_policy(policy)
+    plans = {}
+    for name, scenario in scenarios.items():
+        if isinstance(scenario, int | float) and not isinstance(scenario, bool):
+            chosen = scale_budget(base, float(scenario))
+        else:
+            chosen = base if scenario is None else resolve_policy(scenario)
+        plans[name] = make_plan(inventory, chosen)
+    return compare_plans(plans)
 
 
 def forecast(

@@ -26,6 +26,7 @@ __all__ = [
     "CRITICALITY_COLOURS",
     "plot_burndown",
     "plot_category_map",
+    "plot_comparison",
     "plot_completion_histogram",
     "plot_dependency_map",
     "plot_end_of_support",
@@ -635,6 +636,55 @@ def plot_rank_stability(table: pd.DataFrame, *, limit: int = 30, ax: Axes | None
     ax.set_axisbelow(True)
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     return ax.figure
+
+
+#: Line and bar colours for scenarios, in order (colour-blind safe, Paul Tol's bright).
+_SCENARIO_COLOURS = ["#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377", "#bbbbbb"]
+
+
+def plot_comparison(comparison) -> Figure:
+    """Scenarios side by side (:func:`planner.compare`): each plan's risk burn-down, and
+    its spend per financial year as grouped bars against the baseline's budget."""
+    figure, (burn, money) = plt.subplots(1, 2, figsize=(14, 4.4), width_ratios=[1, 1.1])
+    names = list(comparison.plans)
+    colours = {n: _SCENARIO_COLOURS[i % len(_SCENARIO_COLOURS)] for i, n in enumerate(names)}
+    dashes = ["-", "--", ":", "-."]
+    for i, (name, result) in enumerate(comparison.plans.items()):
+        frame = result.burndown
+        exposure = comparison.table.loc[name, "risk exposure (risk-months)"]
+        burn.step(
+            frame["month"],
+            frame["plan_risk"],
+            where="post",
+            color=colours[name],
+            ls=dashes[i % len(dashes)],
+            lw=2.6 if i == 0 else 1.5,  # the baseline thicker, so identical stretches show
+            label=f"{name} (exposure {exposure:,.0f})",
+        )
+    burn.set_ylim(bottom=0)
+    burn.set_ylabel("total risk score")
+    burn.set_title("Risk burn-down by scenario (exposure: risk-months)", fontsize=10)
+    burn.grid(color="#eeeeee")
+    burn.legend(fontsize=8, frameon=False)
+    spend = comparison.spend
+    x = np.arange(len(spend))
+    width = 0.8 / len(names)
+    for i, name in enumerate(names):
+        money.bar(
+            x - 0.4 + width * (i + 0.5),
+            spend[name] / 1e6,
+            width=width,
+            color=colours[name],
+            label=name,
+            zorder=3,
+        )
+    money.set_xticks(x, spend.index.tolist(), rotation=45, fontsize=8)
+    money.set_ylabel("£ million")
+    money.set_title("Spend per financial year by scenario", fontsize=10)
+    money.grid(axis="y", color="#eeeeee", zorder=0)
+    money.legend(fontsize=8, frameon=False)
+    figure.tight_layout()
+    return figure
 
 
 #: Where the Gantt axes sit in its figure (left, bottom, width, height), leaving room for

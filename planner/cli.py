@@ -902,6 +902,92 @@ def stability_command(
         console(stderr=output != "table").print(f"Wrote {chart}")
 
 
+@command("compare")
+def compare_command(
+    inventory: InventoryArgument = None,
+    db: DbOption = DEFAULT_DB,
+    policy: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--policy",
+            help="A scenario's policy YAML (repeatable); the first is "
+            "the baseline unless --base is given.",
+        ),
+    ] = None,
+    base: Annotated[
+        Path | None, typer.Option("--base", help="Baseline policy (default: data/policy.yaml).")
+    ] = None,
+    budget_scale: Annotated[
+        list[float] | None,
+        typer.Option(
+            "--budget-scale", help="A scenario with every budget times this, e.g. 0.8 (repeatable)."
+        ),
+    ] = None,
+    output: FormatOption = "table",
+    limit: LimitOption = 20,
+    chart: Annotated[
+        Path | None, typer.Option("--chart", help="Draw burn-downs and spend (PNG/SVG/PDF).")
+    ] = None,
+    changes: Annotated[
+        Path | None, typer.Option("--changes", help="Write every system that moves (CSV).")
+    ] = None,
+) -> None:
+    """Plan the inventory under two or more policies or budgets and compare them: end
+    dates, cost, spend per year, risk exposure and the systems that change wave."""
+    from planner.api import compare
+
+    policies = list(policy or [])
+    scenarios: dict = {}
+    if base is not None or not policies:
+        scenarios["baseline" if base is None else base.stem] = base
+    for path in policies:
+        scenarios[path.stem if path.stem not in scenarios else str(path)] = path
+    for factor in budget_scale or []:
+        scenarios[f"budget x{factor:g}"] = factor
+    if len(scenarios) < 2:
+        raise UsageError(
+            "compare needs two or more scenarios",
+            hint="add --policy FILE or --budget-scale 0.8 (each repeatable)",
+        )
+    baseline_policy = base if base is not None else (policies[0] if policies else None)
+    comparison = compare(_inventory(inventory, db), scenarios, baseline_policy)
+    table = comparison.table.reset_index()
+    if output != "table":
+        _write_frame(table, output, "Scenarios", limit)
+    else:
+        shown = table.copy()
+        for column in ("start", "last go-live"):
+            shown[column] = pd.to_datetime(shown[column]).dt.strftime("%b %Y")
+        shown["cost (GBP)"] = shown["cost (GBP)"].map(lambda v: f"£{v / 1e6:,.1f}m")
+        for column in ("risk now", "risk at end", "risk exposure (risk-months)"):
+            shown[column] = shown[column].map(lambda v: f"{v:,.0f}")
+        shown["exposure vs baseline"] = shown["exposure vs baseline"].map("{:+.1%}".format)
+        console().print(
+            _frame_table(
+                shown.set_index("scenario").T.reset_index().rename(columns={"index": ""}),
+                title=repr(comparison),
+            )
+        )
+        spend = comparison.spend.map(lambda v: f"£{v / 1e6:,.2f}m").reset_index()
+        console().print(_frame_table(spend, title="Spend per financial year"))
+        moved = comparison.changes
+        if len(moved):
+            shown = moved.copy()
+            for column in [c for c in shown.columns if "go-live" in c]:
+                shown[column] = pd.to_datetime(shown[column]).dt.strftime("%b %Y")
+            _write_frame(shown, "table", "Highest-priority systems that move", limit)
+    if changes is not None:
+        from planner.export import _safe_frame
+
+        _safe_frame(comparison.changes).to_csv(changes, index=False, date_format="%Y-%m-%d")
+        console(stderr=output != "table").print(f"Wrote {changes}")
+    if chart is not None:
+        from planner.charts import plot_comparison, save
+
+        save(plot_comparison(comparison), chart)
+        console(stderr=output != "table").print(f"Wrote {chart}")
+
+
 @command("roadmap")
 def roadmap_command(
     inventory: Annotated[Path, typer.Argument(help="Inventory folder, .xlsx, .json or .yaml.")],

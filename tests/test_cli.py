@@ -231,3 +231,31 @@ def test_stability_reports_fragile_rankings(capsys, tmp_path):
     assert "FRAGILE" in out and "pas" in out and chart.stat().st_size > 10_000
     code, out, _ = run(capsys, "stability", SAMPLE_TRUST, "--samples", 50, "--format", "csv")
     assert code == 0 and out.startswith("id,rank,median rank,best rank (P5)")
+
+
+def test_compare_budgets_and_policies(capsys, tmp_path):
+    policy = tmp_path / "consumers.yaml"
+    policy.write_text("ordering:\n  precedence: consumers-first\n")
+    chart, changes = tmp_path / "compare.png", tmp_path / "changes.csv"
+    code, out, err = run(
+        capsys,
+        "compare",
+        SAMPLE_TRUST,
+        "--budget-scale",
+        0.8,
+        "--policy",
+        policy,
+        "--chart",
+        chart,
+        "--changes",
+        changes,
+        "--base",
+        "data/policy.yaml",
+    )
+    assert code == 0, err
+    assert "<Comparison of 3 scenarios: policy, consumers, budget x0.8>" in out
+    assert "risk exposure (risk-months)" in out and "Highest-priority systems that move" in out
+    assert chart.stat().st_size > 10_000
+    assert changes.read_text().startswith("scenario,system,rank,policy wave,wave")
+    code, _, err = run(capsys, "compare", SAMPLE_TRUST)
+    assert code == 2 and "two or more scenarios" in err

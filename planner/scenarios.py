@@ -1,0 +1,173 @@
+"""Scenarios: two or more plans of the same inventory side by side.
+
+A scenario is a policy (a file, a dict of settings, or the base policy with its budgets
+scaled). :func:`compare_plans` puts the plans' headline figures in one table, their spend per
+financial year in another, and lists the systems whose wave or go-live changes against the
+first scenario (the baseline).
+
+Examples
+--------
+>>> import planner
+>>> comparison = planner.compare(
+...     "data/examples/five-systems", {"baseline": None, "half budget": 0.5}
+... )
+>>> comparison.table.index.tolist()
+['baseline', 'half budget']
+>>> "risk exposure (risk-months)" in comparison.table.columns
+True
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from inventory.errors import UsageError
+
+__all__ = ["Comparison", "compare_plans", "scale_budget"]
+
+
+def scale_budget(policy, factor: float):
+    """The policy with every capital budget (the default and each year's) times ``factor``.
+
+    >>> from planner.policy import load_policy
+    >>> scale_budget(load_policy(), 0.5).schedule["budget"]["default_gbp"]
+    5000000.0
+    """
+    if not factor > 0:
+        raise UsageError(f"a budget scale must be above 0, not {factor}")
+    budget = policy.schedule["budget"]
+    return policy.with_overrides(
+        {
+            "schedule.budget.default_gbp": float(budget["default_gbp"]) * factor,
+            "schedule.budget.by_year": {
+                year: float(amount) * factor for year, amount in budget["by_year"].items()
+            },
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Plans side by side: ``table`` (one row per scenario), ``spend`` (financial year x
+    scenario, GBP), ``changes`` (systems whose plan moves against the first scenario)."""
+
+    plans: dict
+    table: pd.DataFrame
+    spend: pd.DataFrame
+    changes: pd.DataFrame
+
+    @property
+    def baseline(self) -> str:
+        return next(iter(self.plans))
+
+    def __repr__(self) -> str:
+        names = ", ".join(self.plans)
+        return f"<Comparison of {len(self.plans)} scenarios: {names}>"
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(repr(self))}</p>" + self.table.to_html(escape=True)
+
+
+def _differs(a: pd.Series, b: pd.Series) -> pd.Series:
+    """Element-wise a != b, where two blanks (not scheduled in either) are equal."""
+    a, b = a.astype(object), b.astype(object)
+    return ~((a == b) | (a.isna() & b.isna()))
+
+
+def _months_between(first: pd.Timestamp, last: pd.Timestamp) -> int:
+    return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+def _row(result) -> dict:
+    end = result.end
+    deadlines = result.warnings[result.warnings["kind"] == "deadline"]
+    return {
+        "start": result.start,
+        "last go-live": end,
+        "programme (months)": _months_between(result.start, end) if end is not None else 0,
+        "projects scheduled": int(result.units["scheduled"].sum()),
+        "not scheduled": int((~result.units["scheduled"]).sum()),
+        "cost (GBP)": result.total_cost,
+        "risk now": float(result.burndown["plan_risk"].iloc[0]),
+        "risk at end": float(result.burndown["plan_risk"].iloc[-1]),
+        "risk exposure (risk-months)": result.risk_exposure,
+        "deadlines missed": len(deadlines),
+        "warnings": len(result.warnings),
+    }
+
+
+def compare_plans(plans: Mapping[str, object]) -> Comparison:
+    """Compare plans (:class:`~planner.plan.PlanResult` by scenario name; the first is the
+    baseline). Exposure is the area under each plan's risk burn-down over its own horizon."""
+    if len(plans) < 2:
+        raise UsageError("a comparison needs two or more scenarios")
+    plans = dict(plans)
+    table = pd.DataFrame({name: _row(result) for name, result in plans.items()}).T
+    table.index.name = "scenario"
+    base_name = next(iter(plans))
+    base = plans[base_name]
+    exposure = table["risk exposure (risk-months)"].astype(float)
+    table["exposure vs baseline"] = exposure / exposure.iloc[0] - 1
+    spend = pd.concat(
+        {
+            name: result.spend_by_fy.set_index("financial_year")["spend_gbp"]
+            for name, result in plans.items()
+        },
+        axis=1,
+    ).fillna(0.0)
+    changes = []
+    base_schedule = base.schedule
+    for name, result in list(plans.items())[1:]:
+        other = result.schedule.reindex(base_schedule.index)
+        moved = _differs(base_schedule["wave"], other["wave"]) | _differs(
+            base_schedule["go_live"], other["go_live"]
+        )
+        for system in base_schedule.index[moved.to_numpy()]:
+            before, after = base_schedule.loc[system], other.loc[system]
+            shift = (
+                _months_between(before["go_live"], after["go_live"]) - 1
+                if pd.notna(before["go_live"]) and pd.notna(after["go_live"])
+                else np.nan
+            )
+            changes.append(
+                {
+                    "scenario": name,
+                    "system": system,
+                    "rank": before["rank"],
+                    f"{base_name} wave": before["wave"],
+                    "wave": after["wave"],
+                    f"{base_name} go-live": before["go_live"],
+                    "go-live": after["go_live"],
+                    "months later": shift,
+                }
+            )
+    changes_frame = pd.DataFrame(changes)
+    if changes_frame.empty:
+        changes_frame = pd.DataFrame(
+            columns=[
+                "scenario",
+                "system",
+                "rank",
+                f"{base_name} wave",
+                "wave",
+                f"{base_name} go-live",
+                "go-live",
+                "months later",
+            ]
+        )
+    else:
+        changes_frame = changes_frame.sort_values(["scenario", "rank"], kind="stable")
+    counts = changes_frame.groupby("scenario").size()
+    wave_changed = _differs(changes_frame[f"{base_name} wave"], changes_frame["wave"])
+    table["systems changing wave"] = [
+        int((changes_frame["scenario"].eq(name) & wave_changed).sum()) for name in plans
+    ]
+    table["systems moving"] = [int(counts.get(name, 0)) for name in plans]
+    return Comparison(
+        plans=plans, table=table, spend=spend, changes=changes_frame.reset_index(drop=True)
+    )
