@@ -35,7 +35,7 @@ def scale_budget(policy, factor: float):
     """The policy with every capital budget (the default and each year's) times ``factor``.
 
     >>> from planner.policy import load_policy
-    >>> scale_budget(load_policy(), 0.5).schedule["budget"]["default_gbp"]
+    >>> float(scale_budget(load_policy(), 0.5).schedule["budget"]["default_gbp"])
     5000000.0
     """
     if not factor > 0:
