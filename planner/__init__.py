@@ -5,6 +5,7 @@ The functions analysts use are here (see ``docs/python-api.md``); charts live in
 """
 
 from planner.api import (
+    blast_radius,
     compare,
     explain,
     forecast,
@@ -24,6 +25,7 @@ __all__ = [
     "InvalidPolicyError",
     "PlanResult",
     "Policy",
+    "blast_radius",
     "compare",
     "explain",
     "forecast",

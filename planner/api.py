@@ -33,6 +33,7 @@ from planner.scoring import explain as explain_scores
 from planner.scoring import score as score_frames
 
 __all__ = [
+    "blast_radius",
     "compare",
     "explain",
     "forecast",
@@ -208,6 +209,33 @@ def explain(result: PlanResult, system: str) -> pd.DataFrame:
     if key not in result.scores.index:
         raise UsageError(f"no system '{system}'", hint="list them with 'modernise systems'")
     return explain_scores(result.scores, key, result.policy)
+
+
+def blast_radius(
+    source: str | Path | Inventory | PlanResult | None,
+    systems: str | list[str],
+    policy: PolicyLike = None,
+    *,
+    window: bool = False,
+    **overrides,
+) -> pd.DataFrame:
+    """Everything that fails or degrades while ``systems`` are down, with the path and the
+    interface kinds (:func:`planner.blast.blast_radius`). With ``window=True``, during their
+    planned cut-over instead: every system going live in the same month is down too, and
+    ``attrs["windows"]`` lists the months and what is cut over in each."""
+    from planner import blast
+
+    names = [systems] if isinstance(systems, str) else list(systems)
+    if window:
+        result = source if isinstance(source, PlanResult) else plan(source, policy, **overrides)
+        windows, radius = blast.cutover_window(result, names)
+        radius.attrs["windows"] = windows
+        return radius
+    if isinstance(source, PlanResult):
+        inventory, chosen = source.inventory, source.policy
+    else:
+        inventory, chosen = load(source), resolve_policy(policy, **overrides)
+    return blast.blast_radius(inventory.graph(), names, chosen)
 
 
 def compare(

@@ -988,6 +988,67 @@ def compare_command(
         console(stderr=output != "table").print(f"Wrote {chart}")
 
 
+@command("impact")
+def impact_command(
+    systems: Annotated[list[str], typer.Argument(help="Ids of the systems that are down.")],
+    inventory: Annotated[
+        Path | None,
+        typer.Option("--inventory", "-i", help="Inventory file or folder (default: the store)."),
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    policy: PolicyOption = None,
+    budget: BudgetOption = None,
+    start: StartOption = None,
+    window: Annotated[
+        bool,
+        typer.Option(
+            "--window", help="Their planned cut-over instead: all going live that month are down."
+        ),
+    ] = False,
+    output: FormatOption = "table",
+    limit: LimitOption = 40,
+) -> None:
+    """Blast radius: everything that fails or degrades while these systems are down (or
+    during their planned cut-over), with the path, the interfaces and the patient-facing
+    services among them."""
+    from planner.api import blast_radius, plan
+
+    inv = _inventory(inventory, db)
+    if window:
+        source = plan(inv, _policy(policy, budget, start))
+        radius = blast_radius(source, systems, window=True)
+    else:
+        radius = blast_radius(inv, systems, _policy(policy, None, start))
+    frame = radius.reset_index()
+    if output != "table":
+        _write_frame(frame, output, "Blast radius", limit)
+        return
+    out = console()
+    if window:
+        for _, row in radius.attrs["windows"].iterrows():
+            switching = row["switching to them"]
+            out.print(
+                f"Cut-over {row['go-live']:%b %Y}: {', '.join(row['cut over'])} go live"
+                + (f"; {len(switching)} legacy systems switch over to them" if switching else "")
+                + ".",
+                markup=False,
+                soft_wrap=True,
+            )
+    down = radius.attrs["down"]
+    fails = int((radius["effect"] == "fails").sum())
+    patient = radius[radius["patient_facing"]]
+    out.print(
+        f"{len(down)} down -> {fails} fail, {len(radius) - fails} degrade; "
+        f"{len(patient)} patient-facing "
+        f"({int((patient['effect'] == 'fails').sum())} fail)"
+        + (f"; users affected: {int(radius['users'].fillna(0).sum()):,}" if len(radius) else "")
+        + "."
+    )
+    shown = frame[["id", "effect", "hops", "criticality", "patient_facing", "via", "path"]].copy()
+    shown["patient_facing"] = shown["patient_facing"].map({True: "yes", False: ""})
+    _write_frame(shown, "table", "Blast radius", limit)
+
+
 @command("roadmap")
 def roadmap_command(
     inventory: Annotated[Path, typer.Argument(help="Inventory folder, .xlsx, .json or .yaml.")],

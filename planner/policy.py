@@ -56,6 +56,33 @@ _CHOICES = {
     "uncertainty.distribution": DISTRIBUTIONS,
     "uncertainty.budget": ("hold", "flex"),
 }
+
+
+def _categories() -> tuple[str, ...]:
+    from inventory.schema import CATEGORIES
+
+    return CATEGORIES
+
+
+def _dependency_kinds() -> tuple[str, ...]:
+    from inventory.schema import DEPENDENCY_KINDS
+
+    return DEPENDENCY_KINDS
+
+
+def _criticalities() -> tuple[str, ...]:
+    from inventory.schema import CRITICALITIES
+
+    return CRITICALITIES
+
+
+#: Settings that are lists of words from the inventory's vocabularies.
+_WORD_LISTS = {
+    "ordering.platform_categories": _categories,
+    "ordering.platform_kinds": _dependency_kinds,
+    "blast_radius.hard_kinds": _dependency_kinds,
+    "blast_radius.hard_criticality": _criticalities,
+}
 #: Settings that are a fraction from 0 to 1.
 _FRACTIONS = {"schedule.makespan_weight"}
 #: Mappings whose keys are the user's own (years, teams, categories), not fixed settings.
@@ -247,10 +274,8 @@ def _check(settings: dict, default: dict, prefix: str, report: ValidationReport,
                 )
             else:
                 settings[key] = number
-        elif path in ("ordering.platform_categories", "ordering.platform_kinds"):
-            from inventory.schema import CATEGORIES, DEPENDENCY_KINDS
-
-            allowed = CATEGORIES if path.endswith("categories") else DEPENDENCY_KINDS
+        elif path in _WORD_LISTS:
+            allowed = _WORD_LISTS[path]()
             if not isinstance(value, list) or any(v not in allowed for v in value):
                 wrong = [v for v in value if v not in allowed] if isinstance(value, list) else value
                 report.add(

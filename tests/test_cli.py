@@ -259,3 +259,17 @@ def test_compare_budgets_and_policies(capsys, tmp_path):
     assert changes.read_text().startswith("scenario,system,rank,policy wave,wave")
     code, _, err = run(capsys, "compare", SAMPLE_TRUST)
     assert code == 2 and "two or more scenarios" in err
+
+
+def test_impact_lists_the_blast_radius_and_the_cutover(capsys):
+    code, out, err = run(capsys, "impact", "pas", "-i", SAMPLE_TRUST, "--limit", 5)
+    assert code == 0, err
+    assert out.startswith("1 down -> ") and "patient-facing" in out
+    assert "pas >(HL7 v2) ed" in out
+    code, out, err = run(capsys, "impact", "lims", "-i", SAMPLE_TRUST, "--window")
+    assert code == 0, err
+    assert out.startswith("Cut-over ") and "lims" in out
+    code, out, _ = run(capsys, "impact", "tie", "-i", SAMPLE_TRUST, "--format", "csv")
+    assert code == 0 and out.startswith("id,name,category,criticality,patient_facing,users,effect")
+    code, _, err = run(capsys, "impact", "nope", "-i", SAMPLE_TRUST)
+    assert code == 2 and "no system 'nope'" in err

@@ -1,0 +1,112 @@
+"""Blast radius: hand-traced failure and degradation on small graphs, and cut-over windows."""
+
+from __future__ import annotations
+
+import pytest
+
+import planner
+from inventory.errors import UsageError
+from inventory.model import Inventory
+from planner.blast import blast_radius
+from planner.policy import load_policy
+from tests.planner.conftest import simple_policy, system
+
+LINKS = [
+    # consumer, provider, kind, criticality
+    ("pas", "vm", "infrastructure", "medium"),  # runs on: hard whatever its criticality
+    ("ed", "pas", "HL7 v2", "critical"),  # hard by criticality
+    ("audit", "ed", "file transfer", "low"),  # soft: audit degrades
+    ("clinic", "pas", "manual", "low"),  # soft: clinic degrades
+    ("kiosk", "clinic", "infrastructure", "high"),  # hard, but clinic only degrades
+    ("lims", "ed", "HL7 v2", "high"),
+    ("ed", "lims", "HL7 v2", "high"),  # ed <-> lims: a cycle
+    ("web", "cdn", "API", "critical"),  # not connected to vm at all
+]
+
+
+def estate(**changes):
+    ids = sorted({x for link in LINKS for x in link[:2]})
+    systems = [{"id": i, "name": i.upper(), "patient_facing": i in ("ed", "kiosk")} for i in ids]
+    deps = [
+        {"consumer": c, "provider": p, "kind": k, "criticality": level} for c, p, k, level in LINKS
+    ]
+    return Inventory.from_records(systems, deps).graph()
+
+
+def test_failure_flows_through_hard_links_and_degrades_through_soft_ones():
+    radius = blast_radius(estate(), ["vm"], load_policy())
+    assert radius["effect"].to_dict() == {
+        "pas": "fails",
+        "ed": "fails",
+        "lims": "fails",
+        "clinic": "degrades",
+        "audit": "degrades",
+        "kiosk": "degrades",
+    }
+    assert radius["hops"].to_dict() == {
+        "pas": 1,
+        "ed": 2,
+        "lims": 3,
+        "clinic": 2,
+        "audit": 3,
+        "kiosk": 3,
+    }
+    assert (
+        radius.loc["kiosk", "path"]
+        == "vm >(infrastructure) pas >(manual) clinic >(infrastructure) kiosk"
+    )
+    assert radius.loc["lims", "via"] == "HL7 v2"
+    assert radius.loc[radius["patient_facing"]].index.tolist() == ["ed", "kiosk"]
+    assert "web" not in radius.index and "vm" not in radius.index
+    assert radius.attrs["down"] == ["vm"]
+
+
+def test_a_system_in_a_cycle_with_the_one_down_fails_without_looping():
+    radius = blast_radius(estate(), ["lims"], load_policy())
+    assert radius["effect"].to_dict() == {"ed": "fails", "audit": "degrades"}
+    assert radius.loc["audit", "path"] == "lims >(HL7 v2) ed >(file transfer) audit"
+
+
+def test_several_down_take_the_nearest_path():
+    radius = blast_radius(estate(), ["vm", "ed"], load_policy())
+    assert radius.loc["audit", "hops"] == 1 and radius.loc["audit", "path"].startswith("ed ")
+    assert "ed" not in radius.index
+
+
+def test_the_policy_says_which_links_are_hard():
+    soft = simple_policy(**{"blast_radius.hard_kinds": [], "blast_radius.hard_criticality": []})
+    radius = blast_radius(estate(), ["vm"], soft)
+    assert set(radius["effect"]) == {"degrades"} and len(radius) == 6
+
+
+def test_unknown_system_is_named():
+    with pytest.raises(UsageError, match="no system 'nope'"):
+        blast_radius(estate(), ["vm", "nope"], load_policy())
+
+
+def test_cutover_window_takes_down_what_goes_live_that_month_in_the_estate_of_then():
+    records = [
+        system("old-pas", replaced_by="epr", disposition="retire", replacement_months_likely=2),
+        system("epr", status="planned", replacement_months_likely=6),
+        system("pacs", replacement_months_likely=6),  # live the same month as the EPR
+        system("fax", disposition="retire", replacement_months_likely=1),  # gone by then
+        system("ris", disposition="retain"),
+        system("ward", disposition="retain"),
+    ]
+    deps = [
+        {"consumer": "ris", "provider": "old-pas", "kind": "HL7 v2", "criticality": "high"},
+        {"consumer": "ward", "provider": "fax", "kind": "file transfer", "criticality": "high"},
+        {"consumer": "fax", "provider": "pacs", "kind": "DICOM", "criticality": "high"},
+    ]
+    trust = Inventory.from_records(records, deps)
+    result = planner.plan(trust, simple_policy(**{"ordering.precedence": "none"}))
+    assert f"{result.schedule.at['epr', 'go_live']:%Y-%m}" == "2027-09"
+    radius = planner.blast_radius(result, "epr", window=True)
+    windows = radius.attrs["windows"]
+    assert windows.loc[0, "cut over"] == ["epr", "pacs"]
+    assert windows.loc[0, "switching to them"] == ["old-pas"]
+    # old-pas is down while it switches to the EPR, so the RIS fails; fax retired in May,
+    # so the ward no longer hears from PACS through it
+    assert radius["effect"].to_dict() == {"ris": "fails"}
+    with pytest.raises(UsageError, match="ris is not scheduled"):
+        planner.blast_radius(result, ["ris"], window=True)
