@@ -254,7 +254,6 @@ def downstream_impact(
 # --- approximate reach: HyperLogLog sketches -------------------------------------------------
 
 SKETCH_PRECISION = 9  # 2**9 = 512 registers a node and quantity: about 4.6% standard error
-_HLL_EDGE_BLOCK = 131_072  # edges whose registers are gathered at once
 
 
 def _mix64(values: np.ndarray) -> np.ndarray:
@@ -269,16 +268,46 @@ def _hll_estimate(registers: np.ndarray) -> np.ndarray:
     """HyperLogLog cardinality estimate of each row (with the small-range correction)."""
     m = registers.shape[1]
     alpha = 0.7213 / (1 + 1.079 / m)
-    estimates = np.empty(len(registers))
-    for start in range(0, len(registers), 65_536):
-        block = registers[start : start + 65_536]
-        harmonic = np.ldexp(1.0, -block.astype(np.int64)).sum(axis=1)
-        raw = alpha * m * m / harmonic
-        zeros = (block == 0).sum(axis=1)
-        small = (raw <= 2.5 * m) & (zeros > 0)
-        raw[small] = m * np.log(m / zeros[small])
-        estimates[start : start + 65_536] = raw
+    return _hll_rows(registers, np.ldexp(1.0, -np.arange(256)), alpha * m * m)
+
+
+@njit(cache=True)
+def _hll_rows(registers, inverse_powers, scale):  # pragma: no cover - compiled
+    count, m = registers.shape
+    estimates = np.empty(count)
+    for row in range(count):
+        harmonic = 0.0
+        zeros = 0
+        for j in range(m):
+            r = registers[row, j]
+            harmonic += inverse_powers[r]
+            if r == 0:
+                zeros += 1
+        raw = scale / harmonic
+        if raw <= 2.5 * m and zeros > 0:
+            raw = m * np.log(m / zeros)
+        estimates[row] = raw
     return estimates
+
+
+@njit(cache=True)
+def _hll_fill(registers, rows, bucket, rank):  # pragma: no cover - compiled
+    """Each item's rank into its row's register, keeping the maximum."""
+    for i in range(len(rows)):
+        if rank[i] > registers[rows[i], bucket[i]]:
+            registers[rows[i], bucket[i]] = rank[i]
+
+
+@njit(cache=True)
+def _hll_push(registers, sources, targets):  # pragma: no cover - compiled
+    """Merge each source's sketch into its target's (register-wise maximum), edge by edge in
+    the given order: sorted by the source's level, every sketch is complete before it moves."""
+    m = registers.shape[1]
+    for e in range(len(sources)):
+        source, target = sources[e], targets[e]
+        for j in range(m):
+            if registers[source, j] > registers[target, j]:
+                registers[target, j] = registers[source, j]
 
 
 def approximate_reach_sums(
@@ -304,10 +333,8 @@ def approximate_reach_sums(
     cu, cv = pairs // ncomp, pairs % ncomp
     indptr, indices = _csr(cu, cv, ncomp)
     level = _levels(indptr, indices, ncomp)
-    order = np.argsort(level[cu], kind="stable")
+    order = np.argsort(level[cu], kind="stable")  # every consumer before its providers
     cu, cv = cu[order], cv[order]
-    edge_level = level[cu]
-    cuts = np.flatnonzero(np.r_[True, edge_level[1:] != edge_level[:-1], True])
     result = np.zeros((n, k))
     for q in range(k):
         counts = weights[:, q].astype(np.int64)
@@ -322,17 +349,8 @@ def approximate_reach_sums(
         )
         rank = (leading + 1).astype(np.uint8)
         registers = np.zeros((ncomp, m), dtype=np.uint8)
-        np.maximum.at(registers, (comp[owner], bucket), rank)
-        for c in range(len(cuts) - 1):  # consumers' sketches flow into their providers
-            for start in range(cuts[c], cuts[c + 1], _HLL_EDGE_BLOCK):
-                stop = min(cuts[c + 1], start + _HLL_EDGE_BLOCK)
-                sources, targets = cu[start:stop], cv[start:stop]
-                by_target = np.argsort(targets, kind="stable")
-                sources, targets = sources[by_target], targets[by_target]
-                bounds = np.flatnonzero(np.r_[True, targets[1:] != targets[:-1]])
-                merged = np.maximum.reduceat(registers[sources], bounds, axis=0)
-                np.maximum(registers[targets[bounds]], merged, out=merged)
-                registers[targets[bounds]] = merged
+        _hll_fill(registers, comp[owner], bucket, rank)
+        _hll_push(registers, cu, cv)  # consumers' sketches flow into their providers
         estimate = _hll_estimate(registers)
         # whole-number weights make whole-number sums: rounding keeps exact zeros exact
         result[:, q] = np.maximum(np.rint(estimate[comp] - counts), 0.0)
