@@ -235,7 +235,7 @@ def blast_radius(
         inventory, chosen = source.inventory, source.policy
     else:
         inventory, chosen = load(source), resolve_policy(policy, **overrides)
-    return blast.blast_radius(inventory.graph(), names, chosen)
+    return blast.blast_radius(inventory, names, chosen)
 
 
 def compare(

@@ -11,7 +11,8 @@ system that is down, with the interface kind of every hop.
 :func:`cutover_window` takes the same view of a planned go-live: the month a system is cut
 over, everything else cut over in that month, and their blast radius together.
 
-Breadth-first over the reached part of the graph only: linear in what is affected.
+Breadth-first on arrays (edges grouped by provider), a level at a time: linear in the edges
+of what is affected, so "what if Spine is down" works on a national estate too.
 
 Examples
 --------
@@ -22,7 +23,7 @@ Examples
 ...     [{"consumer": "pas", "provider": "vm", "kind": "infrastructure"},
 ...      {"consumer": "ed", "provider": "pas", "kind": "HL7 v2", "criticality": "critical"},
 ...      {"consumer": "audit", "provider": "ed", "kind": "file transfer", "criticality": "low"}])
->>> radius = blast_radius(trust.graph(), ["vm"], load_policy())
+>>> radius = blast_radius(trust, ["vm"], load_policy())
 >>> for row in radius[["effect", "hops", "path"]].itertuples():
 ...     print(*row)
 pas fails 1 vm >(infrastructure) pas
@@ -32,11 +33,9 @@ audit degrades 3 vm >(infrastructure) pas >(HL7 v2) ed >(file transfer) audit
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable
-from itertools import pairwise
 
-import networkx as nx
+import numpy as np
 import pandas as pd
 
 from inventory.errors import UsageError
@@ -57,11 +56,12 @@ COLUMNS = [
     "messages",
     "path",
 ]
+_DOWN, _FAILS, _DEGRADES = 1, 2, 3
 
 
-def _seeds(G: nx.DiGraph, systems: Iterable[str]) -> list[str]:
+def _seeds(index: pd.Index, systems: Iterable[str]) -> list[str]:
     keys = [str(s).strip().lower() for s in systems]
-    missing = [k for k in keys if k not in G]
+    missing = [k for k in keys if k not in index]
     if missing:
         raise UsageError(
             f"no system {', '.join(repr(m) for m in missing)}",
@@ -72,65 +72,95 @@ def _seeds(G: nx.DiGraph, systems: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def _spread(G, starts, parents, usable) -> list[str]:
-    """Breadth-first from ``starts`` to consumers through edges ``usable(data)``; records each
-    newly reached node's parent in ``parents`` and returns them in the order reached."""
-    queue = deque(starts)
+def _spread(frontier, indptr, edge_of, consumer, usable, state, parent_edge, mark) -> list:
+    """Level by level from ``frontier`` to unreached consumers through ``usable`` edges;
+    each newly reached node gets ``mark`` and the edge it was first reached through.
+    Returns the nodes reached, in order."""
     reached = []
-    while queue:
-        provider = queue.popleft()
-        for consumer in G.predecessors(provider):
-            if consumer in parents:
-                continue
-            if usable(G.edges[consumer, provider]):
-                parents[consumer] = provider
-                reached.append(consumer)
-                queue.append(consumer)
+    while len(frontier):
+        counts = indptr[frontier + 1] - indptr[frontier]
+        first = np.repeat(indptr[frontier] - np.cumsum(counts) + counts, counts)
+        edges = edge_of[first + np.arange(counts.sum())]
+        edges = edges[usable[edges] & (state[consumer[edges]] == 0)]
+        nodes, at = np.unique(consumer[edges], return_index=True)
+        order = np.argsort(at, kind="stable")  # keep the order they were reached in
+        nodes, edges = nodes[order], edges[at[order]]
+        state[nodes] = mark
+        parent_edge[nodes] = edges
+        reached.append(nodes)
+        frontier = nodes
     return reached
 
 
-def blast_radius(G: nx.DiGraph, systems: Iterable[str], policy) -> pd.DataFrame:
+def blast_radius(inventory, systems: Iterable[str], policy, *, gone=()) -> pd.DataFrame:
     """Every system that fails or degrades while ``systems`` are down (see the module notes).
 
     One row per affected system: name, category, criticality, patient_facing, users, effect
     (fails / degrades), hops from the nearest system down, via (the interface kind it is hit
     through), messages on that interface, and the path. Sorted: failures first, then by
-    hops and criticality. ``attrs["down"]`` lists the systems taken as down.
+    hops and criticality. ``attrs["down"]`` lists the systems taken as down. Systems in
+    ``gone`` (no longer running) carry nothing.
     """
-    down = _seeds(G, systems)
+    table, links = inventory.systems, inventory.dependencies
+    index = table.index
+    down = _seeds(index, systems)
     rules = policy.settings["blast_radius"]
-    hard_kinds, hard_levels = set(rules["hard_kinds"]), set(rules["hard_criticality"])
+    consumer = index.get_indexer(links["consumer"].to_numpy(dtype=object))
+    provider = index.get_indexer(links["provider"].to_numpy(dtype=object))
+    present = np.ones(len(index), dtype=bool)
+    present[index.get_indexer(list(gone))] = False
+    alive = (consumer >= 0) & (provider >= 0)
+    alive[alive] = present[consumer[alive]] & present[provider[alive]]
+    hard = (
+        links["kind"].isin(rules["hard_kinds"]).to_numpy()
+        | links["criticality"].isin(rules["hard_criticality"]).to_numpy()
+    ) & alive
+    grouped = np.where(alive, provider, len(index))  # dead links sort past every provider
+    by_provider = np.argsort(grouped, kind="stable")
+    indptr = np.searchsorted(grouped[by_provider], np.arange(len(index) + 1))
+    state = np.zeros(len(index), dtype=np.int8)
+    parent_edge = np.full(len(index), -1, dtype=np.int64)
+    seeds = index.get_indexer(down)
+    state[seeds] = _DOWN
+    spread = (indptr, by_provider, consumer)
+    failing = _spread(seeds, *spread, hard, state, parent_edge, _FAILS)
+    starts = np.concatenate([seeds, *failing])
+    degrading = _spread(starts, *spread, alive, state, parent_edge, _DEGRADES)
+    reached = np.concatenate([np.array([], dtype=np.int64), *failing, *degrading])
+    frame = _frame(table, links, reached, state, parent_edge, consumer, provider)
+    frame.attrs["down"] = down
+    return frame
 
-    def hard(data: dict) -> bool:
-        return data.get("kind") in hard_kinds or data.get("criticality") in hard_levels
 
-    parents: dict[str, str | None] = dict.fromkeys(down)
-    failing = _spread(G, down, parents, hard)
-    degrading = _spread(G, down + failing, parents, lambda data: True)
-    rows = []
-    hops: dict[str, int] = dict.fromkeys(down, 0)
-    for effect, members in (("fails", failing), ("degrades", degrading)):
-        for node in members:
-            provider = parents[node]
-            hops[node] = hops[provider] + 1
-            edge = G.edges[node, provider]
-            data = G.nodes[node]
-            rows.append(
-                {
-                    "id": node,
-                    "name": data.get("name"),
-                    "category": data.get("category"),
-                    "criticality": data.get("criticality"),
-                    "patient_facing": bool(data.get("patient_facing")),
-                    "users": data.get("users"),
-                    "effect": effect,
-                    "hops": hops[node],
-                    "via": edge.get("kind"),
-                    "messages": edge.get("messages"),
-                    "path": _path(G, node, parents),
-                }
-            )
-    frame = pd.DataFrame(rows, columns=["id", *COLUMNS]).set_index("id")
+def _frame(table, links, reached, state, parent_edge, consumer, provider) -> pd.DataFrame:
+    """The affected systems with their hops and paths (parents come before children)."""
+    ids = table.index.to_numpy(dtype=object)
+    kinds = links["kind"].to_numpy(dtype=object)
+    hops: dict[int, int] = {}
+    paths: dict[int, str] = {}
+    for node in reached.tolist():
+        edge = parent_edge[node]
+        source = int(provider[edge])
+        hops[node] = hops.get(source, 0) + 1
+        kind = kinds[edge] if isinstance(kinds[edge], str) else "link"
+        paths[node] = f"{paths.get(source, ids[source])} >({kind}) {ids[node]}"
+    edges = parent_edge[reached]
+    rows = table.iloc[reached]
+    frame = pd.DataFrame(
+        {
+            "name": rows["name"].to_numpy(),
+            "category": rows["category"].to_numpy(),
+            "criticality": rows["criticality"].to_numpy(),
+            "patient_facing": rows["patient_facing"].fillna(False).astype(bool).to_numpy(),
+            "users": rows["users"].to_numpy(),
+            "effect": np.where(state[reached] == _FAILS, "fails", "degrades"),
+            "hops": [hops[n] for n in reached.tolist()],
+            "via": kinds[edges],
+            "messages": links["messages"].to_numpy(dtype=object)[edges],
+            "path": [paths[n] for n in reached.tolist()],
+        },
+        index=pd.Index(ids[reached], name="id"),
+    )
     if len(frame):
         keys = pd.DataFrame(
             {
@@ -140,20 +170,7 @@ def blast_radius(G: nx.DiGraph, systems: Iterable[str], policy) -> pd.DataFrame:
             }
         )
         frame = frame.loc[keys.sort_values(list(keys.columns), kind="stable").index]
-    frame.attrs["down"] = down
     return frame
-
-
-def _path(G: nx.DiGraph, node: str, parents: dict) -> str:
-    """'down >(kind) hop >(kind) node': how the failure travels, from a system that is down."""
-    chain = [node]
-    while parents[chain[-1]] is not None:
-        chain.append(parents[chain[-1]])
-    chain.reverse()
-    text = chain[0]
-    for provider, consumer in pairwise(chain):
-        text += f" >({G.edges[consumer, provider].get('kind') or 'link'}) {consumer}"
-    return text
 
 
 def cutover_window(result, systems: Iterable[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -166,8 +183,7 @@ def cutover_window(result, systems: Iterable[str]) -> tuple[pd.DataFrame, pd.Dat
     estate as it will be then: legacy systems the plan retires or replaces earlier are gone
     (their replacements' interfaces are not in the inventory, so they are not guessed).
     """
-    G = result.inventory.graph()
-    named = _seeds(G, systems)
+    named = _seeds(result.inventory.systems.index, systems)
     schedule = result.schedule
     unplanned = [s for s in named if s not in schedule.index or not schedule.at[s, "scheduled"]]
     if unplanned:
@@ -199,5 +215,5 @@ def cutover_window(result, systems: Iterable[str]) -> tuple[pd.DataFrame, pd.Dat
         & schedule["disposition"].isin(("retire", "replace"))
         & ~schedule.index.isin(down)
     ]
-    estate = G.subgraph(n for n in G if n not in set(earlier.index))
-    return pd.DataFrame(rows), blast_radius(estate, down, result.policy)
+    radius = blast_radius(result.inventory, down, result.policy, gone=earlier.index)
+    return pd.DataFrame(rows), radius

@@ -30,7 +30,7 @@ def estate(**changes):
     deps = [
         {"consumer": c, "provider": p, "kind": k, "criticality": level} for c, p, k, level in LINKS
     ]
-    return Inventory.from_records(systems, deps).graph()
+    return Inventory.from_records(systems, deps)
 
 
 def test_failure_flows_through_hard_links_and_degrades_through_soft_ones():
@@ -110,3 +110,17 @@ def test_cutover_window_takes_down_what_goes_live_that_month_in_the_estate_of_th
     assert radius["effect"].to_dict() == {"ris": "fails"}
     with pytest.raises(UsageError, match="ris is not scheduled"):
         planner.blast_radius(result, ["ris"], window=True)
+
+
+def test_everything_that_depends_on_it_is_affected_on_a_national_estate():
+    import networkx as nx
+
+    from inventory.synthetic import national
+
+    estate = national(5_000, seed=3)
+    radius = blast_radius(estate, ["spine-pds"], load_policy())
+    assert set(radius.index) == nx.ancestors(estate.graph(), "spine-pds")
+    # every path starts at the system that is down and ends at the system it explains
+    assert radius["path"].str.startswith("spine-pds >(").all()
+    assert all(p.endswith(" " + i) for i, p in radius["path"].items())
+    assert (radius["hops"] == radius["path"].str.count(" >\\(")).all()
