@@ -8,7 +8,7 @@ scheduler under the same teams, project cap, freezes and contracts. With ``uncer
 hold`` an overrun waits for money (dates slip, and a project too costly for the money left
 in any year is re-phased: stretched a quarter at a time at the same cost); with ``flex`` it
 is spent (dates hold, the spend shows the gap). Draws are vectorised over runs; each replay
-is one call of the compiled placement, so 1000 runs of a trust take a second or two.
+is one call of the compiled placement, so 1000 runs of a trust take well under a second.
 
 Percentiles are "by this date in that share of runs": P80 is the first month by which 80% of
 runs are live (``inverted_cdf``). A system that a run cannot fit before the horizon counts as

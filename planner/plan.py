@@ -348,11 +348,13 @@ def make_plan(
 
 def _system_schedule(systems, scores, units, member_unit, plan_start) -> pd.DataFrame:
     planned = member_unit.index
-    frame = pd.DataFrame(index=pd.Index(planned, name="id"))
-    frame["name"] = systems.loc[planned, "name"]
-    frame["category"] = systems.loc[planned, "category"]
-    frame["disposition"] = systems.loc[planned, "disposition"]
-    frame["unit"] = member_unit
+    at = systems.index.get_indexer(planned)  # each lookup by id once, then positions
+    unit_at = units.index.get_indexer(member_unit.to_numpy(dtype=object))
+    score_at = scores.index.get_indexer(planned)
+    frame = systems.iloc[at][["name", "category", "disposition"]].copy()
+    frame.index = pd.Index(planned, name="id")
+    frame["unit"] = member_unit.to_numpy(dtype=object)
+    per_unit = units.iloc[unit_at]
     for column in (
         "start",
         "go_live",
@@ -364,17 +366,18 @@ def _system_schedule(systems, scores, units, member_unit, plan_start) -> pd.Data
         "scheduled",
         "months_late",
         "not_scheduled_because",
+        "months",
     ):
-        frame[column] = units[column].reindex(frame["unit"]).to_numpy()
-    frame["months"] = units["months"].reindex(frame["unit"]).to_numpy()
-    frame["cost_gbp"] = scores.loc[planned, "cost_gbp"]
-    frame["cost_estimated"] = scores.loc[planned, "cost_estimated"]
-    frame["end_of_support"] = systems.loc[planned, "end_of_support"]
+        frame[column] = per_unit[column].to_numpy()
+    own_scores = scores.iloc[score_at]
+    frame["cost_gbp"] = own_scores["cost_gbp"].to_numpy()
+    frame["cost_estimated"] = own_scores["cost_estimated"].to_numpy()
+    frame["end_of_support"] = systems["end_of_support"].to_numpy()[at]
     exposed_from = frame["end_of_support"].where(frame["end_of_support"] > plan_start, plan_start)
     unsupported = (frame["go_live"] - exposed_from).dt.days / (365.25 / 12)
     frame["months_unsupported_in_plan"] = unsupported.clip(lower=0).round(0)
     for column in ("rank", "priority", "risk", "risk_rating", "impact", "cost"):
-        frame[column] = scores.loc[planned, column]
+        frame[column] = own_scores[column].to_numpy()
     frame["scheduled"] = frame["scheduled"].astype(bool)
     frame["critical"] = frame["critical"].fillna(False).astype(bool)
     return frame.sort_values(["start_month", "rank"], na_position="last", kind="stable")

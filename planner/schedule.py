@@ -502,17 +502,11 @@ def _result(
                     f" (it cannot start before {calendar.month_start(earliest):%b %Y}, {because})"
                 )
     start_at = placement.start_at
-    successors = [
-        problem.succ_indices[problem.succ_indptr[i] : problem.succ_indptr[i + 1]]
-        for i in range(problem.count)
-    ]
-    start_month = {names[i]: int(start_at[i]) for i in range(problem.count) if start_at[i] >= 0}
     failed_names = {names[i]: reason for i, reason in failed.items()}
     root_names = {names[i]: names[r] for i, r in root_cause.items()}
-    successor_names = {names[i]: [names[j] for j in successors[i]] for i in range(problem.count)}
-    for unit in units.index:  # a safety net: nothing is ever left without a reason
-        if unit not in start_month and unit not in failed_names:
-            failed_names[unit] = "never reached: it waits in a cycle of constraints"
+    for i in np.flatnonzero(start_at < 0):  # a safety net: nothing is left without a reason
+        if names[i] not in failed_names:
+            failed_names[names[i]] = "never reached: it waits in a cycle of constraints"
     warnings: list[dict] = []
     for team in sorted(problem.unknown_teams):
         warnings.append(
@@ -523,9 +517,7 @@ def _result(
                 "limited (add it under schedule.teams)",
             }
         )
-    frame = _unit_frame(
-        units, start_month, failed_names, root_names, calendar, successor_names, warnings
-    )
+    frame = _unit_frame(units, problem, start_at, failed_names, root_names, warnings)
     team_usage = pd.DataFrame(
         placement.usage.T, index=calendar.month_starts, columns=problem.team_names
     )
@@ -911,11 +903,12 @@ def _why_not(
     )
 
 
-def _unit_frame(
-    units, start_month, failed, root_cause, calendar, successors, warnings
-) -> pd.DataFrame:
+def _unit_frame(units, problem, start_at, failed, root_cause, warnings) -> pd.DataFrame:
+    """The per-unit table: dates, wave, lateness, slack and critical path (units are in the
+    problem's order, so ``start_at`` lines up with them)."""
+    calendar = problem.calendar
     frame = units.copy()
-    frame["start_month"] = pd.Series(start_month, dtype="float64").reindex(frame.index)
+    frame["start_month"] = np.where(start_at >= 0, start_at, np.nan)
     frame["finish_month"] = frame["start_month"] + frame["months"] - 1
     frame["scheduled"] = frame["start_month"].notna()
     done = frame["scheduled"].to_numpy()
@@ -936,15 +929,13 @@ def _unit_frame(
     frame["months_late"] = (frame["finish_month"] - deadline_month).clip(lower=0)
     frame["not_scheduled_because"] = pd.Series(failed, dtype="object").reindex(frame.index)
     # slack: months a unit could slip before delaying a successor or the programme's end
-    end = frame["finish_month"].max() if frame["scheduled"].any() else np.nan
-    pairs = [(u, s) for u, after in successors.items() for s in after]
-    latest = pd.Series(end, index=frame.index, dtype="float64")
-    if pairs:
-        edges = pd.DataFrame(pairs, columns=["unit", "successor"])
-        edges["limit"] = frame["start_month"].reindex(edges["successor"]).to_numpy() - 1
-        limits = edges.dropna(subset=["limit"]).groupby("unit")["limit"].min()
-        latest.loc[limits.index] = limits
-    frame["slack_months"] = (latest - frame["finish_month"]).where(frame["scheduled"])
+    finish = frame["finish_month"].to_numpy(dtype=float)
+    latest = np.full(len(frame), np.nanmax(finish) if done.any() else np.nan)
+    source = np.repeat(np.arange(len(frame)), np.diff(problem.succ_indptr))
+    target = problem.succ_indices
+    placed = start_at[target] >= 0
+    np.minimum.at(latest, source[placed], start_at[target[placed]] - 1.0)
+    frame["slack_months"] = np.where(done, latest - finish, np.nan)
     frame["critical"] = frame["slack_months"] == 0
     waiting: dict[str, list[str]] = {}
     for unit, root in root_cause.items():
