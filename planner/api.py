@@ -133,7 +133,8 @@ def resolve_policy(policy: PolicyLike = None, **overrides: object) -> Policy:
 def impact_table(
     source: str | Path | Inventory | None = None, policy: PolicyLike = None, **overrides
 ) -> pd.DataFrame:
-    """Exact downstream impact of every system (see :mod:`planner.impact`)."""
+    """Downstream impact of every system, exact or approximate as the policy's
+    ``impact.method`` says (see :mod:`planner.impact`)."""
     inventory = load(source)
     chosen = resolve_policy(policy, **overrides)
     return downstream_impact(

@@ -300,7 +300,11 @@ def make_plan(
         impact
         if impact is not None
         else downstream_impact(
-            systems, dependencies, criticality_weights=policy.impact["criticality_weights"]
+            systems,
+            dependencies,
+            criticality_weights=policy.impact["criticality_weights"],
+            method=policy.impact["method"],
+            exact_up_to=policy.impact["exact_up_to"],
         )
     )
     scores = score(systems, impact, policy)

@@ -127,3 +127,11 @@ def test_auto_switches_method_by_size():
     assert downstream_impact(trust.systems, trust.dependencies).attrs["impact_method"] == "exact"
     auto = downstream_impact(trust.systems, trust.dependencies, exact_up_to=100)
     assert auto.attrs["impact_method"].startswith("approximate")
+
+
+def test_the_plan_uses_the_policy_impact_method():
+    import planner
+
+    approximate = planner.plan("data/sample-trust", impact="approximate")
+    assert approximate.summary()["impact method"].startswith("approximate (HyperLogLog")
+    assert planner.plan("data/sample-trust").summary()["impact method"] == "exact"
