@@ -164,7 +164,9 @@ def optimise(problem: Problem, policy: Policy, *, hint: Placement | None = None)
     solver.parameters.max_time_in_seconds = float(settings["time_limit_seconds"])
     solver.parameters.num_workers = int(settings["workers"])
     solver.parameters.random_seed = int(settings["seed"])
-    solver.parameters.repair_hint = hint is not None
+    # No repair_hint: the hint is the fast plan, feasible in this model; and OR-Tools 9.15
+    # aborts the whole process with repair_hint on two or more workers ("Check failed:
+    # heuristics.fixed_search != nullptr", google/or-tools#5025, fixed after 9.15).
     began = time.perf_counter()
     status = solver.solve(model)
     seconds = time.perf_counter() - began

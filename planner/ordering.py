@@ -223,7 +223,11 @@ def _links(systems, dependencies, unit_of: pd.Series, policy: Policy, warnings) 
         consumer_unit, provider_unit = unit_at[consumer_at], unit_at[provider_at]
         retiring = (systems["disposition"] == "retire").to_numpy()
         provider_retires, consumer_retires = retiring[provider_at], retiring[consumer_at]
-        provider_absorbed = systems["replaced_by"].notna().to_numpy()[provider_at]
+        absorber = systems["replaced_by"].to_numpy(dtype=object)
+        provider_absorbed = pd.notna(absorber[provider_at])
+        # two systems absorbed by the same replacement both move at its go-live: neither's
+        # decommissioning waits for the other's
+        moving_together = provider_absorbed & (absorber[consumer_at] == absorber[provider_at])
         ordering = policy.settings["ordering"]
         platform_category = systems["category"].isin(ordering["platform_categories"]).to_numpy()
         platform = (
@@ -231,7 +235,12 @@ def _links(systems, dependencies, unit_of: pd.Series, policy: Policy, warnings) 
             | dependencies["kind"].isin(ordering["platform_kinds"]).to_numpy()[both]
         )
         distinct = consumer_unit != provider_unit
-        retire_after = distinct & provider_retires & (consumer_retires | ~provider_absorbed)
+        retire_after = (
+            distinct
+            & provider_retires
+            & (consumer_retires | ~provider_absorbed)
+            & ~moving_together
+        )
         link(consumer_unit[retire_after], provider_unit[retire_after], "retire after dependents")
         ordered = distinct & ~provider_retires & ~consumer_retires & platform
         if rule == "providers-first":

@@ -128,3 +128,19 @@ def test_a_cycle_through_a_retained_system_does_not_make_a_move_group():
     records[2] = system("shcr")
     units, _, _ = links_of(records, deps)
     assert list(units.index) == ["epr-a+epr-b+shcr"]
+
+
+def test_systems_absorbed_by_the_same_replacement_do_not_wait_for_each_other():
+    deps = [{"consumer": "tail", "provider": "pas"}, {"consumer": "other", "provider": "pas"}]
+    records = [
+        system("epr"),
+        system("pas", disposition="retire", replaced_by="epr"),
+        system("tail", disposition="retire", replaced_by="epr"),  # moves with the PAS
+        system("other", disposition="retire"),  # switched off on its own: the PAS waits
+    ]
+    _, links, _ = links_of(records, deps, **{"ordering.precedence": "providers-first"})
+    assert sorted(links) == [
+        ("epr", "pas", "replaced_by"),
+        ("epr", "tail", "replaced_by"),
+        ("other", "pas", "retire after dependents"),
+    ]
