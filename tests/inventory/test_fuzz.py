@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from tests.fuzz_targets import SUFFIXES, check_random_bytes, check_random_table, random_tables
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_tables())
 def test_random_tables_give_a_report_never_a_crash(table):
     check_random_table(table)
