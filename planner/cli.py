@@ -678,6 +678,14 @@ def explain_command(
                 f"Planned: starts {row['start']:%b %Y}, goes live {row['go_live']:%b %Y} "
                 f"(wave {row['wave']}, {slack})."
             )
+            unit = result.units.loc[row["unit"]]
+            if unit["earliest_start"] < row["start"]:
+                console().print(
+                    f"  It could start {unit['earliest_start']:%b %Y} "
+                    f"({unit['earliest_because']}); until {row['start']:%b %Y} the teams, "
+                    "budget or project cap go to projects placed before it (the schedule "
+                    "search judges the whole plan's risk-weighted go-live, not one system's)."
+                )
         else:
             console().print(f"Not scheduled: {row['not_scheduled_because']}")
         waits = result.links[result.links["after"] == row["unit"]]

@@ -236,10 +236,7 @@ def _links(systems, dependencies, unit_of: pd.Series, policy: Policy, warnings) 
         )
         distinct = consumer_unit != provider_unit
         retire_after = (
-            distinct
-            & provider_retires
-            & (consumer_retires | ~provider_absorbed)
-            & ~moving_together
+            distinct & provider_retires & (consumer_retires | ~provider_absorbed) & ~moving_together
         )
         link(consumer_unit[retire_after], provider_unit[retire_after], "retire after dependents")
         ordered = distinct & ~provider_retires & ~consumer_retires & platform

@@ -518,6 +518,7 @@ def _result(
             }
         )
     frame = _unit_frame(units, problem, start_at, failed_names, root_names, warnings)
+    frame["earliest_start"], frame["earliest_because"] = _earliest(problem, placement)
     team_usage = pd.DataFrame(
         placement.usage.T, index=calendar.month_starts, columns=problem.team_names
     )
@@ -901,6 +902,31 @@ def _why_not(
         "no start before the horizon fits the budget and team capacity left by "
         "higher-priority projects"
     )
+
+
+def _earliest(problem: Problem, placement: Placement) -> tuple[pd.Series, pd.Series]:
+    """For each placed unit, the first month its prerequisites and contract allow, and what
+    sets it; a start later than that is down to what was placed before it (teams, budget,
+    the project cap, a freeze)."""
+    calendar, names = problem.calendar, problem.names
+    placed = placement.start_at >= 0
+    month = np.where(placed, placement.earliest_at, 0)
+    starts = pd.Series(calendar.month_starts[month], index=names).where(placed)
+    because = []
+    for i, source in enumerate(placement.earliest_from.tolist()):
+        if not placed[i]:
+            because.append(None)
+        elif source >= 0:
+            because.append(f"when {names[source]} goes live")
+        elif source == -2:
+            because.append(
+                f"so as not to go live before its contract ends ({problem.not_before.iat[i]:%b %Y})"
+            )
+        elif source == -3:
+            because.append("where the optimiser placed it")
+        else:
+            because.append("from the plan start")
+    return starts.astype("datetime64[ns]"), pd.Series(because, index=names, dtype=object)
 
 
 def _unit_frame(units, problem, start_at, failed, root_cause, warnings) -> pd.DataFrame:

@@ -334,3 +334,19 @@ def test_risk_burndown_starts_at_the_estate_risk_and_falls_at_go_live():
         4 * min(5, static + 2.5) * consequence
     )
     assert math.isclose(result.risk_exposure, burndown["plan_risk"].sum())
+
+
+def test_each_unit_says_when_it_could_start_and_what_sets_that():
+    records = [
+        system("a", criticality="critical"),
+        system("b"),
+        system("c", replacement_months_likely=2, after=("a",)),
+    ]
+    result = plan(records, **{"schedule.budget.default_gbp": 1_500_000})
+    units = result.units
+    # b could start at the plan start but the budget holds it until January (see above)
+    assert f"{units.at['b', 'earliest_start']:%Y-%m}" == "2027-04"
+    assert units.at["b", "earliest_because"] == "from the plan start"
+    assert f"{units.at['b', 'start']:%Y-%m}" == "2028-01"
+    assert f"{units.at['c', 'earliest_start']:%Y-%m}" == "2028-04"
+    assert units.at["c", "earliest_because"] == "when a goes live"
