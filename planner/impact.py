@@ -23,11 +23,10 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy.sparse.csgraph import connected_components
 
 from inventory.graph import ArrayGraph
 from planner.jit import njit
@@ -85,6 +84,28 @@ def _levels(indptr: np.ndarray, indices: np.ndarray, n: int) -> np.ndarray:
     return level
 
 
+class _Condensation(NamedTuple):
+    """The graph with each strongly connected component shrunk to one node (a DAG)."""
+
+    count: int  # components
+    comp: np.ndarray  # each node's component
+    consumer: np.ndarray  # distinct component edges consumer -> provider
+    provider: np.ndarray
+    indptr: np.ndarray  # the same edges as CSR by consumer
+    indices: np.ndarray
+    level: np.ndarray  # each component's longest-path level from the sources
+
+
+def _condensed_dag(graph: ArrayGraph) -> _Condensation:
+    ncomp, comp = graph.strong_components()
+    cu, cv = comp[graph.consumer], comp[graph.provider]
+    keep = cu != cv
+    pairs = np.unique(cu[keep].astype(np.int64) * ncomp + cv[keep])
+    cu, cv = pairs // ncomp, pairs % ncomp
+    indptr, indices = _csr(cu, cv, ncomp)
+    return _Condensation(ncomp, comp, cu, cv, indptr, indices, _levels(indptr, indices, ncomp))
+
+
 def reach_sums(graph: ArrayGraph, weights: np.ndarray) -> np.ndarray:
     """For each node v, the sum of ``weights[u]`` over every u != v with a path u -> ... -> v.
 
@@ -95,15 +116,10 @@ def reach_sums(graph: ArrayGraph, weights: np.ndarray) -> np.ndarray:
     k = weights.shape[1]
     if n == 0:
         return np.zeros((0, k))
-    ncomp, comp = connected_components(graph.matrix(), directed=True, connection="strong")
+    dag = _condensed_dag(graph)
+    ncomp, comp, indptr, indices, level = dag.count, dag.comp, dag.indptr, dag.indices, dag.level
     comp_weights = np.zeros((ncomp, k))
     np.add.at(comp_weights, comp, weights)
-    cu, cv = comp[graph.consumer], comp[graph.provider]
-    keep = cu != cv
-    pairs = np.unique(cu[keep].astype(np.int64) * ncomp + cv[keep])
-    cu, cv = pairs // ncomp, pairs % ncomp
-    indptr, indices = _csr(cu, cv, ncomp)
-    level = _levels(indptr, indices, ncomp)
     # chunk the components that are someone's ancestor, in order of first appearance (the
     # systems of one organisation sit together, so a chunk reaches a small part of the graph)
     has_out = np.flatnonzero(np.diff(indptr) > 0)
@@ -326,14 +342,9 @@ def approximate_reach_sums(
     if n == 0:
         return np.zeros((0, k))
     m = 1 << precision
-    ncomp, comp = connected_components(graph.matrix(), directed=True, connection="strong")
-    cu, cv = comp[graph.consumer], comp[graph.provider]
-    keep = cu != cv
-    pairs = np.unique(cu[keep].astype(np.int64) * ncomp + cv[keep])
-    cu, cv = pairs // ncomp, pairs % ncomp
-    indptr, indices = _csr(cu, cv, ncomp)
-    level = _levels(indptr, indices, ncomp)
-    order = np.argsort(level[cu], kind="stable")  # every consumer before its providers
+    dag = _condensed_dag(graph)
+    ncomp, comp, cu, cv = dag.count, dag.comp, dag.consumer, dag.provider
+    order = np.argsort(dag.level[cu], kind="stable")  # every consumer before its providers
     cu, cv = cu[order], cv[order]
     result = np.zeros((n, k))
     for q in range(k):
