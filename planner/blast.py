@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from inventory.errors import UsageError
+from inventory.graph import csr, gather
 
 __all__ = ["blast_radius", "cutover_window"]
 
@@ -78,9 +79,7 @@ def _spread(frontier, indptr, edge_of, consumer, usable, state, parent_edge, mar
     Returns the nodes reached, in order."""
     reached = []
     while len(frontier):
-        counts = indptr[frontier + 1] - indptr[frontier]
-        first = np.repeat(indptr[frontier] - np.cumsum(counts) + counts, counts)
-        edges = edge_of[first + np.arange(counts.sum())]
+        _, edges = gather(indptr, edge_of, frontier)
         edges = edges[usable[edges] & (state[consumer[edges]] == 0)]
         nodes, at = np.unique(consumer[edges], return_index=True)
         order = np.argsort(at, kind="stable")  # keep the order they were reached in
@@ -115,9 +114,8 @@ def blast_radius(inventory, systems: Iterable[str], policy, *, gone=()) -> pd.Da
         links["kind"].isin(rules["hard_kinds"]).to_numpy()
         | links["criticality"].isin(rules["hard_criticality"]).to_numpy()
     ) & alive
-    grouped = np.where(alive, provider, len(index))  # dead links sort past every provider
-    by_provider = np.argsort(grouped, kind="stable")
-    indptr = np.searchsorted(grouped[by_provider], np.arange(len(index) + 1))
+    living = np.flatnonzero(alive)
+    indptr, by_provider = csr(provider[living], living, len(index))  # link ids by provider
     state = np.zeros(len(index), dtype=np.int8)
     parent_edge = np.full(len(index), -1, dtype=np.int64)
     seeds = index.get_indexer(down)

@@ -28,7 +28,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
-from inventory.graph import ArrayGraph
+from inventory.graph import ArrayGraph, csr, dag_levels
 from planner.jit import njit
 
 __all__ = [
@@ -40,48 +40,6 @@ __all__ = [
 
 DEFAULT_CRITICALITY_WEIGHTS = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 CHUNK_SOURCES = 2048  # bits per chunk: 32 words of 64 bits
-
-
-def _csr(sources: np.ndarray, targets: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    order = np.argsort(sources, kind="stable")
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(sources, minlength=n), out=indptr[1:])
-    return indptr, targets[order]
-
-
-def _gather(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray):
-    """All (row, neighbour) pairs for the given rows, vectorised."""
-    starts = indptr[rows]
-    counts = indptr[rows + 1] - starts
-    total = int(counts.sum())
-    if total == 0:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    owner = np.repeat(rows, counts)
-    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-    return owner, indices[np.repeat(starts, counts) + offsets]
-
-
-def _levels(indptr: np.ndarray, indices: np.ndarray, n: int) -> np.ndarray:
-    """Longest-path level of each DAG node from the sources (Kahn, level by level)."""
-    indegree = np.bincount(indices, minlength=n)
-    level = np.zeros(n, dtype=np.int64)
-    frontier = np.flatnonzero(indegree == 0)
-    depth = 0
-    seen = 0
-    while len(frontier):
-        level[frontier] = depth
-        seen += len(frontier)
-        _, targets = _gather(indptr, indices, frontier)
-        if not len(targets):
-            break
-        hits = np.bincount(targets, minlength=n)
-        touched = np.flatnonzero(hits)
-        indegree[touched] -= hits[touched]
-        frontier = touched[indegree[touched] == 0]
-        depth += 1
-    if seen != n:  # pragma: no cover - the condensation is acyclic by construction
-        raise RuntimeError("condensed graph has a cycle")
-    return level
 
 
 class _Condensation(NamedTuple):
@@ -102,8 +60,8 @@ def _condensed_dag(graph: ArrayGraph) -> _Condensation:
     keep = cu != cv
     pairs = np.unique(cu[keep].astype(np.int64) * ncomp + cv[keep])
     cu, cv = pairs // ncomp, pairs % ncomp
-    indptr, indices = _csr(cu, cv, ncomp)
-    return _Condensation(ncomp, comp, cu, cv, indptr, indices, _levels(indptr, indices, ncomp))
+    indptr, indices = csr(cu, cv, ncomp)
+    return _Condensation(ncomp, comp, cu, cv, indptr, indices, dag_levels(indptr, indices, ncomp))
 
 
 def reach_sums(graph: ArrayGraph, weights: np.ndarray) -> np.ndarray:

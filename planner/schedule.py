@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from inventory.graph import csr, dag_levels
 from inventory.schema import enum_key
 from planner.jit import njit
 from planner.policy import Policy, financial_year
@@ -119,16 +120,14 @@ def effective_priority(priority: pd.Series, links: pd.DataFrame) -> pd.Series:
     effective = priority.astype(float).copy()
     if links.empty:
         return effective
-    from planner.impact import _csr, _levels
-
     position = pd.Index(priority.index)
     before = position.get_indexer(links["before"])
     after = position.get_indexer(links["after"])
     keep = (before >= 0) & (after >= 0)
     before, after = before[keep], after[keep]
     n = len(position)
-    indptr, indices = _csr(before, after, n)
-    level = _levels(indptr, indices, n)  # links are acyclic once cycles are broken
+    indptr, indices = csr(before, after, n)
+    level = dag_levels(indptr, indices, n)  # links are acyclic once cycles are broken
     values = effective.to_numpy(copy=True)
     order = np.argsort(level[before], kind="stable")
     before, after = before[order], after[order]
@@ -286,8 +285,8 @@ def build_problem(
     keep = (before >= 0) & (after >= 0) & ~in_cycle.to_numpy()
     # the cycle's own links are dropped: its units fail at once and release what waits on them
     before, after = before[keep].astype(np.int64), after[keep].astype(np.int64)
-    pred_indptr, pred_indices = _adjacency(after, before, count)
-    succ_indptr, succ_indices = _adjacency(before, after, count)
+    pred_indptr, pred_indices = csr(after, before, count)
+    succ_indptr, succ_indices = csr(before, after, count)
     own = priority.reindex(units.index).fillna(0.0)
     effective = effective_priority(own, links[~in_cycle])
     order = np.lexsort(
@@ -537,14 +536,42 @@ def _result(
     )
 
 
-def _adjacency(sources: np.ndarray, targets: np.ndarray, n: int):
-    order = np.argsort(sources, kind="stable")
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(sources, minlength=n), out=indptr[1:])
-    return indptr, targets[order].astype(np.int64)
-
-
 PLACED, NO_ROOM, WAITS, IMPOSSIBLE, UNREACHED = 1, 2, 3, 4, 0
+
+
+@njit(cache=True)
+def _heap_push(heap, size, value):  # pragma: no cover - jit
+    """Add ``value`` to the binary min-heap ``heap[:size]``; returns the new size."""
+    heap[size] = value
+    child = size
+    while child > 0:
+        parent = (child - 1) // 2
+        if heap[parent] <= heap[child]:
+            break
+        heap[parent], heap[child] = heap[child], heap[parent]
+        child = parent
+    return size + 1
+
+
+@njit(cache=True)
+def _heap_pop(heap, size):  # pragma: no cover - jit
+    """Remove the smallest value of ``heap[:size]``; returns it (the new size is size - 1)."""
+    top = heap[0]
+    size -= 1
+    heap[0] = heap[size]
+    parent = 0
+    while True:
+        left = 2 * parent + 1
+        if left >= size:
+            break
+        smallest = left
+        if left + 1 < size and heap[left + 1] < heap[left]:
+            smallest = left + 1
+        if heap[parent] <= heap[smallest]:
+            break
+        heap[parent], heap[smallest] = heap[smallest], heap[parent]
+        parent = smallest
+    return top
 
 
 @njit(cache=True)
@@ -559,49 +586,19 @@ def _processing_order(position, waiting, succ_indptr, succ_indices):  # pragma: 
     size = 0
     for i in range(n):
         if waiting[i] == 0:
-            heap[size] = position[i]
-            child = size
-            size += 1
-            while child > 0:
-                parent = (child - 1) // 2
-                if heap[parent] <= heap[child]:
-                    break
-                heap[parent], heap[child] = heap[child], heap[parent]
-                child = parent
+            size = _heap_push(heap, size, position[i])
     sequence = np.empty(n, dtype=np.int64)
     done = 0
     while size > 0:
-        top = heap[0]
+        unit = unit_at[_heap_pop(heap, size)]
         size -= 1
-        heap[0] = heap[size]
-        parent = 0
-        while True:
-            left = 2 * parent + 1
-            if left >= size:
-                break
-            smallest = left
-            if left + 1 < size and heap[left + 1] < heap[left]:
-                smallest = left + 1
-            if heap[parent] <= heap[smallest]:
-                break
-            heap[parent], heap[smallest] = heap[smallest], heap[parent]
-            parent = smallest
-        unit = unit_at[top]
         sequence[done] = unit
         done += 1
         for k in range(succ_indptr[unit], succ_indptr[unit + 1]):
             nxt = succ_indices[k]
             waiting[nxt] -= 1
             if waiting[nxt] == 0:
-                heap[size] = position[nxt]
-                child = size
-                size += 1
-                while child > 0:
-                    parent = (child - 1) // 2
-                    if heap[parent] <= heap[child]:
-                        break
-                    heap[parent], heap[child] = heap[child], heap[parent]
-                    child = parent
+                size = _heap_push(heap, size, position[nxt])
     return sequence[:done]
 
 
