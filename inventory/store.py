@@ -221,9 +221,7 @@ class Store:
             self._migrate()
         except sqlite3.DatabaseError as error:
             if isinstance(error, sqlite3.OperationalError) and _is_busy(error):
-                raise StoreBusyError(
-                    f"{self.path}: database is busy, try again", hint="another import is running"
-                ) from error
+                raise self._busy("another import is running") from error
             raise StoreError(f"{self.path} is not a modernise store: {error}") from error
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -239,25 +237,27 @@ class Store:
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[None]:
-        """One write transaction holding the write lock from the start (BEGIN IMMEDIATE)."""
+        """One write transaction holding the write lock from the start (BEGIN IMMEDIATE).
+        Anything that fails rolls back; a busy database becomes :class:`StoreBusyError`."""
         conn = self.db.conn
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
             if _is_busy(error):
-                raise StoreBusyError(
-                    f"{self.path}: database is busy, try again",
-                    hint="another import is running; nothing was changed",
-                ) from error
+                raise self._busy("another import is running; nothing was changed") from error
             raise
         try:
             yield
-        except BaseException:
+            conn.execute("COMMIT")
+        except BaseException as error:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            if isinstance(error, sqlite3.OperationalError) and _is_busy(error):
+                raise self._busy("nothing was changed") from error
             raise
-        else:
-            conn.execute("COMMIT")
+
+    def _busy(self, hint: str) -> StoreBusyError:
+        return StoreBusyError(f"{self.path}: database is busy, try again", hint=hint)
 
     @property
     def version(self) -> int:
@@ -359,17 +359,8 @@ class Store:
         Dependencies of removed systems are removed with them.
         """
         progress = progress or (lambda stage, done, total: None)
-        try:
-            with self._write():
-                return self._import(
-                    inventory, source, sha256, replace, include_dependencies, progress
-                )
-        except sqlite3.OperationalError as error:
-            if _is_busy(error):
-                raise StoreBusyError(
-                    f"{self.path}: database is busy, try again", hint="nothing was changed"
-                ) from error
-            raise
+        with self._write():
+            return self._import(inventory, source, sha256, replace, include_dependencies, progress)
 
     def _import(
         self,
@@ -423,15 +414,8 @@ class Store:
         insert is deleted, an update set back to its old value, a delete re-inserted from
         the full record kept). The undo is itself a batch, so it can be undone too.
         """
-        try:
-            with self._write():
-                return self._undo(batch)
-        except sqlite3.OperationalError as error:
-            if _is_busy(error):
-                raise StoreBusyError(
-                    f"{self.path}: database is busy, try again", hint="nothing was changed"
-                ) from error
-            raise
+        with self._write():
+            return self._undo(batch)
 
     def _undo(self, batch: int) -> ImportResult:
         conn = self.db.conn
