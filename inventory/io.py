@@ -468,6 +468,7 @@ def _read_xlsx(path: Path) -> RawInventory:
 
 
 _FORMULA_MISSING = "is a formula with no saved value"
+_FORMULA_SAVED = "formula read as its saved value"
 
 
 def _resolve_merges_and_formulas(grid: list[list], sheet, source: str) -> list[Issue]:
@@ -503,37 +504,35 @@ def _resolve_merges_and_formulas(grid: list[list], sheet, source: str) -> list[I
             if cell.data_type != "f":
                 continue
             r, c = cell.row - 1, cell.column - 1
-            if r < len(grid) and c < width and grid[r][c] is None:
-                notes.append(
-                    Issue(
-                        source,
-                        cell.row,
-                        cell.column_letter,
-                        str(cell.value)[:80],
-                        f"{_FORMULA_MISSING}; open the workbook in Excel and save it, or "
-                        "paste the values in place of the formulas",
-                    )
+            missing = r < len(grid) and c < width and grid[r][c] is None
+            message, severity = (
+                (
+                    f"{_FORMULA_MISSING}; open the workbook in Excel and save it, or "
+                    "paste the values in place of the formulas",
+                    "error",
                 )
-            else:
-                notes.append(
-                    Issue(
-                        source,
-                        cell.row,
-                        cell.column_letter,
-                        str(cell.value)[:80],
-                        "formula read as its saved value",
-                        severity="warning",
-                    )
+                if missing
+                else (_FORMULA_SAVED, "warning")
+            )
+            notes.append(
+                Issue(
+                    source,
+                    cell.row,
+                    cell.column_letter,
+                    str(cell.value)[:80],
+                    message,
+                    severity=severity,
                 )
+            )
     return _summarise_formulas(notes)
 
 
 def _summarise_formulas(notes: list[Issue]) -> list[Issue]:
     """One warning per column for formulas read as saved values, not one per cell."""
-    kept = [n for n in notes if n.message != "formula read as its saved value"]
+    kept = [n for n in notes if n.message != _FORMULA_SAVED]
     by_column: dict[str, list[int]] = {}
     for note in notes:
-        if note.message == "formula read as its saved value":
+        if note.message == _FORMULA_SAVED:
             by_column.setdefault(note.column, []).append(note.row)
     for column, rows in by_column.items():
         where = f"row {rows[0]}" if len(rows) == 1 else f"rows {min(rows)}-{max(rows)}"

@@ -469,9 +469,9 @@ def _plan(path, db, policy_path, budgets, start, impact=None):
 
 def _write_frame(frame: pd.DataFrame, output: str, title: str, limit: int) -> None:
     if output == "csv":
-        from planner.export import _safe_frame
+        from planner.export import safe_csv
 
-        sys.stdout.write(_safe_frame(frame).to_csv(index=False, date_format="%Y-%m-%d"))
+        sys.stdout.write(safe_csv(frame))
     elif output == "json":
         sys.stdout.write(frame.to_json(orient="records", indent=1, date_format="iso") + "\n")
     elif output == "table":
@@ -985,9 +985,9 @@ def compare_command(
                 shown[column] = pd.to_datetime(shown[column]).dt.strftime("%b %Y")
             _write_frame(shown, "table", "Highest-priority systems that move", limit)
     if changes is not None:
-        from planner.export import _safe_frame
+        from planner.export import safe_csv
 
-        _safe_frame(comparison.changes).to_csv(changes, index=False, date_format="%Y-%m-%d")
+        safe_csv(comparison.changes, changes)
         console(stderr=output != "table").print(f"Wrote {changes}")
     if chart is not None:
         from planner.charts import plot_comparison, save

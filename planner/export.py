@@ -19,7 +19,9 @@ from inventory.io import neutralise
 
 __all__ = [
     "FORMATS",
+    "safe_csv",
     "write_csv",
+    "write_forecast",
     "write_json",
     "write_markdown",
     "write_mermaid",
@@ -105,6 +107,17 @@ def _safe(value: object) -> object:
     return value
 
 
+def safe_csv(frame: pd.DataFrame, path: str | Path | None = None) -> str | None:
+    """``frame`` as CSV with formula injection neutralised and ISO dates, to ``path`` (or
+    returned as text when there is none).
+
+    >>> print(safe_csv(pd.DataFrame({"id": ["=cmd()"], "cost": [-5]})), end="")
+    id,cost
+    '=cmd(),-5
+    """
+    return _safe_frame(frame).to_csv(path, index=False, date_format="%Y-%m-%d", lineterminator="\n")
+
+
 def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
@@ -153,7 +166,7 @@ def write_csv(result, folder: str | Path) -> list[Path]:
     written = []
     for name, table in tables(result).items():
         path = folder / (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") + ".csv")
-        _safe_frame(table).to_csv(path, index=False, date_format="%Y-%m-%d", lineterminator="\n")
+        safe_csv(table, path)
         written.append(path)
     return written
 
@@ -614,7 +627,7 @@ def write_forecast(forecast, folder: str | Path) -> list[Path]:
         ("forecast-spend-by-year", forecast.spend_by_fy),
     ):
         path = folder / f"{name}.csv"
-        _safe_frame(table).to_csv(path, index=False, date_format="%Y-%m-%d", lineterminator="\n")
+        safe_csv(table, path)
         written.append(path)
     for name, draw in (
         ("forecast-risk-fan", plot_forecast_fan),
