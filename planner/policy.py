@@ -33,6 +33,7 @@ import yaml
 
 from inventory.errors import ModerniseError
 from inventory.report import ValidationReport
+from inventory.schema import CATEGORIES, CRITICALITIES, DEPENDENCY_KINDS, enum_key
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -58,30 +59,12 @@ _CHOICES = {
 }
 
 
-def _categories() -> tuple[str, ...]:
-    from inventory.schema import CATEGORIES
-
-    return CATEGORIES
-
-
-def _dependency_kinds() -> tuple[str, ...]:
-    from inventory.schema import DEPENDENCY_KINDS
-
-    return DEPENDENCY_KINDS
-
-
-def _criticalities() -> tuple[str, ...]:
-    from inventory.schema import CRITICALITIES
-
-    return CRITICALITIES
-
-
 #: Settings that are lists of words from the inventory's vocabularies.
 _WORD_LISTS = {
-    "ordering.platform_categories": _categories,
-    "ordering.platform_kinds": _dependency_kinds,
-    "blast_radius.hard_kinds": _dependency_kinds,
-    "blast_radius.hard_criticality": _criticalities,
+    "ordering.platform_categories": CATEGORIES,
+    "ordering.platform_kinds": DEPENDENCY_KINDS,
+    "blast_radius.hard_kinds": DEPENDENCY_KINDS,
+    "blast_radius.hard_criticality": CRITICALITIES,
 }
 #: Settings that are a fraction from 0 to 1.
 _FRACTIONS = {"schedule.makespan_weight"}
@@ -248,8 +231,6 @@ def _check(settings: dict, default: dict, prefix: str, report: ValidationReport,
             if path == "schedule.budget.by_year":
                 settings[key] = {_fy_key(k) or k: v for k, v in value.items()}
             if path in ("schedule.teams", "defaults.team_demand"):
-                from inventory.schema import enum_key
-
                 settings[key] = {enum_key(str(k)): v for k, v in value.items()}
             continue
         if isinstance(reference, dict):
@@ -275,7 +256,7 @@ def _check(settings: dict, default: dict, prefix: str, report: ValidationReport,
             else:
                 settings[key] = number
         elif path in _WORD_LISTS:
-            allowed = _WORD_LISTS[path]()
+            allowed = _WORD_LISTS[path]
             if not isinstance(value, list) or any(v not in allowed for v in value):
                 wrong = [v for v in value if v not in allowed] if isinstance(value, list) else value
                 report.add(
