@@ -466,6 +466,7 @@ def _result(
     status, root = placement.status, placement.root
     failed: dict[int, str] = {}
     root_cause: dict[int, int] = {}
+    reasons = _earliest_reasons(problem, placement)
     for i in np.flatnonzero(status != PLACED):
         if status[i] == IMPOSSIBLE:
             failed[i] = "impossible constraint (see the cycle warning)"
@@ -488,17 +489,9 @@ def _result(
                 earliest,
             )
             if earliest > 0:
-                source = int(placement.earliest_from[i])
-                because = (
-                    f"after {names[source]} goes live"
-                    if source >= 0
-                    else "where the optimiser placed it"
-                    if source == -3
-                    else "so as not to go live before its contract ends "
-                    f"({problem.not_before.iat[i]:%b %Y})"
-                )
                 failed[i] += (
-                    f" (it cannot start before {calendar.month_start(earliest):%b %Y}, {because})"
+                    f" (it cannot start before {calendar.month_start(earliest):%b %Y}, "
+                    f"{reasons[i]})"
                 )
     start_at = placement.start_at
     failed_names = {names[i]: reason for i, reason in failed.items()}
@@ -517,7 +510,10 @@ def _result(
             }
         )
     frame = _unit_frame(units, problem, start_at, failed_names, root_names, warnings)
-    frame["earliest_start"], frame["earliest_because"] = _earliest(problem, placement)
+    placed = placement.start_at >= 0
+    earliest = calendar.month_starts[np.where(placed, placement.earliest_at, 0)]
+    frame["earliest_start"] = pd.Series(earliest, index=frame.index).where(placed)
+    frame["earliest_because"] = np.where(placed, reasons, None)
     team_usage = pd.DataFrame(
         placement.usage.T, index=calendar.month_starts, columns=problem.team_names
     )
@@ -901,29 +897,19 @@ def _why_not(
     )
 
 
-def _earliest(problem: Problem, placement: Placement) -> tuple[pd.Series, pd.Series]:
-    """For each placed unit, the first month its prerequisites and contract allow, and what
-    sets it; a start later than that is down to what was placed before it (teams, budget,
-    the project cap, a freeze)."""
-    calendar, names = problem.calendar, problem.names
-    placed = placement.start_at >= 0
-    month = np.where(placed, placement.earliest_at, 0)
-    starts = pd.Series(calendar.month_starts[month], index=names).where(placed)
-    because = []
-    for i, source in enumerate(placement.earliest_from.tolist()):
-        if not placed[i]:
-            because.append(None)
-        elif source >= 0:
-            because.append(f"when {names[source]} goes live")
-        elif source == -2:
-            because.append(
-                f"so as not to go live before its contract ends ({problem.not_before.iat[i]:%b %Y})"
-            )
-        elif source == -3:
-            because.append("where the optimiser placed it")
-        else:
-            because.append("from the plan start")
-    return starts.astype("datetime64[ns]"), pd.Series(because, index=names, dtype=object)
+def _earliest_reasons(problem: Problem, placement: Placement) -> np.ndarray:
+    """What sets each unit's earliest start: a prerequisite's go-live, its contract, the
+    optimiser, or the plan start (one text per unit, vectorised)."""
+    names = np.asarray(problem.names, dtype=object)
+    source = placement.earliest_from
+    reason = np.full(len(names), "from the plan start", dtype=object)
+    waits = source >= 0
+    reason[waits] = "when " + names[source[waits]] + " goes live"
+    contract = source == -2
+    ends = problem.not_before.dt.strftime("%b %Y").to_numpy(dtype=object)
+    reason[contract] = "so as not to go live before its contract ends (" + ends[contract] + ")"
+    reason[source == -3] = "where the optimiser placed it"
+    return reason
 
 
 def _unit_frame(units, problem, start_at, failed, root_cause, warnings) -> pd.DataFrame:
