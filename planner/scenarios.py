@@ -23,7 +23,6 @@ import html
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from inventory.errors import UsageError
@@ -101,6 +100,30 @@ def _row(result) -> dict:
     }
 
 
+def _moves(base: pd.DataFrame, other: pd.DataFrame, name: str, base_name: str) -> pd.DataFrame:
+    """The systems whose wave or go-live differs between two schedules, side by side."""
+    other = other.reindex(base.index)
+    moved = (
+        _differs(base["wave"], other["wave"]) | _differs(base["go_live"], other["go_live"])
+    ).to_numpy()
+    before, after = base[moved], other[moved]
+    was, now = before["go_live"], after["go_live"]
+    return pd.DataFrame(
+        {
+            "scenario": name,
+            "system": before.index,
+            "rank": before["rank"].to_numpy(),
+            f"{base_name} wave": before["wave"].to_numpy(),
+            "wave": after["wave"].to_numpy(),
+            f"{base_name} go-live": was.to_numpy(),
+            "go-live": now.to_numpy(),
+            "months later": (
+                (now.dt.year - was.dt.year) * 12 + now.dt.month - was.dt.month
+            ).to_numpy(dtype=float),
+        }
+    )
+
+
 def compare_plans(plans: Mapping[str, object]) -> Comparison:
     """Compare plans (:class:`~planner.plan.PlanResult` by scenario name; the first is the
     baseline). Exposure is the area under each plan's risk burn-down over its own horizon."""
@@ -120,48 +143,12 @@ def compare_plans(plans: Mapping[str, object]) -> Comparison:
         },
         axis=1,
     ).fillna(0.0)
-    changes = []
-    base_schedule = base.schedule
-    for name, result in list(plans.items())[1:]:
-        other = result.schedule.reindex(base_schedule.index)
-        moved = _differs(base_schedule["wave"], other["wave"]) | _differs(
-            base_schedule["go_live"], other["go_live"]
-        )
-        for system in base_schedule.index[moved.to_numpy()]:
-            before, after = base_schedule.loc[system], other.loc[system]
-            shift = (
-                _months_between(before["go_live"], after["go_live"]) - 1
-                if pd.notna(before["go_live"]) and pd.notna(after["go_live"])
-                else np.nan
-            )
-            changes.append(
-                {
-                    "scenario": name,
-                    "system": system,
-                    "rank": before["rank"],
-                    f"{base_name} wave": before["wave"],
-                    "wave": after["wave"],
-                    f"{base_name} go-live": before["go_live"],
-                    "go-live": after["go_live"],
-                    "months later": shift,
-                }
-            )
-    changes_frame = pd.DataFrame(changes)
-    if changes_frame.empty:
-        changes_frame = pd.DataFrame(
-            columns=[
-                "scenario",
-                "system",
-                "rank",
-                f"{base_name} wave",
-                "wave",
-                f"{base_name} go-live",
-                "go-live",
-                "months later",
-            ]
-        )
-    else:
-        changes_frame = changes_frame.sort_values(["scenario", "rank"], kind="stable")
+    changes_frame = pd.concat(
+        [_moves(base.schedule, result.schedule, name, base_name) for name, result in plans.items()][
+            1:
+        ],
+        ignore_index=True,
+    ).sort_values(["scenario", "rank"], kind="stable")
     counts = changes_frame.groupby("scenario").size()
     wave_changed = _differs(changes_frame[f"{base_name} wave"], changes_frame["wave"])
     table["systems changing wave"] = [
