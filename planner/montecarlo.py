@@ -223,9 +223,9 @@ def forecast_plan(result, *, runs: int | None = None, seed: int | None = None) -
         frame[f"{label} go-live"] = [date_of(m) for m in _quantile_months(system_go_live, q)]
     frame["P(fits the horizon)"] = np.isfinite(system_go_live).mean(axis=0)
     eos = systems["end_of_support"]
-    deadline = (eos.dt.year - calendar.start.year) * 12 + eos.dt.month - calendar.start.month
+    deadline = calendar.months_after_start(eos)
     ahead = (eos >= calendar.start).to_numpy()
-    live_by = (system_go_live - 1 <= deadline.to_numpy(dtype=float)).mean(axis=0)
+    live_by = (system_go_live - 1 <= deadline).mean(axis=0)
     frame["end_of_support"] = eos
     frame["P(live by end of support)"] = np.where(ahead, live_by, np.nan)
     planned_end = result.end

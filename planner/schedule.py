@@ -61,6 +61,17 @@ class Calendar:
     def month_end(self, index: int) -> pd.Timestamp:
         return self.month_start(index + 1) - pd.Timedelta(days=1)
 
+    def months_after_start(self, dates: pd.Series) -> np.ndarray:
+        """Each date's month counted from the plan's first (0), as floats; NaN where blank.
+
+        >>> Calendar(pd.Timestamp("2027-04-01"), 24).months_after_start(
+        ...     pd.Series(pd.to_datetime(["2027-04-30", "2028-01-15", None]))).tolist()
+        [0.0, 9.0, nan]
+        """
+        when = pd.to_datetime(dates)
+        months = (when.dt.year - self.start.year) * 12 + when.dt.month - self.start.month
+        return months.to_numpy(dtype=float, na_value=np.nan)
+
     def index_of(self, date: pd.Timestamp) -> int:
         """Month index holding ``date`` (negative before the start)."""
         return (date.year - self.start.year) * 12 + (date.month - self.start.month)
@@ -347,12 +358,8 @@ def build_problem(
 
 
 def _month_index(dates: pd.Series, calendar: Calendar, missing: int) -> np.ndarray:
-    when = pd.to_datetime(dates)
-    return (
-        ((when.dt.year - calendar.start.year) * 12 + when.dt.month - calendar.start.month)
-        .fillna(missing)
-        .to_numpy(dtype=np.int64)
-    )
+    months = calendar.months_after_start(dates)
+    return np.where(np.isnan(months), missing, months).astype(np.int64)
 
 
 def priority_sequence(problem: Problem) -> np.ndarray:
@@ -931,10 +938,7 @@ def _unit_frame(units, problem, start_at, failed, root_cause, warnings) -> pd.Da
     first_fy = fy_index[0] if calendar.months else 0
     frame["wave"] = pd.array(np.where(done, fy_index[starts] - first_fy + 1, 0), dtype="Int64")
     frame.loc[~done, "wave"] = pd.NA
-    deadline = pd.to_datetime(frame["deadline"])
-    deadline_month = (deadline.dt.year - calendar.start.year) * 12 + (
-        deadline.dt.month - calendar.start.month
-    )
+    deadline_month = calendar.months_after_start(frame["deadline"])
     frame["months_late"] = (frame["finish_month"] - deadline_month).clip(lower=0)
     frame["not_scheduled_because"] = pd.Series(failed, dtype="object").reindex(frame.index)
     # slack: months a unit could slip before delaying a successor or the programme's end
