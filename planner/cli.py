@@ -963,9 +963,7 @@ def compare_command(
     if output != "table":
         _write_frame(table, output, "Scenarios", limit)
     else:
-        shown = table.copy()
-        for column in ("start", "last go-live"):
-            shown[column] = pd.to_datetime(shown[column]).dt.strftime("%b %Y")
+        shown = _months_text(table)
         shown["cost (GBP)"] = shown["cost (GBP)"].map(lambda v: f"£{v / 1e6:,.1f}m")
         for column in ("risk now", "risk at end", "risk exposure (risk-months)"):
             shown[column] = shown[column].map(lambda v: f"{v:,.0f}")
@@ -980,10 +978,7 @@ def compare_command(
         console().print(_frame_table(spend, title="Spend per financial year"))
         moved = comparison.changes
         if len(moved):
-            shown = moved.copy()
-            for column in [c for c in shown.columns if "go-live" in c]:
-                shown[column] = pd.to_datetime(shown[column]).dt.strftime("%b %Y")
-            _write_frame(shown, "table", "Highest-priority systems that move", limit)
+            _write_frame(_months_text(moved), "table", "Highest-priority systems that move", limit)
     if changes is not None:
         from planner.export import safe_csv
 

@@ -130,7 +130,9 @@ def compare_plans(plans: Mapping[str, object]) -> Comparison:
     if len(plans) < 2:
         raise UsageError("a comparison needs two or more scenarios")
     plans = dict(plans)
-    table = pd.DataFrame({name: _row(result) for name, result in plans.items()}).T
+    table = pd.DataFrame.from_dict(
+        {name: _row(result) for name, result in plans.items()}, orient="index"
+    )
     table.index.name = "scenario"
     base_name = next(iter(plans))
     base = plans[base_name]
