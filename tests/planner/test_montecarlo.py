@@ -192,3 +192,11 @@ def test_completion_histogram_counts_every_run():
     assert ax.get_title() == f"Programme completion across 400 runs ({beyond} beyond the horizon)"
     lines = [t.get_text() for t in ax.get_legend().get_texts()]
     assert lines[0] == "planned Jan 2028" and lines[1].startswith("P50 ")
+
+
+def test_a_forecast_needs_at_least_one_run():
+    from inventory.errors import UsageError
+
+    result = make_plan(inventory(chain()), simple_policy())
+    with pytest.raises(UsageError, match=r"^runs must be 1 or more, not 0$"):
+        forecast_plan(result, runs=0)

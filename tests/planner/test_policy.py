@@ -79,3 +79,31 @@ def test_policy_round_trips_through_yaml(tmp_path):
     path = tmp_path / "copy.yaml"
     path.write_text(policy.to_yaml())
     assert load_policy(path).settings == policy.settings
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        (
+            "stability.fragile_share",
+            [0.9, 0.1],
+            "stability.fragile_share must be two shares from 0 to 1, the lower first, "
+            "like [0.2, 0.8]",
+        ),
+        (
+            "blast_radius.hard_kinds",
+            ["infra"],
+            "blast_radius.hard_kinds has ['infra'], not in: HL7 v2, FHIR, DICOM, messaging, "
+            "file transfer, database link, API, authentication, infrastructure, manual, other",
+        ),
+        (
+            "uncertainty.distribution",
+            "normal",
+            "uncertainty.distribution 'normal' is not one of: triangular, pert",
+        ),
+    ],
+)
+def test_uncertainty_and_blast_settings_are_checked(setting, value, message):
+    with pytest.raises(InvalidPolicyError) as raised:
+        load_policy().with_overrides({setting: value})
+    assert [issue.message for issue in raised.value.report.errors] == [message]
