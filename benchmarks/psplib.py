@@ -24,7 +24,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from planner.psplib import read_sm, schedule_instance  # noqa: E402
+from planner.schedule.psplib import read_sm, schedule_instance  # noqa: E402
 
 REFERENCES = {
     "j30": ("j30_optimum.csv", "optimal_makespan"),

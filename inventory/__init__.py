@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from inventory.errors import InvalidInventoryError, ModerniseError, StoreBusyError, StoreError
-from inventory.graph import ArrayGraph, downstream, from_graph, neighbourhood, to_graph, upstream
+from inventory.graph import ArrayGraph, downstream, neighbourhood, to_graph, upstream
 from inventory.io import read_raw
 from inventory.lifecycle import derive_end_of_support, load_lifecycles
 from inventory.model import Inventory
@@ -36,7 +36,6 @@ __all__ = [
     "ValidationReport",
     "derive_end_of_support",
     "downstream",
-    "from_graph",
     "import_inventory",
     "load_inventory",
     "load_lifecycles",

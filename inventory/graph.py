@@ -1,4 +1,4 @@
-"""The dependency graph: frames <-> networkx, and an array view for national scale.
+"""The dependency graph: frames -> networkx, and an array view for national scale.
 
 Direction: an edge ``consumer -> provider`` means "consumer depends on provider". The
 *downstream impact* of X is everything that transitively depends on X, i.e. every node with a
@@ -11,12 +11,11 @@ graphs with millions of nodes.
 
 Examples
 --------
->>> from inventory.model import Inventory
->>> inv = Inventory.from_records(
-...     [{"id": i, "name": i.upper()} for i in ("pas", "tie", "ed", "lims")],
-...     [{"consumer": "tie", "provider": "pas"}, {"consumer": "ed", "provider": "tie"},
-...      {"consumer": "lims", "provider": "tie"}])
->>> G = to_graph(inv.systems, inv.dependencies)
+>>> systems = pd.DataFrame({"name": ["PAS", "TIE", "ED", "LIMS"]},
+...                        index=["pas", "tie", "ed", "lims"])
+>>> dependencies = pd.DataFrame({"consumer": ["tie", "ed", "lims"],
+...                              "provider": ["pas", "tie", "tie"]})
+>>> G = to_graph(systems, dependencies)
 >>> sorted(downstream(G, "pas"))
 ['ed', 'lims', 'tie']
 >>> sorted(upstream(G, "ed"))
@@ -34,14 +33,13 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from inventory.model import Inventory, conform_dependencies, conform_systems
+from inventory.errors import UnknownSystemError
 
 __all__ = [
     "ArrayGraph",
     "csr",
     "dag_levels",
     "downstream",
-    "from_graph",
     "gather",
     "move_groups",
     "neighbourhood",
@@ -79,19 +77,6 @@ def to_graph(systems: pd.DataFrame, dependencies: pd.DataFrame) -> nx.DiGraph:
     return G
 
 
-def from_graph(G: nx.DiGraph) -> Inventory:
-    """Turn a dependency graph back into an :class:`Inventory` (the inverse of to_graph)."""
-    systems = pd.DataFrame(
-        [{**data, "id": node} for node, data in G.nodes(data=True)],
-    )
-    if "id" not in systems:
-        systems["id"] = pd.Series([], dtype="object")
-    dependencies = pd.DataFrame(
-        [{"consumer": u, "provider": v, **data} for u, v, data in G.edges(data=True)]
-    )
-    return Inventory(conform_systems(systems), conform_dependencies(dependencies))
-
-
 def downstream(G: nx.DiGraph, system: str) -> set[str]:
     """Everything that transitively depends on ``system`` (its downstream impact)."""
     return nx.ancestors(G, system)
@@ -112,7 +97,7 @@ def neighbourhood(G: nx.DiGraph, systems: Iterable[str], depth: int = 1) -> nx.D
     frontier = set(systems)
     missing = frontier - set(G)
     if missing:
-        raise KeyError(f"not in the graph: {', '.join(sorted(missing))}")
+        raise UnknownSystemError(sorted(missing), where="in the graph")
     seen = set(frontier)
     for _ in range(depth):
         step = set()

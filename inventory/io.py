@@ -31,12 +31,11 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from inventory.errors import ModerniseError
+from inventory.errors import InventoryFileError, MissingFileError
 from inventory.report import Issue
 from inventory.schema import canonical_column, enum_key
 
 __all__ = [
-    "InventoryFileError",
     "RawInventory",
     "RawTable",
     "format_money",
@@ -55,14 +54,6 @@ MAX_DOCUMENT_VALUES = 50_000_000
 #: Workbooks up to this size are also read formulas-and-all to fill merged cells and check
 #: formulas; bigger ones are streamed.
 XLSX_FULL_CHECK_BYTES = 25_000_000
-
-
-class InventoryFileError(ModerniseError):
-    """A file could not be read at all (missing, wrong format, unreadable encoding)."""
-
-    def __init__(self, path: Path | str, message: str, *, hint: str | None = None) -> None:
-        super().__init__(f"{Path(path).name}: {message}", hint=hint)
-        self.path = str(path)
 
 
 @dataclass(frozen=True)
@@ -99,7 +90,7 @@ def read_raw(path: str | Path) -> RawInventory:
     """
     path = Path(path)
     if not path.exists():
-        raise InventoryFileError(path, "no such file or folder", hint="check the path")
+        raise MissingFileError(path)
     if path.is_dir() or path.suffix.lower() == ".csv":
         return _read_csv_folder(path)
     suffix = path.suffix.lower()

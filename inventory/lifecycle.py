@@ -35,10 +35,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from inventory.errors import ModerniseError
+from inventory.errors import InventoryFileError
+from inventory.resources import default_lifecycles_path
 
 __all__ = [
-    "DEFAULT_LIFECYCLES",
     "derive_end_of_support",
     "end_of_security_support",
     "load_lifecycles",
@@ -46,7 +46,6 @@ __all__ = [
     "read_endoflife_json",
 ]
 
-DEFAULT_LIFECYCLES = Path(__file__).resolve().parent.parent / "data" / "lifecycles.csv"
 DATE_COLUMNS = (
     "release_date",
     "end_of_mainstream_support",
@@ -67,14 +66,15 @@ def load_lifecycles(path: str | Path | None = None) -> pd.DataFrame:
     >>> load_lifecycles().loc[0, ["product", "cycle"]].tolist()
     ['Windows', 'XP']
     """
-    path = Path(path) if path else DEFAULT_LIFECYCLES
+    path = Path(path) if path else default_lifecycles_path()
     if path.suffix.lower() == ".json":
         return read_endoflife_json(path)
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = {"product", "cycle", "names", *DATE_COLUMNS} - set(table.columns)
     if missing:
-        raise ModerniseError(
-            f"{path.name}: missing column(s) {', '.join(sorted(missing))}",
+        raise InventoryFileError(
+            path,
+            f"missing column(s) {', '.join(sorted(missing))}",
             hint="see docs/inventory-format.md, section Platform lifecycles",
         )
     return _typed(table)
@@ -106,7 +106,9 @@ def read_endoflife_json(
     >>> row["names"], str(row["end_of_security_support"].date())
     ('windows server 2012 r2', '2023-10-10')
     """
+    name = "endoflife.date JSON"
     if isinstance(source, str | Path):
+        name = str(source)
         source = json.loads(Path(source).read_text(encoding="utf-8"))
     rows = []
     if isinstance(source, dict):
@@ -144,7 +146,7 @@ def read_endoflife_json(
                 )
             )
     else:
-        raise ModerniseError("endoflife.date JSON must be an object (API v1) or a list (API v0)")
+        raise InventoryFileError(name, "must be an object (API v1) or a list (API v0)")
     return _typed(pd.DataFrame(rows))
 
 

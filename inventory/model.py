@@ -24,8 +24,11 @@ import html
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import networkx as nx
 import pandas as pd
 
+from inventory.errors import InvalidArgumentError, UnknownSystemError
+from inventory.graph import ArrayGraph, to_graph
 from inventory.schema import DEPENDENCIES, SYSTEMS, Field
 
 __all__ = [
@@ -155,6 +158,22 @@ class Inventory:
             conform_dependencies(pd.DataFrame(list(dependencies))),
         )
 
+    @classmethod
+    def from_graph(cls, G: nx.DiGraph) -> Inventory:
+        """The inventory a dependency graph holds (the inverse of :meth:`graph`).
+
+        >>> inv = Inventory.from_records([{"id": "pas", "name": "PAS"}])
+        >>> Inventory.from_graph(inv.graph()).systems.index.tolist()
+        ['pas']
+        """
+        systems = pd.DataFrame([{**data, "id": node} for node, data in G.nodes(data=True)])
+        if "id" not in systems:
+            systems["id"] = pd.Series([], dtype="object")
+        dependencies = pd.DataFrame(
+            [{"consumer": u, "provider": v, **data} for u, v, data in G.edges(data=True)]
+        )
+        return cls(conform_systems(systems), conform_dependencies(dependencies))
+
     def graph(
         self,
         *,
@@ -170,9 +189,6 @@ class Inventory:
         than ``limit`` systems at once raises, since a networkx graph of a national estate
         takes minutes and gigabytes: use the parts, or :class:`inventory.graph.ArrayGraph`.
         """
-        from inventory.errors import UsageError
-        from inventory.graph import ArrayGraph, to_graph
-
         systems, dependencies = self.systems, self.dependencies
         if organisation is not None or around is not None:
             keep = pd.Series(False, index=systems.index)
@@ -182,7 +198,7 @@ class Inventory:
                 centres = [around] if isinstance(around, str) else list(around)
                 missing = [c for c in centres if c not in systems.index]
                 if missing:
-                    raise UsageError(f"not in the inventory: {', '.join(missing)}")
+                    raise UnknownSystemError(missing, where="in the inventory")
                 graph = ArrayGraph.from_frames(systems, dependencies)
                 keep.iloc[graph.within(systems.index.get_indexer(centres), depth)] = True
             else:
@@ -200,7 +216,8 @@ class Inventory:
                 & dependencies["provider"].isin(systems.index)
             ]
         if len(systems) > limit:
-            raise UsageError(
+            raise InvalidArgumentError(
+                "limit",
                 f"a networkx graph of {len(systems):,} systems is too big to build here",
                 hint="ask for organisation=... or around=..., or raise limit=",
             )

@@ -17,12 +17,12 @@ from planner.api import (
     rank_stability,
     resolve_policy,
     score,
+    systems,
 )
 from planner.plan import PlanResult
-from planner.policy import InvalidPolicyError, Policy, load_policy
+from planner.policy import Policy, load_policy
 
 __all__ = [
-    "InvalidPolicyError",
     "PlanResult",
     "Policy",
     "blast_radius",
@@ -38,4 +38,5 @@ __all__ = [
     "rank_stability",
     "resolve_policy",
     "score",
+    "systems",
 ]

@@ -25,12 +25,18 @@ import networkx as nx
 import pandas as pd
 
 from inventory import Inventory, Store, load_inventory
-from inventory.errors import UsageError
+from inventory.errors import InvalidArgumentError
+from inventory.select import select_systems
+from planner import blast
+from planner.explain import Explanation, explain_system
 from planner.impact import downstream_impact
+from planner.montecarlo import Forecast, forecast_plan
 from planner.plan import PlanResult, make_plan
 from planner.policy import Policy, load_policy
-from planner.scoring import explain as explain_scores
+from planner.scenarios import Comparison, compare_plans, scale_budget
 from planner.scoring import score as score_frames
+from planner.stability import RankStability
+from planner.stability import rank_stability as stability
 
 __all__ = [
     "blast_radius",
@@ -45,6 +51,7 @@ __all__ = [
     "rank_stability",
     "resolve_policy",
     "score",
+    "systems",
 ]
 
 PolicyLike = Policy | str | Path | Mapping | None
@@ -85,6 +92,17 @@ def load(
         return store.load(derive_end_of_support=derive)
 
 
+def systems(source: str | Path | Inventory | None = None, **filters: str | None) -> pd.DataFrame:
+    """The systems of an inventory, filtered by category, organisation, criticality,
+    disposition, status, hosting, platform text or ``unsupported_by`` a date
+    (:func:`inventory.select.select_systems`).
+
+    >>> systems("data/sample-trust", criticality="T1", category="PAS").index.tolist()
+    ['pas']
+    """
+    return select_systems(load(source).systems, **filters)
+
+
 def graph(source: str | Path | Inventory | None = None, **kwargs) -> nx.DiGraph:
     """The dependency graph (edges consumer -> provider) of an inventory."""
     return load(source, **kwargs).graph()
@@ -108,26 +126,40 @@ def resolve_policy(policy: PolicyLike = None, **overrides: object) -> Policy:
     elif isinstance(policy, str | Path):
         base = load_policy(policy)
     elif isinstance(policy, Mapping):
-        base = load_policy(overrides=dict(policy))
+        base = load_policy(overrides=dict(policy), source="the policy mapping")
     elif policy is None:
         base = load_policy()
     else:
-        raise UsageError(
+        raise InvalidArgumentError(
+            "policy",
             f"a policy cannot be a {type(policy).__name__}",
             hint="give a Policy, a YAML path or a dict of settings",
         )
+    changes = policy_changes(**overrides)
+    return base.with_overrides(changes, source="the keyword arguments") if changes else base
+
+
+def policy_changes(**overrides: object) -> dict[str, object]:
+    """Keyword overrides as dotted settings: the shortcuts of :func:`resolve_policy`
+    expanded, ``__`` read as ``.``.
+
+    >>> policy_changes(budget={"2027/28": "4.5m"}, priority__weights__risk=0.7)
+    {'schedule.budget.by_year.2027/28': '4.5m', 'priority.weights.risk': 0.7}
+    """
     changes: dict[str, object] = {}
     for key, value in overrides.items():
         if key == "budget":
             if not isinstance(value, Mapping):
-                raise UsageError("budget= takes a mapping of financial year to amount")
+                raise InvalidArgumentError(
+                    "budget", "budget= takes a mapping of financial year to amount"
+                )
             for year, amount in value.items():
                 changes[f"schedule.budget.by_year.{year}"] = amount
         elif key in _SHORTCUTS:
             changes[_SHORTCUTS[key]] = value
         else:
             changes[key.replace("__", ".")] = value
-    return base.with_overrides(changes) if changes else base
+    return changes
 
 
 def impact_table(
@@ -140,9 +172,9 @@ def impact_table(
     return downstream_impact(
         inventory.systems,
         inventory.dependencies,
-        criticality_weights=chosen.impact["criticality_weights"],
-        method=chosen.impact["method"],
-        exact_up_to=chosen.impact["exact_up_to"],
+        criticality_weights=chosen.impact.criticality_weights.model_dump(),
+        method=chosen.impact.method,
+        exact_up_to=chosen.impact.exact_up_to,
     )
 
 
@@ -153,10 +185,7 @@ def score(
     order (see ``docs/scoring.md``)."""
     inventory = load(source)
     chosen = resolve_policy(policy, **overrides)
-    frame = impact_table(inventory, chosen)
-    scores = score_frames(inventory.systems, frame, chosen)
-    scores.attrs["impact_method"] = frame.attrs.get("impact_method", "exact")
-    return scores
+    return score_frames(inventory.systems, impact_table(inventory, chosen), chosen)
 
 
 def rank(
@@ -182,11 +211,9 @@ def rank_stability(
     top: int | None = None,
     seed: int | None = None,
     **overrides,
-) -> pd.DataFrame:
+) -> RankStability:
     """How the ranking moves when the priority weights are redrawn around the chosen ones
     (:func:`planner.stability.rank_stability`): rank range, P(top N), fragile, driving weight."""
-    from planner.stability import rank_stability as stability
-
     if isinstance(source, PlanResult):
         scores, chosen = source.scores, source.policy
     else:
@@ -204,12 +231,10 @@ def plan(
     return make_plan(load(source), resolve_policy(policy, **overrides))
 
 
-def explain(result: PlanResult, system: str) -> pd.DataFrame:
-    """Why a system ranks where it does, factor by factor."""
-    key = system.strip().lower()
-    if key not in result.scores.index:
-        raise UsageError(f"no system '{system}'", hint="list them with 'modernise systems'")
-    return explain_scores(result.scores, key, result.policy)
+def explain(result: PlanResult, system: str) -> Explanation:
+    """Why a system ranks where it does, factor by factor, and when it is planned
+    (:class:`planner.explain.Explanation`)."""
+    return explain_system(result, system)
 
 
 def blast_radius(
@@ -219,19 +244,15 @@ def blast_radius(
     *,
     window: bool = False,
     **overrides,
-) -> pd.DataFrame:
+) -> blast.BlastRadius:
     """Everything that fails or degrades while ``systems`` are down, with the path and the
-    interface kinds (:func:`planner.blast.blast_radius`). With ``window=True``, during their
+    interface kinds (:class:`planner.blast.BlastRadius`). With ``window=True``, during their
     planned cut-over instead: every system going live in the same month is down too, and
-    ``attrs["windows"]`` lists the months and what is cut over in each."""
-    from planner import blast
-
+    ``windows`` lists the months and what is cut over in each."""
     names = [systems] if isinstance(systems, str) else list(systems)
     if window:
         result = source if isinstance(source, PlanResult) else plan(source, policy, **overrides)
-        windows, radius = blast.cutover_window(result, names)
-        radius.attrs["windows"] = windows
-        return radius
+        return blast.cutover_window(result, names)
     if isinstance(source, PlanResult):
         inventory, chosen = source.inventory, source.policy
     else:
@@ -243,13 +264,11 @@ def compare(
     source: str | Path | Inventory | None,
     scenarios: Mapping[str, PolicyLike | float],
     policy: PolicyLike = None,
-):
+) -> Comparison:
     """Plan the same inventory under each scenario and compare them
     (:func:`planner.scenarios.compare_plans`). A scenario is a policy (file, dict, Policy,
     or None for ``policy`` itself) or a number: ``policy`` with every budget scaled by it.
     The first scenario is the baseline."""
-    from planner.scenarios import compare_plans, scale_budget
-
     inventory = load(source)
     base = resolve_policy(policy)
     plans = {}
@@ -269,10 +288,8 @@ def forecast(
     runs: int | None = None,
     seed: int | None = None,
     **overrides,
-):
+) -> Forecast:
     """Monte Carlo forecast of a plan (:func:`planner.montecarlo.forecast_plan`): P50 / P80 /
     P95 go-live per system and for the programme, spend per year, deadline odds."""
-    from planner.montecarlo import forecast_plan
-
     result = source if isinstance(source, PlanResult) else plan(source, policy, **overrides)
     return forecast_plan(result, runs=runs, seed=seed)

@@ -24,7 +24,9 @@ Examples
 ...      {"consumer": "ed", "provider": "pas", "kind": "HL7 v2", "criticality": "critical"},
 ...      {"consumer": "audit", "provider": "ed", "kind": "file transfer", "criticality": "low"}])
 >>> radius = blast_radius(trust, ["vm"], load_policy())
->>> for row in radius[["effect", "hops", "path"]].itertuples():
+>>> radius
+<BlastRadius: 1 down -> 2 fail, 1 degrade; 0 patient-facing (0 fail)>
+>>> for row in radius.table[["effect", "hops", "path"]].itertuples():
 ...     print(*row)
 pas fails 1 vm >(infrastructure) pas
 ed fails 2 vm >(infrastructure) pas >(HL7 v2) ed
@@ -33,15 +35,17 @@ audit degrades 3 vm >(infrastructure) pas >(HL7 v2) ed >(file transfer) audit
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from inventory.errors import UsageError
+from inventory.errors import InvalidArgumentError, UnknownSystemError
 from inventory.graph import csr, gather
 
-__all__ = ["blast_radius", "cutover_window"]
+__all__ = ["BlastRadius", "blast_radius", "cutover_window"]
 
 _EFFECT_ORDER = {"fails": 0, "degrades": 1}
 _CRITICALITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
@@ -64,12 +68,9 @@ def _seeds(index: pd.Index, systems: Iterable[str]) -> list[str]:
     keys = [str(s).strip().lower() for s in systems]
     missing = [k for k in keys if k not in index]
     if missing:
-        raise UsageError(
-            f"no system {', '.join(repr(m) for m in missing)}",
-            hint="list them with 'modernise systems'",
-        )
+        raise UnknownSystemError(missing)
     if not keys:
-        raise UsageError("name at least one system that is down")
+        raise InvalidArgumentError("systems", "name at least one system that is down")
     return list(dict.fromkeys(keys))
 
 
@@ -91,19 +92,48 @@ def _spread(frontier, indptr, edge_of, consumer, usable, state, parent_edge, mar
     return reached
 
 
-def blast_radius(inventory, systems: Iterable[str], policy, *, gone=()) -> pd.DataFrame:
-    """Every system that fails or degrades while ``systems`` are down (see the module notes).
+@dataclass(frozen=True)
+class BlastRadius:
+    """What fails or degrades while ``down`` are down.
 
-    One row per affected system: name, category, criticality, patient_facing, users, effect
-    (fails / degrades), hops from the nearest system down, via (the interface kind it is hit
-    through), messages on that interface, and the path. Sorted: failures first, then by
-    hops and criticality. ``attrs["down"]`` lists the systems taken as down. Systems in
-    ``gone`` (no longer running) carry nothing.
+    ``table`` has one row per affected system, indexed by id: name, category, criticality,
+    patient_facing, users, effect (fails / degrades), hops from the nearest system down, via
+    (the interface kind it is hit through), messages on that interface, and the path; sorted
+    failures first, then by hops and criticality. ``windows`` (for a planned cut-over) has one
+    row per go-live month: the systems cut over, the legacy ones switching to them, projects.
     """
+
+    table: pd.DataFrame
+    down: list[str]
+    windows: pd.DataFrame | None = None
+
+    @property
+    def fails(self) -> int:
+        return int((self.table["effect"] == "fails").sum())
+
+    def summary(self) -> str:
+        """One line: how many are down, fail, degrade, and the patient-facing among them."""
+        patient = self.table[self.table["patient_facing"]]
+        failing = int((patient["effect"] == "fails").sum())
+        return (
+            f"{len(self.down)} down -> {self.fails} fail, {len(self.table) - self.fails} "
+            f"degrade; {len(patient)} patient-facing ({failing} fail)"
+        )
+
+    def __repr__(self) -> str:
+        return f"<BlastRadius: {self.summary()}>"
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(self.summary())}</p>" + self.table.to_html(escape=True)
+
+
+def blast_radius(inventory, systems: Iterable[str], policy, *, gone=()) -> BlastRadius:
+    """Every system that fails or degrades while ``systems`` are down (see the module notes
+    and :class:`BlastRadius`). Systems in ``gone`` (no longer running) carry nothing."""
     table, links = inventory.systems, inventory.dependencies
     index = table.index
     down = _seeds(index, systems)
-    rules = policy.settings["blast_radius"]
+    rules = policy.blast_radius
     consumer = index.get_indexer(links["consumer"].to_numpy(dtype=object))
     provider = index.get_indexer(links["provider"].to_numpy(dtype=object))
     present = np.ones(len(index), dtype=bool)
@@ -111,8 +141,8 @@ def blast_radius(inventory, systems: Iterable[str], policy, *, gone=()) -> pd.Da
     alive = (consumer >= 0) & (provider >= 0)
     alive[alive] = present[consumer[alive]] & present[provider[alive]]
     hard = (
-        links["kind"].isin(rules["hard_kinds"]).to_numpy()
-        | links["criticality"].isin(rules["hard_criticality"]).to_numpy()
+        links["kind"].isin(rules.hard_kinds).to_numpy()
+        | links["criticality"].isin(rules.hard_criticality).to_numpy()
     ) & alive
     living = np.flatnonzero(alive)
     indptr, by_provider = csr(provider[living], living, len(index))  # link ids by provider
@@ -125,9 +155,7 @@ def blast_radius(inventory, systems: Iterable[str], policy, *, gone=()) -> pd.Da
     starts = np.concatenate([seeds, *failing])
     degrading = _spread(starts, *spread, alive, state, parent_edge, _DEGRADES)
     reached = np.concatenate([np.array([], dtype=np.int64), *failing, *degrading])
-    frame = _frame(table, links, reached, state, parent_edge, consumer, provider)
-    frame.attrs["down"] = down
-    return frame
+    return BlastRadius(_frame(table, links, reached, state, parent_edge, consumer, provider), down)
 
 
 def _frame(table, links, reached, state, parent_edge, consumer, provider) -> pd.DataFrame:
@@ -171,10 +199,10 @@ def _frame(table, links, reached, state, parent_edge, consumer, provider) -> pd.
     return frame
 
 
-def cutover_window(result, systems: Iterable[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The planned cut-over of ``systems``: (windows, blast radius).
+def cutover_window(result, systems: Iterable[str]) -> BlastRadius:
+    """The blast radius of the planned cut-over of ``systems``, with its ``windows``.
 
-    ``windows`` has one row per go-live month involved: every system cut over in that month
+    There is one window per go-live month involved: every system cut over in that month
     (the named ones and any other project going live then) and the legacy systems switching
     to them (``replaced_by`` one of them), which are down while their data moves across. The
     blast radius is that of all of them down together, as on a cut-over weekend, in the
@@ -185,10 +213,11 @@ def cutover_window(result, systems: Iterable[str]) -> tuple[pd.DataFrame, pd.Dat
     schedule = result.schedule
     unplanned = [s for s in named if s not in schedule.index or not schedule.at[s, "scheduled"]]
     if unplanned:
-        raise UsageError(
+        raise InvalidArgumentError(
+            "systems",
             f"{', '.join(unplanned)} {'is' if len(unplanned) == 1 else 'are'} not scheduled in "
             "this plan, so there is no cut-over to look at",
-            hint="see 'modernise plan' for what is scheduled, and why not",
+            hint="the plan's schedule says what is scheduled, and why not",
         )
     months = sorted(set(schedule.loc[named, "go_live"]))
     together = schedule[schedule["scheduled"] & schedule["go_live"].isin(months)]
@@ -214,4 +243,4 @@ def cutover_window(result, systems: Iterable[str]) -> tuple[pd.DataFrame, pd.Dat
         & ~schedule.index.isin(down)
     ]
     radius = blast_radius(result.inventory, down, result.policy, gone=earlier.index)
-    return pd.DataFrame(rows), radius
+    return BlastRadius(radius.table, radius.down, pd.DataFrame(rows))

@@ -522,7 +522,7 @@ def write_markdown(
     lines += ["", "## Top risks", "", "| rank | system | risk | why |", "|---:|---|---:|---|"]
     for system, row in by_rank.head(10).iterrows():
         why = []
-        if row["likelihood_support"] >= result.policy.risk["likelihood"]["support"]["past"]:
+        if row["likelihood_support"] >= result.policy.risk.likelihood.support.past:
             why.append("out of support")
         if row["likelihood_skills"] >= 0.5:
             why.append("scarce skills")

@@ -28,6 +28,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
+from inventory.errors import InvalidArgumentError
 from inventory.graph import ArrayGraph, csr, dag_levels
 from planner.jit import njit
 
@@ -172,6 +173,27 @@ Method = Literal["exact", "approximate", "auto"]
 EXACT_UP_TO = 2_000_000
 
 
+APPROXIMATE_LABEL = "approximate (HyperLogLog, about {error:.0f}% standard error)"
+
+
+def impact_method(count: int, method: Method = "auto", exact_up_to: int = EXACT_UP_TO) -> str:
+    """The method :func:`downstream_impact` uses for ``count`` systems, in words (with the
+    expected error of the approximate one).
+
+    >>> impact_method(250), impact_method(250, "auto", exact_up_to=100)
+    ('exact', 'approximate (HyperLogLog, about 5% standard error)')
+    """
+    if method == "auto":
+        method = "exact" if count <= exact_up_to else "approximate"
+    if method == "exact":
+        return "exact"
+    if method == "approximate":
+        return APPROXIMATE_LABEL.format(error=100 * 1.04 / np.sqrt(1 << SKETCH_PRECISION))
+    raise InvalidArgumentError(
+        "method", f"impact method '{method}' is not one of: exact, approximate, auto"
+    )
+
+
 def downstream_impact(
     systems: pd.DataFrame,
     dependencies: pd.DataFrame,
@@ -188,27 +210,22 @@ def downstream_impact(
     among the downstream ones). Indexed like ``systems``.
 
     ``method`` is ``exact`` (default up to ``exact_up_to`` systems), ``approximate``
-    (HyperLogLog reach sketches, see :func:`approximate_reach_sums`) or ``auto``. The method
-    and its expected error are in ``frame.attrs["impact_method"]``.
+    (HyperLogLog reach sketches, see :func:`approximate_reach_sums`) or ``auto``;
+    :func:`impact_method` says which, in words.
     """
     weights_by_level = dict(criticality_weights or DEFAULT_CRITICALITY_WEIGHTS)
     graph = ArrayGraph.from_frames(systems, dependencies)
     criticality = systems["criticality"].map(weights_by_level).fillna(0).to_numpy(float)
     patient = systems["patient_facing"].fillna(False).to_numpy(bool).astype(float)
     node_weights = np.column_stack([np.ones(graph.n), criticality, patient])
-    if method == "auto":
-        method = "exact" if graph.n <= exact_up_to else "approximate"
-    if method == "exact":
+    if impact_method(graph.n, method, exact_up_to) == "exact":
         sums = reach_sums(graph, node_weights)
-        label = "exact"
-    elif method == "approximate":
-        if not np.allclose(node_weights, np.round(node_weights)):
-            raise ValueError("approximate impact needs whole-number criticality weights")
-        sums = approximate_reach_sums(graph, np.round(node_weights).astype(np.int64))
-        error = 1.04 / np.sqrt(1 << SKETCH_PRECISION)
-        label = f"approximate (HyperLogLog, about {100 * error:.0f}% standard error)"
     else:
-        raise ValueError(f"impact method '{method}' is not one of: exact, approximate, auto")
+        if not np.allclose(node_weights, np.round(node_weights)):
+            raise InvalidArgumentError(
+                "criticality_weights", "approximate impact needs whole-number criticality weights"
+            )
+        sums = approximate_reach_sums(graph, np.round(node_weights).astype(np.int64))
     direct = np.bincount(graph.provider, minlength=graph.n)
     outgoing = np.bincount(graph.consumer, minlength=graph.n)
     frame = pd.DataFrame(
@@ -221,7 +238,6 @@ def downstream_impact(
         },
         index=systems.index,
     )
-    frame.attrs["impact_method"] = label
     return frame
 
 

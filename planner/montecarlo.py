@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from inventory.errors import UsageError
-from planner.schedule import NO_ROOM
+from inventory.errors import InvalidArgumentError
+from planner.schedule.kernels import NO_ROOM
 from planner.scoring import estimates
 
 __all__ = ["Forecast", "draw", "forecast_plan"]
@@ -80,8 +80,8 @@ def draw(
 
 def _triples(systems: pd.DataFrame, policy) -> dict[str, tuple[np.ndarray, ...]]:
     """Low / likely / high cost and months for each planned system, after uplift."""
-    settings = policy.settings["uncertainty"]
-    spread = settings["spread"]
+    settings = policy.uncertainty
+    spread = settings.spread
     planned = estimates(systems, policy)
     retire = (systems["disposition"] == "retire").to_numpy()
     out = {}
@@ -95,13 +95,13 @@ def _triples(systems: pd.DataFrame, policy) -> dict[str, tuple[np.ndarray, ...]]
         if name == "months":
             usable &= ~retire  # a retirement's months are the policy's, not the estimate's
         ratios = []
-        for side, default in (("low", spread["low"]), ("high", spread["high"])):
+        for side, default in (("low", spread.low), ("high", spread.high)):
             bound = systems[f"{column}_{side}"].to_numpy(dtype=float)
             ratio = np.where(
                 usable & np.isfinite(bound), bound / np.where(usable, given, 1.0), default
             )
             ratios.append(ratio)
-        uplift = systems["category"].map(settings["uplift"][name]).fillna(1.0).to_numpy(float)
+        uplift = systems["category"].map(getattr(settings.uplift, name)).fillna(1.0).to_numpy(float)
         likely = likely * uplift
         low = np.minimum(likely * ratios[0], likely)
         high = np.maximum(likely * ratios[1], likely)
@@ -165,19 +165,21 @@ def _quantile_months(values: np.ndarray, q: float) -> np.ndarray:
 def forecast_plan(result, *, runs: int | None = None, seed: int | None = None) -> Forecast:
     """Run the Monte Carlo forecast for a plan (a :class:`~planner.plan.PlanResult`)."""
     policy = result.policy
-    settings = policy.settings["uncertainty"]
-    runs = int(settings["runs"] if runs is None else runs)
-    seed = int(settings["seed"] if seed is None else seed)
+    settings = policy.uncertainty
+    runs = int(settings.runs if runs is None else runs)
+    seed = int(settings.seed if seed is None else seed)
     if runs < 1:
-        raise UsageError(f"runs must be 1 or more, not {runs}")
+        raise InvalidArgumentError("runs", f"runs must be 1 or more, not {runs}")
     problem, sequence = result.problem, result.sequence
     if problem is None or sequence is None:
-        raise UsageError("this plan carries no schedule to replay; make it with planner.plan")
+        raise InvalidArgumentError(
+            "result", "this plan carries no schedule to replay; make it with planner.plan"
+        )
     systems = result.inventory.systems.loc[result.schedule.index]
     unit_of = _unit_positions(problem, result.schedule["unit"])
     triples = _triples(systems, policy)
     rng = np.random.default_rng(seed)
-    distribution = settings["distribution"]
+    distribution = settings.distribution
     cost = draw(*triples["cost"], runs, rng, distribution)
     months = draw(*triples["months"], runs, rng, distribution)
     count = problem.count
@@ -189,15 +191,13 @@ def forecast_plan(result, *, runs: int | None = None, seed: int | None = None) -
     unit_cost[:, owners] = np.add.reduceat(cost[:, order], cuts, axis=1)
     unit_months[:, owners] = np.maximum.reduceat(months[:, order], cuts, axis=1)
     lengths = np.maximum(1, np.ceil(unit_months - 1e-9)).astype(np.int64)
-    budget = (
-        problem.budget if settings["budget"] == "hold" else np.full_like(problem.budget, np.inf)
-    )
+    budget = problem.budget if settings.budget == "hold" else np.full_like(problem.budget, np.inf)
     horizon = problem.horizon
     go_live = np.full((runs, count), np.inf)
     spend = np.zeros((runs, len(problem.fy_labels)))
     cumulative = problem.fy_cumulative
     planned_done = result.units["scheduled"].reindex(problem.names).to_numpy(dtype=bool)
-    rephase = settings["budget"] == "hold"
+    rephase = settings.budget == "hold"
     for r in range(runs):
         placement = _replay(
             problem, sequence, lengths[r], unit_cost[r], budget, planned_done, rephase
@@ -262,7 +262,7 @@ def forecast_plan(result, *, runs: int | None = None, seed: int | None = None) -
     return Forecast(
         runs=runs,
         distribution=distribution,
-        budget_mode=settings["budget"],
+        budget_mode=settings.budget,
         systems=frame,
         programme=programme,
         spend_by_fy=spend_frame.reset_index(),
@@ -292,7 +292,9 @@ def _unit_positions(problem, unit_names: pd.Series) -> np.ndarray:
     """Position of each system's unit in the problem's arrays."""
     positions = pd.Index(problem.names).get_indexer(unit_names)
     if (positions < 0).any():  # pragma: no cover - the plan's units are the problem's
-        raise UsageError("the plan's schedule does not match its scheduling problem")
+        raise InvalidArgumentError(
+            "result", "the plan's schedule does not match its scheduling problem"
+        )
     return positions.astype(np.int64)
 
 

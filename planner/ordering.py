@@ -34,14 +34,16 @@ Examples
 ...      {"id": "pacs", "name": "PACS", "disposition": "replace"}],
 ...     [{"consumer": "ris", "provider": "pacs"}, {"consumer": "pacs", "provider": "ris"},
 ...      {"consumer": "ris", "provider": "pas"}])
->>> units, links, warnings = planning_units(inv.systems, inv.dependencies, load_policy())
->>> sorted(units.index)
+>>> ordering = planning_units(inv.systems, inv.dependencies, load_policy())
+>>> sorted(ordering.units.index)
 ['epr', 'pacs+ris', 'pas']
->>> links[["before", "after", "reason"]].values.tolist()
+>>> ordering.links[["before", "after", "reason"]].values.tolist()
 [['epr', 'pas', 'replaced_by']]
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -52,7 +54,22 @@ from inventory.graph import ArrayGraph
 from planner.policy import Policy
 from planner.scoring import estimates
 
-__all__ = ["planning_units"]
+__all__ = ["Ordering", "planning_units"]
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """The units to schedule and the precedence between them.
+
+    ``units`` is indexed by unit id; ``links`` has ``before``, ``after`` and ``reason``;
+    ``impossible`` lists the units in a cycle of explicit constraints (never scheduled);
+    ``warnings`` are dicts (kind, system, message).
+    """
+
+    units: pd.DataFrame
+    links: pd.DataFrame
+    impossible: tuple[str, ...] = ()
+    warnings: list[dict] = field(default_factory=list)
 
 
 def _group_ids(planned: pd.Index, labels: pd.Series) -> pd.Series:
@@ -80,12 +97,10 @@ def _sum_demand(demands: pd.Series) -> dict[str, float]:
     return total
 
 
-def planning_units(
-    systems: pd.DataFrame, dependencies: pd.DataFrame, policy: Policy
-) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+def planning_units(systems: pd.DataFrame, dependencies: pd.DataFrame, policy: Policy) -> Ordering:
     """Build the units to schedule and the precedence links between them.
 
-    Returns ``(units, links, warnings)``: ``units`` indexed by unit id with ``members``,
+    ``units`` is indexed by unit id with ``members``,
     ``cost_gbp``, ``months`` (whole months), ``team_demand``, ``not_before`` (the latest
     contract end of a live system, when the policy respects contracts), ``deadline`` (the
     earliest end of support still ahead of the plan start) and ``cost_estimated``; ``links``
@@ -102,7 +117,7 @@ def planning_units(
     unit_of = _group_ids(planned, pd.Series(labels, index=planned))
     chosen = systems.loc[planned]
     sizes = estimates(chosen, policy)
-    default_demand = policy.defaults.get("team_demand", {})
+    default_demand = policy.defaults.team_demand
     demand = chosen["team_demand"].map(lambda d: d if d else dict(default_demand))
     start = policy.plan_start
     eos = chosen["end_of_support"]
@@ -110,7 +125,7 @@ def planning_units(
     # the current contract holds back the go-live of a system being replaced, not of a new one
     contract = (
         chosen["contract_end"].where(chosen["status"] != "planned")
-        if policy.schedule["respect_contract_end"]
+        if policy.schedule.respect_contract_end
         else None
     )
     frame = pd.DataFrame(
@@ -165,12 +180,15 @@ def planning_units(
                 f"policy defaults were used ({shown})",
             }
         )
-    links = _links(systems, dependencies, unit_of, policy, warnings)
-    return units, links, warnings
+    links, impossible = _links(systems, dependencies, unit_of, policy, warnings)
+    return Ordering(units, links, impossible, warnings)
 
 
-def _links(systems, dependencies, unit_of: pd.Series, policy: Policy, warnings) -> pd.DataFrame:
-    """Precedence links between units (vectorised: a million systems take seconds)."""
+def _links(
+    systems, dependencies, unit_of: pd.Series, policy: Policy, warnings
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Precedence links between units (vectorised: a million systems take seconds) and the
+    units caught in a cycle of explicit constraints."""
     parts: list[pd.DataFrame] = []
     planned = unit_of.index
     chosen = systems.loc[planned]
@@ -205,7 +223,7 @@ def _links(systems, dependencies, unit_of: pd.Series, policy: Policy, warnings) 
                     "disposition retain, so it is never scheduled; the wait is ignored",
                 }
             )
-    rule = policy.precedence
+    rule = policy.ordering.precedence
     if rule != "none" and len(dependencies):
         # look every id up once, then work on positions (each lookup of a million edges
         # by string costs a tenth of a second)
@@ -228,11 +246,11 @@ def _links(systems, dependencies, unit_of: pd.Series, policy: Policy, warnings) 
         # two systems absorbed by the same replacement both move at its go-live: neither's
         # decommissioning waits for the other's
         moving_together = provider_absorbed & (absorber[consumer_at] == absorber[provider_at])
-        ordering = policy.settings["ordering"]
-        platform_category = systems["category"].isin(ordering["platform_categories"]).to_numpy()
+        rules = policy.ordering
+        platform_category = systems["category"].isin(rules.platform_categories).to_numpy()
         platform = (
             platform_category[provider_at]
-            | dependencies["kind"].isin(ordering["platform_kinds"]).to_numpy()[both]
+            | dependencies["kind"].isin(rules.platform_kinds).to_numpy()[both]
         )
         distinct = consumer_unit != provider_unit
         retire_after = (
@@ -258,7 +276,8 @@ def _links(systems, dependencies, unit_of: pd.Series, policy: Policy, warnings) 
         .drop_duplicates(["before", "after"])
         .drop(columns="explicit")
     )
-    return _break_cycles(links, warnings).sort_values(["before", "after"]).reset_index(drop=True)
+    links, impossible = _break_cycles(links, warnings)
+    return links.sort_values(["before", "after"]).reset_index(drop=True), impossible
 
 
 def _cycles(links: pd.DataFrame) -> list[list[str]]:
@@ -272,7 +291,9 @@ def _cycles(links: pd.DataFrame) -> list[list[str]]:
     return [sorted(names[labels == k]) for k in np.flatnonzero(sizes > 1)]
 
 
-def _break_cycles(links: pd.DataFrame, warnings: list[dict]) -> pd.DataFrame:
+def _break_cycles(
+    links: pd.DataFrame, warnings: list[dict]
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
     for cycle in _cycles(links):
         inside = links["before"].isin(cycle) & links["after"].isin(cycle)
         derived = inside & ~links["reason"].isin(["replaced_by", "after"])
@@ -299,5 +320,4 @@ def _break_cycles(links: pd.DataFrame, warnings: list[dict]) -> pd.DataFrame:
                     "removed",
                 }
             )
-        links.attrs["impossible"] = sorted(u for cycle in impossible for u in cycle)
-    return links
+    return links, tuple(sorted(u for cycle in impossible for u in cycle))

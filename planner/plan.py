@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from inventory.errors import InvalidArgumentError
+from inventory.lifecycle import derive_end_of_support
 from inventory.model import Inventory
-from planner.impact import downstream_impact
+from planner.impact import downstream_impact, impact_method
 from planner.ordering import planning_units
 from planner.policy import Policy, load_policy
 from planner.schedule import Calendar, Problem, schedule_units
@@ -61,6 +63,8 @@ class PlanResult:
     burndown: pd.DataFrame
     warnings: pd.DataFrame
     calendar: Calendar = field(repr=False)
+    #: the downstream impact method used, in words (see planner.impact.impact_method)
+    impact_method: str = "exact"
     #: how the schedule was chosen and its objective (see planner.schedule.search)
     search: dict = field(default_factory=dict, repr=False)
     #: the scheduling problem and the processing order of the plan (for forecasts)
@@ -96,9 +100,9 @@ class PlanResult:
         systems = self.inventory.systems
         mine = systems.index[systems["organisation"] == code]
         if not len(mine):
-            from inventory.errors import UsageError
-
-            raise UsageError(f"no systems belong to organisation '{organisation}'")
+            raise InvalidArgumentError(
+                "organisation", f"no systems belong to organisation '{organisation}'"
+            )
         units = self.units[self.units["members"].map(lambda m: m[0] in set(mine))]
         schedule = self.schedule[self.schedule["unit"].isin(units.index)]
         deps = self.inventory.dependencies
@@ -132,6 +136,7 @@ class PlanResult:
             burndown=burndown.reset_index(drop=True),
             warnings=warnings.reset_index(drop=True),
             calendar=self.calendar,
+            impact_method=self.impact_method,
         )
 
     def by_organisation(self) -> pd.DataFrame:
@@ -175,7 +180,7 @@ class PlanResult:
             "risk now": round(float(self.burndown["plan_risk"].iloc[0]), 1),
             "risk at end": round(float(self.burndown["plan_risk"].iloc[-1]), 1),
             "warnings": len(self.warnings),
-            "impact method": self.impact.attrs.get("impact_method", "exact"),
+            "impact method": self.impact_method,
             **{
                 key: (round(value, 1) if isinstance(value, float) else value)
                 for key, value in self.search.items()
@@ -223,8 +228,8 @@ def risk_burndown(
     each system adds at most four steps to a difference array.
     """
     months = calendar.months
-    rules = policy.risk["likelihood"]
-    support = rules["support"]
+    rules = policy.risk.likelihood
+    support = rules.support
     scores = scores.reindex(systems.index)
     static = (
         1.0
@@ -242,13 +247,13 @@ def risk_burndown(
         .fillna(0)
         .to_numpy(dtype=np.int64)
     )
-    unknown_points = np.where(saas, 0.0, support["unknown"])
+    unknown_points = np.where(saas, 0.0, support.unknown)
     points = np.stack(
         [
             np.zeros(len(systems)),
-            np.full(len(systems), support["within_24_months"]),
-            np.full(len(systems), support["within_12_months"]),
-            support["past"] + np.where(by_trust, rules["unsupported_hosting"], 0.0),
+            np.full(len(systems), support.within_24_months),
+            np.full(len(systems), support.within_12_months),
+            support.past + np.where(by_trust, rules.unsupported_hosting, 0.0),
         ]
     )
     points[:, ~known] = unknown_points[~known]
@@ -292,8 +297,6 @@ def make_plan(
     policy = policy or load_policy()
     systems, dependencies = inventory.systems, inventory.dependencies
     if "end_of_support_source" not in systems:
-        from inventory.lifecycle import derive_end_of_support
-
         systems = derive_end_of_support(systems)
         inventory = Inventory(systems, dependencies)
     impact = (
@@ -302,19 +305,22 @@ def make_plan(
         else downstream_impact(
             systems,
             dependencies,
-            criticality_weights=policy.impact["criticality_weights"],
-            method=policy.impact["method"],
-            exact_up_to=policy.impact["exact_up_to"],
+            criticality_weights=policy.impact.criticality_weights.model_dump(),
+            method=policy.impact.method,
+            exact_up_to=policy.impact.exact_up_to,
         )
     )
     scores = score(systems, impact, policy)
-    units, links, warnings = planning_units(systems, dependencies, policy)
+    ordering = planning_units(systems, dependencies, policy)
+    units, links, warnings = ordering.units, ordering.links, ordering.warnings
     members = units["members"].explode()
     unit_priority = (
         scores["priority"].reindex(members.to_numpy()).groupby(members.index.to_numpy()).max()
     )
     unit_risk = scores["risk"].reindex(members.to_numpy()).groupby(members.index.to_numpy()).sum()
-    result = schedule_units(units, links, unit_priority, policy, risk=unit_risk)
+    result = schedule_units(
+        units, links, unit_priority, policy, risk=unit_risk, impossible=ordering.impossible
+    )
     warnings += result.warnings
     unit_frame = result.units
     member_unit = pd.Series(members.index.to_numpy(), index=members.to_numpy(), name="unit")
@@ -344,6 +350,7 @@ def make_plan(
         burndown=burndown,
         warnings=warning_frame,
         calendar=result.calendar,
+        impact_method=impact_method(len(systems), policy.impact.method, policy.impact.exact_up_to),
         search=result.search,
         problem=result.problem,
         sequence=result.sequence,

@@ -20,31 +20,63 @@ True
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
-from inventory.errors import UsageError
+from inventory.errors import InvalidArgumentError
 
-__all__ = ["Comparison", "compare_plans", "scale_budget"]
+__all__ = ["Comparison", "compare_plans", "scale_budget", "scenario_set"]
+
+
+def scenario_set(
+    policies: Sequence[Path] = (),
+    *,
+    base: Path | None = None,
+    budget_scales: Sequence[float] = (),
+) -> tuple[dict[str, Path | float | None], Path | None]:
+    """Name the scenarios of a comparison: policy files by their names, budget scales as
+    'budget x0.8'. Returns the scenarios (baseline first) and the policy the budget scales
+    apply to: ``base`` if given (the default policy when None), else the first file.
+
+    >>> scenarios, baseline = scenario_set([Path("cuts.yaml")], budget_scales=[0.8])
+    >>> list(scenarios), str(baseline)
+    (['cuts', 'budget x0.8'], 'cuts.yaml')
+    """
+    policies = list(policies)
+    scenarios: dict[str, Path | float | None] = {}
+    if base is not None or not policies:
+        scenarios["baseline" if base is None else base.stem] = base
+    for path in policies:
+        scenarios[path.stem if path.stem not in scenarios else str(path)] = path
+    for factor in budget_scales:
+        scenarios[f"budget x{factor:g}"] = factor
+    if len(scenarios) < 2:
+        raise InvalidArgumentError(
+            "scenarios",
+            "a comparison needs two or more scenarios",
+            hint="add a policy file or a budget scale",
+        )
+    return scenarios, base if base is not None else (policies[0] if policies else None)
 
 
 def scale_budget(policy, factor: float):
     """The policy with every capital budget (the default and each year's) times ``factor``.
 
     >>> from planner.policy import load_policy
-    >>> float(scale_budget(load_policy(), 0.5).schedule["budget"]["default_gbp"])
+    >>> scale_budget(load_policy(), 0.5).schedule.budget.default_gbp
     5000000.0
     """
     if not factor > 0:
-        raise UsageError(f"a budget scale must be above 0, not {factor}")
-    budget = policy.schedule["budget"]
+        raise InvalidArgumentError("factor", f"a budget scale must be above 0, not {factor}")
+    budget = policy.schedule.budget
     return policy.with_overrides(
         {
-            "schedule.budget.default_gbp": float(budget["default_gbp"]) * factor,
+            "schedule.budget.default_gbp": budget.default_gbp * factor,
             "schedule.budget.by_year": {
-                year: float(amount) * factor for year, amount in budget["by_year"].items()
+                year: amount * factor for year, amount in budget.by_year.items()
             },
         }
     )
@@ -128,7 +160,7 @@ def compare_plans(plans: Mapping[str, object]) -> Comparison:
     """Compare plans (:class:`~planner.plan.PlanResult` by scenario name; the first is the
     baseline). Exposure is the area under each plan's risk burn-down over its own horizon."""
     if len(plans) < 2:
-        raise UsageError("a comparison needs two or more scenarios")
+        raise InvalidArgumentError("plans", "a comparison needs two or more scenarios")
     plans = dict(plans)
     table = pd.DataFrame.from_dict(
         {name: _row(result) for name, result in plans.items()}, orient="index"

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from inventory.errors import UnknownSystemError
 from planner.policy import Policy
 
 __all__ = ["RISK_RATINGS", "explain", "rank", "score"]
@@ -49,22 +50,20 @@ def estimates(systems: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     global default.
     """
     defaults = policy.defaults
-    by_category = defaults.get("categories", {})
+    by_category = defaults.categories
     category_cost = systems["category"].map(
-        {c: v.get("replacement_cost_gbp") for c, v in by_category.items()}
+        {c: v.replacement_cost_gbp for c, v in by_category.items()}
     )
     category_months = systems["category"].map(
-        {c: v.get("replacement_months") for c, v in by_category.items()}
+        {c: v.replacement_months for c, v in by_category.items()}
     )
     given_cost = systems["replacement_cost_gbp_likely"]
     given_months = systems["replacement_months_likely"]
-    cost = given_cost.fillna(category_cost).fillna(defaults["replacement_cost_gbp"]).astype(float)
-    months = (
-        given_months.fillna(category_months).fillna(defaults["replacement_months"]).astype(float)
-    )
+    cost = given_cost.fillna(category_cost).fillna(defaults.replacement_cost_gbp).astype(float)
+    months = given_months.fillna(category_months).fillna(defaults.replacement_months).astype(float)
     retire = systems["disposition"] == "retire"
-    cost = cost.where(~retire, cost * policy.retire["cost_fraction"])
-    months = months.where(~retire, float(policy.retire["months"]))
+    cost = cost.where(~retire, cost * policy.ordering.retire.cost_fraction)
+    months = months.where(~retire, float(policy.ordering.retire.months))
     return pd.DataFrame(
         {
             "cost_gbp": cost,
@@ -104,11 +103,11 @@ def score(
     )
     _cost(out, systems, policy)
     _impact(out, impact, policy)
-    weights = policy.priority["weights"]
-    total = sum(weights.values())
-    out["priority_risk"] = weights.get("risk", 0) * out["risk"] / total
-    out["priority_impact"] = weights.get("impact", 0) * out["impact"] / total
-    out["priority_cost"] = weights.get("cost", 0) * (100.0 - out["cost"]) / total
+    weights = policy.priority.weights
+    total = weights.risk + weights.impact + weights.cost
+    out["priority_risk"] = weights.risk * out["risk"] / total
+    out["priority_impact"] = weights.impact * out["impact"] / total
+    out["priority_cost"] = weights.cost * (100.0 - out["cost"]) / total
     out["priority"] = out["priority_risk"] + out["priority_impact"] + out["priority_cost"]
     out["planned"] = (systems["disposition"] != "retain") & (systems["status"] != "retired")
     return rank(out)
@@ -131,8 +130,8 @@ def rank(scores: pd.DataFrame) -> pd.DataFrame:
 
 
 def _likelihood(out: pd.DataFrame, systems: pd.DataFrame, policy: Policy, as_of) -> None:
-    rules = policy.risk["likelihood"]
-    support = rules["support"]
+    rules = policy.risk.likelihood
+    support = rules.support
     eos = systems["end_of_support"]
     months = _months_between(eos, as_of)
     saas = systems["hosting"] == "SaaS"
@@ -141,25 +140,27 @@ def _likelihood(out: pd.DataFrame, systems: pd.DataFrame, policy: Policy, as_of)
         [eos.isna() & saas, eos.isna(), months <= 0, months <= 12, months <= 24],
         [
             0.0,
-            support["unknown"],
-            support["past"],
-            support["within_12_months"],
-            support["within_24_months"],
+            support.unknown,
+            support.past,
+            support.within_12_months,
+            support.within_24_months,
         ],
         default=0.0,
     )
     age = (as_of - systems["go_live"]).dt.days / 365.25
     out["age_years"] = age.round(1)
     out["likelihood_age"] = np.select(
-        [age >= 25, age >= 15], [rules["age"]["over_25_years"], rules["age"]["over_15_years"]], 0.0
+        [age >= 25, age >= 15], [rules.age.over_25_years, rules.age.over_15_years], 0.0
     )
     out["likelihood_vulnerabilities"] = np.minimum(
-        systems["known_vulnerabilities"].astype(float) * rules["per_known_vulnerability"],
-        rules["max_vulnerability_points"],
+        systems["known_vulnerabilities"].astype(float) * rules.per_known_vulnerability,
+        rules.max_vulnerability_points,
     )
-    out["likelihood_skills"] = systems["skills_scarcity"].map(rules["skills_scarcity"]).fillna(0.0)
+    out["likelihood_skills"] = (
+        systems["skills_scarcity"].map(rules.skills_scarcity.model_dump()).fillna(0.0)
+    )
     out["likelihood_hosting"] = np.where(
-        (months <= 0) & systems["hosting"].isin(_RUN_BY_TRUST), rules["unsupported_hosting"], 0.0
+        (months <= 0) & systems["hosting"].isin(_RUN_BY_TRUST), rules.unsupported_hosting, 0.0
     )
     raw = 1.0 + out[
         [
@@ -174,15 +175,16 @@ def _likelihood(out: pd.DataFrame, systems: pd.DataFrame, policy: Policy, as_of)
 
 
 def _consequence(out: pd.DataFrame, systems, impact: pd.DataFrame, policy: Policy) -> None:
-    rules = policy.risk["consequence"]
-    out["consequence_criticality"] = systems["criticality"].map(rules["criticality"]).fillna(1.0)
+    rules = policy.risk.consequence
+    criticality = rules.criticality.model_dump()
+    out["consequence_criticality"] = systems["criticality"].map(criticality).fillna(1.0)
     out["consequence_patient_facing"] = np.where(
-        systems["patient_facing"], rules["patient_facing"], 0.0
+        systems["patient_facing"], rules.patient_facing, 0.0
     )
     downstream = impact["downstream"].reindex(systems.index).fillna(0)
     out["consequence_downstream"] = np.select(
         [downstream >= 50, downstream >= 10],
-        [rules["downstream"]["at_least_50"], rules["downstream"]["at_least_10"]],
+        [rules.downstream.at_least_50, rules.downstream.at_least_10],
         0.0,
     )
     raw = (
@@ -199,22 +201,20 @@ def _cost(out: pd.DataFrame, systems: pd.DataFrame, policy: Policy) -> None:
     out["cost_gbp"] = planned["cost_gbp"]
     out["months"] = planned["months"]
     out["cost_estimated"] = planned["cost_estimated"]
-    saved_share = systems["disposition"].map(rules["run_cost_saved"]).fillna(0.0)
+    saved_share = systems["disposition"].map(rules.run_cost_saved.model_dump()).fillna(0.0)
     out["run_cost_saved_gbp"] = (
-        systems["annual_run_cost_gbp"].fillna(0.0) * saved_share * rules["appraisal_years"]
+        systems["annual_run_cost_gbp"].fillna(0.0) * saved_share * rules.appraisal_years
     )
     out["net_cost_gbp"] = np.maximum(0.0, out["cost_gbp"] - out["run_cost_saved_gbp"])
-    floor, reference = rules["money_floor_gbp"], rules["money_reference_gbp"]
+    floor, reference = rules.money_floor_gbp, rules.money_reference_gbp
     net = out["net_cost_gbp"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         money = 100.0 * np.log(np.maximum(net, floor) / floor) / np.log(reference / floor)
     out["cost_money"] = np.clip(money, 0.0, 100.0)
-    out["cost_months"] = np.minimum(100.0, 100.0 * out["months"] / rules["months_reference"])
-    weights = rules["weights"]
-    total = weights["money"] + weights["months"]
-    out["cost"] = (
-        weights["money"] * out["cost_money"] + weights["months"] * out["cost_months"]
-    ) / total
+    out["cost_months"] = np.minimum(100.0, 100.0 * out["months"] / rules.months_reference)
+    weights = rules.weights
+    total = weights.money + weights.months
+    out["cost"] = (weights.money * out["cost_money"] + weights.months * out["cost_months"]) / total
 
 
 _IMPACT_PARTS = (
@@ -227,15 +227,15 @@ _IMPACT_PARTS = (
 
 
 def _impact(out: pd.DataFrame, impact: pd.DataFrame, policy: Policy) -> None:
-    rules = policy.impact
-    total = sum(rules["weights"][p] for p in _IMPACT_PARTS)
+    weights, references = policy.impact.weights, policy.impact.references
+    total = sum(getattr(weights, p) for p in _IMPACT_PARTS)
     combined = np.zeros(len(out))
     for part in _IMPACT_PARTS:
         values = impact[part].reindex(out.index).fillna(0)
         out[part] = values
-        scaled = _log_scale(values, rules["references"][part])
+        scaled = _log_scale(values, getattr(references, part))
         out[f"impact_{part}"] = scaled
-        combined += rules["weights"][part] * scaled
+        combined += getattr(weights, part) * scaled
     out["impact"] = combined / total
 
 
@@ -245,9 +245,9 @@ def explain(scores: pd.DataFrame, system: str, policy: Policy) -> pd.DataFrame:
     Returns a frame with columns ``part``, ``factor``, ``points`` and ``why``.
     """
     if system not in scores.index:
-        raise KeyError(system)
+        raise UnknownSystemError([system])
     row = scores.loc[system]
-    rules = policy.risk["likelihood"]
+    rules = policy.risk.likelihood
     rows: list[tuple[str, str, float, str]] = []
     eos = row["months_to_end_of_support"]
     if pd.isna(eos):
@@ -271,8 +271,8 @@ def explain(scores: pd.DataFrame, system: str, policy: Policy) -> pd.DataFrame:
             "likelihood",
             "known vulnerabilities",
             row["likelihood_vulnerabilities"],
-            f"{rules['per_known_vulnerability']:g} per vulnerability, at most "
-            f"{rules['max_vulnerability_points']:g}",
+            f"{rules.per_known_vulnerability:g} per vulnerability, at most "
+            f"{rules.max_vulnerability_points:g}",
         ),
         ("likelihood", "skills scarcity", row["likelihood_skills"], "from skills_scarcity"),
         (

@@ -14,21 +14,24 @@ Ranks use the same tie-breaks as :func:`planner.scoring.rank` (risk, impact, id)
 Examples
 --------
 >>> import planner
->>> table = planner.rank_stability("data/examples/five-systems", samples=200)
->>> table.columns.tolist()[:5]
+>>> stability = planner.rank_stability("data/examples/five-systems", samples=200)
+>>> stability.table.columns.tolist()[:5]
 ['rank', 'median rank', 'best rank (P5)', 'worst rank (P95)', 'P(top N)']
->>> bool((table["best rank (P5)"] <= table["worst rank (P95)"]).all())
+>>> bool((stability.table["best rank (P5)"] <= stability.table["worst rank (P95)"]).all())
 True
 """
 
 from __future__ import annotations
 
+import html
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from inventory.errors import UsageError
+from inventory.errors import InvalidArgumentError
 
-__all__ = ["COMPONENTS", "rank_stability"]
+__all__ = ["COMPONENTS", "RankStability", "rank_stability"]
 
 #: What each weight multiplies: priority = sum(weight x component) / sum(weights).
 COMPONENTS = {"risk": "risk", "impact": "impact", "cost": "cheapness (100 - cost)"}
@@ -60,6 +63,34 @@ def _ranks(priority: np.ndarray, tie_order: np.ndarray) -> np.ndarray:
     return ranks
 
 
+@dataclass(frozen=True)
+class RankStability:
+    """How the ranking moves when the weights are redrawn: ``table`` (one row per planned
+    system, in rank order) and ``summary`` (the draws, the top N, how often it is unchanged,
+    the mean rank correlation, the fragile count)."""
+
+    table: pd.DataFrame
+    summary: dict
+
+    def describe(self) -> str:
+        """The summary in one sentence."""
+        s = self.summary
+        weights = ", ".join(f"{k} {v:g}" for k, v in s["weights"].items())
+        return (
+            f"{s['draws']:,} draws of the weights around {weights} (concentration "
+            f"{s['concentration']:g}). The top {s['top N']} is unchanged in "
+            f"{s['top N unchanged in']:.0%} of draws; mean rank correlation with the chosen "
+            f"order {s['mean rank correlation with the chosen order']:.3f}; "
+            f"{s['fragile systems']} fragile."
+        )
+
+    def __repr__(self) -> str:
+        return f"<RankStability: {self.describe()}>"
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(self.describe())}</p>" + self.table.head(30).to_html(escape=True)
+
+
 def rank_stability(
     scores: pd.DataFrame,
     policy,
@@ -68,30 +99,31 @@ def rank_stability(
     concentration: float | None = None,
     top: int | None = None,
     seed: int | None = None,
-) -> pd.DataFrame:
+) -> RankStability:
     """Rank range, top-N frequency and the driving weight of each planned system.
 
     ``scores`` is :func:`planner.score`'s table; the other arguments default to the policy's
-    ``stability`` settings and ``priority.top_n``. The table is in rank order; its ``attrs``
-    hold the draws' summary (``attrs["summary"]``).
+    ``stability`` settings and ``priority.top_n``.
     """
-    settings = policy.settings["stability"]
-    samples = int(settings["samples"] if samples is None else samples)
-    concentration = float(settings["concentration"] if concentration is None else concentration)
-    top = int(policy.priority.get("top_n", 20) if top is None else top)
-    seed = int(settings["seed"] if seed is None else seed)
+    settings = policy.stability
+    samples = int(settings.samples if samples is None else samples)
+    concentration = float(settings.concentration if concentration is None else concentration)
+    top = int(policy.priority.top_n if top is None else top)
+    seed = int(settings.seed if seed is None else seed)
     if samples < 2:
-        raise UsageError(f"samples must be 2 or more, not {samples}")
+        raise InvalidArgumentError("samples", f"samples must be 2 or more, not {samples}")
     if concentration <= 0:
-        raise UsageError(f"concentration must be above 0, not {concentration}")
-    chosen = policy.priority["weights"]
+        raise InvalidArgumentError(
+            "concentration", f"concentration must be above 0, not {concentration}"
+        )
+    chosen = policy.priority.weights.model_dump()
     names = list(COMPONENTS)
     weights = np.array([float(chosen.get(k, 0.0)) for k in names])
     weights = weights / weights.sum()  # the policy refuses weights adding up to 0
     planned = scores[scores["planned"]].sort_values("rank")
     count = len(planned)
     if count == 0:
-        raise UsageError("no planned systems to rank")
+        raise InvalidArgumentError("scores", "no planned systems to rank")
     top = min(top, count)
     parts = _components(planned)
     # a weight of zero stays zero: nobody chose it, so it is not drawn
@@ -113,7 +145,7 @@ def rank_stability(
     table["worst rank (P95)"] = np.quantile(ranks, 0.95, axis=0, method="inverted_cdf")
     in_top = (ranks <= top).mean(axis=0)
     table["P(top N)"] = in_top
-    low, high = settings["fragile_share"]
+    low, high = settings.fragile_share
     table["fragile"] = (in_top > low) & (in_top < high)
     driver, direction, strength = _drivers(drawn[:, live], ranks, np.array(names)[live])
     table["driven by"] = driver
@@ -121,7 +153,7 @@ def rank_stability(
     table["correlation"] = strength
     table["name"] = planned["name"]
     table["priority"] = planned["priority"]
-    table.attrs["summary"] = {
+    summary = {
         "draws": samples,
         "concentration": concentration,
         "weights": dict(zip(names, weights.round(4).tolist(), strict=True)),
@@ -130,7 +162,7 @@ def rank_stability(
         "fragile systems": int(table["fragile"].sum()),
         "mean rank correlation with the chosen order": _spearman(ranks),
     }
-    return table
+    return RankStability(table, summary)
 
 
 def _spearman(ranks: np.ndarray) -> float:

@@ -6,7 +6,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inventory.graph import ArrayGraph, downstream, from_graph, move_groups, neighbourhood, to_graph
+from inventory.graph import ArrayGraph, downstream, move_groups, neighbourhood, to_graph
 from inventory.model import Inventory
 from inventory.synthetic import sample_trust
 
@@ -36,7 +36,7 @@ def test_downstream_impact_is_everything_that_depends_on_it():
 
 def test_graph_round_trips_to_frames():
     inventory = sample_trust()
-    back = from_graph(to_graph(inventory.systems, inventory.dependencies))
+    back = Inventory.from_graph(to_graph(inventory.systems, inventory.dependencies))
     pd.testing.assert_frame_equal(back.systems, inventory.systems)
     pd.testing.assert_frame_equal(
         back.dependencies.sort_values(["consumer", "provider"]).reset_index(drop=True),

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from inventory import load_inventory, read_inventory
-from inventory.io import InventoryFileError, read_raw, write_inventory
+from inventory.errors import InventoryFileError
+from inventory.io import read_raw, write_inventory
 from inventory.synthetic import sample_trust
 from tests.conftest import SAMPLE_TRUST
 

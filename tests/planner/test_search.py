@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from planner.policy import load_policy
-from planner.psplib import critical_path_length, read_sm, schedule_instance
 from planner.schedule import schedule_units
+from planner.schedule.psplib import critical_path_length, read_sm, schedule_instance
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "psplib"
 

@@ -27,6 +27,11 @@ def scores(rows, weights):
 
 
 def stability(rows, weights, **kw):
+    """The stability table; its summary is ``.attrs``-free, see :func:`summary_of`."""
+    return stability_of(rows, weights, **kw).table
+
+
+def stability_of(rows, weights, **kw):
     policy = simple_policy(**{"priority.weights": weights})
     return rank_stability(scores(rows, weights), policy, **kw)
 
@@ -37,9 +42,10 @@ def test_two_systems_trading_risk_against_impact():
     # P(Beta(6, 4) <= 0.5) = P(Binomial(9, 1/2) >= 6) = 130 / 512: so A is first with
     # probability 382 / 512 = 0.746.
     weights = {"risk": 0.6, "impact": 0.4, "cost": 0.0}
-    table = stability(
+    result = stability_of(
         [("a", 100, 0, 50), ("b", 0, 100, 50)], weights, samples=20_000, concentration=10, top=1
     )
+    table = result.table
     p = 382 / 512
     tolerance = 4 * (p * (1 - p) / 20_000) ** 0.5
     assert table.loc["a", "P(top N)"] == pytest.approx(p, abs=tolerance)
@@ -52,7 +58,7 @@ def test_two_systems_trading_risk_against_impact():
     assert (
         table.loc["b", "driven by"] == "risk" and table.loc["b", "when it weighs more"] == "later"
     )
-    summary = table.attrs["summary"]
+    summary = result.summary
     assert summary["top N unchanged in"] == pytest.approx(p, abs=tolerance)
     # two items: Spearman is +1 when the order holds, -1 when it flips
     assert summary["mean rank correlation with the chosen order"] == pytest.approx(
@@ -62,12 +68,13 @@ def test_two_systems_trading_risk_against_impact():
 
 def test_a_system_better_on_every_count_never_moves():
     weights = {"risk": 0.5, "impact": 0.3, "cost": 0.2}
-    table = stability([("a", 90, 80, 10), ("b", 50, 40, 60), ("c", 10, 5, 90)], weights)
+    result = stability_of([("a", 90, 80, 10), ("b", 50, 40, 60), ("c", 10, 5, 90)], weights)
+    table = result.table
     assert table["median rank"].tolist() == [1, 2, 3]
     assert table["P(top N)"].tolist() == [1.0, 1.0, 1.0]  # top 20 of 3: everyone
     assert not table["fragile"].any()
     assert table["driven by"].tolist() == ["", "", ""]
-    assert table.attrs["summary"]["mean rank correlation with the chosen order"] == 1.0
+    assert result.summary["mean rank correlation with the chosen order"] == 1.0
 
 
 def test_surer_weights_move_the_ranking_less():
@@ -78,12 +85,12 @@ def test_surer_weights_move_the_ranking_less():
         )
     ]
     weights = {"risk": 0.55, "impact": 0.3, "cost": 0.15}
-    loose = stability(rows, weights, concentration=5, top=10)
-    sure = stability(rows, weights, concentration=500, top=10)
+    loose = stability_of(rows, weights, concentration=5, top=10)
+    sure = stability_of(rows, weights, concentration=500, top=10)
     width = lambda t: (t["worst rank (P95)"] - t["best rank (P5)"]).mean()  # noqa: E731
-    assert width(sure) < width(loose)
+    assert width(sure.table) < width(loose.table)
     corr = "mean rank correlation with the chosen order"
-    assert sure.attrs["summary"][corr] > loose.attrs["summary"][corr]
+    assert sure.summary[corr] > loose.summary[corr]
 
 
 def test_the_same_seed_draws_the_same_weights():
@@ -95,21 +102,22 @@ def test_the_same_seed_draws_the_same_weights():
 
 
 def test_sample_trust_ranking_is_stable_at_the_top():
-    table = planner.rank_stability("data/sample-trust", samples=300)
+    result = planner.rank_stability("data/sample-trust", samples=300)
+    table = result.table
     assert table.index[0] == "pas" and table.loc["pas", "P(top N)"] == 1.0
     assert table["rank"].tolist() == list(range(1, len(table) + 1))
     assert (table["best rank (P5)"] <= table["worst rank (P95)"]).all()
-    assert table.attrs["summary"]["mean rank correlation with the chosen order"] > 0.95
+    assert result.summary["mean rank correlation with the chosen order"] > 0.95
     fragile = table[table["fragile"]]
     assert len(fragile) >= 1 and (fragile["rank"] <= 40).all()
 
 
-def test_bad_settings_are_usage_errors():
-    from inventory.errors import UsageError
+def test_bad_settings_are_argument_errors():
+    from inventory.errors import InvalidArgumentError
 
-    with pytest.raises(UsageError, match="samples must be 2 or more"):
+    with pytest.raises(InvalidArgumentError, match="samples must be 2 or more"):
         stability([("a", 1, 1, 1)], {"risk": 1, "impact": 0, "cost": 0}, samples=1)
-    with pytest.raises(UsageError, match="concentration must be above 0"):
+    with pytest.raises(ValueError, match="concentration must be above 0"):
         stability([("a", 1, 1, 1)], {"risk": 1, "impact": 0, "cost": 0}, concentration=0)
 
 
@@ -120,8 +128,8 @@ def test_rank_range_chart_marks_the_fragile_in_red():
 
     weights = {"risk": 0.6, "impact": 0.4, "cost": 0.0}
     rows = [("a", 100, 0, 50), ("b", 0, 100, 50), ("c", 0, 0, 100)]
-    table = stability(rows, weights, top=1, concentration=10)  # a first in 75% of draws
-    ax = plot_rank_stability(table).axes[0]
+    result = stability_of(rows, weights, top=1, concentration=10)  # a first in 75% of draws
+    ax = plot_rank_stability(result).axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b", "c"]
     ranges = ax.collections[0]
     colours = [to_hex(c, keep_alpha=False) for c in ranges.get_colors()]

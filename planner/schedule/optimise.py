@@ -21,9 +21,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from inventory.errors import ModerniseError
+from inventory.errors import SolverError
 from planner.policy import Policy
-from planner.schedule import PLACED, Placement, Problem, priority_sequence
+from planner.schedule.kernels import PLACED
+from planner.schedule.problem import Placement, Problem
+from planner.schedule.search import priority_sequence
 
 __all__ = ["Solved", "optimise"]
 
@@ -45,7 +47,7 @@ def _solver_module():
     try:
         from ortools.sat.python import cp_model
     except ImportError as error:  # pragma: no cover - ortools is in the test extra
-        raise ModerniseError(
+        raise SolverError(
             "schedule.method 'optimal' needs OR-Tools",
             hint="pip install 'modernise[optimise]', or use schedule.method: fast",
         ) from error
@@ -56,7 +58,7 @@ def optimise(problem: Problem, policy: Policy, *, hint: Placement | None = None)
     """Solve ``problem`` under the policy's objective within ``schedule.time_limit_seconds``."""
     cp_model = _solver_module()
     settings = policy.schedule
-    weight = float(settings["makespan_weight"])
+    weight = float(settings.makespan_weight)
     n, horizon = problem.count, problem.horizon
     lengths = problem.lengths
     model = cp_model.CpModel()
@@ -161,9 +163,9 @@ def optimise(problem: Problem, policy: Policy, *, hint: Placement | None = None)
                 for s, b in zip(allowed_starts[i], choice.get(i, ()), strict=False):
                     model.add_hint(b, bool(s == hinted[i]))
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(settings["time_limit_seconds"])
-    solver.parameters.num_workers = int(settings["workers"])
-    solver.parameters.random_seed = int(settings["seed"])
+    solver.parameters.max_time_in_seconds = float(settings.time_limit_seconds)
+    solver.parameters.num_workers = int(settings.workers)
+    solver.parameters.random_seed = int(settings.seed)
     # No repair_hint: the hint is the fast plan, feasible in this model; and OR-Tools 9.15
     # aborts the whole process with repair_hint on two or more workers ("Check failed:
     # heuristics.fixed_search != nullptr", google/or-tools#5025, fixed after 9.15).
@@ -177,7 +179,7 @@ def optimise(problem: Problem, policy: Policy, *, hint: Placement | None = None)
     elif hint is not None:  # no plan of its own in time: keep the fast one
         is_present, start_values = hint.status == PLACED, hint.start_at.astype(np.int64)
     else:
-        raise ModerniseError(
+        raise SolverError(
             f"the optimiser found no plan in {seconds:.0f} s ({solver.status_name(status)})",
             hint="raise schedule.time_limit_seconds or use schedule.method: fast",
         )

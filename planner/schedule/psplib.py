@@ -26,9 +26,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from inventory.errors import ModerniseError
+from inventory.errors import InventoryFileError
 from planner.policy import Policy, load_policy
-from planner.schedule import ScheduleResult, schedule_units
+from planner.schedule.diagnose import ScheduleResult
+from planner.schedule.scheduler import schedule_units
 
 __all__ = [
     "Instance",
@@ -51,10 +52,10 @@ class Instance:
     capacities: dict[str, int]
 
 
-def _section(text: str, title: str) -> list[str]:
+def _section(path: Path, text: str, title: str) -> list[str]:
     start = text.find(title)
     if start < 0:
-        raise ModerniseError(f"not a PSPLIB .sm file: no '{title.strip(':')}' section")
+        raise InventoryFileError(path, f"not a PSPLIB .sm file: no '{title.strip(':')}' section")
     lines = text[start:].splitlines()[1:]
     out = []
     for line in lines:
@@ -77,23 +78,23 @@ def read_sm(path: str | Path) -> Instance:
     path = Path(path)
     text = path.read_text(encoding="latin-1")
     successors: dict[int, list[int]] = {}
-    for line in _section(text, "PRECEDENCE RELATIONS:")[1:]:
+    for line in _section(path, text, "PRECEDENCE RELATIONS:")[1:]:
         values = _numbers(line)
         if values:
             job, _modes, count, *rest = values
             successors[job] = rest[:count]
     durations: dict[int, int] = {}
     demands: dict[int, list[int]] = {}
-    for line in _section(text, "REQUESTS/DURATIONS:")[2:]:
+    for line in _section(path, text, "REQUESTS/DURATIONS:")[2:]:
         values = _numbers(line)
         if values:
             job, _mode, duration, *request = values
             durations[job], demands[job] = duration, request
-    capacity_lines = _section(text, "RESOURCEAVAILABILITIES:")[1:]  # after the R 1 R 2 line
+    capacity_lines = _section(path, text, "RESOURCEAVAILABILITIES:")[1:]  # after the R 1 R 2 line
     capacities = next(_numbers(line) for line in capacity_lines if _numbers(line))
     resources = [f"R{k + 1}" for k in range(len(capacities))]
     if set(successors) != set(durations):
-        raise ModerniseError(f"{path.name}: the precedence and duration tables list other jobs")
+        raise InventoryFileError(path, "the precedence and duration tables list other jobs")
     edges = {(a, b) for a, after in successors.items() for b in after}
     for job in sorted(j for j, d in durations.items() if d == 0):
         before = {a for a, b in edges if b == job}

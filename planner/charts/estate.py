@@ -1,0 +1,434 @@
+"""Charts of the estate as it is: dependency maps, the portfolio matrix, end of support.
+
+Each ``plot_x(..., *, ax=None)`` draws on the given Axes (or a new figure sized for its
+content) and returns the Figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import matplotlib.pyplot as plt
+import networkx as nx
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from inventory.errors import InvalidArgumentError
+from inventory.graph import neighbourhood
+from inventory.schema import enum_key
+from planner.charts.style import CRITICALITY_COLOURS, DOMAIN_OF, DOMAINS, palette_for
+
+__all__ = ["plot_category_map", "plot_dependency_map", "plot_end_of_support", "plot_portfolio"]
+
+
+def _layers(G: nx.DiGraph, centres: list[str]) -> dict[str, int]:
+    """Signed distance from the centres: providers positive, consumers negative."""
+    layer = {c: 0 for c in centres}
+    for direction, neighbours in ((1, G.successors), (-1, G.predecessors)):
+        frontier, distance = list(centres), 0
+        while frontier:
+            distance += 1
+            step = []
+            for node in frontier:
+                for other in neighbours(node):
+                    if other not in layer:
+                        layer[other] = direction * distance
+                        step.append(other)
+            frontier = step
+    for node in G:
+        layer.setdefault(node, 0)
+    return layer
+
+
+def _interface_text(data: dict, max_messages: int) -> str:
+    messages = list(data.get("messages") or ())
+    kind = data.get("kind") or ""
+    if not messages:
+        return kind
+    shown = ", ".join(messages[:max_messages]) + (" …" if len(messages) > max_messages else "")
+    return f"{kind}: {shown}" if kind else shown
+
+
+def plot_dependency_map(
+    G: nx.DiGraph,
+    centres: Iterable[str],
+    *,
+    ax: Axes | None = None,
+    max_rows: int = 28,
+    max_messages: int = 2,
+) -> Figure:
+    """Draw a dependency neighbourhood in columns: consumers left, providers right.
+
+    ``G`` is usually :func:`inventory.graph.neighbourhood` of the centres. Nodes are coloured
+    by criticality and the centres outlined; arrows point from consumer to provider. Each
+    system linked directly to a centre shows that interface (kind and HL7 message types)
+    under its name, so labels never pile up on crossing edges. A column longer than
+    ``max_rows`` wraps into several, keeping 100-node maps legible.
+    """
+    centres = [c for c in centres if c in G]
+    layer = _layers(G, centres)
+    columns: dict[int, list[str]] = {}
+    for node, column in layer.items():
+        columns.setdefault(column, []).append(node)
+    # x positions: each layer takes as many sub-columns as it needs
+    position: dict[str, tuple[float, float]] = {}
+    x = 0.0
+    layer_x: dict[int, float] = {}
+    width_step, row_step = 3.1, 1.0
+    tallest = 1
+    for column in sorted(columns):
+        nodes = sorted(
+            columns[column], key=lambda n: (str(G.nodes[n].get("category") or ""), str(n))
+        )
+        parts = -(-len(nodes) // max_rows)
+        rows_here = -(-len(nodes) // parts)
+        tallest = max(tallest, rows_here)
+        centre_x = x + (parts - 1) * width_step / 2
+        layer_x[column] = centre_x
+        for i, node in enumerate(nodes):
+            part, rank = divmod(i, rows_here)
+            position[node] = (x + part * width_step, -rank * row_step)
+        x += parts * width_step + 0.8
+    # centre each column vertically
+    for nodes in columns.values():
+        ys = [position[n][1] for n in nodes]
+        shift = (-(tallest - 1) * row_step - min(ys)) / 2
+        for n in nodes:
+            position[n] = (position[n][0], position[n][1] + shift)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(8.0, 1.15 * x + 1.0), max(4.0, 0.55 * tallest + 1.6)))
+    centre_set = set(centres)
+    for u, v in G.edges():
+        near = u in centre_set or v in centre_set
+        (x1, y1), (x2, y2) = position[u], position[v]
+        ax.annotate(
+            "",
+            xy=(x2, y2),
+            xytext=(x1, y1),
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": "#555555" if near else "#bbbbbb",
+                "lw": 0.7 if near else 0.4,
+                "shrinkA": 30,
+                "shrinkB": 30,
+                "connectionstyle": "arc3,rad=0.03",
+            },
+            zorder=1,
+        )
+    for node, (nx_, ny_) in position.items():
+        data = G.nodes[node]
+        colour = CRITICALITY_COLOURS.get(data.get("criticality"), CRITICALITY_COLOURS[None])
+        name = str(data.get("name") or node)
+        lines = [str(node), name[:30] + ("…" if len(name) > 30 else "")]
+        link = None
+        for c in centres:
+            if G.has_edge(node, c):
+                link = G.edges[node, c]
+            elif G.has_edge(c, node):
+                link = G.edges[c, node]
+        if link is not None and node not in centre_set:
+            interface = _interface_text(link, max_messages)
+            if interface:
+                lines.append(interface[:40] + ("…" if len(interface) > 40 else ""))
+        dark = data.get("criticality") == "critical"
+        ax.text(
+            nx_,
+            ny_,
+            "\n".join(lines),
+            ha="center",
+            va="center",
+            fontsize=6.5,
+            color="white" if dark else "black",
+            zorder=3,
+            bbox={
+                "boxstyle": "round,pad=0.3",
+                "fc": colour,
+                "ec": "black" if node in centre_set else "#999999",
+                "lw": 2.0 if node in centre_set else 0.5,
+            },
+        )
+    xs = [p[0] for p in position.values()] or [0]
+    ys = [p[1] for p in position.values()] or [0]
+    ax.set_xlim(min(xs) - 1.6, max(xs) + 1.6)
+    ax.set_ylim(min(ys) - 0.8, max(ys) + 1.0)
+    ax.set_axis_off()
+    for column in sorted(columns):
+        title = (
+            "selected"
+            if column == 0
+            else (
+                f"depends on ({column} step{'s' if column > 1 else ''})"
+                if column > 0
+                else f"depended on by ({-column} step{'s' if column < -1 else ''})"
+            )
+        )
+        ax.text(
+            layer_x[column],
+            max(ys) + 0.7,
+            f"{title}: {len(columns[column])}",
+            ha="center",
+            fontsize=8,
+            weight="bold",
+        )
+    ax.legend(
+        handles=[
+            Patch(facecolor=c, edgecolor="#999999", label=k)
+            for k, c in CRITICALITY_COLOURS.items()
+            if k
+        ],
+        title="criticality",
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+        fontsize=7,
+        title_fontsize=7,
+        frameon=False,
+    )
+    ax.set_title(
+        f"Dependencies of {', '.join(centres)} (arrows point from consumer to provider)",
+        fontsize=10,
+    )
+    return ax.figure
+
+
+#: TIME quadrants (Gartner) on risk (technical condition) against impact (business value).
+TIME_QUADRANTS = {
+    (True, True): "Migrate: high risk, high impact",
+    (True, False): "Eliminate: high risk, low impact",
+    (False, True): "Invest: low risk, high impact",
+    (False, False): "Tolerate: low risk, low impact",
+}
+
+
+def _place_labels(ax: Axes, points: list[tuple[float, float, str]], fontsize: float = 7) -> None:
+    """Annotate points, nudging each label to the first nearby spot that overlaps none placed."""
+    figure = ax.figure
+    renderer = figure.canvas.get_renderer()
+    placed: list = []
+    offsets = [
+        (6, 6),
+        (6, -10),
+        (-6, 6),
+        (-6, -10),
+        (10, 14),
+        (10, -18),
+        (-10, 14),
+        (-10, -18),
+        (16, 0),
+        (-16, 0),
+        (0, 20),
+        (0, -24),
+        (22, 22),
+        (-22, -26),
+    ]
+    for x, y, text in points:
+        for dx, dy in offsets:
+            label = ax.annotate(
+                text,
+                (x, y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                fontsize=fontsize,
+                ha="left" if dx >= 0 else "right",
+                va="bottom" if dy >= 0 else "top",
+                arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.5},
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+                zorder=6,
+            )
+            box = label.get_window_extent(renderer).expanded(1.05, 1.15)
+            if not any(box.overlaps(other) for other in placed):
+                placed.append(box)
+                break
+            label.remove()
+        else:  # nowhere free: keep the first spot rather than drop the name
+            label = ax.annotate(
+                text,
+                (x, y),
+                xytext=offsets[0],
+                textcoords="offset points",
+                fontsize=fontsize,
+                zorder=6,
+            )
+            placed.append(label.get_window_extent(renderer))
+
+
+def plot_portfolio(
+    scores: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    label: int = 12,
+    colour_by: str = "domain",
+    threshold: float = 50.0,
+) -> Figure:
+    """The portfolio matrix: risk against downstream impact, bubble size = replacement cost.
+
+    ``scores`` is :func:`planner.score` (or ``PlanResult.scores``). Quadrants follow Gartner's
+    TIME (tolerate, invest, migrate, eliminate) with the lines at ``threshold``; the
+    ``label`` systems with the highest priority are named. Colour by ``domain`` (default) or
+    ``category``.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(11, 8))
+    frame = scores.copy()
+    frame["domain"] = frame["category"].map(DOMAIN_OF).fillna("other")
+    if colour_by == "domain":
+        keys = [d for d in DOMAINS if d in set(frame["domain"])]
+    elif colour_by == "category":
+        keys = sorted(frame["category"].unique())
+    else:
+        raise InvalidArgumentError(
+            "colour_by", f"colour by '{colour_by}' is not one of: domain, category"
+        )
+    colours = palette_for(keys)
+    cost = frame["cost_gbp"].fillna(0).clip(lower=0)
+    size = 15 + 600 * np.sqrt(cost / max(cost.max(), 1))
+    ax.axvline(threshold, color="#999999", lw=0.8, ls="--", zorder=1)
+    ax.axhline(threshold, color="#999999", lw=0.8, ls="--", zorder=1)
+    for key in keys:
+        part = frame[frame[colour_by] == key]
+        ax.scatter(
+            part["impact"],
+            part["risk"],
+            s=size[part.index],
+            color=colours[key],
+            alpha=0.65,
+            edgecolor="white",
+            linewidth=0.6,
+            label=key,
+            zorder=3,
+        )
+    for (high_risk, high_impact), text in TIME_QUADRANTS.items():
+        # along the horizontal threshold line, where the matrix is emptiest
+        ax.text(
+            threshold + 1 if high_impact else threshold - 1,
+            threshold + 1 if high_risk else threshold - 1,
+            text,
+            ha="left" if high_impact else "right",
+            va="bottom" if high_risk else "top",
+            fontsize=8,
+            color="#555555",
+            style="italic",
+            zorder=2,
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.7},
+        )
+    ax.set_xlim(-5, 105)
+    ax.set_ylim(-6, 106)
+    ax.set_xlabel("downstream impact (0-100)")
+    ax.set_ylabel("risk (0-100)")
+    top = frame.sort_values("priority", ascending=False).head(label)
+    _place_labels(ax, [(row["impact"], row["risk"], system) for system, row in top.iterrows()])
+    legend = ax.legend(
+        title=colour_by,
+        fontsize=7,
+        title_fontsize=8,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        frameon=False,
+        markerscale=0.6,
+    )
+    for handle in legend.legend_handles:
+        handle.set_sizes([40])
+    ax.set_title(
+        f"Portfolio: {len(frame)} systems, bubble size = replacement cost; the {label} "
+        "highest priorities named",
+        fontsize=10,
+    )
+    return ax.figure
+
+
+def plot_end_of_support(
+    systems: pd.DataFrame,
+    scores: pd.DataFrame | None = None,
+    *,
+    ax: Axes | None = None,
+    plan_start: pd.Timestamp | None = None,
+    today: pd.Timestamp | None = None,
+) -> Figure:
+    """How many systems fall out of support each quarter, stacked by risk rating.
+
+    ``systems`` needs ``end_of_support`` (derived from platforms when loaded); ``scores``
+    gives each system's risk rating (otherwise one colour). Systems already out of support
+    at ``plan_start`` are to the left of its line.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(12, 4.5))
+    eos = systems["end_of_support"].dropna()
+    quarter = eos.dt.to_period("Q")
+    rating = (
+        scores["risk_rating"].reindex(eos.index).fillna("unrated")
+        if scores is not None
+        else pd.Series("systems", index=eos.index)
+    )
+    table = pd.crosstab(quarter, rating)
+    if len(table):
+        full = pd.period_range(table.index.min(), table.index.max(), freq="Q")
+        table = table.reindex(full, fill_value=0)
+    order = [
+        r
+        for r in ("extreme", "high", "moderate", "low", "unrated", "systems")
+        if r in table.columns
+    ]
+    palette = {
+        "extreme": "#b2182b",
+        "high": "#ef8a62",
+        "moderate": "#fddbc7",
+        "low": "#67a9cf",
+        "unrated": "#bbbbbb",
+        "systems": "#4477aa",
+    }
+    x = table.index.to_timestamp(how="start")
+    bottom = np.zeros(len(table))
+    for column in order:
+        ax.bar(
+            x,
+            table[column],
+            width=80,
+            bottom=bottom,
+            color=palette[column],
+            label=column,
+            align="edge",
+            zorder=3,
+        )
+        bottom += table[column].to_numpy()
+    top = ax.get_ylim()[1]
+    for when, text, style, align in (
+        (today, "today ", "-", "right"),
+        (plan_start, " plan start", "--", "left"),
+    ):
+        if when is not None:
+            ax.axvline(when, color="black", lw=1, ls=style, zorder=4)
+            ax.text(when, top, text, fontsize=8, va="top", ha=align)
+    unknown = int(systems["end_of_support"].isna().sum())
+    ax.set_ylabel("systems leaving support per quarter")
+    if len(table):
+        running_total = ax.twinx()
+        running_total.step(
+            x,
+            table.sum(axis=1).cumsum(),
+            where="post",
+            color="#333333",
+            lw=1.2,
+            label="out of support (running total)",
+        )
+        running_total.set_ylim(bottom=0)
+        running_total.set_ylabel("out of support, running total")
+        running_total.legend(fontsize=8, frameon=False, loc="upper center")
+    ax.grid(axis="y", color="#eeeeee", zorder=0)
+    ax.legend(title="risk", fontsize=8, title_fontsize=8, frameon=False, loc="upper left")
+    ax.set_title(
+        f"End of support by quarter: {len(eos)} systems with a date, {unknown} unknown",
+        fontsize=10,
+    )
+    return ax.figure
+
+
+def plot_category_map(inventory, category: str, *, ax: Axes | None = None) -> Figure:
+    """The dependency map of every system in a category and its direct neighbours."""
+    systems = inventory.systems
+    members = systems.index[systems["category"].map(enum_key) == enum_key(category)].tolist()
+    if not members:
+        raise InvalidArgumentError("category", f"no systems in category '{category}'")
+    G = inventory.graph()
+    return plot_dependency_map(neighbourhood(G, members, depth=1), members, ax=ax)

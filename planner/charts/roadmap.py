@@ -1,0 +1,341 @@
+"""Charts of the plan: the Gantt, spend per financial year, the risk burn-down, scenarios.
+
+Each ``plot_x(result, *, ax=None)`` draws on the given Axes (or a new figure sized for its
+content) and returns the Figure; :func:`roadmap_figure` puts the Gantt, spend and burn-down
+on one page.
+"""
+
+from __future__ import annotations
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from inventory.errors import InvalidArgumentError
+from planner.charts.style import DOMAIN_OF, DOMAINS, palette_for
+
+__all__ = ["plot_burndown", "plot_comparison", "plot_gantt", "plot_spend", "roadmap_figure"]
+
+
+def _gantt_rows(result, group_by: str | None) -> pd.DataFrame:
+    units = result.units[result.units["scheduled"]].copy()
+    systems = result.inventory.systems
+    first = units["members"].map(lambda m: m[0])
+    units["category"] = systems.loc[first, "category"].to_numpy()
+    units["domain"] = units["category"].map(DOMAIN_OF).fillna("other")
+    units["organisation"] = systems.loc[first, "organisation"].to_numpy()
+    names = systems["name"]
+    units["label"] = [
+        (f"{names[m[0]][:34]}" if len(m) == 1 else f"Move group: {' + '.join(m)}"[:44])
+        for m in units["members"]
+    ]
+    eos = result.schedule["end_of_support"]
+    units["deadline_shown"] = [
+        min((eos[m] for m in members if pd.notna(eos[m])), default=pd.NaT)
+        for members in units["members"]
+    ]
+    if group_by:
+        if group_by not in ("category", "wave", "organisation"):
+            raise InvalidArgumentError(
+                "group_by", f"group by '{group_by}' is not one of: category, wave, organisation"
+            )
+        grouped = units.groupby(group_by, sort=True)
+        rows = pd.DataFrame(
+            {
+                "start": grouped["start"].min(),
+                "go_live": grouped["go_live"].max(),
+                "count": grouped.size(),
+                "critical": grouped["critical"].any(),
+                "deadline_shown": grouped["deadline_shown"].min(),
+                "category": grouped["category"].first(),
+                "domain": grouped["domain"].first(),
+                "wave": grouped["wave"].min(),
+            }
+        )
+        rows["label"] = [
+            f"{'Wave ' if group_by == 'wave' else ''}{key} ({n} project{'s' if n != 1 else ''})"
+            for key, n in zip(rows.index, rows["count"], strict=True)
+        ]
+        rows[group_by] = rows.index
+        return rows.sort_values(["start", "go_live"]).reset_index(drop=True)
+    return units.sort_values(["start", "go_live", "label"]).reset_index()
+
+
+def plot_gantt(
+    result,
+    *,
+    ax: Axes | None = None,
+    colour_by: str = "domain",
+    group_by: str | None = None,
+    today: pd.Timestamp | None = None,
+) -> Figure:
+    """The roadmap as a Gantt chart: one bar per project (a system or a move group).
+
+    Bars are coloured by ``colour_by`` (domain, category or wave); a black outline marks the
+    critical path; red diamonds mark end-of-support dates that fall inside the plan; a red triangle
+    on the left marks projects already out of support when the plan starts. Winter change
+    freezes are shaded, financial years (1 April) gridded, and ``today`` drawn as a line.
+    ``group_by`` (category, wave or organisation) summarises to one bar per group.
+    """
+    rows = _gantt_rows(result, group_by)
+    if colour_by not in ("domain", "category", "wave"):
+        raise InvalidArgumentError(
+            "colour_by", f"colour by '{colour_by}' is not one of: domain, category, wave"
+        )
+    if colour_by == "domain":
+        keys = [d for d in DOMAINS if d in set(rows[colour_by])]
+    else:
+        keys = [str(k) for k in sorted(rows[colour_by].dropna().unique(), key=str)]
+    colours = palette_for(keys)
+    n = len(rows)
+    if ax is None:
+        figure = plt.figure(figsize=(15, _gantt_height(n)))
+        ax = figure.add_axes(_GANTT_BOX)
+    start = result.start
+    end = (rows["go_live"].max() if n else start) + pd.DateOffset(months=3)
+    y = list(range(n))
+    left = mdates.date2num(rows["start"]) if n else []
+    width = (mdates.date2num(rows["go_live"]) - left) if n else []
+    bar_colours = [colours.get(str(v), "#888888") for v in rows[colour_by]] if n else []
+    ax.barh(y, width, left=left, height=0.72, color=bar_colours, linewidth=0, zorder=3)
+    critical = rows["critical"].to_numpy(bool) if n else []
+    if n and critical.any():
+        ax.barh(
+            np.asarray(y)[critical],
+            np.asarray(width)[critical],
+            left=np.asarray(left)[critical],
+            height=0.72,
+            fill=False,
+            edgecolor="black",
+            linewidth=1.4,
+            zorder=4,
+        )
+    deadlines = rows["deadline_shown"] if n else pd.Series(dtype="datetime64[ns]")
+    inside = deadlines.notna() & (deadlines >= start)
+    before = deadlines.notna() & (deadlines < start)
+    if inside.any():
+        ax.plot(
+            mdates.date2num(deadlines[inside]),
+            np.flatnonzero(inside),
+            "D",
+            color="#b2182b",
+            markersize=4.5,
+            zorder=5,
+        )
+    if before.any():
+        ax.plot(
+            np.full(int(before.sum()), mdates.date2num(start)),
+            np.flatnonzero(before),
+            ">",
+            color="#b2182b",
+            markersize=4,
+            zorder=5,
+        )
+    ax.set_yticks(y, rows["label"].tolist(), fontsize=6.5 if n > 60 else 8)
+    ax.invert_yaxis()
+    ax.set_ylim(n - 0.4, -0.6)
+    # freeze windows and financial years
+    freeze = set(result.policy.schedule.freeze_months)
+    month = start
+    while month <= end:
+        if month.month in freeze:
+            ax.axvspan(
+                mdates.date2num(month),
+                mdates.date2num(month + pd.DateOffset(months=1)),
+                color="#9ecae1",
+                alpha=0.25,
+                lw=0,
+                zorder=1,
+            )
+        if month.month == 4:
+            ax.axvline(mdates.date2num(month), color="#666666", lw=0.6, ls=":", zorder=2)
+        month = month + pd.DateOffset(months=1)
+    today = today if today is not None else pd.Timestamp.today().normalize()
+    if start - pd.DateOffset(months=36) <= today <= end:
+        ax.axvline(mdates.date2num(today), color="#000000", lw=1.0, zorder=5)
+        ax.text(mdates.date2num(today), -0.9, " today", fontsize=7, va="bottom")
+    ax.set_xlim(
+        mdates.date2num(min(start, today) if today >= start - pd.DateOffset(months=6) else start),
+        mdates.date2num(end),
+    )
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=4))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("FY%y/"))
+    ax.set_xticks(ax.get_xticks())
+    years = [mdates.num2date(t).year for t in ax.get_xticks()]
+    ax.set_xticklabels(
+        [f"{year}/{(year + 1) % 100:02d}" for year in years],
+        fontsize=8,
+    )
+    ax.xaxis.tick_top()
+    ax.grid(axis="y", color="#eeeeee", lw=0.5, zorder=0)
+    handles = [Patch(facecolor=c, label=k) for k, c in colours.items()]
+    handles += [
+        Patch(facecolor="white", edgecolor="black", lw=1.4, label="critical path"),
+        Patch(facecolor="#9ecae1", alpha=0.5, label="change freeze"),
+        plt.Line2D([], [], marker="D", color="#b2182b", ls="", label="end of support"),
+        plt.Line2D([], [], marker=">", color="#b2182b", ls="", label="already unsupported"),
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.005, 1.0),
+        fontsize=7,
+        frameon=False,
+        title=colour_by,
+        title_fontsize=8,
+    )
+    title = "Replacement roadmap" + (f" by {group_by}" if group_by else "")
+    ax.set_title(
+        f"{title}: {n} {'groups' if group_by else 'projects'}, "
+        f"{result.start:%b %Y} to {rows['go_live'].max():%b %Y}"
+        if n
+        else title,
+        fontsize=11,
+        pad=24,
+    )
+    return ax.figure
+
+
+def plot_spend(result, *, ax: Axes | None = None) -> Figure:
+    """Spend per NHS financial year against its capital budget."""
+    frame = result.spend_by_fy
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.6))
+    x = range(len(frame))
+    ax.bar(x, frame["spend_gbp"] / 1e6, color="#4477aa", label="planned spend", zorder=3)
+    ax.plot(
+        x,
+        frame["budget_gbp"] / 1e6,
+        color="#b2182b",
+        marker="_",
+        markersize=18,
+        lw=0,
+        mew=2.2,
+        label="budget",
+        zorder=4,
+    )
+    ax.set_xticks(list(x), frame["financial_year"].tolist(), rotation=45, fontsize=8)
+    ax.set_ylabel("£ million")
+    ax.set_title("Spend per financial year", fontsize=10)
+    ax.grid(axis="y", color="#eeeeee", zorder=0)
+    ax.legend(fontsize=8, frameon=False)
+    return ax.figure
+
+
+def plot_burndown(result, *, ax: Axes | None = None) -> Figure:
+    """Total risk still live each month: the plan against doing nothing."""
+    frame = result.burndown
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.6))
+    ax.plot(
+        frame["month"],
+        frame["do_nothing_risk"],
+        color="#b2182b",
+        lw=1.5,
+        ls="--",
+        label="do nothing",
+    )
+    ax.plot(frame["month"], frame["plan_risk"], color="#228833", lw=2, label="with the plan")
+    ax.fill_between(
+        frame["month"], frame["plan_risk"], frame["do_nothing_risk"], color="#228833", alpha=0.12
+    )
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("total risk score")
+    ax.set_title("Risk burn-down", fontsize=10)
+    ax.grid(color="#eeeeee")
+    ax.legend(fontsize=8, frameon=False)
+    return ax.figure
+
+
+#: Line and bar colours for scenarios, in order (colour-blind safe, Paul Tol's bright).
+_SCENARIO_COLOURS = ["#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377", "#bbbbbb"]
+
+
+def plot_comparison(comparison) -> Figure:
+    """Scenarios side by side (:func:`planner.compare`): each plan's risk burn-down, and
+    its spend per financial year as grouped bars against the baseline's budget."""
+    figure, (burn, money) = plt.subplots(1, 2, figsize=(14, 4.4), width_ratios=[1, 1.1])
+    names = list(comparison.plans)
+    colours = {n: _SCENARIO_COLOURS[i % len(_SCENARIO_COLOURS)] for i, n in enumerate(names)}
+    dashes = ["-", "--", ":", "-."]
+    for i, (name, result) in enumerate(comparison.plans.items()):
+        frame = result.burndown
+        exposure = comparison.table.loc[name, "risk exposure (risk-months)"]
+        burn.step(
+            frame["month"],
+            frame["plan_risk"],
+            where="post",
+            color=colours[name],
+            ls=dashes[i % len(dashes)],
+            lw=2.6 if i == 0 else 1.5,  # the baseline thicker, so identical stretches show
+            label=f"{name} (exposure {exposure:,.0f})",
+        )
+    burn.set_ylim(bottom=0)
+    burn.set_ylabel("total risk score")
+    burn.set_title("Risk burn-down by scenario (exposure: risk-months)", fontsize=10)
+    burn.grid(color="#eeeeee")
+    burn.legend(fontsize=8, frameon=False)
+    spend = comparison.spend
+    x = np.arange(len(spend))
+    width = 0.8 / len(names)
+    for i, name in enumerate(names):
+        money.bar(
+            x - 0.4 + width * (i + 0.5),
+            spend[name] / 1e6,
+            width=width,
+            color=colours[name],
+            label=name,
+            zorder=3,
+        )
+    money.set_xticks(x, spend.index.tolist(), rotation=45, fontsize=8)
+    money.set_ylabel("£ million")
+    money.set_title("Spend per financial year by scenario", fontsize=10)
+    money.grid(axis="y", color="#eeeeee", zorder=0)
+    money.legend(fontsize=8, frameon=False)
+    figure.tight_layout()
+    return figure
+
+
+#: Where the Gantt axes sit in its figure (left, bottom, width, height), leaving room for
+#: the project names on the left and the legend on the right.
+_GANTT_BOX = (0.2, 0.04, 0.64, 0.9)
+
+
+def _gantt_height(rows: int) -> float:
+    return max(3.5, 0.19 * rows + 1.8)
+
+
+def roadmap_figure(
+    result, *, colour_by: str = "domain", group_by: str | None = None, today=None
+) -> Figure:
+    """The Gantt with the spend-per-year chart and the risk burn-down beneath it."""
+    rows = len(_gantt_rows(result, group_by))
+    gantt_height = _gantt_height(rows)
+    total = gantt_height + 5.0
+    figure = plt.figure(figsize=(15, total))
+    # margins in inches: 0.9 above the Gantt (title, year labels), 1.3 between, 0.9 below
+    grid = figure.add_gridspec(
+        2,
+        2,
+        height_ratios=[gantt_height - 0.9, 3.1],
+        left=0.2,
+        right=0.84,
+        top=1 - 0.9 / total,
+        bottom=0.9 / total,
+        hspace=1.3 / ((gantt_height + 2.2) / 2),
+        wspace=0.25,
+    )
+    plot_gantt(
+        result,
+        ax=figure.add_subplot(grid[0, :]),
+        colour_by=colour_by,
+        group_by=group_by,
+        today=today,
+    )
+    plot_spend(result, ax=figure.add_subplot(grid[1, 0]))
+    plot_burndown(result, ax=figure.add_subplot(grid[1, 1]))
+    return figure

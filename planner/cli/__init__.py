@@ -1,0 +1,13 @@
+"""The ``modernise`` command line: each command parses its options, calls the library and
+renders the answer (see :mod:`planner.cli.base` for errors and exit codes).
+
+- :mod:`.inventory_commands`: sample, init, validate, import, history, undo, systems, show,
+  graph, synth;
+- :mod:`.plan_commands`: score, rank, plan, explain, gantt, chart, export, roadmap;
+- :mod:`.analysis_commands`: forecast, stability, compare, impact.
+"""
+
+from planner.cli import analysis_commands, inventory_commands, plan_commands
+from planner.cli.base import app, main, run
+
+__all__ = ["analysis_commands", "app", "inventory_commands", "main", "plan_commands", "run"]

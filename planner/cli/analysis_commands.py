@@ -1,0 +1,306 @@
+"""Commands that question a plan: forecast, stability, compare, impact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from planner.cli.base import (
+    DEFAULT_DB,
+    BudgetOption,
+    DbOption,
+    FormatOption,
+    LimitOption,
+    PolicyOption,
+    StartOption,
+    charts,
+    command,
+    console,
+    frame_table,
+    load_inventory,
+    months_text,
+    policy_from,
+    write_frame,
+)
+
+__all__: list[str] = []
+
+
+@command("forecast")
+def forecast_command(
+    inventory: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Inventory folder, .xlsx, .json or .yaml; without it the store (--db) is used.",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    policy: PolicyOption = None,
+    budget: BudgetOption = None,
+    start: StartOption = None,
+    runs: Annotated[int | None, typer.Option(help="Monte Carlo runs (policy: 1000).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed (policy: 0).")] = None,
+    distribution: Annotated[
+        str | None, typer.Option(help="pert or triangular (policy: pert).")
+    ] = None,
+    budget_mode: Annotated[
+        str | None,
+        typer.Option("--budget-mode", help="hold (overruns wait for money) or flex."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder for the CSV tables and charts.")
+    ] = None,
+    limit: LimitOption = 15,
+) -> None:
+    """How sure is the roadmap? P50 / P80 / P95 go-live per system and for the programme,
+    spend per year and the odds of beating each end-of-support date (Monte Carlo)."""
+    from planner.api import forecast, plan
+
+    settings = policy_from(
+        policy,
+        budget,
+        start,
+        uncertainty__distribution=distribution,
+        uncertainty__budget=budget_mode,
+    )
+    result = plan(load_inventory(inventory, db), settings)
+    outlook = forecast(result, runs=runs, seed=seed)
+    out_console = console()
+    out_console.print(repr(outlook), markup=False)
+    programme = months_text(outlook.programme.rename_axis("").reset_index())
+    out_console.print(frame_table(programme, title="Programme completion"))
+    deadlines = outlook.systems.dropna(subset=["P(live by end of support)"])
+    if not deadlines.empty:
+        table = deadlines.sort_values("P(live by end of support)").reset_index()[
+            [
+                "id",
+                "end_of_support",
+                "planned go-live",
+                "P50 go-live",
+                "P80 go-live",
+                "P(live by end of support)",
+            ]
+        ]
+        table["P(live by end of support)"] = table["P(live by end of support)"].map("{:.0%}".format)
+        write_frame(months_text(table), "table", "End-of-support deadlines still ahead", limit)
+    slips = outlook.systems.assign(
+        slip=(outlook.systems["P80 go-live"] - outlook.systems["planned go-live"]).dt.days / 30.44
+    ).sort_values("slip", ascending=False, na_position="first")
+    slips = slips.reset_index()[
+        [
+            "id",
+            "planned go-live",
+            "P50 go-live",
+            "P80 go-live",
+            "P95 go-live",
+            "P(fits the horizon)",
+        ]
+    ]
+    write_frame(months_text(slips), "table", "Most at risk of slipping (P80 against plan)", limit)
+    spend = outlook.spend_by_fy.copy()
+    for column in [c for c in spend.columns if c.endswith("_gbp")]:
+        spend[column] = spend[column].map(lambda v: "" if v != v else f"£{v / 1e6:,.2f}m")
+    out_console.print(frame_table(spend, title="Spend per financial year across the runs"))
+    if out is not None:
+        charts()
+        from planner.export import write_forecast
+
+        written = write_forecast(outlook, out)
+        out_console.print(f"Wrote {len(written)} files to {out}/", markup=False)
+
+
+@command("stability")
+def stability_command(
+    inventory: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Inventory folder, .xlsx, .json or .yaml; without it the store (--db) is used.",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    policy: PolicyOption = None,
+    start: StartOption = None,
+    samples: Annotated[int | None, typer.Option(help="Weight draws (policy: 500).")] = None,
+    concentration: Annotated[
+        float | None,
+        typer.Option(help="How sure of the weights: higher draws them closer (policy: 30)."),
+    ] = None,
+    top: Annotated[int | None, typer.Option(help="Size of the top N (policy: 20).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed (policy: 0).")] = None,
+    output: FormatOption = "table",
+    limit: LimitOption = 30,
+    chart: Annotated[
+        Path | None, typer.Option("--chart", help="Also draw the rank ranges (PNG/SVG/PDF).")
+    ] = None,
+) -> None:
+    """How much the ranking depends on the priority weights: rank range, how often each
+    system is in the top N, the fragile ones and the weight that moves each."""
+    from planner.api import rank_stability
+
+    stability = rank_stability(
+        load_inventory(inventory, db),
+        policy_from(policy, None, start),
+        samples=samples,
+        concentration=concentration,
+        top=top,
+        seed=seed,
+    )
+    table = stability.table
+    if output != "table":
+        write_frame(table.reset_index(), output, "Rank stability", limit)
+    else:
+        console().print(stability.describe(), markup=False)
+        shown = table.reset_index()[
+            [
+                "rank",
+                "id",
+                "median rank",
+                "best rank (P5)",
+                "worst rank (P95)",
+                "P(top N)",
+                "fragile",
+                "driven by",
+                "when it weighs more",
+            ]
+        ].copy()
+        shown["P(top N)"] = shown["P(top N)"].map("{:.0%}".format)
+        shown["fragile"] = shown["fragile"].map({True: "FRAGILE", False: ""})
+        write_frame(shown, "table", "Rank stability", limit)
+    if chart is not None:
+        draw = charts()
+        draw.save(draw.plot_rank_stability(stability, limit=limit or len(table)), chart)
+        console(stderr=output != "table").print(f"Wrote {chart}", markup=False)
+
+
+@command("compare")
+def compare_command(
+    inventory: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Inventory folder, .xlsx, .json or .yaml; without it the store (--db) is used.",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    policy: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--policy",
+            help="A scenario's policy YAML (repeatable); the first is "
+            "the baseline unless --base is given.",
+        ),
+    ] = None,
+    base: Annotated[
+        Path | None,
+        typer.Option("--base", help="Baseline policy (default: the bundled policy.yaml)."),
+    ] = None,
+    budget_scale: Annotated[
+        list[float] | None,
+        typer.Option(
+            "--budget-scale", help="A scenario with every budget times this, e.g. 0.8 (repeatable)."
+        ),
+    ] = None,
+    output: FormatOption = "table",
+    limit: LimitOption = 20,
+    chart: Annotated[
+        Path | None, typer.Option("--chart", help="Draw burn-downs and spend (PNG/SVG/PDF).")
+    ] = None,
+    changes: Annotated[
+        Path | None, typer.Option("--changes", help="Write every system that moves (CSV).")
+    ] = None,
+) -> None:
+    """Plan the inventory under two or more policies or budgets and compare them: end
+    dates, cost, spend per year, risk exposure and the systems that change wave."""
+    from planner.api import compare
+    from planner.scenarios import scenario_set
+
+    scenarios, baseline = scenario_set(policy or [], base=base, budget_scales=budget_scale or [])
+    comparison = compare(load_inventory(inventory, db), scenarios, baseline)
+    table = comparison.table.reset_index()
+    if output != "table":
+        write_frame(table, output, "Scenarios", limit)
+    else:
+        shown = months_text(table)
+        shown["cost (GBP)"] = shown["cost (GBP)"].map(lambda v: f"£{v / 1e6:,.1f}m")
+        for column in ("risk now", "risk at end", "risk exposure (risk-months)"):
+            shown[column] = shown[column].map(lambda v: f"{v:,.0f}")
+        shown["exposure vs baseline"] = shown["exposure vs baseline"].map("{:+.1%}".format)
+        console().print(
+            frame_table(
+                shown.set_index("scenario").T.reset_index().rename(columns={"index": ""}),
+                title=repr(comparison),
+            )
+        )
+        spend = comparison.spend.map(lambda v: f"£{v / 1e6:,.2f}m").reset_index()
+        console().print(frame_table(spend, title="Spend per financial year"))
+        moved = comparison.changes
+        if len(moved):
+            write_frame(months_text(moved), "table", "Highest-priority systems that move", limit)
+    if changes is not None:
+        from planner.export import safe_csv
+
+        safe_csv(comparison.changes, changes)
+        console(stderr=output != "table").print(f"Wrote {changes}", markup=False)
+    if chart is not None:
+        draw = charts()
+        draw.save(draw.plot_comparison(comparison), chart)
+        console(stderr=output != "table").print(f"Wrote {chart}", markup=False)
+
+
+@command("impact")
+def impact_command(
+    systems: Annotated[list[str], typer.Argument(help="Ids of the systems that are down.")],
+    inventory: Annotated[
+        Path | None,
+        typer.Option("--inventory", "-i", help="Inventory file or folder (default: the store)."),
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    policy: PolicyOption = None,
+    budget: BudgetOption = None,
+    start: StartOption = None,
+    window: Annotated[
+        bool,
+        typer.Option(
+            "--window", help="Their planned cut-over instead: all going live that month are down."
+        ),
+    ] = False,
+    output: FormatOption = "table",
+    limit: LimitOption = 40,
+) -> None:
+    """Blast radius: everything that fails or degrades while these systems are down (or
+    during their planned cut-over), with the path, the interfaces and the patient-facing
+    services among them."""
+    from planner.api import blast_radius, plan
+
+    inv = load_inventory(inventory, db)
+    if window:
+        radius = blast_radius(plan(inv, policy_from(policy, budget, start)), systems, window=True)
+    else:
+        radius = blast_radius(inv, systems, policy_from(policy, None, start))
+    frame = radius.table.reset_index()
+    if output != "table":
+        write_frame(frame, output, "Blast radius", limit)
+        return
+    out = console()
+    if radius.windows is not None:
+        for _, row in radius.windows.iterrows():
+            switching = row["switching to them"]
+            out.print(
+                f"Cut-over {row['go-live']:%b %Y}: {', '.join(row['cut over'])} go live"
+                + (f"; {len(switching)} legacy systems switch over to them" if switching else "")
+                + ".",
+                markup=False,
+                soft_wrap=True,
+            )
+    users = int(radius.table["users"].fillna(0).sum())
+    out.print(
+        radius.summary() + (f"; users affected: {users:,}" if len(radius.table) else "") + ".",
+        markup=False,
+    )
+    shown = frame[["id", "effect", "hops", "criticality", "patient_facing", "via", "path"]].copy()
+    shown["patient_facing"] = shown["patient_facing"].map({True: "yes", False: ""})
+    write_frame(shown, "table", "Blast radius", limit)

@@ -1,0 +1,301 @@
+"""Commands on the inventory: samples, validate, import, history, undo, systems, show, graph,
+synth."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from planner.cli.base import (
+    DEFAULT_DB,
+    DbOption,
+    FormatOption,
+    LimitOption,
+    blank,
+    busy_timeout,
+    charts,
+    command,
+    console,
+    frame_table,
+    print_report,
+    store,
+    write_frame,
+)
+
+__all__: list[str] = []
+
+
+@command("init")
+def init(db: DbOption = DEFAULT_DB) -> None:
+    """Create an empty inventory store."""
+    existed = db.exists()
+    with store(db) as opened:
+        version = opened.version
+    verb = "Opened existing" if existed else "Created"
+    console().print(f"{verb} {db} (schema version {version})", markup=False)
+
+
+@command("sample")
+def sample_command(
+    out: Annotated[Path, typer.Argument(help="A new folder to copy the sample into.")],
+    name: Annotated[
+        str, typer.Option("--name", help="sample-trust (252 systems) or five-systems.")
+    ] = "sample-trust",
+) -> None:
+    """Copy a bundled sample inventory, with the default policy, to start from."""
+    from inventory.resources import copy_sample
+
+    written = copy_sample(name, out)
+    console().print(f"Wrote {len(written)} files to {out}/", markup=False)
+
+
+@command("validate")
+def validate_command(
+    path: Annotated[Path, typer.Argument(help="Inventory folder of CSVs, .xlsx, .json or .yaml.")],
+    show_all: Annotated[bool, typer.Option("--all", help="List every issue.")] = False,
+) -> None:
+    """Check an inventory file and list every problem; exit 1 if there are errors."""
+    from inventory import read_inventory
+
+    inventory, report = read_inventory(path)
+    if report.issues:
+        print_report(report, limit=len(report.issues) if show_all else 200)
+    if not report.valid:
+        count = len(report.errors)
+        console(stderr=True).print(
+            f"[bold red]Error:[/] {path} has {count} error{'s' if count != 1 else ''}; "
+            "fix them and run validate again"
+        )
+        raise typer.Exit(1)
+    console().print(
+        f"{path} is valid: {len(inventory.systems):,} systems, "
+        f"{len(inventory.dependencies):,} dependencies"
+        + (f", {len(report.warnings)} warnings" if report.warnings else ""),
+        markup=False,
+    )
+
+
+@command("import")
+def import_command(
+    path: Annotated[Path, typer.Argument(help="Inventory folder of CSVs, .xlsx, .json or .yaml.")],
+    db: DbOption = DEFAULT_DB,
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Also remove systems absent from the file (audited)."),
+    ] = False,
+) -> None:
+    """Validate and import an inventory in one transaction (all rows or none)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from inventory import import_inventory
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,}"),
+        TimeRemainingColumn(),
+        console=console(stderr=True),
+        transient=True,
+    ) as progress:
+        tasks: dict[str, int] = {}
+
+        def report_progress(stage: str, done: int, total: int) -> None:
+            if total < 50_000:
+                return
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.update(tasks[stage], completed=done)
+
+        result, report = import_inventory(
+            path,
+            db,
+            replace=replace,
+            progress=report_progress,
+            busy_timeout=busy_timeout(),
+        )
+    if report.issues:
+        print_report(report)
+    if result is None:
+        count = len(report.errors)
+        console(stderr=True).print(
+            f"[bold red]Error:[/] {path} has {count} error{'s' if count != 1 else ''}; "
+            "nothing was imported"
+        )
+        raise typer.Exit(1)
+    console().print(f"Imported {path} into {db}: {result}", markup=False)
+
+
+@command("history")
+def history_command(db: DbOption = DEFAULT_DB) -> None:
+    """List every import batch: when, from which files, what it changed."""
+    import pandas as pd
+
+    with store(db, create=False) as opened:
+        batches = opened.history().reset_index()
+    if batches.empty:
+        console().print(f"{db} has no imports yet", markup=False)
+        return
+    batches["undoes"] = batches["undoes"].map(lambda v: "" if pd.isna(v) else f"batch {int(v)}")
+    batches["sha256"] = batches["sha256"].fillna("").str[:12]
+    shown = batches.rename(
+        columns={
+            "systems_added": "sys +",
+            "systems_changed": "sys ~",
+            "systems_removed": "sys -",
+            "dependencies_added": "dep +",
+            "dependencies_changed": "dep ~",
+            "dependencies_removed": "dep -",
+        }
+    )
+    console().print(frame_table(shown, title=f"Import history of {db}"))
+
+
+@command("undo")
+def undo_command(
+    batch: Annotated[int, typer.Argument(help="Batch number (see 'modernise history').")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Restore the store to how it was before a batch (the undo is audited as a batch too)."""
+    with store(db, create=False) as opened:
+        result = opened.undo(batch)
+    console().print(f"Undid batch {batch} and every later one: {result}", markup=False)
+
+
+@command("systems")
+def systems_command(
+    db: DbOption = DEFAULT_DB,
+    category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
+    organisation: Annotated[str | None, typer.Option(help="Only this ODS code.")] = None,
+    criticality: Annotated[str | None, typer.Option(help="Only this criticality.")] = None,
+    disposition: Annotated[str | None, typer.Option(help="Only this disposition.")] = None,
+    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+    hosting: Annotated[str | None, typer.Option(help="Only this hosting.")] = None,
+    platform: Annotated[
+        str | None, typer.Option(help="Only platforms containing this text (any case).")
+    ] = None,
+    unsupported_by: Annotated[
+        str | None,
+        typer.Option(help="Only systems out of support by this date (e.g. 2027-03-31)."),
+    ] = None,
+    limit: LimitOption = 50,
+    output: FormatOption = "table",
+) -> None:
+    """List systems, filtered."""
+    from inventory.select import select_systems
+
+    with store(db, create=False) as opened:
+        systems = opened.load().systems
+    chosen = select_systems(
+        systems,
+        category=category,
+        organisation=organisation,
+        criticality=criticality,
+        disposition=disposition,
+        status=status,
+        hosting=hosting,
+        platform=platform,
+        unsupported_by=unsupported_by,
+    )
+    shown = chosen.reset_index()[
+        ["id", "name", "category", "criticality", "platform", "end_of_support", "disposition"]
+    ]
+    shown["end_of_support"] = shown["end_of_support"].dt.strftime("%Y-%m-%d")
+    if output == "table":
+        write_frame(shown, output, f"{len(shown):,} systems", limit)
+    else:
+        write_frame(shown, output, "systems", 0)
+
+
+@command("show")
+def show_command(
+    system: Annotated[str, typer.Argument(help="System id.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Show one system: its details, what it depends on, and what depends on it."""
+    import pandas as pd
+
+    from inventory.errors import UnknownSystemError
+    from inventory.graph import downstream
+
+    with store(db, create=False) as opened:
+        inventory = opened.load()
+    key = system.strip().lower()
+    if key not in inventory.systems.index:
+        raise UnknownSystemError([system], where=f"in {db}")
+    row = inventory.systems.loc[key]
+    out = console()
+    details = Table(show_header=False, title=f"{key}: {row['name']}")
+    details.add_column("field", style="bold")
+    details.add_column("value", overflow="fold")
+    for field, value in row.items():
+        if blank(value):
+            continue
+        if isinstance(value, pd.Timestamp):
+            value = value.strftime("%Y-%m-%d")
+        details.add_row(str(field), str(value))
+    out.print(details)
+    deps = inventory.dependencies
+    for title, frame, other in (
+        ("depends on", deps[deps["consumer"] == key], "provider"),
+        ("depended on by", deps[deps["provider"] == key], "consumer"),
+    ):
+        shown = frame[[other, "kind", "criticality", "messages"]].copy()
+        shown["messages"] = shown["messages"].map("; ".join)
+        out.print(frame_table(shown, title=f"{title} ({len(shown)})"))
+    reach = downstream(inventory.graph(), key)
+    out.print(f"Downstream impact: {len(reach):,} systems depend on {key} directly or indirectly.")
+
+
+@command("graph")
+def graph_command(
+    systems: Annotated[list[str], typer.Argument(help="System id(s) at the centre.")],
+    db: DbOption = DEFAULT_DB,
+    depth: Annotated[int, typer.Option(help="Hops to include in each direction.")] = 1,
+    out: Annotated[Path, typer.Option("--out", help="PNG, SVG or PDF file to write.")] = Path(
+        "dependencies.png"
+    ),
+) -> None:
+    """Draw the dependency neighbourhood of systems to PNG, SVG or PDF."""
+    from inventory.errors import UnknownSystemError
+    from inventory.graph import neighbourhood
+
+    draw = charts()
+    with store(db, create=False) as opened:
+        inventory = opened.load()
+    G = inventory.graph()
+    keys = [s.strip().lower() for s in systems]
+    missing = [k for k in keys if k not in G]
+    if missing:
+        raise UnknownSystemError(missing, where=f"in {db}")
+    sub = neighbourhood(G, keys, depth=depth)
+    draw.save(draw.plot_dependency_map(sub, keys), out)
+    console().print(
+        f"Wrote {out} ({sub.number_of_nodes()} systems, {sub.number_of_edges()} links)",
+        markup=False,
+    )
+
+
+@command("synth")
+def synth_command(
+    out: Annotated[Path, typer.Argument(help="Folder (CSV), .xlsx, .json or .yaml to write.")],
+    systems: Annotated[
+        int, typer.Option(help="National mode: about this many systems across many trusts.")
+    ] = 0,
+    national_mode: Annotated[
+        bool, typer.Option("--national", help="Generate a national estate (see --systems).")
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same inventory).")] = 2026,
+) -> None:
+    """Write a synthetic inventory: the Northshire sample trust, or a national estate."""
+    from inventory.io import write_inventory
+    from inventory.synthetic import national, sample_trust
+
+    if national_mode or systems:
+        inventory = national(systems or 100_000, seed=seed)
+    else:
+        inventory = sample_trust(seed)
+    written = write_inventory(inventory, out)
+    console().print(f"Wrote {inventory!r} to {', '.join(str(p) for p in written)}", markup=False)

@@ -1,0 +1,303 @@
+"""Commands that score and plan: score, rank, plan, explain, gantt, chart, export, roadmap."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from planner.cli.base import (
+    DEFAULT_DB,
+    BudgetOption,
+    DbOption,
+    FormatOption,
+    ImpactOption,
+    InventoryArgument,
+    LimitOption,
+    PolicyOption,
+    StartOption,
+    UsageError,
+    charts,
+    command,
+    console,
+    frame_table,
+    load_inventory,
+    make_plan,
+    policy_from,
+    print_warnings,
+    write_frame,
+)
+
+__all__: list[str] = []
+
+CHARTS = ("portfolio", "dependencies", "end-of-support", "spend", "burndown", "gantt", "roadmap")
+
+
+@command("score")
+def score_command(
+    inventory: InventoryArgument = None,
+    db: DbOption = DEFAULT_DB,
+    policy: PolicyOption = None,
+    start: StartOption = None,
+    impact: ImpactOption = None,
+    output: FormatOption = "table",
+    limit: LimitOption = 30,
+) -> None:
+    """Score every system: risk, cost, impact and priority (0-100) with their parts."""
+    from planner.api import score
+    from planner.impact import impact_method
+
+    chosen = policy_from(policy, None, start, impact)
+    inv = load_inventory(inventory, db)
+    scored = score(inv, chosen)
+    if output == "table":
+        method = impact_method(len(inv.systems), chosen.impact.method, chosen.impact.exact_up_to)
+        console().print(f"Downstream impact: {method}")
+    scores = scored.reset_index()
+    columns = [
+        "id",
+        "name",
+        "risk",
+        "risk_rating",
+        "likelihood",
+        "consequence",
+        "impact",
+        "downstream",
+        "cost",
+        "cost_gbp",
+        "priority",
+        "rank",
+    ]
+    frame = scores[columns] if output == "table" else scores
+    write_frame(frame.round(1) if output == "table" else frame, output, "Scores", limit)
+
+
+@command("rank")
+def rank_command(
+    inventory: InventoryArgument = None,
+    db: DbOption = DEFAULT_DB,
+    policy: PolicyOption = None,
+    start: StartOption = None,
+    impact: ImpactOption = None,
+    output: FormatOption = "table",
+    limit: LimitOption = 30,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Include systems marked retain.")
+    ] = False,
+) -> None:
+    """The replacement order: planned systems by priority (deterministic ties)."""
+    from planner.api import rank
+
+    ranked = rank(
+        load_inventory(inventory, db),
+        policy_from(policy, None, start, impact),
+        include_retained=everything,
+    )
+    frame = ranked.reset_index()[
+        ["rank", "id", "name", "disposition", "priority", "risk", "impact", "cost"]
+    ]
+    write_frame(frame.round(1), output, "Replacement order", limit)
+
+
+@command("plan")
+def plan_command(
+    inventory: InventoryArgument = None,
+    db: DbOption = DEFAULT_DB,
+    policy: PolicyOption = None,
+    budget: BudgetOption = None,
+    start: StartOption = None,
+    impact: ImpactOption = None,
+    output: FormatOption = "table",
+    limit: LimitOption = 40,
+) -> None:
+    """Schedule the replacements under budgets, team capacity and freezes; show the roadmap."""
+    result = make_plan(inventory, db, policy, budget, start, impact)
+    schedule = result.schedule.reset_index()[
+        ["id", "wave", "start", "go_live", "months", "cost_gbp", "critical", "slack_months", "rank"]
+    ]
+    if output != "table":
+        write_frame(schedule, output, "Roadmap", limit)
+        return
+    shown = schedule.copy()
+    shown["start"] = shown["start"].dt.strftime("%b %Y")
+    shown["go_live"] = shown["go_live"].dt.strftime("%b %Y")
+    shown["cost_gbp"] = shown["cost_gbp"].map(lambda v: f"£{v:,.0f}")
+    write_frame(shown, output, repr(result), limit)
+    spend = result.spend_by_fy.copy()
+    for column in ("budget_gbp", "spend_gbp", "headroom_gbp"):
+        spend[column] = spend[column].map(lambda v: f"£{v / 1e6:,.2f}m")
+    console().print(frame_table(spend, title="Spend per financial year"))
+    print_warnings(result)
+
+
+@command("explain")
+def explain_command(
+    system: Annotated[str, typer.Argument(help="System id.")],
+    inventory: InventoryArgument = None,
+    db: DbOption = DEFAULT_DB,
+    policy: PolicyOption = None,
+    budget: BudgetOption = None,
+    start: StartOption = None,
+) -> None:
+    """Why a system ranks where it does, factor by factor, and when it is planned."""
+    from planner.api import explain
+
+    why = explain(make_plan(inventory, db, policy, budget, start), system)
+    out = console()
+    out.print(frame_table(why.factors, title=f"{why.system}: {why.name}"))
+    for number, line in enumerate(why.timing):  # what follows the first line explains it
+        out.print(("  " if number else "") + line, markup=False, soft_wrap=True)
+
+
+@command("gantt")
+def gantt_command(
+    inventory: InventoryArgument = None,
+    db: DbOption = DEFAULT_DB,
+    policy: PolicyOption = None,
+    budget: BudgetOption = None,
+    start: StartOption = None,
+    out: Annotated[Path, typer.Option("--out", help="PNG, SVG or PDF file.")] = Path("roadmap.png"),
+    group_by: Annotated[
+        str | None, typer.Option("--group-by", help="category, wave or organisation.")
+    ] = None,
+    colour_by: Annotated[
+        str, typer.Option("--colour-by", help="domain, category or wave.")
+    ] = "domain",
+) -> None:
+    """Draw the roadmap as a Gantt chart with spend per year and the risk burn-down."""
+    draw = charts()
+    result = make_plan(inventory, db, policy, budget, start)
+    figure = draw.roadmap_figure(result, colour_by=colour_by, group_by=group_by)
+    draw.save(figure, out, tight=False)
+    console().print(f"Wrote {out}", markup=False)
+
+
+@command("chart")
+def chart_command(
+    kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(CHARTS)}.")],
+    inventory: InventoryArgument = None,
+    db: DbOption = DEFAULT_DB,
+    policy: PolicyOption = None,
+    budget: BudgetOption = None,
+    start: StartOption = None,
+    out: Annotated[Path | None, typer.Option("--out", help="PNG, SVG or PDF file.")] = None,
+    system: Annotated[
+        list[str] | None, typer.Option("--system", help="dependencies: centre on these ids.")
+    ] = None,
+    category: Annotated[
+        str | None, typer.Option("--category", help="dependencies: every system in a category.")
+    ] = None,
+    depth: Annotated[int, typer.Option(help="dependencies: hops from the centre.")] = 1,
+    group_by: Annotated[
+        str | None, typer.Option("--group-by", help="gantt: category, wave or organisation.")
+    ] = None,
+) -> None:
+    """Draw one chart to PNG, SVG or PDF."""
+    import pandas as pd
+
+    from inventory.errors import UnknownSystemError
+    from inventory.graph import neighbourhood
+
+    if kind not in CHARTS:
+        raise UsageError(f"chart '{kind}' is not one of: {', '.join(CHARTS)}")
+    draw = charts()
+    out = out or Path(f"{kind}.png")
+    if kind == "dependencies":
+        inv = load_inventory(inventory, db)
+        if category:
+            figure = draw.plot_category_map(inv, category)
+        elif system:
+            keys = [s.strip().lower() for s in system]
+            missing = [k for k in keys if k not in inv.systems.index]
+            if missing:
+                raise UnknownSystemError(missing)
+            figure = draw.plot_dependency_map(neighbourhood(inv.graph(), keys, depth), keys)
+        else:
+            raise UsageError("the dependencies chart needs --system ID or --category NAME")
+    else:
+        result = make_plan(inventory, db, policy, budget, start)
+        figure = {
+            "portfolio": lambda: draw.plot_portfolio(result.scores),
+            "end-of-support": lambda: draw.plot_end_of_support(
+                result.inventory.systems,
+                result.scores,
+                plan_start=result.start,
+                today=pd.Timestamp.today().normalize(),
+            ),
+            "spend": lambda: draw.plot_spend(result),
+            "burndown": lambda: draw.plot_burndown(result),
+            "gantt": lambda: draw.plot_gantt(result, group_by=group_by),
+            "roadmap": lambda: draw.roadmap_figure(result, group_by=group_by),
+        }[kind]()
+    draw.save(figure, out, tight=kind not in ("gantt", "roadmap"))
+    console().print(f"Wrote {out}", markup=False)
+
+
+@command("export")
+def export_command(
+    output: Annotated[
+        str, typer.Option("--format", help="csv, xlsx, json, mspdi, mermaid or markdown.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="File (or folder for csv) to write.")],
+    inventory: InventoryArgument = None,
+    db: DbOption = DEFAULT_DB,
+    policy: PolicyOption = None,
+    budget: BudgetOption = None,
+    start: StartOption = None,
+    organisation: Annotated[
+        str | None, typer.Option("--organisation", help="Only this organisation's part (ODS).")
+    ] = None,
+) -> None:
+    """Export the roadmap in one format."""
+    charts()
+    from planner import export
+
+    if output not in export.FORMATS:
+        raise UsageError(f"--format '{output}' is not one of: {', '.join(export.FORMATS)}")
+    writers = {
+        "csv": export.write_csv,
+        "xlsx": export.write_xlsx,
+        "json": export.write_json,
+        "mspdi": export.write_mspdi,
+        "mermaid": export.write_mermaid,
+        "markdown": export.write_markdown,
+    }
+    result = make_plan(inventory, db, policy, budget, start)
+    if organisation:
+        result = result.for_organisation(organisation)
+    written = writers[output](result, out)
+    paths = written if isinstance(written, list) else [written]
+    console().print(f"Wrote {', '.join(str(p) for p in paths)}", markup=False)
+
+
+@command("roadmap")
+def roadmap_command(
+    inventory: Annotated[Path, typer.Argument(help="Inventory folder, .xlsx, .json or .yaml.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write everything into.")] = Path(
+        "roadmap"
+    ),
+    policy: PolicyOption = None,
+    budget: BudgetOption = None,
+    start: StartOption = None,
+    title: Annotated[str, typer.Option(help="Title for the charts and documents.")] = (
+        "Legacy replacement roadmap"
+    ),
+    impact: ImpactOption = None,
+) -> None:
+    """One shot: inventory in, everything a CIO hands on out (charts, workbook, MS Project,
+    Mermaid, CSV, Markdown summary)."""
+    charts()
+    from planner.export import write_roadmap
+
+    result = make_plan(inventory, DEFAULT_DB, policy, budget, start, impact)
+    written = write_roadmap(result, out, title=title)
+    summary = result.summary()
+    console().print(repr(result), markup=False)
+    console().print(
+        f"Risk {summary['risk now']:,.0f} -> {summary['risk at end']:,.0f}; "
+        f"{summary['not scheduled']} projects not scheduled; {summary['warnings']} warnings."
+    )
+    console().print(
+        f"Wrote {len(written)} files to {out}/ (start with {out}/summary.md)", markup=False
+    )
