@@ -215,10 +215,12 @@ def _project_cap(value: object) -> int | None:
 
 
 def _month_start(value: object) -> pd.Timestamp:
-    try:
-        stamp = pd.Timestamp(value)  # type: ignore[arg-type]
-    except (ValueError, TypeError, OverflowError):
-        stamp = None
+    stamp = None
+    if isinstance(value, str | dt.date):  # a number is not a date (pandas reads it as ns)
+        try:
+            stamp = pd.Timestamp(value)
+        except (ValueError, TypeError, OverflowError):
+            stamp = None
     if stamp is None or pd.isna(stamp) or not 1900 <= stamp.year <= 2100:
         raise _problem(f"'{value}' is not a date from 1900 to 2100")
     return stamp.normalize().replace(day=1)

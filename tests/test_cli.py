@@ -273,3 +273,29 @@ def test_impact_lists_the_blast_radius_and_the_cutover(capsys):
     assert code == 0 and out.startswith("id,name,category,criticality,patient_facing,users,effect")
     code, _, err = run(capsys, "impact", "nope", "-i", SAMPLE_TRUST)
     assert code == 2 and "no system 'nope'" in err
+
+
+def test_sample_copies_the_bundled_trust_and_refuses_to_overwrite(capsys, tmp_path):
+    target = tmp_path / "start"
+    code, out, _ = run(capsys, "sample", target)
+    assert code == 0 and out.startswith("Wrote 4 files to")
+    assert sorted(p.name for p in target.iterdir()) == [
+        "dependencies.csv",
+        "northshire-trust.xlsx",
+        "policy.yaml",
+        "systems.csv",
+    ]
+    code, _, err = run(capsys, "sample", target)
+    assert code == 2 and "already exists and is not an empty folder" in err
+    code, _, err = run(capsys, "sample", tmp_path / "other", "--name", "nope")
+    assert code == 2 and "no sample called 'nope'" in err and "sample-trust, five-systems" in err
+
+
+def test_systems_filters_take_the_files_words_and_refuse_the_unknown(capsys, db_path):
+    run(capsys, "import", SAMPLE_TRUST, "--db", db_path)
+    code, out, _ = run(capsys, "systems", "--db", db_path, "--criticality", "T1", "--format", "csv")
+    rows = out.splitlines()
+    assert code == 0 and len(rows) > 10 and all(",critical," in row for row in rows[1:])
+    code, _, err = run(capsys, "systems", "--db", db_path, "--criticality", "tier one")
+    assert code == 2
+    assert "Error: criticality 'tier one' is not one of: low, medium, high, critical" in err

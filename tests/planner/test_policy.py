@@ -3,7 +3,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from inventory.errors import InvalidPolicyError
+from inventory.errors import InvalidPolicyError, MissingFileError
 from planner.policy import financial_year, load_policy
 
 
@@ -101,3 +101,104 @@ def test_uncertainty_and_blast_settings_are_checked(setting, value, message):
     with pytest.raises(InvalidPolicyError) as raised:
         load_policy().with_overrides({setting: value})
     assert [issue.message for issue in raised.value.report.errors] == [message]
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("risk.likelihood.support.past", float("nan"), "'nan' is not a number of zero or more"),
+        ("schedule.budget.default_gbp", float("inf"), "'inf' is not a number of zero or more"),
+        ("schedule.teams.integration", float("nan"), "'nan' is not a number of zero or more"),
+        ("horizon_months", 0, "'0' is not a whole number from 1 to 1,200"),
+        ("horizon_months", 100_000_000, "'100000000' is not a whole number from 1 to 1,200"),
+        ("schedule.passes", 1e9, "'1000000000.0' is not a whole number from 1 to 100,000"),
+        ("uncertainty.runs", 2.5, "'2.5' is not a whole number from 1 to 1,000,000"),
+        ("plan_start", 9999, "'9999' is not a date from 1900 to 2100"),
+        ("schedule.respect_contract_end", "yes", "'yes' is not true or false"),
+        ("priority.weights", {"risk": 0, "impact": 0, "cost": 0}, None),
+    ],
+)
+def test_numbers_are_finite_and_in_range(setting, value, message):
+    with pytest.raises(InvalidPolicyError) as raised:
+        load_policy(overrides={setting: value})
+    expected = (
+        "priority.weights add up to 0; give at least one weight above 0"
+        if message is None
+        else f"{setting} {message}"
+    )
+    assert [issue.message for issue in raised.value.report.errors] == [expected]
+
+
+def test_a_financial_year_given_twice_is_refused(tmp_path):
+    path = tmp_path / "years.yaml"
+    path.write_text("schedule:\n  budget:\n    by_year: {2027/28: 1m, FY2027-28: 2m}\n")
+    with pytest.raises(InvalidPolicyError) as raised:
+        load_policy(path)
+    assert messages(raised.value) == [
+        "years.yaml: schedule.budget.by_year gives 2027/28 twice ('2027/28' and 'FY2027-28'); "
+        "keep one of them"
+    ]
+
+
+def test_problems_name_where_they_came_from(tmp_path):
+    path = tmp_path / "board.yaml"
+    path.write_text("schedule:\n  passes: 0\n")
+    with pytest.raises(InvalidPolicyError) as raised:
+        load_policy(path)
+    assert [i.source for i in raised.value.report.errors] == ["board.yaml"]
+    with pytest.raises(InvalidPolicyError) as raised:
+        load_policy(overrides={"schedule.passes": 0})
+    assert [i.source for i in raised.value.report.errors] == ["the overrides"]
+    with pytest.raises(InvalidPolicyError) as raised:
+        load_policy().with_overrides({"schedule.passes": 0}, source="the command line")
+    assert messages(raised.value) == [
+        "the command line: schedule.passes '0' is not a whole number from 1 to 100,000"
+    ]
+
+
+def test_unknown_settings_inside_a_users_own_mapping_get_a_suggestion():
+    with pytest.raises(InvalidPolicyError) as raised:
+        load_policy(overrides={"defaults.categories": {"EPR": {"replacement_cost": "30m"}}})
+    assert [issue.message for issue in raised.value.report.errors] == [
+        "unknown setting 'defaults.categories.EPR.replacement_cost'; did you mean "
+        "'defaults.categories.EPR.replacement_cost_gbp'?"
+    ]
+
+
+def test_the_error_lists_its_problems_and_is_a_value_error():
+    with pytest.raises(ValueError) as raised:
+        load_policy(overrides={"schedule.passes": 0, "horizon_months": -1})
+    assert str(raised.value) == (
+        "2 problems in the policy (fix the settings listed; the default policy.yaml documents "
+        "each one):\n"
+        "  the overrides: horizon_months '-1' is not a whole number from 1 to 1,200\n"
+        "  the overrides: schedule.passes '0' is not a whole number from 1 to 100,000"
+    )
+
+
+def test_a_missing_policy_file_names_the_full_path(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(MissingFileError) as raised:
+        load_policy("nowhere/policy.yaml")
+    assert isinstance(raised.value, FileNotFoundError)
+    assert (
+        raised.value.message == f"policy.yaml: no such policy file ({tmp_path}/nowhere/policy.yaml)"
+    )
+    assert raised.value.hint == f"check the path; relative paths are read from {tmp_path}"
+
+
+def test_broken_yaml_is_located(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("schedule:\n  teams: {a: 1\n")
+    with pytest.raises(InvalidPolicyError) as raised:
+        load_policy(path)
+    (issue,) = raised.value.report.errors
+    assert (issue.source, issue.row_label) == ("broken.yaml", "line")
+    assert issue.message.startswith("is not valid YAML:")
+
+
+def test_typed_settings_read_as_attributes():
+    policy = load_policy()
+    assert policy.schedule.budget.by_year["2027/28"] == 12_000_000
+    assert policy.risk.consequence.criticality.critical == 4.0
+    assert policy.blast_radius.hard_kinds == ("infrastructure", "database link", "authentication")
