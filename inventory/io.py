@@ -12,7 +12,11 @@ Every cell comes back as text (or NA), headers are matched case- and space-insen
 (:func:`inventory.schema.canonical_column`) and file-level problems (a duplicate header, a
 missing sheet) are returned as :class:`inventory.report.Issue`. Files that cannot be read at
 all raise :class:`InventoryFileError`. Nothing here parses values; that is
-:mod:`inventory.parse`'s job.
+:mod:`inventory.parse`'s job. :func:`write_inventory` writes an inventory back in the same
+formats.
+
+(Over 600 lines for now: one reader per format, each small; the readers move to their own
+modules with the register reader, which finds headers, sections and mappings.)
 """
 
 from __future__ import annotations
@@ -34,15 +38,14 @@ import yaml
 from inventory.errors import InventoryFileError, MissingFileError
 from inventory.report import Issue
 from inventory.schema import canonical_column, enum_key
+from inventory.spreadsheet import neutralise
 
 __all__ = [
     "RawInventory",
     "RawTable",
     "format_money",
     "inventory_tables",
-    "neutralise",
     "read_raw",
-    "unneutralise",
     "write_inventory",
 ]
 
@@ -756,27 +759,6 @@ def _records_table(name: str, source: str, records: list[object]) -> tuple[RawTa
 
 
 # --- writing ---------------------------------------------------------------------------
-
-#: Characters that make a spreadsheet treat a cell as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """Prefix text that a spreadsheet would run as a formula with an apostrophe.
-
-    Readers here remove that apostrophe again (:func:`unneutralise`), so files round-trip.
-
-    >>> neutralise("=HYPERLINK(\\"http://x\\")")
-    '\\'=HYPERLINK("http://x")'
-    >>> neutralise("-5"), neutralise("Ward 7")
-    ("'-5", 'Ward 7')
-    """
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-def unneutralise(text: str) -> str:
-    """Undo :func:`neutralise`: drop an apostrophe that protects a formula-like cell."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES) else text
 
 
 def format_money(value: float) -> str:

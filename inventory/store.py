@@ -14,6 +14,9 @@ and write, so two people importing at once cannot lose each other's changes; a c
 error rolls everything back. The database runs in WAL mode with a busy timeout: readers never
 block, and a writer that waits too long gets :class:`StoreBusyError`.
 
+(Over 600 lines on purpose: migrations, the import diff, audit and undo share one write
+transaction and one encoding of frames as rows; apart, each would need the others' insides.)
+
 Examples
 --------
 >>> from inventory.model import Inventory

@@ -3,6 +3,7 @@ checkout. The bundled policy, lifecycles and sample trust must travel inside the
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -30,6 +31,15 @@ def installed(tmp_path_factory) -> Path:
     test environment's site-packages (read through a .pth line, so the checkout's own
     editable install is not seen)."""
     work = tmp_path_factory.mktemp("install")
+    source = work / "source"  # a copy, so that building leaves the checkout untouched
+    shutil.copytree(
+        ROOT,
+        source,
+        symlinks=True,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "out", "build", "*.egg-info", "__pycache__", ".*_cache"
+        ),
+    )
     run(
         sys.executable,
         "-m",
@@ -40,7 +50,7 @@ def installed(tmp_path_factory) -> Path:
         "--quiet",
         "--wheel-dir",
         work / "dist",
-        ROOT,
+        source,
         cwd=work,
     )
     (wheel,) = (work / "dist").glob("modernise-*.whl")

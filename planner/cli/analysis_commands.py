@@ -241,7 +241,7 @@ def compare_command(
         if len(moved):
             write_frame(months_text(moved), "table", "Highest-priority systems that move", limit)
     if changes is not None:
-        from planner.export import safe_csv
+        from inventory.spreadsheet import safe_csv
 
         safe_csv(comparison.changes, changes)
         console(stderr=output != "table").print(f"Wrote {changes}", markup=False)

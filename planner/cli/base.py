@@ -270,7 +270,7 @@ def frame_table(frame: pd.DataFrame, title: str | None = None) -> Table:
 def write_frame(frame: pd.DataFrame, output: str, title: str, limit: int) -> None:
     """A table to standard output as a Rich table, CSV or JSON."""
     if output == "csv":
-        from planner.export import safe_csv
+        from inventory.spreadsheet import safe_csv
 
         sys.stdout.write(safe_csv(frame) or "")
     elif output == "json":

@@ -10,6 +10,8 @@ import pytest
 
 from inventory import load_inventory
 from planner import export
+from planner.export import mspdi
+from planner.export.mspdi import MSPDI_NAMESPACE
 from planner.plan import make_plan
 from tests.conftest import SAMPLE_TRUST
 from tests.planner.conftest import inventory, simple_policy, system
@@ -106,7 +108,7 @@ def test_mspdi_is_well_formed_with_links_and_costs(result, tmp_path):
     import xml.etree.ElementTree as ET
 
     path = export.write_mspdi(result, tmp_path / "r.xml")
-    ns = {"p": export.MSPDI_NAMESPACE}
+    ns = {"p": MSPDI_NAMESPACE}
     root = ET.parse(path).getroot()
     tasks = root.findall("p:Tasks/p:Task", ns)
     projects = [t for t in tasks if t.find("p:Summary", ns).text == "0"]
@@ -151,8 +153,8 @@ def test_mspdi_reads_back_in_mpxj_with_the_same_tasks_dates_and_links(result, tm
 
     expected = {}
     for unit, row in units.iterrows():
-        first = export._working_day(row["start"], forward=True)
-        last = export._working_day(row["go_live"], forward=False)
+        first = mspdi._working_day(row["start"], forward=True)
+        last = mspdi._working_day(row["go_live"], forward=False)
         before = result.links.loc[result.links["after"] == unit, "before"]
         expected[label(row["members"])] = (
             f"{first:%Y-%m-%d}",

@@ -1,35 +1,32 @@
-"""Seeded synthetic inventories: the Northshire sample trust and national-scale estates.
+"""Northshire Hospitals NHS Foundation Trust as written down by hand: its core systems,
+infrastructure, the national services it talks to, its XP/7-era devices, the subjects of its
+long tail of departmental databases, and the interfaces between them (real HL7 v2 message
+types, DICOM, MESH, ODBC). Supplier and product names are invented; platforms are real.
 
-:func:`sample_trust` builds "Northshire Hospitals NHS Foundation Trust", a fictional ~750-bed
-acute trust on two sites, following ``nhs-domain.md`` section 6: about 45 core clinical and
-corporate systems (a 1990s MUMPS PAS, an OpenVMS LIMS, an Ensemble TIE, RIS/PACS ...), their
-infrastructure, the national services they talk to, XP/7-era embedded devices and a long tail
-of Access databases, wired together with real HL7 v2 message types, DICOM, MESH and ODBC
-links. Supplier and product names are invented; platforms and their lifecycles are real.
-
-:func:`national` tiles trust-shaped estates across many organisations, adds GP practices and
-national hubs (Spine PDS, MESH, e-RS, SUS+, CIS2) that nearly everything depends on, and
-cross-organisation feeds; it is vectorised, so a million systems take seconds.
-
-Both are deterministic for a given seed.
-
-Examples
---------
->>> trust = sample_trust()
->>> 230 <= len(trust.systems) <= 300 and len(trust.dependencies) >= 500
-True
->>> trust.systems.loc["pas", "platform"]
-'InterSystems Cache 2010.2 on IBM AIX 6.1'
+The tables are data; :mod:`inventory.synthetic.trust` turns them into an inventory.
 """
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
-
-from inventory.model import Inventory, conform_dependencies, conform_systems
-
-__all__ = ["TRUST_ODS", "national", "sample_trust"]
+__all__ = [
+    "ADT_FROM_PAS",
+    "CORE",
+    "CORE_DEPENDENCIES",
+    "CRITICAL_ADT",
+    "DEVICES",
+    "HOSTED_ON_VMWARE",
+    "ICS_ODS",
+    "INFRA",
+    "LOGS_IN_VIA_AD",
+    "NATIONAL",
+    "NATIONAL_ODS",
+    "TAIL_CATEGORIES",
+    "TAIL_KINDS",
+    "TAIL_SUBJECTS",
+    "TRUST_ODS",
+    "USES_SSO",
+    "VIA_CITRIX",
+]
 
 TRUST_ODS = "RXX"
 NATIONAL_ODS = "X26"
@@ -40,7 +37,7 @@ ICS_ODS = "QXX"
 # (id, name, category, supplier, product, version, platform, hosting, go_live, contract_end,
 #  criticality, patient_facing, users, run £k/yr, cost £k low/likely/high, months l/l/h,
 #  known vulns, skills scarcity, disposition, extras)
-_CORE: list[tuple] = [
+CORE: list[tuple] = [
     ("pas", "Patient Administration System", "PAS", "Meridian Health Systems", "Meridian PAS",
      "5.2", "InterSystems Cache 2010.2 on IBM AIX 6.1", "on-premises", "1998-04-01",
      "2028-03-31", "critical", True, 2400, 620, (3000, 5500, 10000), (18, 24, 30), 4,
@@ -252,7 +249,7 @@ _CORE: list[tuple] = [
 # --- infrastructure -------------------------------------------------------------------
 # (id, name, category, platform, go_live, criticality, run £k, cost £k, months, vulns,
 #  disposition, team demand)
-_INFRA: list[tuple] = [
+INFRA: list[tuple] = [
     ("ad", "Active Directory and DNS", "identity", "Windows Server 2012 R2", "2014-01-01",
      "critical", 60, (150, 250, 400), (6, 9, 12), 3, "rehost", "infrastructure: 1"),
     ("vmware-main", "Main site virtual server farm", "infrastructure", "VMware ESXi 6.7",
@@ -297,7 +294,7 @@ _INFRA: list[tuple] = [
 ]
 
 # --- national and regional services (not the trust's to replace) -----------------------
-_NATIONAL: list[tuple] = [
+NATIONAL: list[tuple] = [
     ("spine-pds", "Spine Personal Demographics Service", "national service", NATIONAL_ODS),
     ("spine-cis2", "NHS Care Identity Service 2", "identity", NATIONAL_ODS),
     ("mesh", "Message Exchange for Social Care and Health (MESH)", "messaging", NATIONAL_ODS),
@@ -310,7 +307,7 @@ _NATIONAL: list[tuple] = [
 ]
 
 # --- embedded devices (XP/7-era) -------------------------------------------------------
-_DEVICES: list[tuple] = [
+DEVICES: list[tuple] = [
     ("CT scanner console", "PACS", "DICOM", "Windows 7 Embedded", 4),
     ("MRI console", "PACS", "DICOM", "Windows 7", 2),
     ("Fluoroscopy workstation", "PACS", "DICOM", "Windows XP Embedded", 2),
@@ -334,7 +331,7 @@ _DEVICES: list[tuple] = [
 ]
 
 # --- the long tail -------------------------------------------------------------------
-_TAIL_SUBJECTS = [
+TAIL_SUBJECTS = [
     "stroke audit", "diabetes clinic", "falls register", "tissue viability", "pressure ulcer",
     "sepsis audit", "hip fracture", "frailty", "anticoagulation clinic", "warfarin dosing",
     "vascular access", "renal transplant follow-up", "IBD clinic", "rheumatology biologics",
@@ -373,7 +370,7 @@ _TAIL_SUBJECTS = [
     "emergency planning", "business continuity contacts", "information governance requests",
     "subject access requests", "FOI requests", "DSPT evidence",
 ]
-_TAIL_KINDS = [
+TAIL_KINDS = [
     ("database", "Microsoft Access 2003 on Windows 7", 0.35),
     ("database", "Microsoft Access 2010 on Windows 10", 0.25),
     ("tracker", "Microsoft Access 2007 on Windows 7", 0.15),
@@ -383,7 +380,7 @@ _TAIL_KINDS = [
 ]
 
 
-_TAIL_CATEGORIES = {
+TAIL_CATEGORIES = {
     "rota": "rostering", "locum": "rostering", "staffing": "rostering", "volunteer": "rostering",
     "training": "HR", "appraisal": "HR", "job plans": "HR", "occupational health": "HR",
     "staff health": "HR", "parking": "estates", "catering": "estates", "linen": "estates",
@@ -404,157 +401,9 @@ _TAIL_CATEGORIES = {
 
 # fmt: on
 
-
-def _tail_category(subject: str) -> str:
-    for keyword, category in _TAIL_CATEGORIES.items():
-        if keyword in subject.lower():
-            return category
-    return "other"
-
-
-def _k(value: float) -> float:
-    return float(value) * 1000.0
-
-
-def _core_systems() -> list[dict]:
-    rows = []
-    for (
-        sid,
-        name,
-        category,
-        supplier,
-        product,
-        version,
-        platform,
-        hosting,
-        go_live,
-        contract,
-        criticality,
-        patient_facing,
-        users,
-        run,
-        cost,
-        months,
-        vulns,
-        skills,
-        disposition,
-        extras,
-    ) in _CORE:
-        rows.append(
-            {
-                "id": sid,
-                "name": name,
-                "organisation": TRUST_ODS,
-                "category": category,
-                "supplier": supplier,
-                "product": product,
-                "version": version,
-                "platform": platform,
-                "hosting": hosting,
-                "go_live": go_live or None,
-                "contract_end": contract or None,
-                "criticality": criticality,
-                "patient_facing": patient_facing,
-                "users": users,
-                "annual_run_cost_gbp": _k(run),
-                "replacement_cost_gbp": tuple(_k(c) for c in cost),
-                "replacement_months": months,
-                "known_vulnerabilities": vulns,
-                "skills_scarcity": skills,
-                "status": extras.get("status", "live"),
-                "disposition": disposition,
-                "replaced_by": extras.get("replaced_by"),
-                "after": extras.get("after", ""),
-                "team_demand": extras.get("team_demand", ""),
-                "notes": extras.get("notes"),
-            }
-        )
-    for (
-        sid,
-        name,
-        category,
-        platform,
-        go_live,
-        criticality,
-        run,
-        cost,
-        months,
-        vulns,
-        disp,
-        td,
-    ) in _INFRA:
-        rows.append(
-            {
-                "id": sid,
-                "name": name,
-                "organisation": TRUST_ODS,
-                "category": category,
-                "supplier": "Trust IT",
-                "platform": platform,
-                "hosting": "on-premises",
-                "go_live": go_live,
-                "criticality": criticality,
-                "patient_facing": False,
-                "annual_run_cost_gbp": _k(run),
-                "replacement_cost_gbp": tuple(_k(c) for c in cost),
-                "replacement_months": months,
-                "known_vulnerabilities": vulns,
-                "skills_scarcity": "low",
-                "status": "live",
-                "disposition": disp,
-                "replaced_by": "epr" if sid in ("aix-host",) else None,
-                "after": {"aix-host": "pas", "vms-alpha": "lims", "email-relay": "epr"}.get(
-                    sid, ""
-                ),
-                "team_demand": td,
-            }
-        )
-    for sid, name, category, ods in _NATIONAL:
-        rows.append(
-            {
-                "id": sid,
-                "name": name,
-                "organisation": ods,
-                "category": category,
-                "supplier": "NHS England" if ods == NATIONAL_ODS else "Northshire ICS",
-                "platform": "SaaS",
-                "hosting": "SaaS",
-                "criticality": "critical" if sid in ("spine-pds", "spine-cis2") else "high",
-                "patient_facing": sid in ("gp-systems", "nhs-app", "shcr"),
-                "status": "live",
-                "disposition": "retain",
-                "notes": "National or regional service: not the trust's to replace",
-            }
-        )
-    return rows
-
-
-def _frame(rows: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows)
-    for name in ("replacement_cost_gbp", "replacement_months"):
-        parts = frame.pop(name)
-        for i, part in enumerate(("low", "likely", "high")):
-            frame[f"{name}_{part}"] = [p[i] if isinstance(p, tuple) else np.nan for p in parts]
-    frame["after"] = frame["after"].map(
-        lambda v: tuple(x.strip() for x in v.split(";") if x.strip()) if isinstance(v, str) else ()
-    )
-    frame["team_demand"] = frame["team_demand"].map(_team_demand)
-    for column in ("go_live", "contract_end", "end_of_support"):
-        if column in frame:
-            frame[column] = pd.to_datetime(frame[column])
-    return frame
-
-
-def _team_demand(text: object) -> dict[str, float]:
-    if not isinstance(text, str) or not text.strip():
-        return {}
-    pairs = (item.split(":") for item in text.split(";") if item.strip())
-    return {team.strip(): float(amount) for team, amount in pairs}
-
-
 # fmt: off
 # (consumer, provider, kind, criticality, messages, daily volume)
-_CORE_DEPENDENCIES: list[tuple] = [
+CORE_DEPENDENCIES: list[tuple] = [
     ("pas", "spine-pds", "API", "critical", "PDS trace; PDS update", 4000),
     ("pas", "empi", "HL7 v2", "critical", "ADT^A28; ADT^A31; QBP^Q21", 3500),
     ("empi", "spine-pds", "API", "critical", "PDS trace", 3500),
@@ -670,621 +519,30 @@ _CORE_DEPENDENCIES: list[tuple] = [
     ("lims", "print-server", "infrastructure", "high", "specimen labels", None),
 ]
 
-_HOSTED_ON_VMWARE = [
+HOSTED_ON_VMWARE = [
     "ed", "bed-mgmt", "eobs", "theatres", "maternity", "order-comms", "eforms", "discharge",
     "edms", "dictation", "portal", "transfusion", "ris", "pacs", "cardiology", "endoscopy",
     "pharmacy", "epma", "chemo", "cancer-mdt", "data-warehouse", "coding", "cafm", "renal",
     "sexual-health", "empi", "sso", "critical-care", "radiotherapy", "digital-path",
 ]
-_LOGS_IN_VIA_AD = [
+LOGS_IN_VIA_AD = [
     "ed", "bed-mgmt", "eobs", "theatres", "maternity", "critical-care", "order-comms", "eforms",
     "discharge", "edms", "dictation", "portal", "ris", "pacs", "cardiology", "pharmacy", "epma",
     "chemo", "cancer-mdt", "data-warehouse", "coding", "finance", "p2p", "cafm", "renal",
     "transfusion", "endoscopy", "sexual-health", "radiotherapy", "lims",
 ]
-_USES_SSO = ["pas", "ed", "eobs", "order-comms", "epma", "portal", "ris", "pacs", "maternity",
+USES_SSO = ["pas", "ed", "eobs", "order-comms", "epma", "portal", "ris", "pacs", "maternity",
              "critical-care", "theatres", "edms"]
 #: Systems fed ADT by the PAS (through the TIE): the PAS is their source of truth.
-_ADT_FROM_PAS = [
+ADT_FROM_PAS = [
     "bed-mgmt", "eobs", "theatres", "critical-care", "order-comms", "lims", "transfusion",
     "ris", "cardiology", "endoscopy", "pharmacy", "epma", "chemo", "radiotherapy",
     "cancer-mdt", "eforms", "discharge", "edms", "dictation", "portal", "patient-portal",
     "proms", "renal", "community-links", "shcr",
 ]
-_CRITICAL_ADT = {"eobs", "order-comms", "lims", "epma", "ris", "critical-care", "transfusion"}
-_VIA_CITRIX = ["pas", "theatres", "maternity", "pharmacy", "cancer-mdt", "renal", "chemo",
+CRITICAL_ADT = {"eobs", "order-comms", "lims", "epma", "ris", "critical-care", "transfusion"}
+VIA_CITRIX = ["pas", "theatres", "maternity", "pharmacy", "cancer-mdt", "renal", "chemo",
                "finance", "lims"]
 
 
 # fmt: on
-
-
-def _dependency_rows() -> list[dict]:
-    rows = [
-        {
-            "consumer": c,
-            "provider": p,
-            "kind": k,
-            "criticality": crit,
-            "messages": m or None,
-            "daily_volume": v,
-        }
-        for c, p, k, crit, m, v in _CORE_DEPENDENCIES
-    ]
-    seen = {(r["consumer"], r["provider"]) for r in rows}
-
-    def add(
-        consumer: str, provider: str, kind: str, criticality: str, messages: str | None = None
-    ) -> None:
-        if (consumer, provider) not in seen and consumer != provider:
-            seen.add((consumer, provider))
-            rows.append(
-                {
-                    "consumer": consumer,
-                    "provider": provider,
-                    "kind": kind,
-                    "criticality": criticality,
-                    "messages": messages,
-                }
-            )
-
-    for system in _HOSTED_ON_VMWARE:
-        add(system, "vmware-main", "infrastructure", "critical")
-    for system in _LOGS_IN_VIA_AD:
-        add(system, "ad", "authentication", "high")
-    for system in _USES_SSO:
-        add(system, "sso", "authentication", "high")
-    for system in _VIA_CITRIX:
-        add(system, "citrix", "infrastructure", "high")
-    for system in _ADT_FROM_PAS:
-        add(
-            system,
-            "pas",
-            "HL7 v2",
-            "critical" if system in _CRITICAL_ADT else "high",
-            "ADT^A01; ADT^A02; ADT^A03; ADT^A08; ADT^A40",
-        )
-    for system in (
-        "ed",
-        "eobs",
-        "theatres",
-        "maternity",
-        "order-comms",
-        "eforms",
-        "discharge",
-        "ris",
-        "pharmacy",
-        "epma",
-        "chemo",
-        "renal",
-        "critical-care",
-        "cardiology",
-        "endoscopy",
-        "portal",
-        "lims",
-        "transfusion",
-    ):
-        add(system, "empi", "API", "high", "NHS number trace")
-    return rows
-
-
-def _devices_and_tail(rng: np.random.Generator) -> tuple[list[dict], list[dict]]:
-    systems: list[dict] = []
-    dependencies: list[dict] = []
-    for name, provider, kind, platform, count in _DEVICES:
-        base = "dev-" + name.lower().replace(" ", "-").replace(".", "")
-        for n in range(1, count + 1):
-            sid = f"{base}-{n}" if count > 1 else base
-            site = "Northshire General" if n % 2 else "St Aldhelm's"
-            go_live = pd.Timestamp("2004-01-01") + pd.Timedelta(days=int(rng.integers(0, 4000)))
-            systems.append(
-                {
-                    "id": sid,
-                    "name": f"{name} {n} ({site})" if count > 1 else f"{name} ({site})",
-                    "organisation": TRUST_ODS,
-                    "category": "medical device",
-                    "supplier": rng.choice(
-                        [
-                            "Vantage Medical",
-                            "Lumen Imaging Systems",
-                            "Aurora Diagnostics",
-                            "Helix Devices",
-                        ]
-                    ),
-                    "platform": platform,
-                    "hosting": "on-premises",
-                    "go_live": go_live,
-                    "criticality": "critical" if provider in ("critical-care", "lims") else "high",
-                    "patient_facing": True,
-                    "users": int(rng.integers(5, 60)),
-                    "annual_run_cost_gbp": float(rng.integers(3, 25)) * 1000,
-                    "replacement_cost_gbp": tuple(
-                        float(x) * 1000 for x in sorted(rng.integers(40, 900, size=3))
-                    ),
-                    "replacement_months": (3, 6, 12),
-                    "known_vulnerabilities": int(rng.integers(3, 15))
-                    if "XP" in platform
-                    else int(rng.integers(1, 8)),
-                    "skills_scarcity": "medium",
-                    "status": "live",
-                    "disposition": "replace",
-                    "after": provider if provider in ("cardiology", "lims") and n == 1 else "",
-                    "team_demand": "infrastructure: 0.2; clinical safety: 0.1",
-                    "notes": "Embedded OS; cannot be patched without the manufacturer; "
-                    "isolated on the medical devices VLAN",
-                }
-            )
-            dependencies.append(
-                {
-                    "consumer": sid,
-                    "provider": provider,
-                    "kind": kind,
-                    "criticality": "high",
-                    "messages": {
-                        "DICOM": "DICOM C-STORE; DICOM MWL",
-                        "HL7 v2": "ORU^R01",
-                        "other": "ASTM E1394",
-                    }.get(kind),
-                }
-            )
-            if provider == "PACS":
-                dependencies[-1]["provider"] = "pacs"
-                dependencies.append(
-                    {
-                        "consumer": sid,
-                        "provider": "ris",
-                        "kind": "DICOM",
-                        "criticality": "high",
-                        "messages": "DICOM MWL",
-                    }
-                )
-    subjects = list(_TAIL_SUBJECTS)
-    rng.shuffle(subjects)
-    weights = np.array([w for _, _, w in _TAIL_KINDS])
-    tail_ids: list[str] = []
-    for subject in subjects[:150]:
-        kind_index = rng.choice(len(_TAIL_KINDS), p=weights / weights.sum())
-        noun, platform, _ = _TAIL_KINDS[kind_index]
-        sid = "tail-" + subject.lower().replace(" ", "-").replace(".", "").replace("'", "")
-        tail_ids.append(sid)
-        go_live = pd.Timestamp("1999-01-01") + pd.Timedelta(days=int(rng.integers(0, 7300)))
-        criticality = rng.choice(["low", "medium", "high"], p=[0.5, 0.38, 0.12])
-        absorbed = rng.random() < 0.45
-        run = float(rng.integers(0, 6)) * 1000
-        systems.append(
-            {
-                "id": sid,
-                "name": f"{subject[0].upper()}{subject[1:]} {noun}",
-                "organisation": TRUST_ODS,
-                "category": _tail_category(subject),
-                "supplier": "In-house",
-                "platform": platform,
-                "hosting": "on-premises",
-                "go_live": go_live,
-                "criticality": criticality,
-                "patient_facing": bool(rng.random() < 0.3),
-                "users": int(rng.integers(2, 80)),
-                "annual_run_cost_gbp": run,
-                "replacement_cost_gbp": tuple(
-                    float(x) * 1000 for x in sorted(rng.integers(5, 60, size=3))
-                ),
-                "replacement_months": tuple(int(x) for x in sorted(rng.integers(1, 7, size=3))),
-                "known_vulnerabilities": int(rng.integers(0, 6)),
-                "skills_scarcity": rng.choice(["medium", "high", "critical"], p=[0.4, 0.35, 0.25]),
-                "status": "live",
-                "disposition": "retire"
-                if absorbed
-                else rng.choice(["retain", "rehost", "replace"], p=[0.4, 0.35, 0.25]),
-                "replaced_by": "epr" if absorbed else None,
-                "team_demand": "data migration: 0.1" if absorbed else "infrastructure: 0.1",
-                "notes": rng.choice(
-                    [
-                        "Single author; left the trust",
-                        "Owned by the department; no IT support agreement",
-                        "Holds patient-identifiable data on a shared drive",
-                        "Re-keyed from PAS screens every morning",
-                        "Linked tables to the PAS reporting database",
-                        None,
-                    ]
-                ),
-            }
-        )
-        source = rng.choice(
-            ["pas", "data-warehouse", "file-shares", "manual"], p=[0.35, 0.3, 0.2, 0.15]
-        )
-        if source == "manual":
-            dependencies.append(
-                {
-                    "consumer": sid,
-                    "provider": "pas",
-                    "kind": "manual",
-                    "criticality": "low",
-                    "messages": "re-keying",
-                }
-            )
-        elif source == "file-shares":
-            dependencies.append(
-                {
-                    "consumer": sid,
-                    "provider": "file-shares",
-                    "kind": "infrastructure",
-                    "criticality": "medium",
-                }
-            )
-        else:
-            dependencies.append(
-                {
-                    "consumer": sid,
-                    "provider": source,
-                    "kind": "database link",
-                    "criticality": "medium",
-                    "messages": "ODBC linked tables",
-                }
-            )
-        if source != "file-shares":
-            dependencies.append(
-                {
-                    "consumer": sid,
-                    "provider": "file-shares",
-                    "kind": "infrastructure",
-                    "criticality": "medium",
-                }
-            )
-    # a few tail systems feed each other, two of them in a loop
-    for a, b in zip(tail_ids[:12:2], tail_ids[1:12:2], strict=True):
-        dependencies.append(
-            {
-                "consumer": a,
-                "provider": b,
-                "kind": "database link",
-                "criticality": "low",
-                "messages": "linked tables",
-            }
-        )
-    dependencies.append(
-        {
-            "consumer": tail_ids[1],
-            "provider": tail_ids[0],
-            "kind": "database link",
-            "criticality": "low",
-            "messages": "linked tables",
-        }
-    )
-    return systems, dependencies
-
-
-def sample_trust(seed: int = 2026) -> Inventory:
-    """The Northshire Hospitals NHS FT inventory (about 250 systems, 500+ dependencies)."""
-    rng = np.random.default_rng(seed)
-    core = _core_systems()
-    devices_tail, tail_dependencies = _devices_and_tail(rng)
-    systems = _frame(core + devices_tail)
-    dependencies = pd.DataFrame(_dependency_rows() + tail_dependencies)
-    dependencies["messages"] = dependencies["messages"].map(
-        lambda v: tuple(m.strip() for m in v.split(";")) if isinstance(v, str) else ()
-    )
-    dependencies["daily_volume"] = dependencies.get("daily_volume")
-    return Inventory(conform_systems(systems), conform_dependencies(dependencies))
-
-
-# --- national scale ---------------------------------------------------------------------
-
-TRUSTS_PER_ICS = 5
-#: Template systems that are the trust's own platform: everything else runs on them.
-_PLATFORM_IDS = ("network-core", "ad", "backup")
-_NATIONAL_HUBS = ("spine-pds", "spine-cis2", "mesh", "e-rs", "sus-plus", "esr", "gp-connect")
-
-
-def _platform_edges(template: Inventory) -> pd.DataFrame:
-    """In national mode every trust-run system also depends on the trust network, AD and the
-    backup service (the sample trust lists only the links its story needs)."""
-    systems = template.systems
-    local = systems[(systems["organisation"] == TRUST_ODS) & (systems["hosting"] != "SaaS")]
-    existing = set(
-        zip(template.dependencies["consumer"], template.dependencies["provider"], strict=True)
-    )
-    rows = [
-        {
-            "consumer": system,
-            "provider": platform,
-            "kind": "infrastructure" if platform == "network-core" else "authentication",
-            "criticality": "high",
-        }
-        for system in local.index
-        for platform in _PLATFORM_IDS
-        if system not in _PLATFORM_IDS
-        and system != "hscn"
-        and (system, platform) not in existing
-        and (platform, system) not in existing
-    ]
-    return pd.DataFrame(rows)
-
-
-def national(
-    systems: int = 100_000,
-    *,
-    seed: int = 0,
-    gp_share: float = 0.06,
-) -> Inventory:
-    """A national estate of about ``systems`` systems, built by tiling the sample trust.
-
-    Each trust copies the Northshire template under its own ODS code (``R`` + 4 digits) with
-    jittered costs and dates; GP practices (``gp_share`` of the systems, ODS codes like
-    ``A00001``) each run a clinical system and a document workflow tool; everything that the
-    template links to national services links to the shared national hubs, and trusts send
-    results to practices and share a regional record. Vectorised: about a second per 100k
-    systems.
-    """
-    rng = np.random.default_rng(seed)
-    template = sample_trust()
-    t_sys = template.systems
-    local = t_sys[t_sys["organisation"] == TRUST_ODS]
-    n_gp_systems = int(systems * gp_share) // 2 * 2
-    n_trusts = max(1, (systems - n_gp_systems - len(_NATIONAL_HUBS)) // len(local))
-    n_gps = n_gp_systems // 2
-
-    # trusts: repeat the local template n_trusts times
-    t = np.repeat(np.arange(n_trusts), len(local))
-    base = np.tile(np.arange(len(local)), n_trusts)
-    local_ids = local.index.to_numpy(dtype=object)
-    trust_codes = np.array([f"R{i:04d}" for i in range(n_trusts)], dtype=object)
-    prefix = np.char.lower(trust_codes.astype(str)).astype(object)[t] + "."
-    ids = prefix + local_ids[base]
-    frame = local.iloc[base].reset_index(drop=True)
-    frame.insert(0, "id", ids)
-    frame["organisation"] = trust_codes[t]
-    scale = rng.lognormal(0.0, 0.25, size=len(frame))
-    for column in [c for c in frame.columns if c.startswith(("replacement_cost", "annual_run"))]:
-        frame[column] = (frame[column] * scale).round(-3)
-    shift = pd.to_timedelta(rng.integers(-900, 900, size=len(frame)), unit="D")
-    frame["go_live"] = frame["go_live"] + shift
-    frame["replaced_by"] = np.where(
-        frame["replaced_by"].notna(),
-        prefix + frame["replaced_by"].fillna("").to_numpy(dtype=object),
-        None,
-    )
-    frame["after"] = [
-        tuple(p + a for a in after) for p, after in zip(prefix, frame["after"], strict=True)
-    ]
-
-    # GP practices: a clinical system and a workflow tool each
-    gp_codes = np.array([f"A{i:05d}" for i in range(n_gps)], dtype=object)
-    gp_ids = np.char.lower(gp_codes.astype(str)).astype(object)
-    gp_frame = pd.DataFrame(
-        {
-            "id": np.concatenate([gp_ids + ".gp-clinical", gp_ids + ".docman"]),
-            "name": np.concatenate(
-                [np.full(n_gps, "GP clinical system"), np.full(n_gps, "GP document workflow")]
-            ),
-            "organisation": np.concatenate([gp_codes, gp_codes]),
-            "category": np.concatenate([np.full(n_gps, "GP system"), np.full(n_gps, "EDMS")]),
-            "platform": np.concatenate(
-                [np.full(n_gps, "SaaS"), np.full(n_gps, "Windows Server 2012 R2")]
-            ),
-            "hosting": np.concatenate([np.full(n_gps, "SaaS"), np.full(n_gps, "on-premises")]),
-            "criticality": np.concatenate([np.full(n_gps, "critical"), np.full(n_gps, "medium")]),
-            "patient_facing": np.concatenate([np.ones(n_gps, bool), np.zeros(n_gps, bool)]),
-            "disposition": np.concatenate([np.full(n_gps, "retain"), np.full(n_gps, "replace")]),
-            "replacement_cost_gbp_low": np.concatenate(
-                [np.full(n_gps, np.nan), np.full(n_gps, 4000.0)]
-            ),
-            "replacement_cost_gbp_likely": np.concatenate(
-                [np.full(n_gps, np.nan), np.full(n_gps, 8000.0)]
-            ),
-            "replacement_cost_gbp_high": np.concatenate(
-                [np.full(n_gps, np.nan), np.full(n_gps, 15000.0)]
-            ),
-            "replacement_months_low": np.concatenate([np.full(n_gps, np.nan), np.full(n_gps, 1.0)]),
-            "replacement_months_likely": np.concatenate(
-                [np.full(n_gps, np.nan), np.full(n_gps, 2.0)]
-            ),
-            "replacement_months_high": np.concatenate(
-                [np.full(n_gps, np.nan), np.full(n_gps, 3.0)]
-            ),
-        }
-    )
-    hub_frame = pd.DataFrame(
-        {
-            "id": list(_NATIONAL_HUBS),
-            "name": [
-                "Spine Personal Demographics Service",
-                "NHS Care Identity Service 2",
-                "MESH",
-                "NHS e-Referral Service",
-                "Secondary Uses Service (SUS+)",
-                "Electronic Staff Record",
-                "GP Connect",
-            ],
-            "organisation": NATIONAL_ODS,
-            "category": [
-                "national service",
-                "identity",
-                "messaging",
-                "national service",
-                "national service",
-                "HR",
-                "national service",
-            ],
-            "platform": "SaaS",
-            "hosting": "SaaS",
-            "criticality": "critical",
-            "disposition": "retain",
-        }
-    )
-    all_systems = pd.concat([frame, gp_frame, hub_frame], ignore_index=True)
-
-    # dependencies: template edges per trust, national edges to the shared hubs
-    deps = pd.concat([template.dependencies, _platform_edges(template)], ignore_index=True)
-    local_set = set(local.index)
-    inner = deps[deps["consumer"].isin(local_set) & deps["provider"].isin(local_set)]
-    outer = deps[deps["consumer"].isin(local_set) & ~deps["provider"].isin(local_set)]
-    te = np.repeat(np.arange(n_trusts), len(inner))
-    inner_frame = inner.iloc[np.tile(np.arange(len(inner)), n_trusts)].reset_index(drop=True)
-    trust_ids = np.char.lower(trust_codes.astype(str)).astype(object) + "."
-    inner_frame["consumer"] = trust_ids[te] + inner_frame["consumer"].to_numpy(object)
-    inner_frame["provider"] = trust_ids[te] + inner_frame["provider"].to_numpy(object)
-    hub_of = {
-        "spine-pds": "spine-pds",
-        "spine-cis2": "spine-cis2",
-        "mesh": "mesh",
-        "e-rs": "e-rs",
-        "sus-plus": "sus-plus",
-        "esr": "esr",
-        "gp-systems": "gp-connect",
-        "shcr": "gp-connect",
-        "nhs-app": "spine-cis2",
-    }
-    to = np.repeat(np.arange(n_trusts), len(outer))
-    outer_frame = outer.iloc[np.tile(np.arange(len(outer)), n_trusts)].reset_index(drop=True)
-    outer_frame["consumer"] = trust_ids[to] + outer_frame["consumer"].to_numpy(object)
-    outer_frame["provider"] = outer_frame["provider"].map(hub_of).to_numpy(object)
-    outer_frame = outer_frame.drop_duplicates(["consumer", "provider"])
-    parts = [inner_frame, outer_frame]
-    if n_gps:
-        gp_clinical = gp_ids + ".gp-clinical"
-        docman = gp_ids + ".docman"
-        home = rng.integers(0, n_trusts, size=n_gps)
-        home_trust = trust_ids[home]
-        parts += [
-            pd.DataFrame(
-                {
-                    "consumer": gp_clinical,
-                    "provider": "spine-pds",
-                    "kind": "API",
-                    "criticality": "critical",
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "consumer": gp_clinical,
-                    "provider": "mesh",
-                    "kind": "messaging",
-                    "criticality": "high",
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "consumer": docman,
-                    "provider": gp_clinical,
-                    "kind": "API",
-                    "criticality": "medium",
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "consumer": docman,
-                    "provider": home_trust + "discharge",
-                    "kind": "messaging",
-                    "criticality": "medium",
-                    "messages": [("ITK3 discharge summary",)] * n_gps,
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "consumer": gp_clinical,
-                    "provider": home_trust + "lims",
-                    "kind": "messaging",
-                    "criticality": "high",
-                    "messages": [("EDIFACT NHS003",)] * n_gps,
-                }
-            ),
-        ]
-    # regional imaging networks: groups of four trusts read the lead trust's PACS archive
-    if n_trusts > 1:
-        lead = (np.arange(n_trusts) // 4) * 4
-        member = np.arange(n_trusts) != lead
-        parts.append(
-            pd.DataFrame(
-                {
-                    "consumer": trust_ids[member] + "pacs",
-                    "provider": trust_ids[lead[member]] + "pacs",
-                    "kind": "DICOM",
-                    "criticality": "medium",
-                    "messages": [("DICOM query/retrieve",)] * int(member.sum()),
-                }
-            )
-        )
-    # integrated care systems: each shared care record reads from and is read by its trusts'
-    # EPRs and its practices' clinical systems, so every ICS forms one large dependency cycle
-    n_ics = max(1, n_trusts // TRUSTS_PER_ICS)
-    trust_ics = np.arange(n_trusts) * n_ics // n_trusts
-    ics_ids = np.array([f"q{i:03d}.shcr" for i in range(n_ics)], dtype=object)
-    shcr_frame = pd.DataFrame(
-        {
-            "id": ics_ids,
-            "name": [f"Shared care record, ICS Q{i:03d}" for i in range(n_ics)],
-            "organisation": [f"Q{i:03d}" for i in range(n_ics)],
-            "category": "clinical portal",
-            "platform": "SaaS",
-            "hosting": "SaaS",
-            "criticality": "high",
-            "patient_facing": True,
-            "disposition": "retain",
-        }
-    )
-    all_systems = pd.concat([all_systems, shcr_frame], ignore_index=True)
-    trust_shcr = ics_ids[trust_ics]
-    parts += [
-        pd.DataFrame(
-            {
-                "consumer": trust_ids + "epr",
-                "provider": trust_shcr,
-                "kind": "API",
-                "criticality": "medium",
-                "messages": [("shared care record view",)] * n_trusts,
-            }
-        ),
-        pd.DataFrame(
-            {
-                "consumer": trust_shcr,
-                "provider": trust_ids + "epr",
-                "kind": "FHIR",
-                "criticality": "medium",
-                "messages": [("FHIR Encounter",)] * n_trusts,
-            }
-        ),
-        pd.DataFrame(
-            {
-                "consumer": trust_ids + "portal",
-                "provider": trust_shcr,
-                "kind": "API",
-                "criticality": "medium",
-            }
-        ),
-    ]
-    if n_gps:
-        gp_shcr = ics_ids[trust_ics[home]]
-        parts += [
-            pd.DataFrame(
-                {
-                    "consumer": gp_ids + ".gp-clinical",
-                    "provider": gp_shcr,
-                    "kind": "API",
-                    "criticality": "medium",
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "consumer": gp_shcr,
-                    "provider": gp_ids + ".gp-clinical",
-                    "kind": "API",
-                    "criticality": "medium",
-                    "messages": [("GP Connect access record",)] * n_gps,
-                }
-            ),
-        ]
-    hub_edges = pd.DataFrame(
-        {
-            "consumer": ["gp-connect", "sus-plus"],
-            "provider": ["spine-pds", "mesh"],
-            "kind": ["API", "messaging"],
-            "criticality": ["critical", "high"],
-        }
-    )
-    parts.append(hub_edges)
-    all_dependencies = pd.concat(parts, ignore_index=True)
-    all_dependencies = all_dependencies[
-        all_dependencies["consumer"] != all_dependencies["provider"]
-    ]
-    all_dependencies = all_dependencies.drop_duplicates(["consumer", "provider"])
-    return Inventory(conform_systems(all_systems), conform_dependencies(all_dependencies))

@@ -1,0 +1,234 @@
+"""The plan as tables, and the writers that keep them tables: CSV, XLSX and JSON.
+
+Every text cell a spreadsheet could run as a formula (starting with ``=``, ``+``, ``-``,
+``@``, tab or carriage return) is prefixed with an apostrophe in CSV and XLSX; numbers stay
+numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from inventory.spreadsheet import safe_cell, safe_csv
+
+__all__ = ["XLSX_ROWS", "safe_csv", "tables", "write_csv", "write_json", "write_xlsx"]
+
+_ROADMAP_COLUMNS = [
+    "name",
+    "category",
+    "disposition",
+    "unit",
+    "wave",
+    "start",
+    "go_live",
+    "months",
+    "cost_gbp",
+    "cost_estimated",
+    "critical",
+    "slack_months",
+    "end_of_support",
+    "months_unsupported_in_plan",
+    "rank",
+    "priority",
+    "risk",
+    "risk_rating",
+    "impact",
+    "cost",
+    "scheduled",
+    "not_scheduled_because",
+]
+_SCORE_COLUMNS = [
+    "name",
+    "category",
+    "disposition",
+    "rank",
+    "priority",
+    "risk",
+    "risk_rating",
+    "likelihood",
+    "likelihood_support",
+    "likelihood_age",
+    "likelihood_vulnerabilities",
+    "likelihood_skills",
+    "likelihood_hosting",
+    "consequence",
+    "consequence_criticality",
+    "consequence_patient_facing",
+    "consequence_downstream",
+    "impact",
+    "downstream",
+    "downstream_weighted",
+    "direct_dependents",
+    "interfaces",
+    "patient_facing_dependents",
+    "cost",
+    "cost_gbp",
+    "months",
+    "net_cost_gbp",
+    "run_cost_saved_gbp",
+    "cost_money",
+    "cost_months",
+    "months_to_end_of_support",
+    "age_years",
+    "priority_risk",
+    "priority_impact",
+    "priority_cost",
+    "planned",
+]
+
+
+#: Spreadsheets keep at most this many rows a sheet (the full tables go to CSV).
+XLSX_ROWS = 5_000
+
+
+def tables(result) -> dict[str, pd.DataFrame]:
+    """The plan as named tables: Roadmap, Scores, Spend by FY, Warnings, Dependencies, ..."""
+    roadmap = result.schedule[_ROADMAP_COLUMNS].reset_index()
+    scores = result.scores[_SCORE_COLUMNS].reset_index()
+    spend = result.spend_by_fy.copy()
+    per_project = result.unit_spend.loc[:, spend["financial_year"]].copy()
+    per_project = per_project[per_project.sum(axis=1) > 0].reset_index()
+    deps = result.inventory.dependencies.copy()
+    deps["messages"] = deps["messages"].map("; ".join)
+    links = result.links.rename(columns={"before": "goes live first", "after": "then starts"})
+    burndown = result.burndown.copy()
+    named = {
+        "Roadmap": roadmap,
+        "Scores": scores,
+        "Spend by FY": spend,
+        "Spend by project": per_project,
+        "Warnings": result.warnings[["kind", "system", "message"]].copy(),
+        "Dependencies": deps,
+        "Order constraints": links,
+        "Risk burn-down": burndown,
+    }
+    if result.inventory.systems["organisation"].nunique() > 1:
+        named["By organisation"] = result.by_organisation().reset_index()
+    return named
+
+
+def write_csv(result, folder: str | Path) -> list[Path]:
+    """One CSV file per table, formula injection neutralised."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, table in tables(result).items():
+        path = folder / (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") + ".csv")
+        safe_csv(table, path)
+        written.append(path)
+    return written
+
+
+_MONEY_COLUMNS = re.compile(r"_gbp$|^\d{4}/\d{2}$")
+
+
+def write_xlsx(result, path: str | Path) -> Path:
+    """A workbook with frozen headers, set widths, £ and date formats, safe cells.
+
+    Written in openpyxl's streaming mode; each sheet keeps at most :data:`XLSX_ROWS` rows
+    (an "About" sheet says so, and the CSV tables hold everything).
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    path = Path(path)
+    workbook = Workbook(write_only=True)
+    header_font = Font(bold=True, color="FFFFFF")
+    header_fill = PatternFill("solid", fgColor="005EB8")  # NHS blue
+    header_alignment = Alignment(wrap_text=True, vertical="top")
+    named = tables(result)
+    cut = [
+        f"{name}: first {XLSX_ROWS:,} of {len(table):,} rows"
+        for name, table in named.items()
+        if len(table) > XLSX_ROWS
+    ]
+    if cut:
+        about = workbook.create_sheet("About")
+        about.column_dimensions["A"].width = 90
+        about.append(["This workbook is a summary: the full tables are in the csv/ folder."])
+        for line in cut:
+            about.append([line])
+    for name, table in named.items():
+        table = table.head(XLSX_ROWS)
+        sheet = workbook.create_sheet(name)
+        sheet.freeze_panes = "B2"
+        formats = []
+        for position, column in enumerate(table.columns, 1):
+            values = table[column].head(300).map(lambda v: len(str(v)) if v is not None else 0)
+            width = max(len(str(column)), int(values.max()) if len(values) else 0)
+            sheet.column_dimensions[get_column_letter(position)].width = min(70, max(9, width + 2))
+            if pd.api.types.is_datetime64_any_dtype(table[column]):
+                formats.append("dd mmm yyyy")
+            elif _MONEY_COLUMNS.search(str(column)):
+                formats.append('"£"#,##0')
+            elif pd.api.types.is_float_dtype(table[column]):
+                formats.append("0.0")
+            else:
+                formats.append(None)
+        if len(table.columns):
+            sheet.auto_filter.ref = (
+                f"A1:{get_column_letter(len(table.columns))}{max(1, len(table) + 1)}"
+            )
+        header = []
+        for column in table.columns:
+            cell = WriteOnlyCell(sheet, value=str(column))
+            cell.font, cell.fill, cell.alignment = header_font, header_fill, header_alignment
+            header.append(cell)
+        sheet.append(header)
+        formatted = [i for i, fmt in enumerate(formats) if fmt]
+        for row in table.itertuples(index=False, name=None):
+            values = [_xlsx_value(v) for v in row]
+            for i in formatted:
+                if values[i] is not None:
+                    cell = WriteOnlyCell(sheet, value=values[i])
+                    cell.number_format = formats[i]
+                    values[i] = cell
+            sheet.append(values)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def _xlsx_value(value: object) -> object:
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return safe_cell(value)
+
+
+def write_json(result, path: str | Path) -> Path:
+    """The plan as one JSON document: summary, roadmap, spend, warnings, burn-down."""
+    path = Path(path)
+    parts = [f'"summary": {json.dumps(result.summary(), ensure_ascii=False)}']
+    for name, table in tables(result).items():
+        if name in ("Dependencies",):
+            continue
+        key = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+        plain = table.copy()
+        for column in plain.columns:
+            if pd.api.types.is_datetime64_any_dtype(plain[column]):
+                text = plain[column].dt.strftime("%Y-%m-%d")
+                plain[column] = text.astype("object").where(text.notna(), None)
+            elif plain[column].dtype == object:
+                plain[column] = plain[column].map(lambda v: list(v) if isinstance(v, tuple) else v)
+        records = plain.to_json(orient="records", force_ascii=False, double_precision=4)
+        parts.append(f"{json.dumps(key)}: {records}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{" + ",\n".join(parts) + "}\n", encoding="utf-8")
+    return path

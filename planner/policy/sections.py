@@ -1,0 +1,270 @@
+"""The policy's sections as typed models, in the order of ``policy.yaml`` (which documents
+every setting)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated
+
+from pydantic import BeforeValidator, field_validator
+
+from inventory.schema import CATEGORIES, CRITICALITIES, DEPENDENCY_KINDS
+from planner.policy.values import (
+    BUDGET_MODES,
+    DISTRIBUTIONS,
+    IMPACT_METHODS,
+    MAX_PASSES,
+    MAX_RUNS,
+    MAX_SAMPLES,
+    PRECEDENCE_RULES,
+    SCHEDULE_METHODS,
+    Amount,
+    FinancialYear,
+    Flag,
+    Fraction,
+    Positive,
+    Section,
+    Team,
+    choice,
+    freeze_months,
+    fy_key,
+    number_check,
+    problem,
+    project_cap,
+    shares,
+    whole,
+    words,
+)
+
+__all__ = [
+    "AgePoints",
+    "BlastRadiusSettings",
+    "Budget",
+    "CategoryDefaults",
+    "Consequence",
+    "CostSettings",
+    "CostWeights",
+    "CriticalityPoints",
+    "DefaultsSettings",
+    "DownstreamPoints",
+    "ImpactParts",
+    "ImpactSettings",
+    "Likelihood",
+    "OrderingSettings",
+    "PrioritySettings",
+    "PriorityWeights",
+    "Retire",
+    "RiskSettings",
+    "RunCostSaved",
+    "ScheduleSettings",
+    "SkillsPoints",
+    "Spread",
+    "StabilitySettings",
+    "SupportPoints",
+    "UncertaintySettings",
+    "Uplift",
+]
+
+# --- the sections, in the order of policy.yaml ---------------------------------------------
+
+
+class SupportPoints(Section):
+    past: Amount
+    within_12_months: Amount
+    within_24_months: Amount
+    unknown: Amount
+
+
+class AgePoints(Section):
+    over_25_years: Amount
+    over_15_years: Amount
+
+
+class SkillsPoints(Section):
+    none: Amount
+    low: Amount
+    medium: Amount
+    high: Amount
+    critical: Amount
+
+
+class Likelihood(Section):
+    support: SupportPoints
+    age: AgePoints
+    per_known_vulnerability: Amount
+    max_vulnerability_points: Amount
+    skills_scarcity: SkillsPoints
+    unsupported_hosting: Amount
+
+
+class CriticalityPoints(Section):
+    low: Amount
+    medium: Amount
+    high: Amount
+    critical: Amount
+
+
+class DownstreamPoints(Section):
+    at_least_50: Amount
+    at_least_10: Amount
+
+
+class Consequence(Section):
+    criticality: CriticalityPoints
+    patient_facing: Amount
+    downstream: DownstreamPoints
+
+
+class RiskSettings(Section):
+    likelihood: Likelihood
+    consequence: Consequence
+
+
+class RunCostSaved(Section):
+    replace: Fraction
+    replatform: Fraction
+    rehost: Fraction
+    refactor: Fraction
+    retire: Fraction
+    retain: Fraction
+
+
+class CostWeights(Section):
+    money: Amount
+    months: Amount
+
+
+class CostSettings(Section):
+    appraisal_years: Amount
+    run_cost_saved: RunCostSaved
+    money_floor_gbp: Positive
+    money_reference_gbp: Positive
+    months_reference: Positive
+    weights: CostWeights
+
+
+class ImpactParts(Section):
+    downstream: Amount
+    downstream_weighted: Amount
+    direct_dependents: Amount
+    interfaces: Amount
+    patient_facing_dependents: Amount
+
+
+class ImpactSettings(Section):
+    method: choice(*IMPACT_METHODS)  # type: ignore[valid-type]
+    exact_up_to: whole(0, 10**12)  # type: ignore[valid-type]
+    criticality_weights: CriticalityPoints
+    references: ImpactParts
+    weights: ImpactParts
+
+
+class BlastRadiusSettings(Section):
+    hard_kinds: words(DEPENDENCY_KINDS)  # type: ignore[valid-type]
+    hard_criticality: words(CRITICALITIES)  # type: ignore[valid-type]
+
+
+class PriorityWeights(Section):
+    risk: Amount
+    impact: Amount
+    cost: Amount
+
+
+class PrioritySettings(Section):
+    weights: PriorityWeights
+    top_n: whole(1, 10**9)  # type: ignore[valid-type]
+
+    @field_validator("weights")
+    @classmethod
+    def _some_weight(cls, weights: PriorityWeights) -> PriorityWeights:
+        if weights.risk + weights.impact + weights.cost <= 0:
+            raise problem("add up to 0; give at least one weight above 0")
+        return weights
+
+
+class Retire(Section):
+    cost_fraction: Amount
+    months: Amount
+
+
+class OrderingSettings(Section):
+    precedence: choice(*PRECEDENCE_RULES)  # type: ignore[valid-type]
+    platform_categories: words(CATEGORIES)  # type: ignore[valid-type]
+    platform_kinds: words(DEPENDENCY_KINDS)  # type: ignore[valid-type]
+    retire: Retire
+
+
+class CategoryDefaults(Section):
+    replacement_cost_gbp: Amount | None = None
+    replacement_months: Amount | None = None
+
+
+class DefaultsSettings(Section):
+    replacement_cost_gbp: Amount
+    replacement_months: Amount
+    team_demand: dict[Team, Amount]
+    categories: dict[str, CategoryDefaults]
+
+
+class Budget(Section):
+    default_gbp: Amount
+    by_year: dict[FinancialYear, Amount]
+
+    @field_validator("by_year", mode="before")
+    @classmethod
+    def _years_once(cls, years: object) -> object:
+        if isinstance(years, Mapping):
+            seen: dict[str, str] = {}
+            for label in years:
+                key = fy_key(label)
+                if key is not None and key in seen:
+                    raise problem(
+                        f"gives {key} twice ('{seen[key]}' and '{label}'); keep one of them"
+                    )
+                if key is not None:
+                    seen[key] = str(label)
+        return years
+
+
+class ScheduleSettings(Section):
+    budget: Budget
+    teams: dict[Team, Amount]
+    max_concurrent_projects: Annotated[int | None, BeforeValidator(project_cap)]
+    freeze_months: Annotated[tuple[int, ...], BeforeValidator(freeze_months)]
+    respect_contract_end: Flag
+    makespan_weight: Fraction
+    method: choice(*SCHEDULE_METHODS)  # type: ignore[valid-type]
+    passes: whole(1, MAX_PASSES)  # type: ignore[valid-type]
+    search_up_to: whole(0, 10**12)  # type: ignore[valid-type]
+    seed: whole(0, 2**32 - 1)  # type: ignore[valid-type]
+    time_limit_seconds: Annotated[
+        float,
+        BeforeValidator(number_check(0.1, 86_400, False, "a number of seconds from 0.1 to 86,400")),
+    ]
+    workers: whole(1, 64)  # type: ignore[valid-type]
+
+
+class Spread(Section):
+    low: Amount
+    high: Amount
+
+
+class Uplift(Section):
+    cost: dict[str, Positive]
+    months: dict[str, Positive]
+
+
+class UncertaintySettings(Section):
+    runs: whole(1, MAX_RUNS)  # type: ignore[valid-type]
+    seed: whole(0, 2**32 - 1)  # type: ignore[valid-type]
+    distribution: choice(*DISTRIBUTIONS)  # type: ignore[valid-type]
+    spread: Spread
+    uplift: Uplift
+    budget: choice(*BUDGET_MODES)  # type: ignore[valid-type]
+
+
+class StabilitySettings(Section):
+    samples: whole(2, MAX_SAMPLES)  # type: ignore[valid-type]
+    concentration: Positive
+    seed: whole(0, 2**32 - 1)  # type: ignore[valid-type]
+    fragile_share: Annotated[tuple[float, float], BeforeValidator(shares)]
