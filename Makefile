@@ -24,6 +24,8 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m ruff check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -q -n auto
 
 soak: $(STAMP)

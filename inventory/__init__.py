@@ -85,12 +85,11 @@ def import_inventory(
     the validation report. Dependencies and references may name systems already stored.
     ``busy_timeout`` (seconds) is how long to wait for another writer.
     """
-    timeout = {} if busy_timeout is None else {"busy_timeout": busy_timeout}
     raw = read_raw(path)
     db_exists = str(db) == ":memory:" or Path(db).exists()
     known: set[str] = set()
     if db_exists and not replace:
-        with Store(db, **timeout) as store:
+        with Store(db, busy_timeout=busy_timeout) as store:
             known = store.system_ids()
     inventory, report = validate(raw, known_ids=known)
     if replace and inventory.systems.empty and report.valid:
@@ -99,12 +98,12 @@ def import_inventory(
             None,
             None,
             None,
-            "holds no systems; --replace would remove every system in the store, so nothing "
-            "was imported (use 'modernise undo' to roll back imports instead)",
+            "holds no systems; replacing with it would remove every system in the store, so "
+            "nothing was imported (undo an import to roll it back instead)",
         )
     if not report.valid:
         return None, report
-    with Store(db, **timeout) as store:
+    with Store(db, busy_timeout=busy_timeout) as store:
         result = store.import_inventory(
             inventory,
             source=", ".join(Path(f).name for f in raw.files),

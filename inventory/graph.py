@@ -63,10 +63,10 @@ def to_graph(systems: pd.DataFrame, dependencies: pd.DataFrame) -> nx.DiGraph:
 
     Blank values (NaN, NaT, NA) become ``None`` so that attributes are plain Python.
     """
-    G = nx.DiGraph()
+    G: nx.DiGraph = nx.DiGraph()
     records = systems.to_dict("records")
     G.add_nodes_from(
-        (node_id, {k: _clean(v) for k, v in record.items()})
+        (node_id, {str(k): _clean(v) for k, v in record.items()})
         for node_id, record in zip(systems.index, records, strict=True)
     )
     edge_columns = [c for c in dependencies.columns if c not in ("consumer", "provider")]
@@ -100,7 +100,7 @@ def neighbourhood(G: nx.DiGraph, systems: Iterable[str], depth: int = 1) -> nx.D
         raise UnknownSystemError(sorted(missing), where="in the graph")
     seen = set(frontier)
     for _ in range(depth):
-        step = set()
+        step: set[str] = set()
         for node in frontier:
             step.update(G.predecessors(node))
             step.update(G.successors(node))

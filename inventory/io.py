@@ -36,7 +36,7 @@ import pandas as pd
 import yaml
 
 from inventory.errors import InventoryFileError, MissingFileError
-from inventory.report import Issue
+from inventory.report import Issue, Severity
 from inventory.schema import canonical_column, enum_key
 from inventory.spreadsheet import neutralise
 
@@ -444,7 +444,8 @@ def _read_xlsx(path: Path) -> RawInventory:
             notes: list[Issue] = []
             if formulas is not None:
                 notes = _resolve_merges_and_formulas(grid, formulas[sheet_name], source)
-            rows, first_row = [], 1
+            rows: list[list[object]] = []
+            first_row = 1
             for number, row in enumerate(grid, 1):
                 cells = [_cell_text(v) for v in row]
                 if not rows and all(c is None or not str(c).strip() for c in cells):
@@ -488,7 +489,7 @@ def _resolve_merges_and_formulas(grid: list[list], sheet, source: str) -> list[I
                     source,
                     merged.min_row,
                     get_column_letter(merged.min_col),
-                    _cell_text(value),
+                    None if value is None else str(_cell_text(value)),
                     f"merged cells {merged.coord}: the value was applied to every row of the range",
                     severity="warning",
                 )
@@ -499,6 +500,7 @@ def _resolve_merges_and_formulas(grid: list[list], sheet, source: str) -> list[I
                 continue
             r, c = cell.row - 1, cell.column - 1
             missing = r < len(grid) and c < width and grid[r][c] is None
+            severity: Severity
             message, severity = (
                 (
                     f"{_FORMULA_MISSING}; open the workbook in Excel and save it, or "
@@ -526,7 +528,7 @@ def _summarise_formulas(notes: list[Issue]) -> list[Issue]:
     kept = [n for n in notes if n.message != _FORMULA_SAVED]
     by_column: dict[str, list[int]] = {}
     for note in notes:
-        if note.message == _FORMULA_SAVED:
+        if note.message == _FORMULA_SAVED and note.column and note.row:
             by_column.setdefault(note.column, []).append(note.row)
     for column, rows in by_column.items():
         where = f"row {rows[0]}" if len(rows) == 1 else f"rows {min(rows)}-{max(rows)}"
@@ -869,7 +871,7 @@ def write_inventory(inventory, path: str | Path) -> list[Path]:
         from openpyxl.utils import get_column_letter
 
         workbook = openpyxl.Workbook()
-        workbook.remove(workbook.active)
+        workbook.remove(workbook.worksheets[0])  # the blank sheet a new workbook starts with
         for name, table in safe.items():
             sheet = workbook.create_sheet(name)
             sheet.append(list(table.columns))

@@ -99,8 +99,10 @@ def _conform(frame: pd.DataFrame, fields: Mapping[str, Field], table: str) -> pd
                 series = series.astype("bool")
             else:
                 series = pd.to_numeric(series, errors="coerce")
-                series = (
-                    series.astype(dtype) if dtype != "int64" else series.fillna(0).astype(dtype)
+                series = (  # a numeric dtype from _DTYPES: float64, Int64 or int64
+                    series.astype(dtype)  # type: ignore[call-overload]
+                    if dtype != "int64"
+                    else series.fillna(0).astype("int64")
                 )
             out[column] = series
     extras = [c for c in frame.columns if c not in out and c != "id"]
@@ -200,7 +202,8 @@ class Inventory:
                 if missing:
                     raise UnknownSystemError(missing, where="in the inventory")
                 graph = ArrayGraph.from_frames(systems, dependencies)
-                keep.iloc[graph.within(systems.index.get_indexer(centres), depth)] = True
+                positions = systems.index.get_indexer(pd.Index(centres))
+                keep.iloc[graph.within(positions, depth)] = True
             else:
                 linked = dependencies["consumer"].isin(systems.index[keep]) | dependencies[
                     "provider"

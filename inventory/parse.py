@@ -392,7 +392,7 @@ def parse_months(cells: pd.Series) -> Parsed:
     match = text.str.extract(_MONTHS_VALUE)
     number = pd.to_numeric(match["number"].str.replace(",", "", regex=False), errors="coerce")
     years = match["unit"].fillna("").str.lower().str.startswith("y")
-    values = number.astype("float64") * np.where(years, 12.0, 1.0)
+    values: pd.Series = number.astype("float64") * np.where(years, 12.0, 1.0)
     values = values.where(match["sign"] != "-", -values)
     bad = text.notna() & values.isna()
     problems = _problems_where(

@@ -85,4 +85,4 @@ def _date(argument: str, value: str | pd.Timestamp) -> pd.Timestamp:
     parsed = parse_date(pd.Series([value]))
     if parsed.problems.notna().any():
         raise InvalidArgumentError(argument, f"{argument} {parsed.problems.iloc[0]}")
-    return pd.Timestamp(parsed.values.iloc[0])
+    return pd.Timestamp(str(parsed.values.iloc[0]))

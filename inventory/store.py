@@ -78,17 +78,17 @@ _ENTITY = {"systems": "system", "dependencies": "dependency"}
 
 def _migration_1(db: sqlite_utils.Database) -> None:
     systems = {"id": str, **{c: t for c, (_f, t) in _COLUMNS["systems"].items() if c != "id"}}
-    db["systems"].create({**systems, "extra": str}, pk="id", not_null={"name"})
+    db.table("systems").create({**systems, "extra": str}, pk="id", not_null={"name"})
     dependencies = {c: t for c, (_f, t) in _COLUMNS["dependencies"].items()}
-    db["dependencies"].create(
+    db.table("dependencies").create(
         {**dependencies, "extra": str},
         pk=("consumer", "provider"),
         not_null={"consumer", "provider"},
     )
-    db["dependencies"].create_index(["provider"])
-    db["systems"].create_index(["organisation"])
-    db["systems"].create_index(["category"])
-    db["batches"].create(
+    db.table("dependencies").create_index(["provider"])
+    db.table("systems").create_index(["organisation"])
+    db.table("systems").create_index(["category"])
+    db.table("batches").create(
         {
             "id": int,
             "started_at": str,
@@ -105,7 +105,7 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["audit"].create(
+    db.table("audit").create(
         {
             "id": int,
             "batch": int,
@@ -120,8 +120,8 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         foreign_keys=[("batch", "batches", "id")],
         not_null={"batch", "entity", "key", "action"},
     )
-    db["audit"].create_index(["batch"])
-    db["audit"].create_index(["entity", "key"])
+    db.table("audit").create_index(["batch"])
+    db.table("audit").create_index(["entity", "key"])
 
 
 def _migration_2(db: sqlite_utils.Database) -> None:
@@ -202,14 +202,15 @@ class Store:
         path: str | Path = "modernise.db",
         *,
         create: bool = True,
-        busy_timeout: float = BUSY_TIMEOUT_SECONDS,
+        busy_timeout: float | None = None,
     ) -> None:
+        busy_timeout = BUSY_TIMEOUT_SECONDS if busy_timeout is None else busy_timeout
         self.path = str(path)
         memory = self.path == ":memory:"
         if not memory and not create and not Path(self.path).exists():
             raise StoreError(
                 f"no inventory store at {self.path}",
-                hint="run 'modernise import PATH' first, or pass --db",
+                hint="import an inventory into it first, or choose another store",
             )
         if not memory and create:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -282,10 +283,12 @@ class Store:
         with self._write():
             current = self.version  # another process may have migrated meanwhile
             if not self.db["schema_version"].exists():
-                self.db["schema_version"].create({"version": int, "applied_at": str}, pk="version")
+                self.db.table("schema_version").create(
+                    {"version": int, "applied_at": str}, pk="version"
+                )
             for number in range(current + 1, SCHEMA_VERSION + 1):
                 MIGRATIONS[number - 1](self.db)
-                self.db["schema_version"].insert(
+                self.db.table("schema_version").insert(
                     {"version": number, "applied_at": _now()}, replace=True
                 )
 
@@ -379,7 +382,7 @@ class Store:
             "INSERT INTO batches (started_at, source, sha256, mode) VALUES (?, ?, ?, ?)",
             (_now(), source, sha256, "replace" if replace else "upsert"),
         )
-        batch = cursor.lastrowid
+        batch = int(cursor.lastrowid or 0)  # an INSERT always sets it
         incoming_systems = _to_storage(inventory.systems.reset_index(), "systems")
         system_diff = _diff(self._stored("systems"), incoming_systems, "systems", replace)
         if include_dependencies:
@@ -426,13 +429,13 @@ class Store:
         if batch not in known:
             raise StoreError(
                 f"{self.path} has no import batch {batch}",
-                hint="list them with 'modernise history'",
+                hint="the store's history lists every batch",
             )
         cursor = conn.execute(
             "INSERT INTO batches (started_at, source, sha256, mode, undoes) VALUES (?, ?, ?, ?, ?)",
             (_now(), f"undo of batch {batch}", None, "undo", batch),
         )
-        undo_batch = cursor.lastrowid
+        undo_batch = int(cursor.lastrowid or 0)  # an INSERT always sets it
         counts = {
             (e, a): 0 for e in ("system", "dependency") for a in ("insert", "update", "delete")
         }

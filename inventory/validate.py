@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -131,7 +132,7 @@ def _parse_field(table: RawTable, f: Field, report: ValidationReport) -> pd.Data
         column_cells = cells.get(f.name, blank)
         parsed = parse.parse_range(column_cells, one, f.name)
         _add_problems(report, table, f.name, column_cells, parsed.problems)
-        return parsed.values
+        return cast(pd.DataFrame, parsed.values)  # a range parses into low/likely/high
     column_cells = cells.get(f.name, blank)
     if f.kind == "enum":
         parsed = parse.parse_enum(column_cells, f.allowed, synonyms=f.synonyms)
@@ -313,6 +314,7 @@ def _drop_duplicate_ids(
         return frame
     first_rows = ids[ids.notna() & ~duplicated].reset_index().set_index("id")["index"]
     raw_ids = table.cells["id"] if table is not None else ids
+    row_label = table.row_label if table is not None else "row"
     _report_rows(
         report,
         table,
@@ -320,7 +322,7 @@ def _drop_duplicate_ids(
         "id",
         raw_ids,
         lambda value, row: (
-            f"id '{str(value).strip()}' is already used on {table.row_label} "
+            f"id '{str(value).strip()}' is already used on {row_label} "
             f"{first_rows[ids[row]]}; ids must be unique (case and spaces are ignored)"
         ),
     )

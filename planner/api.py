@@ -87,8 +87,7 @@ def load(
         return source
     if source is not None:
         return load_inventory(source, derive=derive)
-    timeout = {} if busy_timeout is None else {"busy_timeout": busy_timeout}
-    with Store(db, create=False, **timeout) as store:
+    with Store(db, create=False, busy_timeout=busy_timeout) as store:
         return store.load(derive_end_of_support=derive)
 
 
@@ -273,7 +272,11 @@ def compare(
     base = resolve_policy(policy)
     plans = {}
     for name, scenario in scenarios.items():
-        if isinstance(scenario, int | float) and not isinstance(scenario, bool):
+        if isinstance(scenario, bool):
+            raise InvalidArgumentError(
+                "scenarios", f"scenario '{name}' is {scenario}, not a policy or a budget scale"
+            )
+        if isinstance(scenario, int | float):
             chosen = scale_budget(base, float(scenario))
         else:
             chosen = base if scenario is None else resolve_policy(scenario)

@@ -55,7 +55,8 @@ def explain_system(result: PlanResult, system: str) -> Explanation:
     if key not in result.scores.index:
         raise UnknownSystemError([system])
     factors = explain_scores(result.scores, key, result.policy)
-    return Explanation(key, result.scores.at[key, "name"], factors, _timing(result, key))
+    name = str(result.scores.at[key, "name"])
+    return Explanation(key, name, factors, _timing(result, key))
 
 
 def _timing(result: PlanResult, key: str) -> list[str]:

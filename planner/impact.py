@@ -27,10 +27,10 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from inventory.errors import InvalidArgumentError
 from inventory.graph import ArrayGraph, csr, dag_levels
-from planner.jit import njit
 
 __all__ = [
     "DEFAULT_CRITICALITY_WEIGHTS",
@@ -46,7 +46,7 @@ CHUNK_SOURCES = 2048  # bits per chunk: 32 words of 64 bits
 class _Condensation(NamedTuple):
     """The graph with each strongly connected component shrunk to one node (a DAG)."""
 
-    count: int  # components
+    components: int  # how many
     comp: np.ndarray  # each node's component
     consumer: np.ndarray  # distinct component edges consumer -> provider
     provider: np.ndarray
@@ -76,7 +76,13 @@ def reach_sums(graph: ArrayGraph, weights: np.ndarray) -> np.ndarray:
     if n == 0:
         return np.zeros((0, k))
     dag = _condensed_dag(graph)
-    ncomp, comp, indptr, indices, level = dag.count, dag.comp, dag.indptr, dag.indices, dag.level
+    ncomp, comp, indptr, indices, level = (
+        dag.components,
+        dag.comp,
+        dag.indptr,
+        dag.indices,
+        dag.level,
+    )
     comp_weights = np.zeros((ncomp, k))
     np.add.at(comp_weights, comp, weights)
     # chunk the components that are someone's ancestor, in order of first appearance (the
@@ -317,7 +323,7 @@ def approximate_reach_sums(
         return np.zeros((0, k))
     m = 1 << precision
     dag = _condensed_dag(graph)
-    ncomp, comp, cu, cv = dag.count, dag.comp, dag.consumer, dag.provider
+    ncomp, comp, cu, cv = dag.components, dag.comp, dag.consumer, dag.provider
     order = np.argsort(dag.level[cu], kind="stable")  # every consumer before its providers
     cu, cv = cu[order], cv[order]
     result = np.zeros((n, k))

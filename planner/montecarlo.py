@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from pandas._libs.tslibs.nattype import NaTType
 
 from inventory.errors import InvalidArgumentError
 from planner.schedule.kernels import NO_ROOM
@@ -78,13 +79,16 @@ def draw(
     return np.where(fixed, likely, values)
 
 
-def _triples(systems: pd.DataFrame, policy) -> dict[str, tuple[np.ndarray, ...]]:
+Triple = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _triples(systems: pd.DataFrame, policy) -> dict[str, Triple]:
     """Low / likely / high cost and months for each planned system, after uplift."""
     settings = policy.uncertainty
     spread = settings.spread
     planned = estimates(systems, policy)
     retire = (systems["disposition"] == "retire").to_numpy()
-    out = {}
+    out: dict[str, Triple] = {}
     for name, column, estimate in (
         ("cost", "replacement_cost_gbp", "cost_gbp"),
         ("months", "replacement_months", "months"),
@@ -211,7 +215,7 @@ def forecast_plan(result, *, runs: int | None = None, seed: int | None = None) -
     calendar = problem.calendar
     system_go_live = go_live[:, unit_of]  # runs x systems, months after the plan start
 
-    def date_of(month_count: float) -> pd.Timestamp:
+    def date_of(month_count: float) -> pd.Timestamp | NaTType:
         if not np.isfinite(month_count) or month_count > horizon:
             return pd.NaT
         return calendar.month_end(int(month_count) - 1)

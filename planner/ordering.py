@@ -79,10 +79,11 @@ def _group_ids(planned: pd.Index, labels: pd.Series) -> pd.Series:
     ids = pd.Series(planned.to_numpy(dtype=object), index=planned)
     grouped = frame[sizes > 1]
     if len(grouped):
+        key = str(grouped.index.name or "index")
         names = (
             grouped.reset_index()
-            .sort_values(grouped.index.name or "index")
-            .groupby("label")[grouped.index.name or "index"]
+            .sort_values(key)
+            .groupby("label")[key]
             .agg(lambda members: "+".join(members))
         )
         ids.loc[grouped.index] = grouped["label"].map(names).to_numpy()

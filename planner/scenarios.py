@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from inventory.errors import InvalidArgumentError
+from planner.plan import PlanResult
 
 __all__ = ["Comparison", "compare_plans", "scale_budget", "scenario_set"]
 
@@ -156,7 +157,7 @@ def _moves(base: pd.DataFrame, other: pd.DataFrame, name: str, base_name: str) -
     )
 
 
-def compare_plans(plans: Mapping[str, object]) -> Comparison:
+def compare_plans(plans: Mapping[str, PlanResult]) -> Comparison:
     """Compare plans (:class:`~planner.plan.PlanResult` by scenario name; the first is the
     baseline). Exposure is the area under each plan's risk burn-down over its own horizon."""
     if len(plans) < 2:

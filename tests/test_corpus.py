@@ -42,7 +42,15 @@ def digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["case"] for c in CASES])
+#: Cases whose input is large on purpose (they run in the full suite, not the inner loop).
+SLOW_CASES = {"csv_one_million_rows"}
+
+
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(c, marks=pytest.mark.slow) if c["case"] in SLOW_CASES else c for c in CASES],
+    ids=[c["case"] for c in CASES],
+)
 def test_case(case, baseline, tmp_path, capsys):
     name = case.get("input", case["case"])
     source = GENERATED[name](tmp_path) if case.get("generated") else CORPUS / name

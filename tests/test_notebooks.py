@@ -31,6 +31,7 @@ def test_committed_without_outputs(path):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_runs_top_to_bottom_in_under_a_minute(path, tmp_path):
     book = nbformat.read(path, as_version=4)

@@ -27,12 +27,14 @@ def kill_case(tmp_path_factory):
     return prepare_kill_case(tmp_path_factory.mktemp("kill"), systems=6_000)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seeds", [range(0, 4), range(4, 8)], ids=["kills-1-4", "kills-5-8"])
 def test_killed_imports_leave_the_old_or_the_new_inventory_never_a_mixture(kill_case, seeds):
     outcomes = [kill_round(kill_case, seed) for seed in seeds]
     assert set(outcomes) <= {"old", "new"}
 
 
+@pytest.mark.slow
 def test_two_imports_and_a_plan_at_once_lose_nothing(tmp_path):
     for round_ in range(2):
         busy = concurrent_round(tmp_path / f"round{round_}")

@@ -85,10 +85,13 @@ def national(
         frame[column] = (frame[column] * scale).round(-3)
     shift = pd.to_timedelta(rng.integers(-900, 900, size=len(frame)), unit="D")
     frame["go_live"] = frame["go_live"] + shift
-    frame["replaced_by"] = np.where(
-        frame["replaced_by"].notna(),
-        prefix + frame["replaced_by"].fillna("").to_numpy(dtype=object),
-        None,
+    frame["replaced_by"] = pd.Series(
+        np.where(
+            frame["replaced_by"].notna(),
+            prefix + frame["replaced_by"].fillna("").to_numpy(dtype=object),
+            None,
+        ),
+        index=frame.index,
     )
     frame["after"] = [
         tuple(p + a for a in after) for p, after in zip(prefix, frame["after"], strict=True)

@@ -365,14 +365,17 @@ def _devices_and_tail(rng: np.random.Generator) -> tuple[list[dict], list[dict]]
                 "replaced_by": "epr" if absorbed else None,
                 "team_demand": "data migration: 0.1" if absorbed else "infrastructure: 0.1",
                 "notes": rng.choice(
-                    [
-                        "Single author; left the trust",
-                        "Owned by the department; no IT support agreement",
-                        "Holds patient-identifiable data on a shared drive",
-                        "Re-keyed from PAS screens every morning",
-                        "Linked tables to the PAS reporting database",
-                        None,
-                    ]
+                    np.array(
+                        [
+                            "Single author; left the trust",
+                            "Owned by the department; no IT support agreement",
+                            "Holds patient-identifiable data on a shared drive",
+                            "Re-keyed from PAS screens every morning",
+                            "Linked tables to the PAS reporting database",
+                            None,
+                        ],
+                        dtype=object,
+                    )
                 ),
             }
         )

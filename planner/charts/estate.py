@@ -8,18 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import networkx as nx
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from inventory.errors import InvalidArgumentError
 from inventory.graph import neighbourhood
 from inventory.schema import enum_key
-from planner.charts.style import CRITICALITY_COLOURS, DOMAIN_OF, DOMAINS, palette_for
+from planner.charts.style import CRITICALITY_COLOURS, DOMAIN_OF, DOMAINS, figure_of, palette_for
 
 __all__ = ["plot_category_map", "plot_dependency_map", "plot_end_of_support", "plot_portfolio"]
 
@@ -190,7 +192,7 @@ def plot_dependency_map(
         f"Dependencies of {', '.join(centres)} (arrows point from consumer to provider)",
         fontsize=10,
     )
-    return ax.figure
+    return figure_of(ax)
 
 
 #: TIME quadrants (Gartner) on risk (technical condition) against impact (business value).
@@ -204,8 +206,7 @@ TIME_QUADRANTS = {
 
 def _place_labels(ax: Axes, points: list[tuple[float, float, str]], fontsize: float = 7) -> None:
     """Annotate points, nudging each label to the first nearby spot that overlaps none placed."""
-    figure = ax.figure
-    renderer = figure.canvas.get_renderer()
+    renderer = figure_of(ax).canvas.get_renderer()  # type: ignore[attr-defined]  # Agg, inline
     placed: list = []
     offsets = [
         (6, 6),
@@ -318,7 +319,13 @@ def plot_portfolio(
     ax.set_xlabel("downstream impact (0-100)")
     ax.set_ylabel("risk (0-100)")
     top = frame.sort_values("priority", ascending=False).head(label)
-    _place_labels(ax, [(row["impact"], row["risk"], system) for system, row in top.iterrows()])
+    _place_labels(
+        ax,
+        [
+            (float(impact), float(risk), str(system))
+            for system, impact, risk in zip(top.index, top["impact"], top["risk"], strict=True)
+        ],
+    )
     legend = ax.legend(
         title=colour_by,
         fontsize=7,
@@ -329,13 +336,14 @@ def plot_portfolio(
         markerscale=0.6,
     )
     for handle in legend.legend_handles:
-        handle.set_sizes([40])
+        if isinstance(handle, PathCollection):  # the scatter markers, shown at one size
+            handle.set_sizes([40])
     ax.set_title(
         f"Portfolio: {len(frame)} systems, bubble size = replacement cost; the {label} "
         "highest priorities named",
         fontsize=10,
     )
-    return ax.figure
+    return figure_of(ax)
 
 
 def plot_end_of_support(
@@ -378,7 +386,7 @@ def plot_end_of_support(
         "unrated": "#bbbbbb",
         "systems": "#4477aa",
     }
-    x = table.index.to_timestamp(how="start")
+    x = pd.PeriodIndex(table.index).to_timestamp(how="start")
     bottom = np.zeros(len(table))
     for column in order:
         ax.bar(
@@ -398,8 +406,9 @@ def plot_end_of_support(
         (plan_start, " plan start", "--", "left"),
     ):
         if when is not None:
-            ax.axvline(when, color="black", lw=1, ls=style, zorder=4)
-            ax.text(when, top, text, fontsize=8, va="top", ha=align)
+            at = float(mdates.date2num(when))
+            ax.axvline(at, color="black", lw=1, ls=style, zorder=4)
+            ax.text(at, top, text, fontsize=8, va="top", ha=align)
     unknown = int(systems["end_of_support"].isna().sum())
     ax.set_ylabel("systems leaving support per quarter")
     if len(table):
@@ -421,7 +430,7 @@ def plot_end_of_support(
         f"End of support by quarter: {len(eos)} systems with a date, {unknown} unknown",
         fontsize=10,
     )
-    return ax.figure
+    return figure_of(ax)
 
 
 def plot_category_map(inventory, category: str, *, ax: Axes | None = None) -> Figure:

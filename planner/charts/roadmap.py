@@ -11,12 +11,13 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from inventory.errors import InvalidArgumentError
-from planner.charts.style import DOMAIN_OF, DOMAINS, palette_for
+from planner.charts.style import DOMAIN_OF, DOMAINS, figure_of, palette_for
 
 __all__ = ["plot_burndown", "plot_comparison", "plot_gantt", "plot_spend", "roadmap_figure"]
 
@@ -102,8 +103,8 @@ def plot_gantt(
     width = (mdates.date2num(rows["go_live"]) - left) if n else []
     bar_colours = [colours.get(str(v), "#888888") for v in rows[colour_by]] if n else []
     ax.barh(y, width, left=left, height=0.72, color=bar_colours, linewidth=0, zorder=3)
-    critical = rows["critical"].to_numpy(bool) if n else []
-    if n and critical.any():
+    critical = rows["critical"].to_numpy(bool) if n else np.zeros(0, dtype=bool)
+    if critical.any():
         ax.barh(
             np.asarray(y)[critical],
             np.asarray(width)[critical],
@@ -172,7 +173,7 @@ def plot_gantt(
     )
     ax.xaxis.tick_top()
     ax.grid(axis="y", color="#eeeeee", lw=0.5, zorder=0)
-    handles = [Patch(facecolor=c, label=k) for k, c in colours.items()]
+    handles: list[Artist] = [Patch(facecolor=c, label=k) for k, c in colours.items()]
     handles += [
         Patch(facecolor="white", edgecolor="black", lw=1.4, label="critical path"),
         Patch(facecolor="#9ecae1", alpha=0.5, label="change freeze"),
@@ -197,7 +198,7 @@ def plot_gantt(
         fontsize=11,
         pad=24,
     )
-    return ax.figure
+    return figure_of(ax)
 
 
 def plot_spend(result, *, ax: Axes | None = None) -> Figure:
@@ -223,7 +224,7 @@ def plot_spend(result, *, ax: Axes | None = None) -> Figure:
     ax.set_title("Spend per financial year", fontsize=10)
     ax.grid(axis="y", color="#eeeeee", zorder=0)
     ax.legend(fontsize=8, frameon=False)
-    return ax.figure
+    return figure_of(ax)
 
 
 def plot_burndown(result, *, ax: Axes | None = None) -> Figure:
@@ -248,7 +249,7 @@ def plot_burndown(result, *, ax: Axes | None = None) -> Figure:
     ax.set_title("Risk burn-down", fontsize=10)
     ax.grid(color="#eeeeee")
     ax.legend(fontsize=8, frameon=False)
-    return ax.figure
+    return figure_of(ax)
 
 
 #: Line and bar colours for scenarios, in order (colour-blind safe, Paul Tol's bright).

@@ -9,11 +9,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from inventory.errors import InvalidArgumentError
 
-__all__ = ["CRITICALITY_COLOURS", "DOMAINS", "DOMAIN_OF", "PALETTE", "palette_for", "save"]
+__all__ = [
+    "CRITICALITY_COLOURS",
+    "DOMAINS",
+    "DOMAIN_OF",
+    "PALETTE",
+    "figure_of",
+    "palette_for",
+    "save",
+]
 
 CRITICALITY_COLOURS = {
     "critical": "#b2182b",
@@ -62,6 +71,14 @@ PALETTE = (
     "#cc6677",
     "#ddcc77",
 )
+
+
+def figure_of(ax: Axes) -> Figure:
+    """The figure an Axes is drawn in (the root figure, for axes in a subfigure)."""
+    figure = ax.get_figure(root=True)
+    if figure is None:
+        raise InvalidArgumentError("ax", "these axes belong to no figure")
+    return figure
 
 
 def palette_for(keys: list[str]) -> dict[str, str]:

@@ -10,6 +10,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from planner.charts.style import figure_of
 from planner.stability import RankStability
 
 __all__ = ["plot_completion_histogram", "plot_forecast_fan", "plot_rank_stability"]
@@ -34,7 +35,7 @@ def plot_forecast_fan(forecast, *, ax: Axes | None = None) -> Figure:
     ax.set_title(f"Risk burn-down across {forecast.runs:,} runs", fontsize=10)
     ax.grid(color="#eeeeee")
     ax.legend(fontsize=8, frameon=False)
-    return ax.figure
+    return figure_of(ax)
 
 
 def plot_completion_histogram(forecast, *, ax: Axes | None = None) -> Figure:
@@ -62,7 +63,7 @@ def plot_completion_histogram(forecast, *, ax: Axes | None = None) -> Figure:
     ax.grid(axis="y", color="#eeeeee")
     ax.set_axisbelow(True)
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
-    return ax.figure
+    return figure_of(ax)
 
 
 def plot_rank_stability(
@@ -77,7 +78,7 @@ def plot_rank_stability(
     if ax is None:
         _, ax = plt.subplots(figsize=(8, max(3.0, 0.24 * len(rows) + 1.2)))
     y = np.arange(len(rows))
-    colours = np.where(rows["fragile"], "#b2182b", "#4477aa")
+    colours = ["#b2182b" if fragile else "#4477aa" for fragile in rows["fragile"]]
     ax.hlines(y, rows["best rank (P5)"], rows["worst rank (P95)"], colors=colours, lw=3, alpha=0.6)
     ax.scatter(rows["median rank"], y, color=colours, s=18, zorder=3, label="median rank")
     ax.scatter(
@@ -102,4 +103,4 @@ def plot_rank_stability(
     ax.grid(axis="x", color="#eeeeee")
     ax.set_axisbelow(True)
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
-    return ax.figure
+    return figure_of(ax)

@@ -152,8 +152,7 @@ def store(db: Path, *, create: bool = True) -> Store:
     """The store at ``db``, waiting ``--busy-timeout`` seconds for other writers."""
     from inventory.store import Store
 
-    timeout = busy_timeout()
-    return Store(db, create=create, **({} if timeout is None else {"busy_timeout": timeout}))
+    return Store(db, create=create, busy_timeout=busy_timeout())
 
 
 def load_inventory(path: Path | None, db: Path):
@@ -251,7 +250,7 @@ def blank(value: object) -> bool:
 
     if isinstance(value, tuple | list | dict | set):
         return not value
-    return value is None or bool(pd.isna(value))
+    return value is None or bool(pd.isna(value))  # type: ignore[call-overload]  # any scalar
 
 
 def frame_table(frame: pd.DataFrame, title: str | None = None) -> Table:

@@ -88,7 +88,7 @@ def import_command(
     ] = False,
 ) -> None:
     """Validate and import an inventory in one transaction (all rows or none)."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
     from inventory import import_inventory
 
@@ -100,7 +100,7 @@ def import_command(
         console=console(stderr=True),
         transient=True,
     ) as progress:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def report_progress(stage: str, done: int, total: int) -> None:
             if total < 50_000:

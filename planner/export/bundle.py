@@ -64,14 +64,14 @@ def write_roadmap(
     else:
         notes.append(
             f"{projects:,} projects are too many for one MS Project file: write one per "
-            "organisation with 'modernise export --format mspdi --organisation CODE'."
+            "organisation instead (an export for one organisation at a time)."
         )
     if projects <= MERMAID_TASKS:
         written.append(write_mermaid(result, folder / "roadmap.mmd", title=title))
     else:
         notes.append(
             f"{projects:,} projects are too many for one Mermaid chart: use "
-            "'modernise export --format mermaid --organisation CODE'."
+            "one Mermaid chart per organisation instead."
         )
     written.append(write_json(result, folder / "roadmap.json"))
     written += write_csv(result, folder / "csv")
@@ -85,6 +85,7 @@ def write_roadmap(
                 "Spend per year": "spend-by-year.png",
                 "Risk burn-down": "risk-burndown.png",
             },
+            notes=notes,
         )
     )
     return written

@@ -159,7 +159,7 @@ def write_xlsx(result, path: str | Path) -> Path:
         table = table.head(XLSX_ROWS)
         sheet = workbook.create_sheet(name)
         sheet.freeze_panes = "B2"
-        formats = []
+        formats: list[str | None] = []
         for position, column in enumerate(table.columns, 1):
             values = table[column].head(300).map(lambda v: len(str(v)) if v is not None else 0)
             width = max(len(str(column)), int(values.max()) if len(values) else 0)
@@ -184,13 +184,13 @@ def write_xlsx(result, path: str | Path) -> Path:
         sheet.append(header)
         formatted = [i for i, fmt in enumerate(formats) if fmt]
         for row in table.itertuples(index=False, name=None):
-            values = [_xlsx_value(v) for v in row]
+            cells: list[object] = [_xlsx_value(v) for v in row]
             for i in formatted:
-                if values[i] is not None:
-                    cell = WriteOnlyCell(sheet, value=values[i])
-                    cell.number_format = formats[i]
-                    values[i] = cell
-            sheet.append(values)
+                if cells[i] is not None:
+                    cell = WriteOnlyCell(sheet, value=cells[i])  # type: ignore[arg-type]
+                    cell.number_format = str(formats[i])
+                    cells[i] = cell
+            sheet.append(cells)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path

@@ -19,16 +19,21 @@ from planner.policy.values import (
     PRECEDENCE_RULES,
     SCHEDULE_METHODS,
     Amount,
+    BudgetMode,
+    Distribution,
     FinancialYear,
     Flag,
     Fraction,
+    ImpactMethod,
     Positive,
+    PrecedenceRule,
+    ScheduleMethod,
     Section,
     Team,
-    choice,
     freeze_months,
     fy_key,
     number_check,
+    one_of,
     problem,
     project_cap,
     shares,
@@ -152,7 +157,7 @@ class ImpactParts(Section):
 
 
 class ImpactSettings(Section):
-    method: choice(*IMPACT_METHODS)  # type: ignore[valid-type]
+    method: Annotated[ImpactMethod, one_of(IMPACT_METHODS)]
     exact_up_to: whole(0, 10**12)  # type: ignore[valid-type]
     criticality_weights: CriticalityPoints
     references: ImpactParts
@@ -188,7 +193,7 @@ class Retire(Section):
 
 
 class OrderingSettings(Section):
-    precedence: choice(*PRECEDENCE_RULES)  # type: ignore[valid-type]
+    precedence: Annotated[PrecedenceRule, one_of(PRECEDENCE_RULES)]
     platform_categories: words(CATEGORIES)  # type: ignore[valid-type]
     platform_kinds: words(DEPENDENCY_KINDS)  # type: ignore[valid-type]
     retire: Retire
@@ -233,7 +238,7 @@ class ScheduleSettings(Section):
     freeze_months: Annotated[tuple[int, ...], BeforeValidator(freeze_months)]
     respect_contract_end: Flag
     makespan_weight: Fraction
-    method: choice(*SCHEDULE_METHODS)  # type: ignore[valid-type]
+    method: Annotated[ScheduleMethod, one_of(SCHEDULE_METHODS)]
     passes: whole(1, MAX_PASSES)  # type: ignore[valid-type]
     search_up_to: whole(0, 10**12)  # type: ignore[valid-type]
     seed: whole(0, 2**32 - 1)  # type: ignore[valid-type]
@@ -257,10 +262,10 @@ class Uplift(Section):
 class UncertaintySettings(Section):
     runs: whole(1, MAX_RUNS)  # type: ignore[valid-type]
     seed: whole(0, 2**32 - 1)  # type: ignore[valid-type]
-    distribution: choice(*DISTRIBUTIONS)  # type: ignore[valid-type]
+    distribution: Annotated[Distribution, one_of(DISTRIBUTIONS)]
     spread: Spread
     uplift: Uplift
-    budget: choice(*BUDGET_MODES)  # type: ignore[valid-type]
+    budget: Annotated[BudgetMode, one_of(BUDGET_MODES)]
 
 
 class StabilitySettings(Section):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import pandas as pd
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
@@ -34,20 +34,25 @@ __all__ = [
     "PRECEDENCE_RULES",
     "SCHEDULE_METHODS",
     "Amount",
+    "BudgetMode",
+    "Distribution",
     "FinancialYear",
     "Flag",
     "Fraction",
+    "ImpactMethod",
     "MonthStart",
     "Positive",
+    "PrecedenceRule",
+    "ScheduleMethod",
     "Section",
     "Team",
-    "choice",
     "financial_year",
     "financial_year_label",
     "freeze_months",
     "fy_key",
     "month_start",
     "number_check",
+    "one_of",
     "parse_amount",
     "problem",
     "project_cap",
@@ -58,11 +63,16 @@ __all__ = [
     "words",
 ]
 
-PRECEDENCE_RULES = ("providers-first", "consumers-first", "none")
-IMPACT_METHODS = ("exact", "approximate", "auto")
-SCHEDULE_METHODS = ("fast", "optimal")
-DISTRIBUTIONS = ("triangular", "pert")
-BUDGET_MODES = ("hold", "flex")
+PrecedenceRule = Literal["providers-first", "consumers-first", "none"]
+ImpactMethod = Literal["exact", "approximate", "auto"]
+ScheduleMethod = Literal["fast", "optimal"]
+Distribution = Literal["triangular", "pert"]
+BudgetMode = Literal["hold", "flex"]
+PRECEDENCE_RULES: tuple[str, ...] = get_args(PrecedenceRule)
+IMPACT_METHODS: tuple[str, ...] = get_args(ImpactMethod)
+SCHEDULE_METHODS: tuple[str, ...] = get_args(ScheduleMethod)
+DISTRIBUTIONS: tuple[str, ...] = get_args(Distribution)
+BUDGET_MODES: tuple[str, ...] = get_args(BudgetMode)
 #: Upper bounds that keep a mistyped number from running for days or exhausting memory.
 MAX_HORIZON_MONTHS = 1200
 MAX_PASSES = 100_000
@@ -162,13 +172,15 @@ def strict_bool(value: object) -> bool:
 Flag = Annotated[bool, BeforeValidator(strict_bool)]
 
 
-def choice(*allowed: str) -> Any:
+def one_of(allowed: tuple[str, ...]) -> BeforeValidator:
+    """A check that a word is one of ``allowed`` (for an ``Annotated[Literal[...], ...]``)."""
+
     def check(value: object) -> object:
         if value not in allowed:
             raise problem(f"'{value}' is not one of: {', '.join(allowed)}")
         return value
 
-    return Annotated[Literal[allowed], BeforeValidator(check)]  # type: ignore[valid-type]
+    return BeforeValidator(check)
 
 
 def words(allowed: tuple[str, ...]) -> Any:

@@ -44,7 +44,7 @@ def schedule_result(
     failed: dict[int, str] = {}
     root_cause: dict[int, int] = {}
     reasons = _earliest_reasons(problem, placement)
-    for i in np.flatnonzero(status != PLACED):
+    for i in np.flatnonzero(status != PLACED).tolist():
         if status[i] == IMPOSSIBLE:
             failed[i] = "impossible constraint (see the cycle warning)"
         elif status[i] == WAITS:
@@ -61,7 +61,9 @@ def schedule_result(
     start_at = placement.start_at
     failed_names = {names[i]: reason for i, reason in failed.items()}
     root_names = {names[i]: names[r] for i, r in root_cause.items()}
-    for i in np.flatnonzero(start_at < 0):  # a safety net: nothing is left without a reason
+    for i in np.flatnonzero(
+        start_at < 0
+    ).tolist():  # a safety net: nothing is left without a reason
         if names[i] not in failed_names:
             failed_names[names[i]] = "never reached: it waits in a cycle of constraints"
     warnings: list[dict] = []
@@ -76,9 +78,9 @@ def schedule_result(
         )
     frame = _unit_frame(units, problem, start_at, failed_names, root_names, warnings)
     placed = placement.start_at >= 0
-    earliest = calendar.month_starts[np.where(placed, placement.earliest_at, 0)]
-    frame["earliest_start"] = pd.Series(earliest, index=frame.index).where(placed)
-    frame["earliest_because"] = np.where(placed, reasons, None)
+    starts = calendar.month_starts[np.where(placed, placement.earliest_at, 0)]
+    frame["earliest_start"] = pd.Series(starts, index=frame.index).where(placed)
+    frame["earliest_because"] = pd.Series(reasons, index=frame.index).where(placed, None)
     team_usage = pd.DataFrame(
         placement.usage.T, index=calendar.month_starts, columns=problem.team_names
     )

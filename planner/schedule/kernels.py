@@ -13,8 +13,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-
-from planner.jit import njit
+from numba import njit
 
 __all__ = [
     "IMPOSSIBLE",

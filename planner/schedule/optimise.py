@@ -109,7 +109,7 @@ def optimise(problem: Problem, policy: Policy, *, hint: Placement | None = None)
         money_unit = positive.min() / MONEY_STEPS if len(positive) else 1.0
         cumulative = problem.fy_cumulative
         spend_terms: list[list] = [[] for _ in problem.fy_labels]
-        for i in np.flatnonzero(per_month > 0):
+        for i in np.flatnonzero(per_month > 0).tolist():
             options = allowed_starts[i]
             if not len(options):
                 continue
@@ -121,7 +121,7 @@ def optimise(problem: Problem, policy: Policy, *, hint: Placement | None = None)
             ).only_enforce_if(present[i])
             overlap = cumulative[options + lengths[i]] - cumulative[options]  # options x years
             amounts = np.ceil(per_month[i] * overlap / money_unit - 1e-9).astype(np.int64)
-            for year in np.flatnonzero(amounts.any(axis=0)):
+            for year in np.flatnonzero(amounts.any(axis=0)).tolist():
                 spend_terms[year].extend(
                     (int(a), b) for a, b in zip(amounts[:, year], chosen, strict=True) if a
                 )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from inventory import read_inventory
 from inventory.io import write_inventory
@@ -37,6 +38,7 @@ def test_sample_trust_validates_after_a_round_trip(tmp_path):
     assert report.valid, str(report)
 
 
+@pytest.mark.slow
 def test_national_estate_is_seeded_valid_and_sized(tmp_path):
     estate = national(20_000, seed=3)
     pd.testing.assert_frame_equal(estate.systems, national(20_000, seed=3).systems)

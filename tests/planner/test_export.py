@@ -128,6 +128,7 @@ if MPXJ_MISSING is None and shutil.which("java") is None:  # pragma: no cover
 
 
 @pytest.mark.skipif(MPXJ_MISSING is not None, reason=MPXJ_MISSING or "")
+@pytest.mark.slow
 def test_mspdi_reads_back_in_mpxj_with_the_same_tasks_dates_and_links(result, tmp_path):
     path = export.write_mspdi(result, tmp_path / "roadmap.xml")
     if not jpype.isJVMStarted():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -97,6 +98,7 @@ def test_sample_trust_matches_networkx():
     assert result.loc["pas", "downstream"] == 195
 
 
+@pytest.mark.slow
 def test_approximate_impact_ranks_like_the_exact_one_on_20k_systems():
     """The reach sketches: rank correlation above 0.99 and top-1% overlap above 0.9."""
     import numpy as np

@@ -14,6 +14,9 @@ from inventory.errors import InvalidArgumentError, UnknownSystemError
 from inventory.synthetic import national
 from planner.cli import main
 
+#: a national estate of several thousand systems: the full suite, not the inner loop
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def estate():
