@@ -3,7 +3,8 @@
 Usage: python benchmarks/psplib.py [--data ../shared/data/psplib] [--sets j30,j60]
        [--optimal j30] [--limit N] [--time-limit 10] [--sample-trust]
 
-Every instance is read by :mod:`planner.psplib` and scheduled by the planner's own scheduler:
+Every instance is read by :mod:`planner.schedule.psplib` and scheduled by the planner's own
+scheduler:
 first with one pass of the priority rule (the planner's scheduler as it was), then with the
 fast mode as configured by default (``schedule.passes``), then, for the sets named in
 ``--optimal``, with the optimising mode (CP-SAT, ``--time-limit`` seconds each). Deviation is

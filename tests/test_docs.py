@@ -39,3 +39,20 @@ def test_scoring_worked_example_matches_the_code():
         ]
         assert [float(n) for n in numbers[:6]] == [round(v, 2) for v in computed], system
         assert int(numbers[6]) == row["rank"]
+
+
+def test_cli_reference_is_generated_from_the_commands_help():
+    from planner.cli.reference import cli_reference
+
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert text == cli_reference(), "regenerate with: python tools/update_docs.py"
+
+
+def test_every_command_is_in_the_cli_reference():
+    from typer.main import get_command
+
+    from planner.cli import app
+
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    for name in get_command(app).commands:
+        assert f"## modernise {name}\n" in text, name

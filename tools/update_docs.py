@@ -1,9 +1,10 @@
-"""Regenerate the generated parts of the docs (the field reference)."""
+"""Regenerate the generated parts of the docs: the field reference and the CLI reference."""
 
 import re
 from pathlib import Path
 
 from inventory.schema import format_reference
+from planner.cli.reference import cli_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 path = ROOT / "docs" / "inventory-format.md"
@@ -16,3 +17,6 @@ text = re.sub(
 )
 path.write_text(text, encoding="utf-8")
 print(f"updated {path}")
+cli = ROOT / "docs" / "cli.md"
+cli.write_text(cli_reference(), encoding="utf-8")
+print(f"updated {cli}")

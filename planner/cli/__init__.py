@@ -4,10 +4,16 @@ renders the answer (see :mod:`planner.cli.base` for errors and exit codes).
 - :mod:`.inventory_commands`: sample, init, validate, import, history, undo, systems, show,
   graph, synth;
 - :mod:`.plan_commands`: score, rank, plan, explain, gantt, chart, export, roadmap;
-- :mod:`.analysis_commands`: forecast, stability, compare, impact.
+- :mod:`.analysis_commands`: forecast, stability, compare, impact;
+- :mod:`.reference`: the command-line reference page, from the commands' own help.
 """
 
-from planner.cli import analysis_commands, inventory_commands, plan_commands
 from planner.cli.base import app, main, run
+
+# isort: off
+# importing a command module registers its commands, in the order --help lists them
+from planner.cli import inventory_commands, plan_commands, analysis_commands
+
+# isort: on
 
 __all__ = ["analysis_commands", "app", "inventory_commands", "main", "plan_commands", "run"]

@@ -1,4 +1,4 @@
-"""The planning policy: every weight, threshold, budget and calendar rule, as typed settings.
+"""The policy itself: the default merged with your file and overrides, checked, and read back.
 
 ``policy.yaml`` (bundled; see :func:`inventory.resources.default_policy_path`) is the default
 and documents each setting. A policy file of your own only needs the settings it changes;
