@@ -36,8 +36,9 @@ import pandas as pd
 import yaml
 
 from inventory.errors import InventoryFileError, MissingFileError
+from inventory.model import DERIVED_COLUMNS
 from inventory.report import Issue, Severity
-from inventory.schema import canonical_column, enum_key
+from inventory.schema import DEPENDENCIES, SYSTEMS, canonical_column, enum_key
 from inventory.spreadsheet import neutralise
 
 __all__ = [
@@ -790,9 +791,6 @@ def inventory_tables(inventory) -> dict[str, pd.DataFrame]:
     Reading these tables back gives the same inventory: dates are ISO, money uses
     :func:`format_money`, lists are separated by '; ', team demand is 'team: amount'.
     """
-    from inventory.model import DERIVED_COLUMNS
-    from inventory.schema import DEPENDENCIES, SYSTEMS
-
     out = {}
     frames = {
         "systems": inventory.systems.reset_index(),

@@ -47,6 +47,7 @@ import pandas as pd
 import sqlite_utils
 
 from inventory.errors import StoreBusyError, StoreError
+from inventory.lifecycle import derive_end_of_support as derive
 from inventory.model import DERIVED_COLUMNS, Inventory, conform_dependencies, conform_systems
 from inventory.schema import DEPENDENCIES, SYSTEMS, Field
 
@@ -324,8 +325,6 @@ class Store:
         dependencies = _from_storage(self._stored("dependencies"), "dependencies")
         inventory = Inventory(conform_systems(systems), conform_dependencies(dependencies))
         if derive_end_of_support:
-            from inventory.lifecycle import derive_end_of_support as derive
-
             inventory = Inventory(derive(inventory.systems), inventory.dependencies)
         return inventory
 

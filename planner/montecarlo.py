@@ -26,6 +26,7 @@ True
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -141,9 +142,7 @@ class Forecast:
         )
 
     def _repr_html_(self) -> str:
-        from html import escape
-
-        return f"<p>{escape(repr(self))}</p>" + self.programme.to_html()
+        return f"<p>{html.escape(repr(self))}</p>" + self.programme.to_html()
 
     def summary(self) -> dict:
         """Headline figures: the programme's end at P50 / P80 / P95 and the deadline odds."""
