@@ -186,7 +186,7 @@ def test_a_version_1_store_is_migrated_and_keeps_its_data(db_path, make_inventor
     db.close()
     import_inventory(make_inventory(), db_path)  # migrates, then imports
     with Store(db_path) as store:
-        assert store.version == SCHEMA_VERSION == 2
+        assert store.version == SCHEMA_VERSION == 3
         indexes = {row[0] for row in store.db.execute("SELECT name FROM sqlite_master")}
         assert "idx_audit_entity_key" not in indexes and "idx_audit_batch" in indexes
         assert len(store.load().systems) == 3
