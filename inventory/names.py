@@ -1,0 +1,115 @@
+"""Finding a system's id from the way people name it.
+
+Registers and interface catalogues name systems as people say them ("Pathology LIMS
+(WinPath)", "WinPath", "winpath", "EPMA"), not by id. :class:`SystemNames` resolves such a
+name to an id by comparing *name keys* (:func:`name_key`: lower case, letters and digits
+only, so case, spaces and punctuation never matter) with each system's id, name, product,
+and the name with and without its part in brackets. A name that fits two systems is
+ambiguous; a name that fits none gets the closest name as a suggestion.
+
+Examples
+--------
+>>> import pandas as pd
+>>> systems = pd.DataFrame({"id": ["lims", "ris"],
+...                         "name": ["Pathology LIMS (WinPath)", "Radiology RIS"]})
+>>> names = SystemNames.from_frame(systems)
+>>> names.resolve("winpath"), names.resolve("RIS"), names.resolve("radiology-ris")
+(('lims', None), ('ris', None), ('ris', None))
+>>> names.resolve("Radiolgy RIS")[1]
+"'Radiolgy RIS' is not a system in the register; did you mean 'Radiology RIS' (ris)?"
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+import pandas as pd
+
+__all__ = ["SystemNames", "name_key"]
+
+#: Above this many names, unknown names are not matched for a "did you mean".
+SUGGESTION_LIMIT = 20_000
+
+
+def name_key(text: str) -> str:
+    """Return the key two spellings of one name share: lower case letters and digits only.
+
+    >>> name_key("Pathology LIMS (Win-Path)")
+    'pathologylimswinpath'
+    """
+    return re.sub(r"[^0-9a-z]+", "", str(text).casefold())
+
+
+class SystemNames:
+    """Resolve names, ids and products of systems to ids.
+
+    Parameters
+    ----------
+    ids, names, products : iterables of str
+        One entry per system, aligned; a name or product may be None.
+    """
+
+    def __init__(
+        self,
+        ids: Iterable[str],
+        names: Iterable[str | None],
+        products: Iterable[str | None] | None = None,
+    ) -> None:
+        ids = [str(i).strip().lower() for i in ids]
+        names = list(names)
+        products = list(products) if products is not None else [None] * len(ids)
+        self.ids = set(ids)
+        found: dict[str, set[str]] = {}
+        shown: dict[str, str] = {}
+        for system, name, product in zip(ids, names, products, strict=True):
+            spellings = [system, product] if isinstance(product, str) else [system]
+            if isinstance(name, str) and name.strip():
+                shown.setdefault(name_key(name), name.strip())
+                spellings.append(name)
+                bracketed = re.match(r"^(?P<outer>[^()]*)\((?P<inner>[^()]+)\)\s*$", name)
+                if bracketed:
+                    spellings += [bracketed["outer"], bracketed["inner"]]
+            for spelling in spellings:
+                key = name_key(spelling)
+                if key:
+                    found.setdefault(key, set()).add(system)
+        self._ids = found
+        self._shown = shown
+        self._names = {key: next(iter(s)) for key, s in found.items() if len(s) == 1}
+
+    @classmethod
+    def from_frame(cls, systems: pd.DataFrame) -> SystemNames:
+        """Build from a table with ``id`` and ``name`` columns (and ``product``, if any)."""
+        present = systems["id"].notna()
+        frame = systems[present]
+
+        def column(name: str) -> list:
+            if name not in frame:
+                return [None] * len(frame)
+            return [v if isinstance(v, str) else None for v in frame[name]]
+
+        return cls(frame["id"].astype(str), column("name"), column("product"))
+
+    def resolve(self, text: str) -> tuple[str | None, str | None]:
+        """Return ``(id, None)`` for a name or id that fits one system, else ``(None, why)``."""
+        text = str(text).strip()
+        if text.lower() in self.ids:
+            return text.lower(), None
+        key = name_key(text)
+        systems = self._ids.get(key, set())
+        if len(systems) == 1:
+            return next(iter(systems)), None
+        if systems:
+            return None, (
+                f"'{text}' could be any of the systems {', '.join(sorted(systems))}; use the id"
+            )
+        message = f"'{text}' is not a system in the register"
+        if len(self._ids) <= SUGGESTION_LIMIT and key:
+            close = difflib.get_close_matches(key, list(self._names), n=1, cutoff=0.8)
+            if close:
+                system = self._names[close[0]]
+                shown = self._shown.get(close[0], system)
+                return None, f"{message}; did you mean '{shown}' ({system})?"
+        return None, f"{message}; add it to the systems or use its id or name"
