@@ -370,7 +370,7 @@ def catalogue_to_dependencies(
         for spelling in split_route(values["route"]):
             system, problem = names.resolve(spelling)
             if problem:
-                add(row, "route", values["route"], f"route names the engine {problem}")
+                add(row, "route", values["route"], f"route engine {problem}")
             else:
                 engines.append(system)
         direction = parse_direction(values["direction"])
@@ -429,8 +429,8 @@ def catalogue_to_dependencies(
             "kind",
             None,
             "the catalogue has no interface type column, so each link's kind is worked out from "
-            f"its message types (ADT^A01 is HL7 v2, MWL is DICOM); {unrecognised} row(s) show "
-            "none and are 'other'",
+            "its message types (ADT^A01 is HL7 v2, MWL is DICOM)"
+            + (f"; {unrecognised} row(s) show none and are 'other'" if unrecognised else ""),
             severity="warning",
             row_label=label,
         )
