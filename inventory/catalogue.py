@@ -238,8 +238,16 @@ _VOLUME = re.compile(
     r"(?P<per>(?:per|a|/|each)\s*(?:day|hour|hr|week|wk|month)|daily|hourly|weekly|monthly)?$",
     re.IGNORECASE,
 )
-_PER_DAY = {"day": 1.0, "dai": 1.0, "hou": 24.0, "hr": 24.0, "wee": 1 / 7, "wk": 1 / 7}
-_PER_DAY["mon"] = 12 / 365
+#: Per-day factor and what it says, by the first letters of the period.
+_PER_DAY = {
+    "day": (1.0, ""),
+    "dai": (1.0, ""),
+    "hou": (24.0, "an hourly figure x 24"),
+    "hr": (24.0, "an hourly figure x 24"),
+    "wee": (1 / 7, "a weekly figure / 7"),
+    "wk": (1 / 7, "a weekly figure / 7"),
+    "mon": (12 / 365, "a monthly figure x 12 / 365"),
+}
 
 
 def _volume(text: str) -> tuple[int | None, str | None]:
@@ -249,11 +257,9 @@ def _volume(text: str) -> tuple[int | None, str | None]:
         return None, f"'{text}' is not a number of messages per day; it is left blank"
     number = float(match["number"].replace(",", "")) * (1000 if match["k"] else 1)
     per = re.sub(r"^(per|a|/|each)\s*", "", (match["per"] or "day").lower())
-    factor = next(f for unit, f in _PER_DAY.items() if per.startswith(unit))
+    factor, how = next(f for unit, f in _PER_DAY.items() if per.startswith(unit))
     value = round(number * factor)
-    notes = []
-    if factor != 1.0:
-        notes.append(f"{match['per']} converted to {value:,} a day")
+    notes = [how] if how else []
     if match["approx"]:
         notes.append("an estimate")
     note = f"'{text}' read as {value:,} a day ({'; '.join(notes)})" if notes else None

@@ -458,8 +458,13 @@ def apply_mapping(
     warning listing them.
     """
     report = ValidationReport()
-    report.extend(register.issues)
     tables: dict[str, RawTable] = {}
+    used = {
+        t.source
+        for t in (_sheet(register, m.sheet) for m in mapping.tables.values())
+        if t is not None
+    }
+    report.extend(i for i in register.issues if i.source in used)  # sheets not used are quiet
     systems = _register_table(register, mapping, "systems", report)
     if systems is None:
         return RawInventory({}, register.files, register.sha256, tuple(report.issues))
@@ -500,12 +505,17 @@ def _ids_for_names(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _sheet(register: Register, sheet: str) -> RegisterTable | None:
+    """The register table a mapping's sheet names (case and punctuation ignored)."""
+    by_key = {name_key(n): n for n in register.tables}
+    return register.tables.get(sheet) or register.tables.get(by_key.get(name_key(sheet), ""))
+
+
 def _register_table(
     register: Register, mapping: Mapping, kind: str, report: ValidationReport
 ) -> RegisterTable | None:
     sheet = getattr(mapping, kind).sheet
-    by_key = {name_key(n): n for n in register.tables}
-    found = register.tables.get(sheet) or register.tables.get(by_key.get(name_key(sheet), ""))
+    found = _sheet(register, sheet)
     if found is not None:
         return found
     close = difflib.get_close_matches(sheet, list(register.tables), n=1, cutoff=0.6)
@@ -667,7 +677,7 @@ def _rule_regex(pattern: str) -> re.Pattern:
         capture = alternative.endswith("{system}")
         words = re.findall(r"[^\W_]+|[^\w\s]", alternative.removesuffix("{system}"))
         body = r"\W*".join(re.escape(w) for w in words)
-        tail = r"\W+(?P<system>\S.*)" if capture else r"(?:\b|$)"
+        tail = r"\W+(\S.*)" if capture else r"(?:\b|$)"
         alternatives.append(rf"^\W*{body}{tail}")
     return re.compile("|".join(f"(?:{a})" for a in alternatives), re.I)
 

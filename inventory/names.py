@@ -66,7 +66,6 @@ class SystemNames:
         for system, name, product in zip(ids, names, products, strict=True):
             spellings = [system, product] if isinstance(product, str) else [system]
             if isinstance(name, str) and name.strip():
-                shown.setdefault(name_key(name), name.strip())
                 spellings.append(name)
                 bracketed = re.match(r"^(?P<outer>[^()]*)\((?P<inner>[^()]+)\)\s*$", name)
                 if bracketed:
@@ -75,6 +74,7 @@ class SystemNames:
                 key = name_key(spelling)
                 if key:
                     found.setdefault(key, set()).add(system)
+                    shown.setdefault(key, spelling.strip())
         self._ids = found
         self._shown = shown
         self._names = {key: next(iter(s)) for key, s in found.items() if len(s) == 1}

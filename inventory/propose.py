@@ -44,7 +44,7 @@ from inventory import parse
 from inventory.io import InventoryFileError
 from inventory.mapping import FIELDS, ColumnSpec, Mapping, TableMapping, _rule_regex
 from inventory.register import SECTION_COLUMN, Register, RegisterTable, read_register
-from inventory.schema import DEPENDENCIES, SYSTEMS, enum_key
+from inventory.schema import DEPENDENCIES, DISPOSITIONS, SYSTEMS, enum_key
 
 __all__ = ["DECISION_RULES", "HEADERS", "propose_mapping"]
 
@@ -89,7 +89,8 @@ HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
                                 "annual support", "annual support cost", "yearly cost",
                                 "cost pa", "cost per year", "recurring cost",
                                 "annual maintenance", "annual licence", "revenue"),
-        "replacement_cost_gbp": ("replacement cost", "capital cost", "cost to replace",
+        "replacement_cost_gbp": ("replacement cost", "capital cost", "capital", "capital estimate",
+                                 "cost to replace",
                                  "estimated replacement cost", "reprocurement cost", "capex",
                                  "replacement estimate", "estimated cost"),
         "replacement_months": ("replacement months", "duration", "replacement duration",
@@ -200,6 +201,8 @@ def _fit(kind: str, name: str, sample: pd.Series) -> float:
     f = _field(kind, name)
     if name in ("sender", "receiver", "route", "direction") or f is None:
         return 1.0
+    if name == "disposition":
+        return _decision_fit(sample)
     if f.kind == "date":
         parsed = parse.parse_date(sample, partial="start")
     elif f.kind == "money":
@@ -216,6 +219,14 @@ def _fit(kind: str, name: str, sample: pd.Series) -> float:
     else:
         return 1.0
     return float(parsed.problems.isna().mean())
+
+
+def _decision_fit(sample: pd.Series) -> float:
+    """The share of decisions that are a disposition or start with a rule's words."""
+    regex = _rule_regex("|".join(a for _d, alternatives in DECISION_RULES for a in alternatives))
+    allowed = {enum_key(d) for d in DISPOSITIONS}
+    read = sample.map(lambda v: enum_key(v) in allowed or bool(regex.match(v)))
+    return float(read.mean())
 
 
 def _sample(table: RegisterTable, header: str) -> pd.Series:
@@ -329,20 +340,18 @@ def _propose_table(table: RegisterTable, kind: str) -> TableMapping:
         f = _field(kind, field)
         if spec.column is None or f is None:
             continue
-        if f.kind == "enum":
-            values, notes, unknown = _value_map(f, table.cells[spec.column])
-            if values:
-                columns[field] = ColumnSpec(column=spec.column, values=values)
-                value_notes[field] = notes
-            if unknown:
-                not_understood[field] = unknown
         if (kind, field) == ("systems", "disposition"):
-            rules, notes, left = _rules(table.cells[spec.column])
-            if rules:
-                columns[field] = ColumnSpec(column=spec.column, rules=rules)
-                value_notes[field] = notes
-            if left:
-                not_understood[field] = left
+            rules, notes, unknown = _rules(table.cells[spec.column])
+            spec = ColumnSpec(column=spec.column, rules=rules or None)
+        elif f.kind == "enum":
+            values, notes, unknown = _value_map(f, table.cells[spec.column])
+            spec = ColumnSpec(column=spec.column, values=values or None)
+        else:
+            continue
+        columns[field] = spec
+        value_notes[field] = notes
+        if unknown:
+            not_understood[field] = unknown
     order = list(FIELDS[kind])
     columns = dict(sorted(columns.items(), key=lambda c: order.index(c[0])))
     unused = [h for h in table.headers if h not in used]
@@ -421,7 +430,8 @@ def _value_map(f, cells: pd.Series) -> tuple[dict[str, str], dict[str, str], lis
             target = _FOUR_LEVELS[enum_key(value)]
             why = "Platinum, Gold, Silver, Bronze read as critical, high, medium, low"
         if target is None:
-            unknown.append(f"{value!r} ({counts.iloc[position]} rows)")
+            rows = counts.iloc[position]
+            unknown.append(f"{value!r} ({rows} row{'s' if rows != 1 else ''})")
             continue
         values[value] = target
         notes[value] = str(why).split(" (", 1)[-1].rstrip(")") if "(" in str(why) else str(why)
@@ -433,9 +443,8 @@ _FOUR_LEVELS = {"platinum": "critical", "gold": "high", "silver": "medium", "bro
 
 def _rules(cells: pd.Series) -> tuple[list[dict[str, str]], dict[str, str], list[str]]:
     """Decision rules whose alternatives occur in the column's distinct values."""
-    distinct = [v for v in parse.blank_out(cells).dropna().unique()]
-    plain = {enum_key(d) for d in ("retain", "retire", "rehost", "replatform", "refactor",
-                                   "replace")}  # fmt: skip
+    distinct = list(parse.blank_out(cells).dropna().unique())
+    plain = {enum_key(d) for d in DISPOSITIONS}
     if all(enum_key(v) in plain for v in distinct):
         return [], {}, []
     rules, notes, matched = [], {}, set()
@@ -449,6 +458,7 @@ def _rules(cells: pd.Series) -> tuple[list[dict[str, str]], dict[str, str], list
         if seen:
             pattern = "|".join(seen)
             rules.append({pattern: disposition})
-            notes[pattern] = f"{sum(1 for v in distinct if _rule_regex(pattern).match(v))} values"
+            hits = sum(1 for v in distinct if _rule_regex(pattern).match(v))
+            notes[pattern] = f"{hits} value{'s' if hits != 1 else ''} seen"
     left = [repr(v) for v in distinct if v not in matched and enum_key(v) not in plain]
     return rules, notes, left
