@@ -65,7 +65,15 @@ from typing import ClassVar, Literal
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from inventory import parse
 from inventory.catalogue import CATALOGUE_FIELDS, catalogue_to_dependencies
@@ -181,7 +189,7 @@ class Mapping(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    version: Literal[1] = 1
+    version: int = 1
     systems: TableMapping
     dependencies: TableMapping | None = None
     catalogue: TableMapping | None = None
@@ -191,6 +199,13 @@ class Mapping(BaseModel):
     _lines: dict[tuple, int] = PrivateAttr(default_factory=dict)
     _file: str | None = PrivateAttr(default=None)
     _skipped: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @field_validator("version")
+    @classmethod
+    def _known_version(cls, version: int) -> int:
+        if version != 1:
+            raise ValueError(f"version {version} is not known; this modernise reads version 1")
+        return version
 
     @classmethod
     def from_yaml(cls, text: str, *, source: str = "mapping") -> Mapping:
