@@ -3,9 +3,11 @@
 Registers and interface catalogues name systems as people say them ("Pathology LIMS
 (WinPath)", "WinPath", "winpath", "EPMA"), not by id. :class:`SystemNames` resolves such a
 name to an id by comparing *name keys* (:func:`name_key`: lower case, letters and digits
-only, so case, spaces and punctuation never matter) with each system's id, name, product,
-and the name with and without its part in brackets. A name that fits two systems is
-ambiguous; a name that fits none gets the closest name as a suggestion.
+only, so case, spaces and punctuation never matter) with each system's id and name, then its
+product, then the name's part before and in brackets (in that order of trust: "Meridian PAS"
+is the system of that name before it is the part of "Meridian PAS (Community)"). A name that
+fits two systems equally is ambiguous; a name that fits none gets the closest as a
+suggestion.
 
 Examples
 --------
@@ -61,23 +63,30 @@ class SystemNames:
         names = list(names)
         products = list(products) if products is not None else [None] * len(ids)
         self.ids = set(ids)
-        found: dict[str, set[str]] = {}
+        # spellings in order of trust: whole names, products, then a name's parts
+        self._levels: list[dict[str, set[str]]] = [{}, {}, {}]
         shown: dict[str, str] = {}
         for system, name, product in zip(ids, names, products, strict=True):
-            spellings = [system, product] if isinstance(product, str) else [system]
+            spellings = [(0, system)]
             if isinstance(name, str) and name.strip():
-                spellings.append(name)
+                spellings.append((0, name))
                 bracketed = re.match(r"^(?P<outer>[^()]*)\((?P<inner>[^()]+)\)\s*$", name)
                 if bracketed:
-                    spellings += [bracketed["outer"], bracketed["inner"]]
-            for spelling in spellings:
+                    spellings += [(2, bracketed["outer"]), (2, bracketed["inner"])]
+            if isinstance(product, str):
+                spellings.append((1, product))
+            for level, spelling in spellings:
                 key = name_key(spelling)
                 if key:
-                    found.setdefault(key, set()).add(system)
+                    self._levels[level].setdefault(key, set()).add(system)
                     shown.setdefault(key, spelling.strip())
-        self._ids = found
         self._shown = shown
-        self._names = {key: next(iter(s)) for key, s in found.items() if len(s) == 1}
+        found = {key: self._systems(key) for level in self._levels for key in level}
+        self._names = {key: next(iter(ids)) for key, ids in found.items() if len(ids) == 1}
+
+    def _systems(self, key: str) -> set[str]:
+        """The systems the most trusted spelling with this key names."""
+        return next((set(level[key]) for level in self._levels if key in level), set())
 
     @classmethod
     def from_frame(cls, systems: pd.DataFrame) -> SystemNames:
@@ -98,7 +107,7 @@ class SystemNames:
         if text.lower() in self.ids:
             return text.lower(), None
         key = name_key(text)
-        systems = self._ids.get(key, set())
+        systems = self._systems(key)
         if len(systems) == 1:
             return next(iter(systems)), None
         if systems:
@@ -106,7 +115,7 @@ class SystemNames:
                 f"'{text}' could be any of the systems {', '.join(sorted(systems))}; use the id"
             )
         message = f"'{text}' is not a system in the register"
-        if len(self._ids) <= SUGGESTION_LIMIT and key:
+        if len(self._names) <= SUGGESTION_LIMIT and key:
             close = difflib.get_close_matches(key, list(self._names), n=1, cutoff=0.8)
             if close:
                 system = self._names[close[0]]

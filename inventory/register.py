@@ -10,10 +10,10 @@ tables into the inventory's columns is the job of a column mapping (:mod:`invent
 Rules
 -----
 - **Header row**: the first of the top :data:`HEADER_SEARCH_ROWS` rows that has at least two
-  cells, at least half as many cells as the rows below it typically have, distinct values and
-  hardly any numbers or dates (:func:`find_header_row`). Title and blank rows above it are
-  skipped, and a warning says which row was used. With no such row, the first non-blank row
-  is the header (as for files in the inventory format).
+  cells, at least half as many cells as the rows below it typically have, mostly distinct
+  values and hardly any numbers or dates (:func:`find_header_row`). Title and blank rows
+  above it are skipped, and a warning says which row was used. With no such row, the first
+  non-blank row is the header (as for files in the inventory format).
 - **Section headings**: below the header, a row whose only content is one value (a cell
   merged across the row in a workbook, or one non-blank cell in a table whose other rows
   usually have three or more) is a heading, not data: its text goes into a ``Section`` column of the
@@ -113,8 +113,9 @@ def find_header_row(rows: Sequence[Sequence[object]], *, search: int = HEADER_SE
     """Return the index of the header row: the first wide, textual, distinct row near the top.
 
     A row qualifies when it has at least two non-blank cells, at least half as many as the
-    median of the ten non-blank rows after it, no repeated values and at most a quarter of
-    its cells looking like numbers or dates. If none of the first ``search`` rows qualifies,
+    median of the ten non-blank rows after it, mostly distinct values (a merged title filled
+    across the row repeats one) and at most a quarter of its cells looking like numbers or
+    dates. If none of the first ``search`` rows qualifies,
     the first non-blank row is the header (0 for an empty sheet).
 
     >>> find_header_row([["Register v3", None], [None, None], ["id", "name"], ["pas", "PAS"]])
@@ -125,7 +126,7 @@ def find_header_row(rows: Sequence[Sequence[object]], *, search: int = HEADER_SE
     filled = [_filled(r) for r in rows[: search + 10]]
     first_non_blank = next((i for i, f in enumerate(filled) if f), 0)
     for index, cells in enumerate(filled[:search]):
-        if len(cells) < 2 or len(set(cells)) < len(cells):
+        if len(cells) < 2 or len(set(cells)) * 2 < len(cells):
             continue
         if sum(bool(_NUMBER_OR_DATE.match(c)) for c in cells) * 4 > len(cells):
             continue
