@@ -70,7 +70,12 @@ def _read(
     checked, report = _mapping(mapping)
     if checked is None:
         return None, None, report
-    return read_with_mapping(path, checked, known_ids=known_ids), checked, report
+    raw = read_with_mapping(path, checked, known_ids=known_ids)
+    if any(i.severity == "error" and i.source == checked.source for i in raw.issues):
+        # the mapping names sheets or columns the file lacks: nothing more to say until fixed
+        report.extend(i for i in raw.issues if i.source == checked.source)
+        return None, checked, report
+    return raw, checked, report
 
 
 def read_inventory(

@@ -221,6 +221,11 @@ class Mapping(BaseModel):
         return {k: t for k in TABLE_KINDS if (t := getattr(self, k)) is not None}
 
     @property
+    def source(self) -> str:
+        """The name messages give the mapping: its file name, or 'mapping'."""
+        return self._source
+
+    @property
     def text(self) -> str:
         """The mapping as YAML: the file's own text when read from one."""
         return self._text if self._text is not None else self.to_yaml()
