@@ -55,8 +55,8 @@ True
 
 from __future__ import annotations
 
+import functools
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -268,7 +268,7 @@ def _volume(text: str) -> tuple[int | None, str | None]:
 
 @dataclass
 class _Link:
-    kinds: Counter = field(default_factory=Counter)
+    kinds: dict[str, int] = field(default_factory=dict)
     messages: dict[str, None] = field(default_factory=dict)
     criticality: str | None = None
     volume: int | None = None
@@ -276,7 +276,7 @@ class _Link:
     notes: dict[str, None] = field(default_factory=dict)
 
     def add(self, kind, messages, criticality, volume, route, notes) -> None:
-        self.kinds[kind] += 1
+        self.kinds[kind] = self.kinds.get(kind, 0) + 1
         self.messages.update(dict.fromkeys(messages))
         if criticality and (
             self.criticality is None
@@ -291,26 +291,19 @@ class _Link:
             self.notes[notes] = None
 
 
-def _text(value: object) -> str | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    text = str(value).strip()
-    return text if text and text.lower() not in parse.BLANK_TOKENS else None
-
-
 def _systems_in(cell: str, names: SystemNames) -> list[tuple[str, str | None, str | None]]:
     """(spelling, id, problem) for each system a sender or receiver cell names."""
-    system, problem = names.resolve(cell)
+    system = names.find(cell)
     if system is not None:
         return [(cell, system, None)]
     parts = [p.strip() for p in re.split(r"[;\n]|,(?!\d)", cell) if p.strip()]
     if len(parts) < 2:
-        return [(cell, None, problem)]
+        return [(cell, *names.resolve(cell))]
     return [(part, *names.resolve(part)) for part in parts]
 
 
 def catalogue_to_dependencies(
-    catalogue: RawTable, systems: pd.DataFrame, *, known_ids: Iterable[str] = ()
+    catalogue: RawTable, systems: pd.DataFrame | SystemNames, *, known_ids: Iterable[str] = ()
 ) -> tuple[RawTable, ValidationReport]:
     """Turn an interface catalogue into dependency rows, reporting every problem on its cell.
 
@@ -319,10 +312,12 @@ def catalogue_to_dependencies(
     catalogue : RawTable
         Text cells with the columns of :data:`CATALOGUE_FIELDS` (``sender`` and ``receiver``
         required); its index holds the row numbers messages show.
-    systems : DataFrame
-        The register's systems: ``id`` and ``name`` columns, ``product`` if there is one.
+    systems : DataFrame or SystemNames
+        The register's systems: ``id`` and ``name`` columns, ``product`` if there is one (or
+        their names, already gathered).
     known_ids : iterable of str
-        Ids of systems already in the store, which the catalogue may name by id.
+        Ids of systems already in the store, which the catalogue may name by id (with a
+        DataFrame of systems).
 
     Returns
     -------
@@ -346,7 +341,7 @@ def catalogue_to_dependencies(
         report.add(source, None, name, None, f"missing required column '{name}'", row_label=label)
     if missing:
         return RawTable("dependencies", source, pd.DataFrame()), report
-    names = _names(systems, known_ids)
+    names = systems if isinstance(systems, SystemNames) else _names(systems, known_ids)
     blank = pd.Series(None, index=cells.index, dtype="object")
     column = {name: cells.get(name, blank) for name in CATALOGUE_FIELDS}
     enums = {}
@@ -360,26 +355,39 @@ def catalogue_to_dependencies(
         enums[name] = parsed.values
     links: dict[tuple[str, str], _Link] = {}
     unrecognised = 0
-    for row in cells.index:
-        values = {name: _text(column[name][row]) for name in CATALOGUE_FIELDS}
+    texts = {
+        name: [v if isinstance(v, str) else None for v in parse.blank_out(column[name]).tolist()]
+        for name in CATALOGUE_FIELDS
+    }
+    kinds, criticalities = enums["kind"].tolist(), enums["criticality"].tolist()
+    has_kind = "kind" in cells
+    # catalogues repeat their names, routes and message lists: each is read once
+    systems_in = functools.cache(lambda cell: _systems_in(cell, names))
+    engines_in = functools.cache(
+        lambda route: [(spelling, *names.resolve(spelling)) for spelling in split_route(route)]
+    )
+    messages_in = functools.cache(normalise_messages)
+    direction_of = functools.cache(parse_direction)
+    kind_of = functools.cache(kind_from_messages)
+    for position, row in enumerate(cells.index):
+        values = {name: texts[name][position] for name in CATALOGUE_FIELDS}
         ends: dict[str, list[str]] = {"sender": [], "receiver": []}
         for end in ends:
             if values[end] is None:
                 add(row, end, None, f"{end} is blank; every interface needs one")
                 continue
-            for spelling, system, problem in _systems_in(values[end], names):
+            for spelling, system, problem in systems_in(values[end]):
                 if problem:
                     add(row, end, spelling, f"{end} {problem}")
                 else:
                     ends[end].append(system)
         engines = []
-        for spelling in split_route(values["route"]):
-            system, problem = names.resolve(spelling)
+        for _spelling, system, problem in engines_in(values["route"]):
             if problem:
                 add(row, "route", values["route"], f"route engine {problem}")
             else:
                 engines.append(system)
-        direction = parse_direction(values["direction"])
+        direction = direction_of(values["direction"])
         if direction is None:
             add(
                 row,
@@ -388,12 +396,12 @@ def catalogue_to_dependencies(
                 f"direction '{values['direction']}' is not one of: ->, <-, <->, one-way, "
                 "two-way, bidirectional",
             )
-        messages = normalise_messages(values["messages"])
-        kind = enums["kind"][row]
+        messages = messages_in(values["messages"])
+        kind = kinds[position]
         if kind is None and values["kind"] is None:
-            kind = kind_from_messages(messages)
+            kind = kind_of(messages)
             unrecognised += kind is None
-            if kind is not None and "kind" in cells:
+            if kind is not None and has_kind:
                 add(
                     row, "kind", None, f"kind is blank; read as {kind} from its messages", "warning"
                 )
@@ -423,7 +431,7 @@ def catalogue_to_dependencies(
                 links.setdefault(pair, _Link()).add(
                     kind or "other",
                     messages,
-                    enums["criticality"][row],
+                    criticalities[position],
                     volume,
                     values["route"],
                     values["notes"],
@@ -491,7 +499,7 @@ def _link_table(links: dict[tuple[str, str], _Link]) -> pd.DataFrame:
             (
                 consumer,
                 provider,
-                link.kinds.most_common(1)[0][0],
+                max(link.kinds, key=link.kinds.__getitem__),  # the most common, first on a tie
                 link.criticality,
                 "; ".join(link.messages) or None,
                 None if link.volume is None else str(link.volume),

@@ -57,6 +57,7 @@ Examples
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
@@ -490,6 +491,11 @@ def apply_mapping(
         return RawInventory({}, register.files, register.sha256, tuple(report.issues))
     frame = _build(systems, mapping.systems, "systems", mapping, report)
     names = SystemNames.from_frame(_ids_for_names(frame))
+    known = list(known_ids)
+    if known:  # a catalogue may also name systems already in the store, by id
+        names = SystemNames.from_frame(
+            pd.concat([_ids_for_names(frame), pd.DataFrame({"id": known})], ignore_index=True)
+        )
     _resolve_references(frame, systems, names, report)
     tables["systems"] = RawTable(
         "systems", systems.source, frame, _originals(mapping.systems), "row"
@@ -504,7 +510,7 @@ def apply_mapping(
         cells = _build(table, table_mapping, kind, mapping, report, keep_extras=kind != "catalogue")
         raw = RawTable(kind, table.source, cells, _originals(table_mapping))
         if kind == "catalogue":
-            raw, found = catalogue_to_dependencies(raw, _ids_for_names(frame), known_ids=known_ids)
+            raw, found = catalogue_to_dependencies(raw, names)
             report.extend(found)
         tables["dependencies"] = RawTable(
             "dependencies", raw.source, raw.cells, raw.headers, raw.row_label
@@ -569,11 +575,6 @@ def _header(table: RegisterTable, header: str) -> str | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def _stripped(series: pd.Series) -> pd.Series:
-    text = series.astype("object").map(lambda v: v.strip() if isinstance(v, str) else v)
-    return text.where(text.notna() & text.ne(""), None)
-
-
 def _build(
     table: RegisterTable,
     spec: TableMapping,
@@ -614,7 +615,7 @@ def _build(
             out[name] = column.value
             continue
         if column.join is not None:
-            parts = [_stripped(cells[headers[h]]) for h in column.join]
+            parts = [cells[headers[h]].tolist() for h in column.join]
             text = pd.Series(
                 [
                     column.sep.join(p for p in row if isinstance(p, str)) or None
@@ -624,7 +625,7 @@ def _build(
                 dtype="object",
             )
         else:
-            text = _stripped(cells[headers[column.column or column.slug]])
+            text = cells[headers[column.column or column.slug]]
         if column.slug is not None:
             out[name] = _slugs(text, table, column.slug, report)
             continue
@@ -690,6 +691,7 @@ _CUT = re.compile(
 )
 
 
+@functools.cache
 def _rule_regex(pattern: str) -> re.Pattern:
     alternatives = []
     for alternative in pattern.split("|"):
@@ -725,6 +727,7 @@ def _resolve_references(
     frame: pd.DataFrame, table: RegisterTable, names: SystemNames, report: ValidationReport
 ) -> None:
     """``replaced_by`` and ``after`` written as names become ids; misses are errors."""
+    known: dict[str, tuple[str | None, str | None]] = {}
     for column in ("replaced_by", "after"):
         if column not in frame:
             continue
@@ -736,7 +739,9 @@ def _resolve_references(
             items = [value] if column == "replaced_by" else re.split(r"[;,\n]", value)
             ids = []
             for item in (i.strip() for i in items if i.strip()):
-                system, problem = _resolve_target(item, names)
+                if item not in known:
+                    known[item] = _resolve_target(item, names)
+                system, problem = known[item]
                 if problem:
                     report.add(table.source, int(row), column, item, f"{column} {problem}")
                 else:
@@ -752,14 +757,11 @@ def _resolve_target(text: str, names: SystemNames) -> tuple[str | None, str | No
         cut = text[: match.start()].strip(" .")
         if cut:
             candidates.append(cut)
-    first_problem = None
     for candidate in dict.fromkeys(candidates):
-        system, problem = names.resolve(candidate)
+        system = names.find(candidate)
         if system is not None:
             return system, None
-        first_problem = first_problem or problem
-    shortest = candidates[-1]
-    return None, names.resolve(shortest)[1] or first_problem
+    return names.resolve(min(candidates, key=len))
 
 
 def _extras(
@@ -782,7 +784,7 @@ def _extras(
         while name in taken:
             name = f"{name}_extra"
         taken.add(name)
-        out[name] = _stripped(cells[header])
+        out[name] = cells[header]
     if extras:
         listed = ", ".join(repr(e) for e in extras)
         one = len(extras) == 1

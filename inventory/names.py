@@ -60,33 +60,41 @@ class SystemNames:
         products: Iterable[str | None] | None = None,
     ) -> None:
         ids = [str(i).strip().lower() for i in ids]
-        names = list(names)
-        products = list(products) if products is not None else [None] * len(ids)
         self.ids = set(ids)
-        # spellings in order of trust: whole names, products, then a name's parts
-        self._levels: list[dict[str, set[str]]] = [{}, {}, {}]
+        frame = pd.DataFrame(
+            {
+                "id": ids,
+                "name": list(names),
+                "product": list(products) if products is not None else None,
+            },
+            dtype="object",
+        )
+        frame = frame.where(frame.map(lambda v: isinstance(v, str) and bool(v.strip())), None)
+        parts = frame["name"].str.extract(r"^(?P<outer>[^()]*)\((?P<inner>[^()]+)\)\s*$")
+        # spellings in order of trust: ids and whole names, products, then a name's parts
+        levels = [
+            [frame["id"], frame["name"]],
+            [frame["product"]],
+            [parts["outer"], parts["inner"]],
+        ]
+        lookup: dict[str, set[str]] = {}
         shown: dict[str, str] = {}
-        for system, name, product in zip(ids, names, products, strict=True):
-            spellings = [(0, system)]
-            if isinstance(name, str) and name.strip():
-                spellings.append((0, name))
-                bracketed = re.match(r"^(?P<outer>[^()]*)\((?P<inner>[^()]+)\)\s*$", name)
-                if bracketed:
-                    spellings += [(2, bracketed["outer"]), (2, bracketed["inner"])]
-            if isinstance(product, str):
-                spellings.append((1, product))
-            for level, spelling in spellings:
-                key = name_key(spelling)
-                if key:
-                    self._levels[level].setdefault(key, set()).add(system)
-                    shown.setdefault(key, spelling.strip())
+        for spellings in reversed(levels):  # a more trusted level replaces a less trusted one
+            level: dict[str, set[str]] = {}
+            for column in spellings:
+                keys = column.str.casefold().str.replace(r"[^0-9a-z]+", "", regex=True)
+                for key, system, spelling in zip(keys, ids, column, strict=True):
+                    if isinstance(key, str) and key:
+                        level.setdefault(key, set()).add(system)
+                        shown[key] = spelling.strip()
+            lookup.update(level)
+        self._lookup = lookup
         self._shown = shown
-        found = {key: self._systems(key) for level in self._levels for key in level}
-        self._names = {key: next(iter(ids)) for key, ids in found.items() if len(ids) == 1}
+        self._names = {key: next(iter(s)) for key, s in lookup.items() if len(s) == 1}
 
     def _systems(self, key: str) -> set[str]:
         """The systems the most trusted spelling with this key names."""
-        return next((set(level[key]) for level in self._levels if key in level), set())
+        return self._lookup.get(key, set())
 
     @classmethod
     def from_frame(cls, systems: pd.DataFrame) -> SystemNames:
@@ -101,15 +109,25 @@ class SystemNames:
 
         return cls(frame["id"].astype(str), column("name"), column("product"))
 
+    def find(self, text: str) -> str | None:
+        """The id of the one system a name or id fits; None if it fits none or several.
+
+        Cheaper than :meth:`resolve`: no message, no search for a suggestion.
+        """
+        text = str(text).strip()
+        if text.lower() in self.ids:
+            return text.lower()
+        systems = self._systems(name_key(text))
+        return next(iter(systems)) if len(systems) == 1 else None
+
     def resolve(self, text: str) -> tuple[str | None, str | None]:
         """Return ``(id, None)`` for a name or id that fits one system, else ``(None, why)``."""
         text = str(text).strip()
-        if text.lower() in self.ids:
-            return text.lower(), None
+        found = self.find(text)
+        if found is not None:
+            return found, None
         key = name_key(text)
         systems = self._systems(key)
-        if len(systems) == 1:
-            return next(iter(systems)), None
         if systems:
             return None, (
                 f"'{text}' could be any of the systems {', '.join(sorted(systems))}; use the id"

@@ -20,7 +20,7 @@ lists systems and which is an interface catalogue (or a dependency list), and pr
   ``Platinum`` among them, Platinum/Gold/Silver/Bronze are critical/high/medium/low); values
   not understood are listed in a comment for the person to fill in.
 - **Rules**: a free-text decision column gets the rules (:data:`DECISION_RULES`) whose words
-  occur in its values, keeping only the alternatives seen.
+  occur in its (first :data:`SAMPLE`) distinct values, keeping only the alternatives seen.
 - Every other column is listed under ``unused`` (kept as an extra column), with a note when
   it looked like something (``looks like dates``, ``also matched name``).
 
@@ -160,7 +160,7 @@ DECISION_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("retain", ("keep", "retain", "tolerate", "invest", "no change", "continue", "stay")),
 )  # fmt: skip
 
-#: Values sampled per column to check a guess.
+#: Values sampled per column to check a guess, and distinct decisions read for rules.
 SAMPLE = 5_000
 _JOINS = {"platform": " / ", "notes": "; "}
 
@@ -230,8 +230,9 @@ def _decision_fit(sample: pd.Series) -> float:
 
 
 def _sample(table: RegisterTable, header: str) -> pd.Series:
-    values = parse.blank_out(table.cells[header]).dropna()
-    return values.iloc[:SAMPLE].reset_index(drop=True)
+    """Up to :data:`SAMPLE` non-blank values of a column, from the top."""
+    values = table.cells[header].dropna()
+    return parse.blank_out(values.iloc[: 2 * SAMPLE]).dropna().iloc[:SAMPLE].reset_index(drop=True)
 
 
 def _looks_like(sample: pd.Series) -> str:
@@ -442,8 +443,8 @@ _FOUR_LEVELS = {"platinum": "critical", "gold": "high", "silver": "medium", "bro
 
 
 def _rules(cells: pd.Series) -> tuple[list[dict[str, str]], dict[str, str], list[str]]:
-    """Decision rules whose alternatives occur in the column's distinct values."""
-    distinct = list(parse.blank_out(cells).dropna().unique())
+    """Decision rules whose alternatives occur among the column's first distinct values."""
+    distinct = list(parse.blank_out(pd.Series(cells.dropna().unique()[:SAMPLE])).dropna())
     plain = {enum_key(d) for d in DISPOSITIONS}
     if all(enum_key(v) in plain for v in distinct):
         return [], {}, []

@@ -78,7 +78,8 @@ _TOTAL = re.compile(r"^(grand |sub ?)?totals?:?$", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class RegisterTable:
-    """One table as kept: headers as written, text cells, index = spreadsheet row numbers.
+    """One table as kept: headers as written, cells as stripped text (None when blank), index =
+    spreadsheet row numbers.
 
     ``cells`` has one column per header (blank headers over values become ``column F``,
     repeated headers ``Notes (2)``) and, when the sheet has section headings, a ``Section``
@@ -136,15 +137,27 @@ def find_header_row(rows: Sequence[Sequence[object]], *, search: int = HEADER_SE
     return first_non_blank
 
 
-def _text(cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Stripped text of every cell (NA when blank) and where cells are filled."""
-    text = cells.astype("object").apply(lambda column: column.str.strip())
-    filled = text.notna() & text.ne("")
-    return text.where(filled), filled
+def _clean(value: object) -> str | None:
+    if isinstance(value, str):
+        return value.strip() or None
+    if value is None or value != value:  # None or NaN
+        return None
+    return str(value).strip() or None
 
 
-def _section_mask(cells: pd.DataFrame, merged: pd.Series) -> pd.Series:
-    text, filled = _text(cells)
+def _text(cells: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as stripped text, None when blank."""
+    return pd.DataFrame(
+        {c: [_clean(v) for v in cells[c].tolist()] for c in cells.columns},
+        index=cells.index,
+        columns=cells.columns,
+        dtype="object",
+    )
+
+
+def _section_mask(text: pd.DataFrame, merged: pd.Series) -> pd.Series:
+    """Heading rows of a table of clean text (see :func:`find_section_rows`)."""
+    filled = text.notna()
     counts = filled.sum(axis=1)
     present = counts[counts > 1].sort_values().to_numpy()
     typical = present[len(present) // 2] if len(present) else 0
@@ -168,7 +181,7 @@ def find_section_rows(
     >>> find_section_rows([["Dictation", None], ["LIMS", "WinPath"]])
     []
     """
-    cells = pd.DataFrame([list(r) for r in rows], dtype="object")
+    cells = _text(pd.DataFrame([list(r) for r in rows], dtype="object"))
     mask = _section_mask(cells, pd.Series([i in merged for i in range(len(cells))]))
     return [i for i, heading in enumerate(mask) if heading]
 
@@ -235,11 +248,15 @@ def _table(
     width = max([len(rows[index]), *(len(r) for r in data)])
     header = list(rows[index]) + [None] * (width - len(rows[index]))
     names = _header_names(header, letters)
-    frame = pd.DataFrame(
-        [list(r) + [None] * (width - len(r)) for r in data], columns=names, dtype="object"
+    frame = _text(
+        pd.DataFrame(
+            [list(r) + [None] * (width - len(r)) for r in data],
+            columns=names,
+            index=pd.RangeIndex(index + 2, index + 2 + len(data)),
+            dtype="object",
+        )
     )
-    frame.index = pd.RangeIndex(index + 2, index + 2 + len(frame))
-    text, filled = _text(frame)
+    filled = frame.notna()
     for position, cell in enumerate(header):
         if cell is not None and str(cell).strip():
             continue
@@ -259,11 +276,10 @@ def _table(
                 severity="warning",
             )
         )
-    keep = filled.any(axis=1).to_numpy()
-    frame, text = frame[keep], text[keep]
+    frame = frame[filled.any(axis=1).to_numpy()]
     if frame.empty:
         return None, issues
-    first_values = text.bfill(axis=1).iloc[:, 0].astype("object")
+    first_values = frame.bfill(axis=1).iloc[:, 0].astype("object")
     totals = first_values.str.match(_TOTAL.pattern, case=False).fillna(False).astype(bool)
     for row in frame.index[totals.to_numpy()]:
         issues.append(
@@ -276,21 +292,21 @@ def _table(
                 severity="warning",
             )
         )
-    frame, text = frame[~totals.to_numpy()], text[~totals.to_numpy()]
+    frame = frame[~totals.to_numpy()]
     if sections:
-        frame, found = _sections(frame, text, source, merged)
+        frame, found = _sections(frame, source, merged)
         issues += found
     issues += _name_notes(notes or [], names)
     return RegisterTable(sheet, source, index + 1, frame), issues
 
 
 def _sections(
-    frame: pd.DataFrame, text: pd.DataFrame, source: str, merged: frozenset[int]
+    frame: pd.DataFrame, source: str, merged: frozenset[int]
 ) -> tuple[pd.DataFrame, list[Issue]]:
     mask = _section_mask(frame, pd.Series(frame.index.isin(list(merged)), index=frame.index))
     if not mask.any():
         return frame, []
-    headings = text[mask.to_numpy()].bfill(axis=1).iloc[:, 0]
+    headings = frame[mask.to_numpy()].bfill(axis=1).iloc[:, 0]
     issues = [
         Issue(
             source,
