@@ -203,3 +203,24 @@ def test_the_committed_registers_are_the_generators(tmp_path):
     assert fresh.tables.keys() == committed.tables.keys()
     for sheet, table in fresh.tables.items():
         pd.testing.assert_frame_equal(table.cells, committed.tables[sheet].cells)
+
+
+def test_the_mapping_in_the_onboarding_guide_reads_westmoor():
+    """docs/onboarding.md shows Westmoor's reviewed mapping; it must still do what it says."""
+    import re
+
+    guide = (ROOT / "docs" / "onboarding.md").read_text(encoding="utf-8")
+    block = re.search(
+        r"<!-- mapping:start -->\n```yaml\n(.*?)```\n<!-- mapping:end -->", guide, re.S
+    )
+    mapping = Mapping.from_yaml(block.group(1))
+    _, report = read_inventory(REGISTERS / "westmoor-register.xlsx", mapping=mapping)
+    assert [str(e) for e in report.sorted() if e.severity == "error"] == [
+        "westmoor-register.xlsx[Applications] row 10: contract_end '31/02/2026' is not a real "
+        "date: there is no day 31 in month 2 of 2026",
+        "westmoor-register.xlsx[Interfaces] row 6: receiver 'Radiolgy RIS' is not a system in "
+        "the register; did you mean 'Radiology RIS' (radiology-ris-cris)?",
+    ]
+    assert not any("not in the mapping" in w.message for w in report.warnings)
+    for line in re.findall(r"^    westmoor-register\.xlsx.*$", guide, re.M):
+        assert line.strip() in {str(i) for i in report.issues}, line
