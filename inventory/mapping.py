@@ -104,8 +104,11 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "dependencies": tuple(DEPENDENCIES),
     "catalogue": CATALOGUE_FIELDS,
 }
-_REQUIRED = {"systems": ("id", "name"), "dependencies": ("consumer", "provider")}
-_REQUIRED["catalogue"] = ("sender", "receiver")
+_REQUIRED = {
+    "systems": ("id", "name"),
+    "dependencies": ("consumer", "provider"),
+    "catalogue": ("sender", "receiver"),
+}
 
 
 # --- the mapping file ------------------------------------------------------------------
@@ -198,7 +201,6 @@ class Mapping(BaseModel):
     _text: str | None = PrivateAttr(default=None)
     _source: str = PrivateAttr(default="mapping")
     _lines: dict[tuple, int] = PrivateAttr(default_factory=dict)
-    _file: str | None = PrivateAttr(default=None)
     _skipped: dict[str, str] = PrivateAttr(default_factory=dict)
 
     @field_validator("version")
@@ -233,6 +235,7 @@ class Mapping(BaseModel):
 
     @property
     def sha256(self) -> str:
+        """SHA-256 of :attr:`text`, as the store records it with an import."""
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     def to_yaml(self) -> str:
@@ -439,10 +442,7 @@ def read_mapping(path: str | Path) -> tuple[Mapping | None, ValidationReport]:
     if not path.exists():
         raise InventoryFileError(path, "no such mapping file", hint="check the path")
     text, _ = decode_text(path)
-    mapping, report = _parse(text, path.name)
-    if mapping is not None:
-        mapping._file = str(path)
-    return mapping, report
+    return _parse(text, path.name)
 
 
 def load_mapping(path: str | Path) -> Mapping:

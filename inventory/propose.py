@@ -290,8 +290,10 @@ def propose_mapping(source: str | Path | Register) -> Mapping:
     tables = {kind: _propose_table(register.tables[sheet], kind) for kind, sheet in chosen.items()}
     mapping = Mapping(**tables)
     mapping._skipped = {
-        sheet: "its headers match no inventory table"
-        for sheet in register.tables
+        sheet: f"another sheet looks more like the {kind}"
+        if kind
+        else "its headers match no inventory table"
+        for sheet, (kind, _score) in kinds.items()
         if sheet not in chosen.values()
     }
     return mapping
