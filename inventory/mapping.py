@@ -508,6 +508,8 @@ def apply_mapping(
         if table is None:
             continue
         cells = _build(table, table_mapping, kind, mapping, report, keep_extras=kind != "catalogue")
+        if kind == "dependencies":
+            cells = _resolve_ends(cells, table, names, report)
         raw = RawTable(kind, table.source, cells, _originals(table_mapping))
         if kind == "catalogue":
             raw, found = catalogue_to_dependencies(raw, names)
@@ -748,6 +750,29 @@ def _resolve_references(
                     ids.append(system)
             resolved.append("; ".join(ids) or None)
         frame[column] = pd.Series(resolved, index=frame.index, dtype="object")
+
+
+def _resolve_ends(
+    cells: pd.DataFrame, table: RegisterTable, names: SystemNames, report: ValidationReport
+) -> pd.DataFrame:
+    """A dependency list's consumers and providers, by id or name, become ids; a row naming
+    a system that is not in the register is reported on its cell and left out."""
+    keep = pd.Series(True, index=cells.index)
+    out = cells.copy()
+    for column in ("consumer", "provider"):
+        if column not in cells:
+            continue
+        found = {v: names.resolve(v) for v in cells[column].dropna().unique()}
+        for row, value in cells[column].items():
+            if value is None or value not in found:
+                continue
+            system, problem = found[value]
+            if problem:
+                report.add(table.source, int(row), column, value, f"{column} {problem}")
+                keep[row] = False
+            else:
+                out.at[row, column] = system
+    return out[keep.to_numpy()]
 
 
 def _resolve_target(text: str, names: SystemNames) -> tuple[str | None, str | None]:

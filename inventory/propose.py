@@ -133,7 +133,8 @@ HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
         "notes": ("notes", "comments", "comment", "remarks", "description"),
     },
     "dependencies": {
-        "consumer": ("consumer", "consumer id", "dependent", "dependent system"),
+        "consumer": ("consumer", "consumer id", "dependent", "dependent system", "system",
+                     "system name", "application"),
         "provider": ("provider", "provider id", "depends on", "dependency"),
         "kind": ("kind", "type", "interface type", "interface kind", "protocol"),
         "criticality": ("criticality", "priority"),
@@ -258,7 +259,9 @@ def _kind_of(table: RegisterTable) -> tuple[str | None, int]:
     }
     if {"sender", "receiver"} <= fields["catalogue"]:
         return "catalogue", len(fields["catalogue"])
-    if {"consumer", "provider"} <= fields["dependencies"]:
+    if {"consumer", "provider"} <= fields["dependencies"] and len(fields["dependencies"]) >= len(
+        fields["systems"]
+    ):  # a systems sheet may have a "depends on" column too
         return "dependencies", len(fields["dependencies"])
     if ({"name", "id"} & fields["systems"]) and len(fields["systems"]) >= 3:
         return "systems", len(fields["systems"])

@@ -278,3 +278,26 @@ def test_to_frame_lists_fields_and_unmapped_columns(tmp_path):
     ]
     assert ["systems", "register.csv", "", "Owner", "", "not used"] in rows
     assert pd.isna(frame.loc[frame["source"] == "Owner", "confidence"]).all()
+
+
+def test_a_dependency_list_in_its_own_layout_names_systems(tmp_path):
+    folder = tmp_path / "register"
+    folder.mkdir()
+    (folder / "systems.csv").write_text(
+        "System,Supplier,Tier\nMeridian PAS,M,T1\nSymphony ED,E,T1\n", encoding="utf-8"
+    )
+    (folder / "links.csv").write_text(
+        "System,Depends on,Type\nSymphony ED,meridian pas,HL7\nSymphony ED,Meridan PAS,HL7\n",
+        encoding="utf-8",
+    )
+    mapping = propose_mapping(folder)
+    assert mapping.dependencies.columns["consumer"].column == "System"
+    assert mapping.dependencies.columns["provider"].column == "Depends on"
+    inventory, report = read_inventory(folder, mapping=mapping)
+    assert [str(e) for e in report.errors] == [
+        "links.csv row 3: provider 'Meridan PAS' is not a system in the register; did you mean "
+        "'Meridian PAS' (meridian-pas)?"
+    ]
+    assert inventory.dependencies[["consumer", "provider", "kind"]].values.tolist() == [
+        ["symphony-ed", "meridian-pas", "HL7 v2"]
+    ]
