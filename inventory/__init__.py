@@ -16,9 +16,11 @@ from pathlib import Path
 
 from inventory.errors import InvalidInventoryError, ModerniseError, StoreBusyError, StoreError
 from inventory.graph import ArrayGraph, downstream, neighbourhood, to_graph, upstream
-from inventory.io import read_raw
+from inventory.io import RawInventory, read_raw
 from inventory.lifecycle import derive_end_of_support, load_lifecycles
-from inventory.model import Inventory
+from inventory.mapping import Mapping, load_mapping, read_mapping, read_with_mapping
+from inventory.model import Inventory, empty_dependencies, empty_systems
+from inventory.propose import propose_mapping
 from inventory.report import Issue, ValidationReport
 from inventory.store import ImportResult, Store
 from inventory.validate import validate
@@ -29,6 +31,7 @@ __all__ = [
     "InvalidInventoryError",
     "Inventory",
     "Issue",
+    "Mapping",
     "ModerniseError",
     "Store",
     "StoreBusyError",
@@ -39,31 +42,72 @@ __all__ = [
     "import_inventory",
     "load_inventory",
     "load_lifecycles",
+    "load_mapping",
     "neighbourhood",
+    "propose_mapping",
     "read_inventory",
     "to_graph",
     "upstream",
 ]
 
 
+MappingSource = Mapping | str | Path
+
+
+def _mapping(mapping: MappingSource) -> tuple[Mapping | None, ValidationReport]:
+    if isinstance(mapping, Mapping):
+        return mapping, ValidationReport()
+    return read_mapping(mapping)
+
+
+def _read(
+    path: str | Path, mapping: MappingSource | None, known_ids: set[str] | frozenset[str]
+) -> tuple[RawInventory | None, Mapping | None, ValidationReport]:
+    """Raw tables of a file, through a column mapping if one is given (a file or an object)."""
+    if mapping is None:
+        return read_raw(path), None, ValidationReport()
+    checked, report = _mapping(mapping)
+    if checked is None:
+        return None, None, report
+    raw = read_with_mapping(path, checked, known_ids=known_ids)
+    if any(i.severity == "error" and i.source == checked.source for i in raw.issues):
+        # the mapping names sheets or columns the file lacks: nothing more to say until fixed
+        report.extend(i for i in raw.issues if i.source == checked.source)
+        return None, checked, report
+    return raw, checked, report
+
+
 def read_inventory(
-    path: str | Path, *, known_ids: set[str] | frozenset[str] = frozenset()
+    path: str | Path,
+    *,
+    known_ids: set[str] | frozenset[str] = frozenset(),
+    mapping: MappingSource | None = None,
 ) -> tuple[Inventory, ValidationReport]:
     """Read and validate an inventory file or folder; return it with every issue found.
 
-    The inventory holds only the rows that passed; check ``report.valid`` before using it.
+    With ``mapping`` (a :class:`Mapping`, or the path of a mapping file) the file is read as a
+    register kept in its own layout (:mod:`inventory.mapping`); problems in the mapping itself
+    are reported too. The inventory holds only the rows that passed; check ``report.valid``
+    before using it.
     """
-    raw = read_raw(path)
-    return validate(raw, known_ids=known_ids)
+    raw, _, report = _read(path, mapping, known_ids)
+    if raw is None:
+        return Inventory(empty_systems(), empty_dependencies()), report
+    inventory, found = validate(raw, known_ids=known_ids)
+    report.extend(found.issues)
+    return inventory, report
 
 
-def load_inventory(path: str | Path, *, derive: bool = True) -> Inventory:
+def load_inventory(
+    path: str | Path, *, derive: bool = True, mapping: MappingSource | None = None
+) -> Inventory:
     """Read an inventory and raise :class:`InvalidInventoryError` if it has any error.
 
     With ``derive`` (the default), blank end-of-support dates are filled from the platform
-    lifecycle table and ``end_of_support_source`` says where each date came from.
+    lifecycle table and ``end_of_support_source`` says where each date came from. ``mapping``
+    is as for :func:`read_inventory`.
     """
-    inventory, report = read_inventory(path)
+    inventory, report = read_inventory(path, mapping=mapping)
     if not report.valid:
         raise InvalidInventoryError(report)
     if derive:
@@ -78,20 +122,25 @@ def import_inventory(
     replace: bool = False,
     progress=None,
     busy_timeout: float | None = None,
+    mapping: MappingSource | None = None,
 ) -> tuple[ImportResult | None, ValidationReport]:
     """Validate a file and, if it is valid, import it into the store in one transaction.
 
     Returns the import result (``None`` when validation failed and nothing was written) and
     the validation report. Dependencies and references may name systems already stored.
-    ``busy_timeout`` (seconds) is how long to wait for another writer.
+    ``busy_timeout`` (seconds) is how long to wait for another writer. With ``mapping`` (as
+    for :func:`read_inventory`) the mapping's text is kept with the batch.
     """
-    raw = read_raw(path)
     db_exists = str(db) == ":memory:" or Path(db).exists()
     known: set[str] = set()
     if db_exists and not replace:
         with Store(db, busy_timeout=busy_timeout) as store:
             known = store.system_ids()
-    inventory, report = validate(raw, known_ids=known)
+    raw, used, report = _read(path, mapping, known)
+    if raw is None:
+        return None, report
+    inventory, found = validate(raw, known_ids=known)
+    report.extend(found.issues)
     if replace and inventory.systems.empty and report.valid:
         report.add(
             Path(raw.files[0]).name if raw.files else "(input)",
@@ -111,5 +160,6 @@ def import_inventory(
             replace=replace,
             include_dependencies="dependencies" in raw.tables,
             progress=progress,
+            mapping=used.text if used is not None else None,
         )
     return result, report

@@ -271,6 +271,20 @@ def decode_text(path: Path) -> tuple[str, str]:
 _PROTECTED_CELL = re.compile(r"(?:^|[,;\t])\"?'[=+\-@\t\r]", re.M)
 
 
+def sniff_delimiter(lines: list[str]) -> str:
+    """Pick ',', ';' or tab: whichever the most delimited of ``lines`` holds most of.
+
+    >>> sniff_delimiter(["Trust register, 2024", "id;name;category", "pas;PAS;PAS"])
+    ';'
+    """
+    best, most = ",", 0
+    for delimiter in (",", ";", "\t"):
+        count = max((line.count(delimiter) for line in lines), default=0)
+        if count > most:
+            best, most = delimiter, count
+    return best
+
+
 def _sniff_delimiter(text: str) -> str:
     """Pick ',', ';' or tab: whichever the header line holds most of (comma on a tie)."""
     header = text.split("\n", 1)[0]
@@ -300,6 +314,10 @@ def _read_csv(path: Path, name: str) -> tuple[RawTable, list[Issue]]:
             *issues,
             Issue(source, None, None, None, "the file is empty; it needs a header row"),
         ]
+    skip, header_index = _title_lines(text)
+    if skip:
+        issues.append(_title_issue(source, header_index))
+        text = "".join(text.splitlines(keepends=True)[skip:])
     delimiter = _sniff_delimiter(text)
     try:
         frame = pd.read_csv(
@@ -329,13 +347,46 @@ def _read_csv(path: Path, name: str) -> tuple[RawTable, list[Issue]]:
     data = frame.iloc[1:].copy()
     data.columns = names
     data = data.astype("object")
-    data.index = pd.RangeIndex(2, 2 + len(data))
+    data.index = pd.RangeIndex(header_index + 2, header_index + 2 + len(data))
     # only look cell by cell for apostrophe-protected formulas when the text has any
     protected = any(f"'{c}" in text for c in "=+-@\t\r") and bool(_PROTECTED_CELL.search(text))
     table, more = _finish_table(
         name, source, data, originals, header_issues, protected_cells=protected
     )
     return table, issues + more
+
+
+def _title_lines(text: str) -> tuple[int, int]:
+    """Lines above the header (title and blank lines) and the header's record number (0-based).
+
+    The header is found by :func:`inventory.register.find_header_row`; a file whose first line
+    is the header gives ``(0, 0)``.
+    """
+    from inventory.register import HEADER_SEARCH_ROWS, find_header_row
+
+    lines = text.splitlines(keepends=True)[: HEADER_SEARCH_ROWS + 10]
+    reader = csv.reader(lines, delimiter=sniff_delimiter(lines[:HEADER_SEARCH_ROWS]))
+    records, starts, line = [], [], 0
+    try:
+        for record in reader:
+            starts.append(line)
+            records.append(record)
+            line = reader.line_num
+    except csv.Error:
+        return 0, 0
+    index = find_header_row(records)
+    return (starts[index], index) if records else (0, 0)
+
+
+def _title_issue(source: str, header_index: int) -> Issue:
+    return Issue(
+        source,
+        header_index + 1,
+        None,
+        None,
+        f"the header is on row {header_index + 1}; the rows above it were read as a title",
+        severity="warning",
+    )
 
 
 def _short_parser_message(error: Exception) -> str:
@@ -445,15 +496,14 @@ def _read_xlsx(path: Path) -> RawInventory:
             notes: list[Issue] = []
             if formulas is not None:
                 notes = _resolve_merges_and_formulas(grid, formulas[sheet_name], source)
-            rows: list[list[object]] = []
-            first_row = 1
-            for number, row in enumerate(grid, 1):
-                cells = [_cell_text(v) for v in row]
-                if not rows and all(c is None or not str(c).strip() for c in cells):
-                    first_row = number + 1
-                    continue
-                rows.append(cells)
-            table, found = _frame_from_rows(name, source, rows, first_row, letters=True)
+            from inventory.register import find_header_row
+
+            rows = [[_cell_text(v) for v in row] for row in grid]
+            header_index = find_header_row(rows)
+            if any(c is not None and str(c).strip() for row in rows[:header_index] for c in row):
+                issues.append(_title_issue(source, header_index))
+            rows = rows[header_index:]
+            table, found = _frame_from_rows(name, source, rows, header_index + 1, letters=True)
             tables[name] = table
             issues += found + _name_columns(notes, rows[0] if rows else [])
     finally:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 __all__ = [
     "CATEGORIES",
@@ -32,6 +32,7 @@ __all__ = [
     "SYSTEMS",
     "TABLES",
     "Field",
+    "Reading",
     "canonical_column",
     "enum_key",
     "format_reference",
@@ -178,6 +179,110 @@ SYNONYMS: dict[str, dict[str, str]] = {
 }
 
 
+class Reading(NamedTuple):
+    """A spelling that is not an allowed value but says one (``Tier 1`` for ``critical``).
+
+    ``pattern`` is a regular expression searched in the cell's :func:`enum_key`; a matching
+    cell is read as ``value`` with a warning that gives ``why``. With ``value`` None the cell
+    is refused and ``why`` is the message (``HSCN`` is a network, not a hosting).
+    """
+
+    pattern: str
+    value: str | None
+    why: str
+
+
+_GOLD_SILVER_BRONZE = "Gold, Silver, Bronze read as critical, high, medium"
+_NOT_HOSTING = (
+    "is a network, not where the system runs; write on-premises, private cloud, public cloud "
+    "or SaaS and put the network in notes"
+)
+
+#: Spellings read as an allowed value, each with a warning on its cell (see :class:`Reading`).
+READINGS: dict[str, tuple[Reading, ...]] = {
+    "criticality": (
+        Reading(r"^(tier|t|level|cat|category) ?(1|one|i)$", "critical", "tier 1 of 4, as T1"),
+        Reading(r"^(tier|t|level|cat|category) ?(2|two|ii)$", "high", "tier 2 of 4, as T2"),
+        Reading(r"^(tier|t|level|cat|category) ?(3|three|iii)$", "medium", "tier 3 of 4, as T3"),
+        Reading(r"^(tier|t|level|cat|category) ?(4|four|iv)$", "low", "tier 4 of 4, as T4"),
+        Reading(r"^platinum$", "critical", "the top service level"),
+        Reading(r"^gold$", "critical", _GOLD_SILVER_BRONZE),
+        Reading(r"^silver$", "high", _GOLD_SILVER_BRONZE),
+        Reading(r"^bronze$", "medium", _GOLD_SILVER_BRONZE),
+        Reading(
+            r"^(very high|vh|mission critical|business critical|(patient )?safety critical)$",
+            "critical",
+            "the highest of four levels",
+        ),
+        Reading(r"^h$", "high", "H as high"),
+        Reading(r"^(m|med)$", "medium", "M as medium"),
+        Reading(r"^l$", "low", "L as low"),
+    ),
+    "hosting": (
+        Reading(
+            r"\b(azure|aws|amazon web services|gcp|google cloud|oracle cloud|oci|ibm cloud)\b",
+            "public cloud",
+            "a public cloud provider",
+        ),
+        Reading(
+            r"\b(saas|software as a service|microsoft 365|office 365|m365|o365|salesforce"
+            r"|servicenow|google workspace)\b",
+            "SaaS",
+            "a product sold as a service",
+        ),
+        Reading(
+            r"\b(supplier|vendor|third party|3rd party) (hosted|data cent(re|er)|cloud)\b"
+            r"|\bhosted by\b|\bmanaged service\b|\bco ?location\b|\bcolo\b",
+            "private cloud",
+            "run for the trust by a supplier",
+        ),
+        Reading(
+            r"\b(on ?site|in ?house|server room|local servers?|(trust |our )?data cent(re|er))\b",
+            "on-premises",
+            "run by the trust on its own servers",
+        ),
+        Reading(r"^(n3|hscn|psn|janet|nhsnet|nhs net|wan|lan|vpn|internet)$", None, _NOT_HOSTING),
+    ),
+    "status": (
+        Reading(
+            r"^(in use|active|production|in production|operational|current|running)$",
+            "live",
+            "in use today",
+        ),
+        Reading(
+            r"^(being decommissioned|to be decommissioned|retiring|being retired|phasing out)$",
+            "decommissioning",
+            "being switched off",
+        ),
+        Reading(
+            r"^(decommissioned|switched off|turned off|archived|obsolete|no longer used)$",
+            "retired",
+            "no longer in use",
+        ),
+        Reading(
+            r"^(in )?(procurement|implementation|build|pilot)$|^(future|proposed|not yet live)$",
+            "planned",
+            "not live yet",
+        ),
+    ),
+    "kind": (
+        Reading(r"^hl7\b|\bhl7 ?v?2\b", "HL7 v2", "HL7 version 2 messages"),
+        Reading(r"\bfhir\b", "FHIR", "HL7 FHIR"),
+        Reading(r"\b(dicom|mwl|modality worklist)\b", "DICOM", "DICOM imaging"),
+        Reading(
+            r"\b(csv|flat file|file drop|s?ftps?|batch file|extract)\b",
+            "file transfer",
+            "files passed between systems",
+        ),
+        Reading(r"\b(mesh|itk|edifact|dts)\b", "messaging", "a national messaging service"),
+        Reading(
+            r"\b(rest|restful|soap|web ?services?|api|https?)\b", "API", "calls over a network"
+        ),
+        Reading(r"\b(odbc|jdbc|sql|linked server|db link)\b", "database link", "database access"),
+    ),
+}
+
+
 def enum_key(value: str) -> str:
     """Return the comparison key for an enumerated value: lower case, single spaces.
 
@@ -205,7 +310,11 @@ class Field:
     """One inventory field.
 
     ``columns`` lists the columns the field occupies once parsed: a low/likely/high range
-    occupies three (``<name>_low``, ``<name>_likely``, ``<name>_high``).
+    occupies three (``<name>_low``, ``<name>_likely``, ``<name>_high``). ``partial_date``
+    says which day a date field takes when a cell gives only a year or a month (see
+    :func:`inventory.parse.parse_date`); ``per_year`` marks money counted per year, where
+    ``pa`` is the field's own unit and ``pm`` is multiplied by 12; ``readings`` are the
+    spellings an enumeration reads with a warning.
     """
 
     name: str
@@ -217,6 +326,9 @@ class Field:
     allowed: tuple[str, ...] = ()
     unit: str = ""
     synonyms: dict[str, str] = field(default_factory=dict)
+    readings: tuple[Reading, ...] = ()
+    partial_date: Literal["start", "middle", "end"] | None = None
+    per_year: bool = False
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -245,7 +357,14 @@ class Field:
 
 
 def _enum(name: str, allowed: tuple[str, ...], **kwargs) -> Field:
-    return Field(name, "enum", allowed=allowed, synonyms=SYNONYMS.get(name, {}), **kwargs)
+    return Field(
+        name,
+        "enum",
+        allowed=allowed,
+        synonyms=SYNONYMS.get(name, {}),
+        readings=READINGS.get(name, ()),
+        **kwargs,
+    )
 
 
 _SYSTEM_FIELDS = (
@@ -290,15 +409,32 @@ _SYSTEM_FIELDS = (
         example="on-premises",
         default="on-premises",
     ),
-    Field("go_live", "date", "When it went live (ISO 2026-11-25 or UK 25/11/2026).", "01/04/1998"),
+    Field(
+        "go_live",
+        "date",
+        "When it went live (ISO 2026-11-25 or UK 25/11/2026). A year alone is read as 1 July, "
+        "a month as its 15th (the middle: as likely early as late), with a warning.",
+        "01/04/1998",
+        partial_date="middle",
+    ),
     Field(
         "end_of_support",
         "date",
         "When the supplier or platform stops security support. Derived from the platform when "
-        "blank.",
+        "blank. A year or month alone is read as its first day, with a warning: support may end "
+        "at any time in it, so the earliest day is the cautious deadline.",
         "2020-01-14",
+        partial_date="start",
     ),
-    Field("contract_end", "date", "When the current contract ends.", "31/03/2028"),
+    Field(
+        "contract_end",
+        "date",
+        "When the current contract ends. A year, month or financial year (2026/27) alone is read "
+        "as its last day, with a warning: a contract runs to the end of the period it names, and "
+        "a replacement that waits for it then never breaks it.",
+        "31/03/2028",
+        partial_date="end",
+    ),
     _enum(
         "criticality",
         CRITICALITIES,
@@ -319,6 +455,7 @@ _SYSTEM_FIELDS = (
         "£450k",
         unit="GBP per year",
         default=0.0,
+        per_year=True,
     ),
     Field(
         "replacement_cost_gbp",
@@ -406,6 +543,13 @@ _DEPENDENCY_FIELDS = (
         default=(),
     ),
     Field("daily_volume", "int", "Messages or transactions per day.", "12000", unit="per day"),
+    Field(
+        "route",
+        "text",
+        "How the data travels, as the interface catalogue says: the integration engine(s) it "
+        "passes through, or 'direct'.",
+        "via Rhapsody",
+    ),
     Field("notes", "text", "Anything else.", "Via the TIE; re-test on PAS change"),
 )
 

@@ -4,7 +4,9 @@ The store (``modernise.db`` unless told otherwise) holds the systems and depende
 given in the files (derived values such as a platform's end of support are worked out when
 the inventory is loaded, never stored), plus:
 
-- ``batches``: one row per import: when, from which file, its SHA-256, the mode, counts;
+- ``batches``: one row per import: when, from which file, its SHA-256, the mode, counts, and
+  the SHA-256 of the column mapping it was read with (if any);
+- ``mappings``: the text of every column mapping used, keyed by its SHA-256;
 - ``audit``: one row per inserted or deleted record and per changed field, with the old and
   the new value as JSON, so any batch can be explained and undone;
 - ``schema_version``: the migrations applied; a newer store is refused, an older one migrated.
@@ -36,6 +38,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -53,7 +56,7 @@ from inventory.schema import DEPENDENCIES, SYSTEMS, Field
 
 __all__ = ["SCHEMA_VERSION", "ImportResult", "Store"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_SECONDS = 30.0
 CHUNK_ROWS = 50_000
 
@@ -130,8 +133,28 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     db.execute("DROP INDEX IF EXISTS idx_audit_entity_key")
 
 
+def _migration_3(db: sqlite_utils.Database) -> None:
+    # dependencies keep the route an interface catalogue gives (migration 1 builds the tables
+    # from the current schema, so a new store already has it)
+    if "route" not in db["dependencies"].columns_dict:
+        db.execute("ALTER TABLE dependencies ADD COLUMN route TEXT")
+        # a 'route' column imported before it was a field was kept with the extra columns
+        db.execute(
+            "UPDATE dependencies SET route = json_extract(extra, '$.route'), "
+            "extra = NULLIF(json_remove(extra, '$.route'), '{}') "
+            "WHERE json_extract(extra, '$.route') IS NOT NULL"
+        )
+    # each batch records the column mapping its file was read with
+    db["mappings"].create({"sha256": str, "yaml": str}, pk="sha256", not_null={"yaml"})
+    db.execute("ALTER TABLE batches ADD COLUMN mapping_sha256 TEXT REFERENCES mappings(sha256)")
+
+
 #: Migrations in order; migration n takes a store from version n-1 to n.
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migration_1, _migration_2)
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
+    _migration_1,
+    _migration_2,
+    _migration_3,
+)
 
 #: Secondary indexes, rebuilt after a bulk insert into an empty table (cheaper than updating
 #: them row by row).
@@ -341,8 +364,19 @@ class Store:
         )
 
     def history(self) -> pd.DataFrame:
-        """Every batch with what it changed; undo batches name the batch they undid."""
+        """Every batch with what it changed; undo batches name the batch they undid, and
+        ``mapping_sha256`` names the column mapping a file was read with (see :meth:`mapping`).
+        """
         return self.batches()
+
+    def mapping(self, batch: int) -> str | None:
+        """The column mapping (YAML text) batch ``batch`` was read with; None if it had none."""
+        row = self.db.execute(
+            "SELECT m.yaml FROM batches b JOIN mappings m ON m.sha256 = b.mapping_sha256 "
+            "WHERE b.id = ?",
+            (batch,),
+        ).fetchone()
+        return row[0] if row else None
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -355,17 +389,21 @@ class Store:
         replace: bool = False,
         include_dependencies: bool = True,
         progress: Progress | None = None,
+        mapping: str | None = None,
     ) -> ImportResult:
         """Upsert an inventory by id in one transaction, auditing every change.
 
         With ``replace``, systems (and dependencies) absent from ``inventory`` are removed,
         each removal audited with the full old record so it can be restored. Dependencies
         are left alone when ``include_dependencies`` is false (the input had none).
-        Dependencies of removed systems are removed with them.
+        Dependencies of removed systems are removed with them. ``mapping`` is the text of the
+        column mapping the file was read with, kept with the batch.
         """
         progress = progress or (lambda stage, done, total: None)
         with self._write():
-            return self._import(inventory, source, sha256, replace, include_dependencies, progress)
+            return self._import(
+                inventory, source, sha256, replace, include_dependencies, progress, mapping
+            )
 
     def _import(
         self,
@@ -375,11 +413,20 @@ class Store:
         replace: bool,
         include_dependencies: bool,
         progress: Progress,
+        mapping: str | None,
     ) -> ImportResult:
         conn = self.db.conn
+        mapping_sha256 = None
+        if mapping is not None:
+            mapping_sha256 = hashlib.sha256(mapping.encode("utf-8")).hexdigest()
+            conn.execute(
+                "INSERT OR IGNORE INTO mappings (sha256, yaml) VALUES (?, ?)",
+                (mapping_sha256, mapping),
+            )
         cursor = conn.execute(
-            "INSERT INTO batches (started_at, source, sha256, mode) VALUES (?, ?, ?, ?)",
-            (_now(), source, sha256, "replace" if replace else "upsert"),
+            "INSERT INTO batches (started_at, source, sha256, mode, mapping_sha256) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (_now(), source, sha256, "replace" if replace else "upsert", mapping_sha256),
         )
         batch = int(cursor.lastrowid or 0)  # an INSERT always sets it
         incoming_systems = _to_storage(inventory.systems.reset_index(), "systems")

@@ -86,10 +86,8 @@ _PARSERS = {
     "ref_list": parse.parse_id_list,
     "text": parse.parse_text,
     "ods": parse.parse_ods,
-    "date": parse.parse_date,
     "bool": parse.parse_bool,
     "int": parse.parse_int,
-    "money": parse.parse_money,
     "team_demand": parse.parse_team_demand,
     "text_list": parse.parse_text_list,
 }
@@ -97,13 +95,23 @@ _RANGE_PARSERS = {"money_range": parse.parse_money, "months_range": parse.parse_
 
 
 def _add_problems(
-    report: ValidationReport, table: RawTable, column: str, cells: pd.Series, problems: pd.Series
+    report: ValidationReport, table: RawTable, column: str, cells: pd.Series, parsed: parse.Parsed
 ) -> None:
-    bad = problems.notna()
-    for row, value, message in zip(problems.index[bad], cells[bad], problems[bad], strict=True):
-        report.add(
-            table.source, int(row), column, value, f"{column} {message}", row_label=table.row_label
-        )
+    """Report each cell's problem as an error and what was assumed to read it as a warning."""
+    for messages, severity in ((parsed.problems, "error"), (parsed.assumed, "warning")):
+        if messages is None:
+            continue
+        bad = messages.notna()
+        for row, value, message in zip(messages.index[bad], cells[bad], messages[bad], strict=True):
+            report.add(
+                table.source,
+                int(row),
+                column,
+                value,
+                f"{column} {message}",
+                severity=severity,
+                row_label=table.row_label,
+            )
 
 
 def _parse_field(table: RawTable, f: Field, report: ValidationReport) -> pd.DataFrame:
@@ -126,19 +134,23 @@ def _parse_field(table: RawTable, f: Field, report: ValidationReport) -> pd.Data
             for column in f.columns:
                 column_cells = cells.get(column, blank)
                 parsed = one(column_cells)
-                _add_problems(report, table, column, column_cells, parsed.problems)
+                _add_problems(report, table, column, column_cells, parsed)
                 out[column] = parsed.values
             return out
         column_cells = cells.get(f.name, blank)
         parsed = parse.parse_range(column_cells, one, f.name)
-        _add_problems(report, table, f.name, column_cells, parsed.problems)
+        _add_problems(report, table, f.name, column_cells, parsed)
         return cast(pd.DataFrame, parsed.values)  # a range parses into low/likely/high
     column_cells = cells.get(f.name, blank)
     if f.kind == "enum":
-        parsed = parse.parse_enum(column_cells, f.allowed, synonyms=f.synonyms)
+        parsed = parse.parse_enum(column_cells, f.allowed, synonyms=f.synonyms, readings=f.readings)
+    elif f.kind == "date":
+        parsed = parse.parse_date(column_cells, partial=f.partial_date)
+    elif f.kind == "money":
+        parsed = parse.parse_money(column_cells, per_year=f.per_year)
     else:
         parsed = _PARSERS[f.kind](column_cells)
-    _add_problems(report, table, f.name, column_cells, parsed.problems)
+    _add_problems(report, table, f.name, column_cells, parsed)
     return pd.DataFrame({f.name: parsed.values}, index=cells.index)
 
 
@@ -167,7 +179,7 @@ def _parse_table(
     extras = [c for c in cells.columns if c not in known_columns]
     for column in extras:
         parsed = parse.parse_text(cells[column])
-        _add_problems(report, table, column, cells[column], parsed.problems)
+        _add_problems(report, table, column, cells[column], parsed)
         parts.append(pd.DataFrame({column: parsed.values}, index=cells.index))
     frame = pd.concat(parts, axis=1) if parts else pd.DataFrame(index=cells.index)
     for f in fields.values():

@@ -53,3 +53,13 @@ def make_inventory(tmp_path):
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "store.db"
+
+
+def load_module(path: Path):
+    """Import a script that is not in a package (a fixture generator) by its path."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

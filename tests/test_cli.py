@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from inventory.store import SCHEMA_VERSION
 from planner.cli import main
 from tests.conftest import BASIC_SYSTEMS, SAMPLE_TRUST
 
@@ -16,7 +17,7 @@ def run(capsys, *args) -> tuple[int, str, str]:
 
 def test_init_creates_a_store(capsys, db_path):
     code, out, _ = run(capsys, "init", "--db", db_path)
-    assert code == 0 and f"Created {db_path} (schema version 2)" in out
+    assert code == 0 and f"Created {db_path} (schema version {SCHEMA_VERSION})" in out
 
 
 def test_validate_lists_every_problem_and_exits_1(capsys, make_inventory):

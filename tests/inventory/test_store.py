@@ -186,7 +186,7 @@ def test_a_version_1_store_is_migrated_and_keeps_its_data(db_path, make_inventor
     db.close()
     import_inventory(make_inventory(), db_path)  # migrates, then imports
     with Store(db_path) as store:
-        assert store.version == SCHEMA_VERSION == 2
+        assert store.version == SCHEMA_VERSION == 3
         indexes = {row[0] for row in store.db.execute("SELECT name FROM sqlite_master")}
         assert "idx_audit_entity_key" not in indexes and "idx_audit_batch" in indexes
         assert len(store.load().systems) == 3
@@ -221,3 +221,55 @@ def test_bulk_import_rebuilds_indexes_and_audits_every_new_record(db_path, monke
         undone = store.undo(result.batch)
         assert (undone.systems_removed, undone.dependencies_removed) == (10, 9)
         assert store.counts()["systems"] == 0
+
+
+def test_a_version_2_store_gains_routes_and_mappings(db_path):
+    """Schema 3: a route kept with the extra columns before it was a field moves into it."""
+    import sqlite_utils
+
+    from inventory.store import _migration_1, _migration_2
+
+    db = sqlite_utils.Database(db_path)
+    db["schema_version"].create({"version": int, "applied_at": str}, pk="version")
+    _migration_1(db)
+    db.execute("ALTER TABLE dependencies DROP COLUMN route")  # as version 2 made it
+    _migration_2(db)
+    db["schema_version"].insert_all(
+        [{"version": 1, "applied_at": "2026-01-01"}, {"version": 2, "applied_at": "2026-01-01"}]
+    )
+    db["systems"].insert_all([{"id": "pas", "name": "PAS"}, {"id": "ed", "name": "ED"}])
+    db["dependencies"].insert_all(
+        [
+            {"consumer": "ed", "provider": "pas", "extra": '{"owner": "JP", "route": "via TIE"}'},
+            {"consumer": "pas", "provider": "ed", "extra": '{"route": "direct"}'},
+        ]
+    )
+    db.close()
+    with Store(db_path) as store:
+        assert store.version == 3
+        rows = store.db.execute(
+            "SELECT consumer, route, extra FROM dependencies ORDER BY consumer"
+        ).fetchall()
+        assert rows == [("ed", "via TIE", '{"owner":"JP"}'), ("pas", "direct", None)]
+        assert "mapping_sha256" in store.history().columns
+        assert store.load().dependencies["route"].tolist() == ["via TIE", "direct"]
+
+
+def test_each_batch_keeps_the_mapping_it_was_read_with(db_path):
+    from inventory.model import Inventory
+
+    inventory = Inventory.from_records([{"id": "pas", "name": "PAS"}])
+    with Store(db_path) as store:
+        first = store.import_inventory(inventory, source="a.csv", sha256="0" * 64)
+        second = store.import_inventory(
+            inventory, source="a.xlsx", sha256="1" * 64, mapping="version: 1\n"
+        )
+        third = store.import_inventory(
+            inventory, source="a.xlsx", sha256="1" * 64, mapping="version: 1\n"
+        )
+        history = store.history()
+        assert store.mapping(first.batch) is None
+        assert store.mapping(second.batch) == store.mapping(third.batch) == "version: 1\n"
+        assert store.db.execute("SELECT COUNT(*) FROM mappings").fetchone() == (1,)
+    digest = "09bfcc6a14b83e2192b8673677725c84883ee9cd0c70e45c9ec09daa8f2b2847"  # sha256sum
+    assert history["mapping_sha256"].fillna("").tolist() == ["", digest, digest]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from inventory import read_inventory
@@ -212,3 +213,32 @@ def test_references_may_name_systems_already_stored(make_inventory):
     path = make_inventory(None, [{"consumer": "ed", "provider": "lims"}])
     _, report = read_inventory(path, known_ids={"lims"})
     assert report.valid
+
+
+def test_values_read_by_assumption_are_warnings_on_their_cells(make_inventory):
+    systems = with_system(
+        go_live="2011",
+        end_of_support="Mar 2025",
+        contract_end="2026/27",
+        criticality="Tier 1",
+        annual_run_cost_gbp="£45k pa",
+        replacement_months="9-12 months",
+    )
+    inventory, report = read_inventory(make_inventory(systems))
+    assert report.valid
+    assert [str(w) for w in report.warnings] == [
+        "systems.csv row 2: warning: go_live '2011' gives only the year; read as 2011-07-01 "
+        "(the middle of the year)",
+        "systems.csv row 2: warning: end_of_support 'Mar 2025' gives only the month; read as "
+        "2025-03-01 (the start of the month)",
+        "systems.csv row 2: warning: contract_end '2026/27' is a financial year (1 April 2026 "
+        "to 31 March 2027); read as 2027-03-31 (the end of the financial year)",
+        "systems.csv row 2: warning: criticality 'Tier 1' read as critical (tier 1 of 4, as T1)",
+        "systems.csv row 2: warning: replacement_months '9-12 months' gives two values; read as "
+        "low 9, likely 10.5 (the middle), high 12",
+    ]
+    pas = inventory.systems.loc["pas"]
+    assert pas["go_live"] == pd.Timestamp("2011-07-01")
+    assert pas["contract_end"] == pd.Timestamp("2027-03-31")
+    assert pas["annual_run_cost_gbp"] == 45_000
+    assert pas[["replacement_months_low", "replacement_months_high"]].tolist() == [9, 12]

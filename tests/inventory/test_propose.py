@@ -1,0 +1,177 @@
+"""Proposing a mapping: from headers and synonyms, from values, with confidences."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+import pytest
+
+from inventory import propose_mapping, read_inventory
+from inventory.io import InventoryFileError
+from tests.conftest import ROOT, SAMPLE_TRUST, load_module
+
+make = load_module(ROOT / "tests" / "data" / "registers" / "make_registers.py")
+
+
+def register(tmp_path, text: str):
+    path = tmp_path / "register.csv"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def test_a_file_in_the_inventory_format_maps_to_itself():
+    mapping = propose_mapping(SAMPLE_TRUST)
+    columns = mapping.systems.columns
+    assert all(spec.column == name for name, spec in columns.items())
+    assert len(columns) == 26 and not mapping.systems.unused
+    inventory, report = read_inventory(SAMPLE_TRUST, mapping=mapping)
+    plain, _ = read_inventory(SAMPLE_TRUST)
+    assert report.valid and not report.issues
+    pd.testing.assert_frame_equal(inventory.systems, plain.systems)
+    pd.testing.assert_frame_equal(inventory.dependencies, plain.dependencies)
+
+
+def test_eastbrook_proposal_in_full(tmp_path):
+    mapping = propose_mapping(make.make_eastbrook(tmp_path / "eastbrook"))
+    assert mapping.to_yaml() == textwrap.dedent(
+        """\
+        # Column mapping for modernise: which column of the register fills which inventory
+        # field. Columns are named by their headers as written; review every line (the
+        # comments give each guess's confidence and reason), edit what is wrong, then
+        # validate the register with this file.
+        version: 1
+        systems:
+          sheet: applications.csv
+          header_row: 4
+          columns:
+            id: Ref  # 0.90 header 'Ref' means id
+            name: Application  # 0.90 header 'Application' means name
+            supplier: Vendor  # 0.90 header 'Vendor' means supplier
+            version: Version  # 1.00 header 'Version' means version
+            platform: {join: [OS, DB], sep: ' / '}  # 0.90 2 columns say platform: joined
+            hosting:  # 0.90 header 'Hosted' means hosting
+              column: Hosted
+              values:  # each value seen, and how it is read
+                AWS: public cloud  # a public cloud provider
+                Supplier hosted: private cloud  # run for the trust by a supplier
+              # not understood, add it above: 'HSCN' (1 row)
+            go_live: Implemented  # 0.90 header 'Implemented' means go_live
+            end_of_support: EOL  # 0.90 header 'EOL' means end_of_support
+            contract_end: Contract expiry  # 0.90 header 'Contract expiry' means contract_end
+            criticality:  # 0.90 header 'Service level' means criticality
+              column: Service level
+              values:  # each value seen, and how it is read
+                Gold: critical  # Gold, Silver, Bronze read as critical, high, medium
+                Silver: high  # Gold, Silver, Bronze read as critical, high, medium
+                Bronze: medium  # Gold, Silver, Bronze read as critical, high, medium
+            users: Users  # 1.00 header 'Users' means users
+            annual_run_cost_gbp: Run cost  # 0.90 header 'Run cost' means annual_run_cost_gbp
+            replacement_cost_gbp: Capital estimate  # 0.90 header 'Capital estimate' means replacement_cost_gbp
+            replacement_months: Duration  # 0.90 header 'Duration' means replacement_months
+            disposition:  # 0.90 header 'Strategy' means disposition
+              column: Strategy
+              rules:  # first match wins; {system} is the system that replaces it
+              - migrate to azure: rehost  # 1 value seen
+              - replace by {system}|consolidate into {system}|replace: replace  # 3 values seen
+              - retire: retire  # 1 value seen
+              - tolerate|invest|no change: retain  # 3 values seen
+            notes: Notes  # 1.00 header 'Notes' means notes
+          unused:  # kept as extra columns, not used for planning
+          - Lead
+          - Section  # the section headings above each row
+        catalogue:
+          sheet: interfaces.csv
+          header_row: 1
+          columns:
+            sender: From  # 0.90 header 'From' means sender
+            receiver: To  # 0.90 header 'To' means receiver
+            messages: Messages  # 1.00 header 'Messages' means messages
+            kind:  # 0.90 header 'Type' means kind
+              column: Type
+              values:  # each value seen, and how it is read
+                HL7 v2.4: HL7 v2  # HL7 version 2 messages
+                HL7 v2.3: HL7 v2  # HL7 version 2 messages
+                FHIR R4: FHIR  # HL7 FHIR
+            route: Via  # 0.90 header 'Via' means route
+            direction: Flow  # 0.90 header 'Flow' means direction
+            daily_volume: Msgs/day  # 0.90 header 'Msgs/day' means daily_volume
+            notes: Comments  # 0.90 header 'Comments' means notes
+        """  # noqa: E501
+    )
+
+
+def test_westmoor_sheets_and_skipped_ones(tmp_path):
+    mapping = propose_mapping(make.make_westmoor(tmp_path / "w.xlsx"))
+    assert (mapping.systems.sheet, mapping.catalogue.sheet) == ("Applications", "Interfaces")
+    assert mapping.dependencies is None
+    text = mapping.to_yaml()
+    assert "# Not used: 'Cover' (its headers match no inventory table)" in text
+    assert "# Not used: 'Lookups' (its headers match no inventory table)" in text
+    assert "    id: {slug: System}  # 0.50 no id column: ids made from 'System'" in text
+
+
+def test_values_place_columns_no_header_names(tmp_path):
+    path = register(
+        tmp_path,
+        """\
+        Code,System,BIA,Live from,Supplier,Version
+        A1,PAS,Tier 1,2011,Meridian,5
+        A2,ED,Tier 2,Mar 2015,EMIS,2.3
+        A3,LIMS,Tier 1,2004,Clinisys,5.3
+        """,
+    )
+    mapping = propose_mapping(path)
+    columns = mapping.systems.columns
+    assert columns["id"].column == "Code"
+    assert columns["criticality"].column == "BIA"
+    frame = mapping.to_frame().set_index("field")
+    assert frame.loc["id", ["confidence", "reason"]].tolist() == [
+        0.6,
+        "values of 'Code' are unique codes",
+    ]
+    assert frame.loc["criticality", "reason"] == "values of 'BIA' are tiers"
+    assert mapping.systems.unused == ["Live from"]
+    assert mapping.systems._unmapped == {"Live from": "looks like dates"}
+
+
+def test_a_header_whose_values_do_not_fit_loses_confidence(tmp_path):
+    path = register(
+        tmp_path,
+        """\
+        System,Go live,Supplier,Tier
+        PAS,soon,Meridian,T1
+        ED,later,EMIS,T2
+        """,
+    )
+    frame = propose_mapping(path).to_frame().set_index("field")
+    assert frame.loc["go_live", ["confidence", "reason"]].tolist() == [
+        0.6,
+        "header 'Go live' means go_live, but only 0% of its values read as go_live",
+    ]
+
+
+def test_platinum_makes_four_service_levels(tmp_path):
+    path = register(
+        tmp_path,
+        """\
+        System,Supplier,Service level
+        PAS,M,Platinum
+        ED,E,Gold
+        LIMS,C,Silver
+        Intranet,M,Bronze
+        """,
+    )
+    criticality = propose_mapping(path).systems.columns["criticality"]
+    assert criticality.values == {
+        "Platinum": "critical",
+        "Gold": "high",
+        "Silver": "medium",
+        "Bronze": "low",
+    }
+
+
+def test_no_table_of_systems(tmp_path):
+    path = register(tmp_path, "Tier,Meaning\nTier 1,Critical\n")
+    with pytest.raises(InventoryFileError, match="has no table that looks like a list of systems"):
+        propose_mapping(path)
