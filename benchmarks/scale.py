@@ -65,8 +65,8 @@ def scaled_policy(systems: int):
 
 def import_phase(n: int, folder: Path) -> dict:
     from inventory import import_inventory
-    from inventory.io import write_inventory
     from inventory.synthetic import national
+    from inventory.write import write_inventory
 
     estate, t_generate = timed(national, n, seed=1)
     counts = {"systems": len(estate.systems), "dependencies": len(estate.dependencies)}

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from inventory.apply_mapping import read_with_mapping
 from inventory.errors import InvalidInventoryError, ModerniseError, StoreBusyError, StoreError
+from inventory.files import RawInventory
 from inventory.graph import ArrayGraph, downstream, neighbourhood, to_graph, upstream
-from inventory.io import RawInventory, read_raw
+from inventory.io import read_raw
 from inventory.lifecycle import derive_end_of_support, load_lifecycles
-from inventory.mapping import Mapping, load_mapping, read_mapping, read_with_mapping
+from inventory.mapping import Mapping, load_mapping, read_mapping
 from inventory.model import Inventory, empty_dependencies, empty_systems
 from inventory.propose import propose_mapping
 from inventory.report import Issue, ValidationReport

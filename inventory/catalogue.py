@@ -33,7 +33,7 @@ volume. The inventory keeps dependencies: the consumer depends on the provider.
 Examples
 --------
 >>> import pandas as pd
->>> from inventory.io import RawTable
+>>> from inventory.files import RawTable
 >>> systems = pd.DataFrame({"id": ["pas", "lims", "ocs", "tie"], "name": [
 ...     "Patient Administration", "Pathology LIMS (WinPath)", "Order Comms", "Rhapsody"]})
 >>> flows = pd.DataFrame({"sender": ["Patient Administration", "Order Comms"],
@@ -59,12 +59,12 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast
 
 import pandas as pd
 
 from inventory import parse
-from inventory.io import RawTable
+from inventory.files import RawTable
 from inventory.names import SystemNames
 from inventory.report import ValidationReport
 from inventory.schema import CRITICALITIES, DEPENDENCIES
@@ -112,7 +112,12 @@ def parse_direction(text: object) -> Direction | None:
     key = " ".join(re.sub(r"\([^()]*\)", " ", str(text)).lower().split())
     if key in parse.BLANK_TOKENS:
         return "one-way"
-    for pattern, direction in ((_TWO_WAY, "two-way"), (_REVERSE, "reverse"), (_ONE_WAY, "one-way")):
+    readings: tuple[tuple[str, Direction], ...] = (
+        (_TWO_WAY, "two-way"),
+        (_REVERSE, "reverse"),
+        (_ONE_WAY, "one-way"),
+    )
+    for pattern, direction in readings:
         if re.fullmatch(pattern, key):
             return direction
     return None
@@ -344,15 +349,17 @@ def catalogue_to_dependencies(
     names = systems if isinstance(systems, SystemNames) else _names(systems, known_ids)
     blank = pd.Series(None, index=cells.index, dtype="object")
     column = {name: cells.get(name, blank) for name in CATALOGUE_FIELDS}
-    enums = {}
+    enums: dict[str, pd.Series] = {}
     for name in ("kind", "criticality"):
         f = DEPENDENCIES[name]
         parsed = parse.parse_enum(column[name], f.allowed, synonyms=f.synonyms, readings=f.readings)
         for row in cells.index[parsed.problems.notna().to_numpy()]:
             add(row, name, column[name][row], f"{name} {parsed.problems[row]}")
-        for row in cells.index[parsed.assumed.notna().to_numpy()]:
-            add(row, name, column[name][row], f"{name} {parsed.assumed[row]}", "warning")
-        enums[name] = parsed.values
+        assumed = parsed.assumed
+        if assumed is not None:
+            for row in cells.index[assumed.notna().to_numpy()]:
+                add(row, name, column[name][row], f"{name} {assumed[row]}", "warning")
+        enums[name] = cast(pd.Series, parsed.values)  # one value per cell
     links: dict[tuple[str, str], _Link] = {}
     unrecognised = 0
     texts = {
@@ -379,13 +386,13 @@ def catalogue_to_dependencies(
             for spelling, system, problem in systems_in(values[end]):
                 if problem:
                     add(row, end, spelling, f"{end} {problem}")
-                else:
+                elif system is not None:
                     ends[end].append(system)
-        engines = []
+        engines: list[str] = []
         for _spelling, system, problem in engines_in(values["route"]):
             if problem:
                 add(row, "route", values["route"], f"route engine {problem}")
-            else:
+            elif system is not None:
                 engines.append(system)
         direction = direction_of(values["direction"])
         if direction is None:
@@ -418,10 +425,10 @@ def catalogue_to_dependencies(
                     values["receiver"],
                     f"sender and receiver are both '{sender}'; an interface joins two systems",
                 )
-        if row in broken:
+        if row in broken or direction is None:  # a direction that cannot be read is broken
             continue
         for origin, destination in _flows(ends["sender"], ends["receiver"], direction):
-            pairs = [(destination, origin)] + [
+            pairs: list[tuple[str, str]] = [(destination, origin)] + [
                 (end, engine)
                 for engine in engines
                 for end in (origin, destination)

@@ -41,8 +41,9 @@ from pathlib import Path
 import pandas as pd
 
 from inventory import parse
+from inventory.apply_mapping import rule_pattern
 from inventory.errors import InventoryFileError
-from inventory.mapping import FIELDS, ColumnSpec, Mapping, TableMapping, _rule_regex
+from inventory.mapping import FIELDS, ColumnSpec, Mapping, TableMapping
 from inventory.register import SECTION_COLUMN, Register, RegisterTable, read_register
 from inventory.schema import DEPENDENCIES, DISPOSITIONS, SYSTEMS, enum_key
 
@@ -224,7 +225,7 @@ def _fit(kind: str, name: str, sample: pd.Series) -> float:
 
 def _decision_fit(sample: pd.Series) -> float:
     """The share of decisions that are a disposition or start with a rule's words."""
-    regex = _rule_regex("|".join(a for _d, alternatives in DECISION_RULES for a in alternatives))
+    regex = rule_pattern("|".join(a for _d, alternatives in DECISION_RULES for a in alternatives))
     allowed = {enum_key(d) for d in DISPOSITIONS}
     read = sample.map(lambda v: enum_key(v) in allowed or bool(regex.match(v)))
     return float(read.mean())
@@ -291,7 +292,7 @@ def propose_mapping(source: str | Path | Register) -> Mapping:
     if "catalogue" in chosen and "dependencies" in chosen:
         del chosen["dependencies"]
     tables = {kind: _propose_table(register.tables[sheet], kind) for kind, sheet in chosen.items()}
-    mapping = Mapping(**tables)
+    mapping = Mapping.model_validate(tables)
     mapping._skipped = {
         sheet: f"another sheet looks more like the {kind}"
         if kind
@@ -323,7 +324,7 @@ def _propose_table(table: RegisterTable, kind: str) -> TableMapping:
         if field in columns:
             if field in _JOINS and confidence >= 0.6:
                 spec = columns[field]
-                parts = [*(spec.join or [spec.column]), header]
+                parts = [*(spec.join or [str(spec.column)]), header]
                 parts.sort(key=table.headers.index)
                 columns[field] = ColumnSpec(join=parts, sep=_JOINS[field])
                 evidence[field] = (
@@ -414,7 +415,7 @@ def _propose_criticality(headers, samples, columns, evidence, used) -> None:
             return
 
 
-def _value_map(f, cells: pd.Series) -> tuple[dict[str, str], dict[str, str], list[str]]:
+def _value_map(f, cells: pd.Series) -> tuple[dict[str, str | None], dict[str, str], list[str]]:
     """Value map entries for the distinct values that are not allowed values as written."""
     text = parse.blank_out(cells).dropna()
     counts = text.value_counts(sort=False)
@@ -426,12 +427,17 @@ def _value_map(f, cells: pd.Series) -> tuple[dict[str, str], dict[str, str], lis
     )
     keys = {enum_key(v) for v in counts.index}
     four_levels = f.name == "criticality" and "platinum" in keys
-    values, notes, unknown = {}, {}, []
+    values: dict[str, str | None] = {}
+    notes: dict[str, str] = {}
+    unknown: list[str] = []
+    readings = (
+        read.assumed if read.assumed is not None else pd.Series(None, index=read.values.index)
+    )
     for position, value in enumerate(counts.index):
         if plain.values[position] is not None:
             continue
         target = read.values[position]
-        why = read.assumed[position]
+        why = readings[position]
         if four_levels and enum_key(value) in _FOUR_LEVELS:
             target = _FOUR_LEVELS[enum_key(value)]
             why = "Platinum, Gold, Silver, Bronze read as critical, high, medium, low"
@@ -439,7 +445,7 @@ def _value_map(f, cells: pd.Series) -> tuple[dict[str, str], dict[str, str], lis
             rows = counts.iloc[position]
             unknown.append(f"{value!r} ({rows} row{'s' if rows != 1 else ''})")
             continue
-        values[value] = target
+        values[value] = str(target)
         notes[value] = str(why).split(" (", 1)[-1].rstrip(")") if "(" in str(why) else str(why)
     return values, notes, unknown
 
@@ -457,14 +463,14 @@ def _rules(cells: pd.Series) -> tuple[list[dict[str, str]], dict[str, str], list
     for disposition, alternatives in DECISION_RULES:
         seen = []
         for alternative in alternatives:
-            hits = [v for v in distinct if v not in matched and _rule_regex(alternative).match(v)]
+            hits = [v for v in distinct if v not in matched and rule_pattern(alternative).match(v)]
             if hits:
                 seen.append(alternative)
                 matched.update(hits)
         if seen:
             pattern = "|".join(seen)
             rules.append({pattern: disposition})
-            hits = sum(1 for v in distinct if _rule_regex(pattern).match(v))
-            notes[pattern] = f"{hits} value{'s' if hits != 1 else ''} seen"
+            count = sum(1 for v in distinct if rule_pattern(pattern).match(v))
+            notes[pattern] = f"{count} value{'s' if count != 1 else ''} seen"
     left = [repr(v) for v in distinct if v not in matched and enum_key(v) not in plain]
     return rules, notes, left

@@ -45,13 +45,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from inventory.io import (
-    InventoryFileError,
-    _cell_text,
-    _check_zip,
-    _resolve_merges_and_formulas,
-    _sha256,
+from inventory.errors import InventoryFileError
+from inventory.files import (
+    HEADER_SEARCH_ROWS,
+    XLSX_FULL_CHECK_BYTES,
+    cell_text,
+    check_workbook,
     decode_text,
+    file_digest,
+    filled_cells,
+    find_header_row,
+    resolve_merges_and_formulas,
     sniff_delimiter,
 )
 from inventory.report import Issue
@@ -66,13 +70,10 @@ __all__ = [
     "read_register",
 ]
 
-#: How far down a sheet the header is looked for.
-HEADER_SEARCH_ROWS = 30
 #: The column that holds each row's section heading (``Section heading`` if the sheet has a
 #: ``Section`` column of its own).
 SECTION_COLUMN = "Section"
 
-_NUMBER_OR_DATE = re.compile(r"^[\d\s.,/:£$%+\-]+$")
 _TOTAL = re.compile(r"^(grand |sub ?)?totals?:?$", re.IGNORECASE)
 
 
@@ -104,37 +105,6 @@ class Register:
     files: tuple[str, ...]
     sha256: str
     issues: tuple[Issue, ...] = ()
-
-
-def _filled(row: Sequence[object]) -> list[str]:
-    return [str(c).strip() for c in row if c is not None and str(c).strip()]
-
-
-def find_header_row(rows: Sequence[Sequence[object]], *, search: int = HEADER_SEARCH_ROWS) -> int:
-    """Return the index of the header row: the first wide, textual, distinct row near the top.
-
-    A row qualifies when it has at least two non-blank cells, at least half as many as the
-    median of the ten non-blank rows after it, mostly distinct values (a merged title filled
-    across the row repeats one) and at most a quarter of its cells looking like numbers or
-    dates. If none of the first ``search`` rows qualifies,
-    the first non-blank row is the header (0 for an empty sheet).
-
-    >>> find_header_row([["Register v3", None], [None, None], ["id", "name"], ["pas", "PAS"]])
-    2
-    >>> find_header_row([["id", "name", None], ["pas", "PAS", "extra"]])
-    0
-    """
-    filled = [_filled(r) for r in rows[: search + 10]]
-    first_non_blank = next((i for i, f in enumerate(filled) if f), 0)
-    for index, cells in enumerate(filled[:search]):
-        if len(cells) < 2 or len(set(cells)) * 2 < len(cells):
-            continue
-        if sum(bool(_NUMBER_OR_DATE.match(c)) for c in cells) * 4 > len(cells):
-            continue
-        below = sorted([len(f) for f in filled[index + 1 :] if f][:10])
-        if len(cells) * 2 >= (below[len(below) // 2] if below else 0):
-            return index
-    return first_non_blank
 
 
 def _clean(value: object) -> str | None:
@@ -223,15 +193,15 @@ def _table(
     are merged-cell and formula issues naming a column letter, renamed here by header.
     """
     issues: list[Issue] = []
-    if not any(_filled(r) for r in rows):
+    if not any(filled_cells(r) for r in rows):
         return None, issues
     index = find_header_row(rows) if header_row is None else header_row - 1
-    if index >= len(rows) or not _filled(rows[index]):
+    if index >= len(rows) or not filled_cells(rows[index]):
         issues.append(
             Issue(source, header_row, None, None, f"row {header_row} is blank; it is no header")
         )
         return None, issues
-    above = [i + 1 for i in range(index) if _filled(rows[i])]
+    above = [i + 1 for i in range(index) if filled_cells(rows[i])]
     if header_row is None and above:
         shown = f"row {above[0]} was" if len(above) == 1 else f"rows {above[0]}-{above[-1]} were"
         issues.append(
@@ -310,7 +280,7 @@ def _sections(
     issues = [
         Issue(
             source,
-            int(row),
+            int(str(row)),  # the spreadsheet row number the frame is indexed by
             None,
             heading,
             f"'{heading}' is a section heading; it is kept as the section of the rows below it, "
@@ -401,7 +371,7 @@ def read_register(
             issues += found
             if table is not None:
                 tables[file.name] = table
-        return Register(tables, tuple(str(f) for f in files), _sha256(files), tuple(issues))
+        return Register(tables, tuple(str(f) for f in files), file_digest(files), tuple(issues))
     if suffix in (".xlsx", ".xlsm"):
         return _read_workbook(path, given, detect)
     raise InventoryFileError(
@@ -428,7 +398,7 @@ def _csv_rows(path: Path) -> tuple[list[list[object]], list[Issue]]:
         )
     delimiter = sniff_delimiter(text.splitlines()[:HEADER_SEARCH_ROWS])
     try:
-        rows = [
+        rows: list[list[object]] = [
             [c if c.strip() else None for c in record]
             for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         ]
@@ -444,9 +414,7 @@ def _csv_rows(path: Path) -> tuple[list[list[object]], list[Issue]]:
 def _read_workbook(path: Path, given: dict[str, int], detect: dict[str, bool]) -> Register:
     import openpyxl  # deferred: only needed for workbooks
 
-    from inventory.io import XLSX_FULL_CHECK_BYTES
-
-    _check_zip(path)
+    check_workbook(path)
     full_check = path.stat().st_size <= XLSX_FULL_CHECK_BYTES
     try:
         workbook = openpyxl.load_workbook(path, read_only=not full_check, data_only=True)
@@ -461,14 +429,14 @@ def _read_workbook(path: Path, given: dict[str, int], detect: dict[str, bool]) -
         for sheet_name in workbook.sheetnames:
             source = f"{path.name}[{sheet_name}]"
             grid = [
-                [_cell_text(v) for v in row]
+                [cell_text(v) for v in row]
                 for row in workbook[sheet_name].iter_rows(values_only=True)
             ]
             merged: frozenset[int] = frozenset()
             notes: list[Issue] = []
             if formulas is not None:
                 merged = _row_merges(formulas[sheet_name], grid)
-                notes = _resolve_merges_and_formulas(grid, formulas[sheet_name], source)
+                notes = resolve_merges_and_formulas(grid, formulas[sheet_name], source)
                 for r in merged:  # a heading merged across the row keeps one cell
                     heading = next(c for c in grid[r] if c is not None and str(c).strip())
                     grid[r] = [heading, *([None] * (len(grid[r]) - 1))]
@@ -482,7 +450,7 @@ def _read_workbook(path: Path, given: dict[str, int], detect: dict[str, bool]) -
                 sections=detect.get(sheet_name.lower(), True),
             )
             if table is None:
-                if any(_filled(r) for r in grid):
+                if any(filled_cells(r) for r in grid):
                     issues.append(
                         Issue(
                             source,
@@ -500,7 +468,7 @@ def _read_workbook(path: Path, given: dict[str, int], detect: dict[str, bool]) -
         workbook.close()
         if formulas is not None:
             formulas.close()
-    return Register(tables, (str(path),), _sha256([path]), tuple(issues))
+    return Register(tables, (str(path),), file_digest([path]), tuple(issues))
 
 
 def _row_merges(sheet, grid: list[list[object]]) -> frozenset[int]:

@@ -145,7 +145,7 @@ def _migration_3(db: sqlite_utils.Database) -> None:
             "WHERE json_extract(extra, '$.route') IS NOT NULL"
         )
     # each batch records the column mapping its file was read with
-    db["mappings"].create({"sha256": str, "yaml": str}, pk="sha256", not_null={"yaml"})
+    db.table("mappings").create({"sha256": str, "yaml": str}, pk="sha256", not_null={"yaml"})
     db.execute("ALTER TABLE batches ADD COLUMN mapping_sha256 TEXT REFERENCES mappings(sha256)")
 
 

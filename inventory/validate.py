@@ -18,7 +18,7 @@ Rules
 Examples
 --------
 >>> import pandas as pd
->>> from inventory.io import RawInventory, RawTable
+>>> from inventory.files import RawInventory, RawTable
 >>> cells = pd.DataFrame({"id": ["pas", "ed"], "name": ["PAS", "ED"],
 ...                       "criticality": ["critical", "hgh"]}, index=[2, 3])
 >>> raw = RawInventory({"systems": RawTable("systems", "systems.csv", cells)}, (), "")
@@ -37,9 +37,9 @@ import numpy as np
 import pandas as pd
 
 from inventory import parse
-from inventory.io import RawInventory, RawTable
+from inventory.files import RawInventory, RawTable
 from inventory.model import Inventory, conform_dependencies, conform_systems
-from inventory.report import ValidationReport
+from inventory.report import Severity, ValidationReport
 from inventory.schema import DEPENDENCIES, SYSTEMS, Field
 
 __all__ = ["validate"]
@@ -98,7 +98,11 @@ def _add_problems(
     report: ValidationReport, table: RawTable, column: str, cells: pd.Series, parsed: parse.Parsed
 ) -> None:
     """Report each cell's problem as an error and what was assumed to read it as a warning."""
-    for messages, severity in ((parsed.problems, "error"), (parsed.assumed, "warning")):
+    kinds: tuple[tuple[pd.Series | None, Severity], ...] = (
+        (parsed.problems, "error"),
+        (parsed.assumed, "warning"),
+    )
+    for messages, severity in kinds:
         if messages is None:
             continue
         bad = messages.notna()

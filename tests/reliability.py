@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from inventory import import_inventory
-from inventory.io import write_inventory
 from inventory.synthetic import national, sample_trust
+from inventory.write import write_inventory
 from tests.conftest import write_csv
 
 PYTHON = [sys.executable, "-m", "planner"]

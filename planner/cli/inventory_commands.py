@@ -290,8 +290,8 @@ def synth_command(
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same inventory).")] = 2026,
 ) -> None:
     """Write a synthetic inventory: the Northshire sample trust, or a national estate."""
-    from inventory.io import write_inventory
     from inventory.synthetic import national, sample_trust
+    from inventory.write import write_inventory
 
     if national_mode or systems:
         inventory = national(systems or 100_000, seed=seed)

@@ -12,7 +12,7 @@ from inventory.catalogue import (
     parse_direction,
     split_route,
 )
-from inventory.io import RawTable
+from inventory.files import RawTable
 
 SYSTEMS = pd.DataFrame(
     {

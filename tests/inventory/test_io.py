@@ -10,8 +10,9 @@ import pytest
 
 from inventory import load_inventory, read_inventory
 from inventory.errors import InventoryFileError
-from inventory.io import read_raw, write_inventory
+from inventory.io import read_raw
 from inventory.synthetic import sample_trust
+from inventory.write import write_inventory
 from tests.conftest import SAMPLE_TRUST
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from inventory import propose_mapping, read_inventory
-from inventory.io import InventoryFileError
+from inventory.errors import InventoryFileError
 from tests.conftest import ROOT, SAMPLE_TRUST, load_module
 
 make = load_module(ROOT / "tests" / "data" / "registers" / "make_registers.py")

@@ -183,7 +183,7 @@ def test_read_raw_workbook_with_a_title_row(tmp_path):
 
 
 def test_registers_are_csv_or_workbooks(tmp_path):
-    from inventory.io import InventoryFileError
+    from inventory.errors import InventoryFileError
 
     (tmp_path / "inv.json").write_text("{}")
     with pytest.raises(InventoryFileError, match=r"'\.json' is not a register format"):

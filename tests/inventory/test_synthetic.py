@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 
 from inventory import read_inventory
-from inventory.io import write_inventory
 from inventory.synthetic import national, sample_trust
+from inventory.write import write_inventory
 
 
 def test_sample_trust_is_deterministic_and_realistic():

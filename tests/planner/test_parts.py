@@ -92,7 +92,7 @@ def test_by_organisation_adds_up_to_the_programme(estate, result):
 
 def test_export_for_one_organisation(tmp_path, estate, capsys):
     source = tmp_path / "estate.json"
-    from inventory.io import write_inventory
+    from inventory.write import write_inventory
 
     write_inventory(estate, source)
     code = a_trust(estate)

@@ -1,0 +1,454 @@
+"""Files as cells: decoding text, finding the delimiter and the header row, opening
+workbooks safely (merged cells, formulas, zip bombs), loading JSON and YAML safely, and the
+raw-table types every reader returns.
+
+Both readers build on this: :mod:`inventory.io` for files in the inventory format and
+:mod:`inventory.register` for registers kept in a trust's own layout.
+
+Examples
+--------
+>>> find_header_row([["Register v3", None], [None, None], ["id", "name"], ["pas", "PAS"]])
+2
+>>> sniff_delimiter(["Trust register, 2024", "id;name;category", "pas;PAS;PAS"])
+';'
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from inventory.errors import InventoryFileError
+from inventory.report import Issue, Severity
+from inventory.schema import canonical_column
+
+__all__ = [
+    "HEADER_SEARCH_ROWS",
+    "XLSX_FULL_CHECK_BYTES",
+    "PlainLoader",
+    "RawInventory",
+    "RawTable",
+    "cell_text",
+    "check_shape",
+    "check_workbook",
+    "decode_text",
+    "file_digest",
+    "filled_cells",
+    "find_header_row",
+    "load_json",
+    "load_yaml",
+    "name_columns",
+    "resolve_merges_and_formulas",
+    "sniff_delimiter",
+    "title_issue",
+    "title_lines",
+]
+
+#: Limits that keep a hostile file from exhausting memory.
+MAX_XLSX_UNCOMPRESSED_BYTES = 1_000_000_000
+
+
+MAX_XLSX_COMPRESSION_RATIO = 200
+
+
+MAX_JSON_DEPTH = 32
+
+
+MAX_DOCUMENT_VALUES = 50_000_000
+
+
+#: Workbooks up to this size are also read formulas-and-all to fill merged cells and check
+#: formulas; bigger ones are streamed.
+XLSX_FULL_CHECK_BYTES = 25_000_000
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One table as read: canonical column names, text cells, index = row numbers shown."""
+
+    name: str
+    source: str
+    cells: pd.DataFrame
+    headers: dict[str, str] = field(default_factory=dict)
+    row_label: str = "row"
+
+
+@dataclass(frozen=True)
+class RawInventory:
+    """The tables read from one input, the files they came from and their SHA-256."""
+
+    tables: dict[str, RawTable]
+    files: tuple[str, ...]
+    sha256: str
+    issues: tuple[Issue, ...] = ()
+
+
+def file_digest(paths: Iterable[Path]) -> str:
+    digest = hashlib.sha256()
+    for p in paths:
+        digest.update(p.name.encode())
+        digest.update(p.read_bytes())
+    return digest.hexdigest()
+
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def decode_text(path: Path) -> tuple[str, str]:
+    """Decode a text file: BOM-marked UTF-8/UTF-16, else UTF-8, else Windows-1252.
+
+    Returns the text and the encoding used. Excel's "Unicode text" is UTF-16 with a BOM;
+    older Excel CSV exports are Windows-1252, whose pound sign is byte 0xA3.
+    """
+    data = path.read_bytes()
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding), encoding
+    if b"\x00" in data[:4096]:
+        raise InventoryFileError(
+            path,
+            "looks like a binary file, not CSV text",
+            hint="save it from Excel as 'CSV UTF-8 (Comma delimited)'",
+        )
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252"), "windows-1252"
+        except UnicodeDecodeError as error:
+            raise InventoryFileError(
+                path,
+                f"is neither UTF-8 nor Windows-1252 text (byte {error.start})",
+                hint="save it from Excel as 'CSV UTF-8 (Comma delimited)'",
+            ) from error
+
+
+def sniff_delimiter(lines: list[str]) -> str:
+    """Pick ',', ';' or tab: whichever the most delimited of ``lines`` holds most of.
+
+    >>> sniff_delimiter(["Trust register, 2024", "id;name;category", "pas;PAS;PAS"])
+    ';'
+    """
+    best, most = ",", 0
+    for delimiter in (",", ";", "\t"):
+        count = max((line.count(delimiter) for line in lines), default=0)
+        if count > most:
+            best, most = delimiter, count
+    return best
+
+
+def title_lines(text: str) -> tuple[int, int]:
+    """Lines above the header (title and blank lines) and the header's record number (0-based).
+
+    The header is found by :func:`find_header_row`; a file whose first line
+    is the header gives ``(0, 0)``.
+    """
+    lines = text.splitlines(keepends=True)[: HEADER_SEARCH_ROWS + 10]
+    reader = csv.reader(lines, delimiter=sniff_delimiter(lines[:HEADER_SEARCH_ROWS]))
+    records, starts, line = [], [], 0
+    try:
+        for record in reader:
+            starts.append(line)
+            records.append(record)
+            line = reader.line_num
+    except csv.Error:
+        return 0, 0
+    index = find_header_row(records)
+    return (starts[index], index) if records else (0, 0)
+
+
+def title_issue(source: str, header_index: int) -> Issue:
+    return Issue(
+        source,
+        header_index + 1,
+        None,
+        None,
+        f"the header is on row {header_index + 1}; the rows above it were read as a title",
+        severity="warning",
+    )
+
+
+def check_workbook(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except zipfile.BadZipFile as error:
+        raise InventoryFileError(
+            path, "is not an Excel workbook (.xlsx files are zip archives)"
+        ) from error
+    total = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if total > MAX_XLSX_UNCOMPRESSED_BYTES or total / packed > MAX_XLSX_COMPRESSION_RATIO:
+        raise InventoryFileError(
+            path,
+            f"unpacks to {total:,} bytes from {packed:,} (a zip bomb?); refusing to open it",
+            hint="export the sheets as CSV instead",
+        )
+
+
+def cell_text(value: object) -> object:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+_FORMULA_MISSING = "is a formula with no saved value"
+
+
+_FORMULA_SAVED = "formula read as its saved value"
+
+
+def resolve_merges_and_formulas(grid: list[list], sheet, source: str) -> list[Issue]:
+    """Fill merged ranges with their value and check formula cells; issues name a column
+    *letter* for now (replaced by the header name in :func:`name_columns`)."""
+    from openpyxl.utils import get_column_letter
+
+    notes: list[Issue] = []
+    width = max((len(r) for r in grid), default=0)
+    for row in grid:
+        row.extend([None] * (width - len(row)))
+    for merged in sheet.merged_cells.ranges:
+        top, left = merged.min_row - 1, merged.min_col - 1
+        if top >= len(grid) or left >= width:
+            continue
+        value = grid[top][left]
+        for r in range(top, min(merged.max_row, len(grid))):
+            for c in range(left, min(merged.max_col, width)):
+                grid[r][c] = value
+        if merged.max_row > merged.min_row:
+            notes.append(
+                Issue(
+                    source,
+                    merged.min_row,
+                    get_column_letter(merged.min_col),
+                    None if value is None else str(cell_text(value)),
+                    f"merged cells {merged.coord}: the value was applied to every row of the range",
+                    severity="warning",
+                )
+            )
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type != "f":
+                continue
+            r, c = cell.row - 1, cell.column - 1
+            missing = r < len(grid) and c < width and grid[r][c] is None
+            severity: Severity
+            message, severity = (
+                (
+                    f"{_FORMULA_MISSING}; open the workbook in Excel and save it, or "
+                    "paste the values in place of the formulas",
+                    "error",
+                )
+                if missing
+                else (_FORMULA_SAVED, "warning")
+            )
+            notes.append(
+                Issue(
+                    source,
+                    cell.row,
+                    cell.column_letter,
+                    str(cell.value)[:80],
+                    message,
+                    severity=severity,
+                )
+            )
+    return _summarise_formulas(notes)
+
+
+def _summarise_formulas(notes: list[Issue]) -> list[Issue]:
+    """One warning per column for formulas read as saved values, not one per cell."""
+    kept = [n for n in notes if n.message != _FORMULA_SAVED]
+    by_column: dict[str, list[int]] = {}
+    for note in notes:
+        if note.message == _FORMULA_SAVED and note.column and note.row:
+            by_column.setdefault(note.column, []).append(note.row)
+    for column, rows in by_column.items():
+        where = f"row {rows[0]}" if len(rows) == 1 else f"rows {min(rows)}-{max(rows)}"
+        count = "1 formula" if len(rows) == 1 else f"{len(rows)} formulas"
+        kept.append(
+            Issue(
+                notes[0].source,
+                min(rows),
+                column,
+                None,
+                f"{count} in column {{column}} ({where}) read as saved values from Excel",
+                severity="warning",
+            )
+        )
+    return kept
+
+
+def name_columns(notes: list[Issue], header: list[object]) -> list[Issue]:
+    """Replace column letters in issues with the header's canonical name."""
+    from openpyxl.utils import column_index_from_string
+
+    named = []
+    for note in notes:
+        column = note.column
+        if column and column.isalpha():
+            position = column_index_from_string(column) - 1
+            if position < len(header) and header[position] is not None:
+                column = canonical_column(str(header[position])) or column
+        prefix = f"{column} " if column and note.severity == "error" else ""
+        message = note.message.replace("{column}", str(column))
+        named.append(
+            Issue(
+                note.source,
+                note.row,
+                column,
+                note.value,
+                prefix + message,
+                note.severity,
+                note.row_label,
+            )
+        )
+    return named
+
+
+def check_shape(path: Path, value: object) -> None:
+    """Refuse documents nested deeper than MAX_JSON_DEPTH or holding more than
+    MAX_DOCUMENT_VALUES values (checked without recursion)."""
+    stack, seen = [(value, 1)], 0
+    while stack:
+        item, level = stack.pop()
+        seen += 1
+        if level > MAX_JSON_DEPTH:
+            raise InventoryFileError(
+                path, f"is nested more than {MAX_JSON_DEPTH} levels deep; refusing to read it"
+            )
+        if seen > MAX_DOCUMENT_VALUES:
+            raise InventoryFileError(
+                path,
+                f"holds more than {MAX_DOCUMENT_VALUES:,} values; refusing to read it",
+                hint="split it, or use CSV for very large inventories",
+            )
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item)
+
+
+def _no_duplicate_keys(path: Path):
+    def build(pairs: list[tuple[str, object]]) -> dict:
+        record: dict = {}
+        for key, value in pairs:
+            if key in record:
+                raise InventoryFileError(
+                    path, f"has the key '{key}' twice in one object; keep one of them"
+                )
+            record[key] = value
+        return record
+
+    return build
+
+
+def load_json(path: Path) -> object:
+    text, _ = decode_text(path)
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys(path))
+    except RecursionError as error:
+        raise InventoryFileError(
+            path, f"is nested more than {MAX_JSON_DEPTH} levels deep; refusing to read it"
+        ) from error
+    except json.JSONDecodeError as error:
+        what = error.msg.removesuffix(" at").lower()
+        raise InventoryFileError(
+            path, f"is not valid JSON at line {error.lineno}, column {error.colno}: {what}"
+        ) from error
+
+
+class PlainLoader(yaml.SafeLoader):
+    """Safe loading, and no anchors or aliases: an inventory never needs them and they are
+    how a small file expands into a huge one (the 'billion laughs')."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not allowed", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def load_yaml(path: Path) -> object:
+    text, _ = decode_text(path)
+    try:
+        return yaml.load(text, Loader=PlainLoader)
+    except yaml.constructor.ConstructorError as error:
+        raise InventoryFileError(
+            path,
+            f"uses a YAML tag that is not allowed ({error.problem}); only plain data is read",
+            hint="remove tags such as !!python/object",
+        ) from error
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None)
+        detail = f": {problem}" if problem else ""
+        raise InventoryFileError(path, f"is not valid YAML{where}{detail}") from error
+    except RecursionError as error:
+        raise InventoryFileError(
+            path, f"is nested more than {MAX_JSON_DEPTH} levels deep; refusing to read it"
+        ) from error
+
+
+# --- the header row ------------------------------------------------------------
+
+#: How far down a sheet the header is looked for.
+HEADER_SEARCH_ROWS = 30
+
+
+_NUMBER_OR_DATE = re.compile(r"^[\d\s.,/:£$%+\-]+$")
+
+
+def filled_cells(row: Sequence[object]) -> list[str]:
+    return [str(c).strip() for c in row if c is not None and str(c).strip()]
+
+
+def find_header_row(rows: Sequence[Sequence[object]], *, search: int = HEADER_SEARCH_ROWS) -> int:
+    """Return the index of the header row: the first wide, textual, distinct row near the top.
+
+    A row qualifies when it has at least two non-blank cells, at least half as many as the
+    median of the ten non-blank rows after it, mostly distinct values (a merged title filled
+    across the row repeats one) and at most a quarter of its cells looking like numbers or
+    dates. If none of the first ``search`` rows qualifies,
+    the first non-blank row is the header (0 for an empty sheet).
+
+    >>> find_header_row([["Register v3", None], [None, None], ["id", "name"], ["pas", "PAS"]])
+    2
+    >>> find_header_row([["id", "name", None], ["pas", "PAS", "extra"]])
+    0
+    """
+    filled = [filled_cells(r) for r in rows[: search + 10]]
+    first_non_blank = next((i for i, f in enumerate(filled) if f), 0)
+    for index, cells in enumerate(filled[:search]):
+        if len(cells) < 2 or len(set(cells)) * 2 < len(cells):
+            continue
+        if sum(bool(_NUMBER_OR_DATE.match(c)) for c in cells) * 4 > len(cells):
+            continue
+        below = sorted([len(f) for f in filled[index + 1 :] if f][:10])
+        if len(cells) * 2 >= (below[len(below) // 2] if below else 0):
+            return index
+    return first_non_blank
