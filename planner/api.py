@@ -26,6 +26,7 @@ import pandas as pd
 
 from inventory import Inventory, Store, load_inventory
 from inventory.errors import InvalidArgumentError
+from inventory.mapping import Mapping as ColumnMapping
 from inventory.select import select_systems
 from planner import blast
 from planner.explain import Explanation, explain_system
@@ -77,8 +78,13 @@ def load(
     db: str | Path = "modernise.db",
     derive: bool = True,
     busy_timeout: float | None = None,
+    mapping: ColumnMapping | str | Path | None = None,
 ) -> Inventory:
     """An inventory from a file or folder, from the store (``source=None``), or as given.
+
+    ``mapping`` reads a register kept in its own layout through a column mapping (a
+    :class:`inventory.mapping.Mapping` or the path of a mapping file; see
+    ``docs/onboarding.md``).
 
     >>> load("data/sample-trust").systems.shape[0]
     252
@@ -86,7 +92,13 @@ def load(
     if isinstance(source, Inventory):
         return source
     if source is not None:
-        return load_inventory(source, derive=derive)
+        return load_inventory(source, derive=derive, mapping=mapping)
+    if mapping is not None:
+        raise InvalidArgumentError(
+            "mapping",
+            "a column mapping reads a register file; the store holds an inventory already",
+            hint="give the register file as well, or leave the mapping out",
+        )
     with Store(db, create=False, busy_timeout=busy_timeout) as store:
         return store.load(derive_end_of_support=derive)
 

@@ -300,3 +300,62 @@ def test_systems_filters_take_the_files_words_and_refuse_the_unknown(capsys, db_
     code, _, err = run(capsys, "systems", "--db", db_path, "--criticality", "tier one")
     assert code == 2
     assert "Error: criticality 'tier one' is not one of: low, medium, high, critical" in err
+
+
+def test_map_proposes_a_mapping_and_every_command_reads_a_register_through_it(capsys, tmp_path):
+    from tests.conftest import ROOT, load_module
+
+    make = load_module(ROOT / "tests" / "data" / "registers" / "make_registers.py")
+    register = make.make_eastbrook(tmp_path / "eastbrook")
+    mapping = tmp_path / "mapping.yaml"
+    code, out, _ = run(capsys, "map", register, "-o", mapping)
+    assert code == 0 and "Proposed mapping for" in out and mapping.exists()
+    assert f"Wrote {mapping}." in out
+    code, _, err = run(capsys, "map", register, "-o", mapping)
+    assert code == 2 and "already exists; a proposal never overwrites" in err
+    code, out, err = run(capsys, "validate", register, "--mapping", mapping)
+    assert "Error:" in err and "did you mean" in out  # only the planted mistakes remain
+    code, _, err = run(capsys, "plan", "--mapping", mapping)
+    assert code == 2 and "--mapping reads a register file; give the file as well" in err
+
+
+def test_history_shows_the_mapping_of_each_batch(capsys, tmp_path, db_path):
+    import io
+
+    import pandas as pd
+
+    from inventory import Store
+    from tests.conftest import ROOT, load_module
+    from tests.test_onboarding import EASTBROOK_EDITS, edit
+
+    make = load_module(ROOT / "tests" / "data" / "registers" / "make_registers.py")
+    register = make.make_eastbrook(tmp_path / "eastbrook", mistakes=False)
+    mapping = tmp_path / "mapping.yaml"
+    run(capsys, "map", register, "-o", mapping)
+    mapping.write_text(edit(mapping.read_text(), *EASTBROOK_EDITS))
+    code, out, err = run(capsys, "import", register, "--db", db_path, "--mapping", mapping)
+    assert code == 0, out + err
+    code, out, _ = run(capsys, "history", "--db", db_path, "--format", "csv")
+    shown = pd.read_csv(io.StringIO(out), dtype=str)
+    with Store(db_path) as store:
+        recorded = store.history().iloc[0]["mapping_sha256"]
+    assert code == 0 and shown.loc[0, "mapping"] == recorded[:12]
+
+
+def test_a_register_kept_its_own_way_goes_to_a_roadmap_as_the_onboarding_guide_says(
+    capsys, tmp_path
+):
+    from tests.conftest import ROOT, load_module
+    from tests.test_onboarding import WESTMOOR_EDITS, edit
+
+    make = load_module(ROOT / "tests" / "data" / "registers" / "make_registers.py")
+    register = make.make_westmoor(tmp_path / "westmoor.xlsx", mistakes=False)
+    mapping = tmp_path / "mapping.yaml"
+    assert run(capsys, "map", register, "-o", mapping)[0] == 0
+    mapping.write_text(edit(mapping.read_text(), *WESTMOOR_EDITS))
+    code, out, err = run(capsys, "validate", register, "--mapping", mapping)
+    assert code == 0 and "is valid:" in out, out + err
+    out_folder = tmp_path / "roadmap"
+    code, out, err = run(capsys, "roadmap", register, "--mapping", mapping, "--out", out_folder)
+    assert code == 0, out + err
+    assert (out_folder / "summary.md").exists() and (out_folder / "roadmap.xlsx").exists()

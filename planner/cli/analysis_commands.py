@@ -13,6 +13,7 @@ from planner.cli.base import (
     DbOption,
     FormatOption,
     LimitOption,
+    MappingOption,
     PolicyOption,
     StartOption,
     charts,
@@ -38,6 +39,7 @@ def forecast_command(
         ),
     ] = None,
     db: DbOption = DEFAULT_DB,
+    mapping: MappingOption = None,
     policy: PolicyOption = None,
     budget: BudgetOption = None,
     start: StartOption = None,
@@ -66,7 +68,7 @@ def forecast_command(
         uncertainty__distribution=distribution,
         uncertainty__budget=budget_mode,
     )
-    result = plan(load_inventory(inventory, db), settings)
+    result = plan(load_inventory(inventory, db, mapping), settings)
     outlook = forecast(result, runs=runs, seed=seed)
     out_console = console()
     out_console.print(repr(outlook), markup=False)
@@ -122,6 +124,7 @@ def stability_command(
         ),
     ] = None,
     db: DbOption = DEFAULT_DB,
+    mapping: MappingOption = None,
     policy: PolicyOption = None,
     start: StartOption = None,
     samples: Annotated[int | None, typer.Option(help="Weight draws (policy: 500).")] = None,
@@ -142,7 +145,7 @@ def stability_command(
     from planner.api import rank_stability
 
     stability = rank_stability(
-        load_inventory(inventory, db),
+        load_inventory(inventory, db, mapping),
         policy_from(policy, None, start),
         samples=samples,
         concentration=concentration,
@@ -186,6 +189,7 @@ def compare_command(
         ),
     ] = None,
     db: DbOption = DEFAULT_DB,
+    mapping: MappingOption = None,
     policy: Annotated[
         list[Path] | None,
         typer.Option(
@@ -219,7 +223,7 @@ def compare_command(
     from planner.scenarios import scenario_set
 
     scenarios, baseline = scenario_set(policy or [], base=base, budget_scales=budget_scale or [])
-    comparison = compare(load_inventory(inventory, db), scenarios, baseline)
+    comparison = compare(load_inventory(inventory, db, mapping), scenarios, baseline)
     table = comparison.table.reset_index()
     if output != "table":
         write_frame(table, output, "Scenarios", limit)
@@ -259,6 +263,7 @@ def impact_command(
         typer.Option("--inventory", "-i", help="Inventory file or folder (default: the store)."),
     ] = None,
     db: DbOption = DEFAULT_DB,
+    mapping: MappingOption = None,
     policy: PolicyOption = None,
     budget: BudgetOption = None,
     start: StartOption = None,
@@ -276,7 +281,7 @@ def impact_command(
     services among them."""
     from planner.api import blast_radius, plan
 
-    inv = load_inventory(inventory, db)
+    inv = load_inventory(inventory, db, mapping)
     if window:
         radius = blast_radius(plan(inv, policy_from(policy, budget, start)), systems, window=True)
     else:

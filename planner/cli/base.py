@@ -139,6 +139,13 @@ ImpactOption = Annotated[
 StartOption = Annotated[
     str | None, typer.Option("--start", help="Plan start date (the month it falls in).")
 ]
+MappingOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--mapping",
+        help="Column mapping (YAML) for a register kept in its own layout; see 'modernise map'.",
+    ),
+]
 FormatOption = Annotated[str, typer.Option("--format", help="table, csv or json.")]
 LimitOption = Annotated[int, typer.Option(help="Show at most this many rows (0 = all).")]
 
@@ -155,11 +162,17 @@ def store(db: Path, *, create: bool = True) -> Store:
     return Store(db, create=create, busy_timeout=busy_timeout())
 
 
-def load_inventory(path: Path | None, db: Path):
-    """The inventory in a file or folder, or in the store when no path is given."""
+def load_inventory(path: Path | None, db: Path, mapping: Path | None = None):
+    """The inventory in a file or folder (through a column mapping if given), or in the store
+    when no path is given."""
     from planner.api import load
 
-    return load(path, db=db, busy_timeout=busy_timeout())
+    if mapping is not None and path is None:
+        raise UsageError(
+            "--mapping reads a register file; give the file as well",
+            hint="modernise plan REGISTER.xlsx --mapping mapping.yaml",
+        )
+    return load(path, db=db, busy_timeout=busy_timeout(), mapping=mapping)
 
 
 def parse_budget_option(text: str) -> tuple[str, float]:
@@ -204,11 +217,12 @@ def policy_from(
     return chosen.with_overrides(changes, source="the command line") if changes else chosen
 
 
-def make_plan(path, db, policy_path, budgets, start, impact=None) -> PlanResult:
+def make_plan(path, db, policy_path, budgets, start, impact=None, mapping=None) -> PlanResult:
     """Plan the inventory (a file, or the store) under the policy and the options given."""
     from planner.api import plan
 
-    return plan(load_inventory(path, db), policy_from(policy_path, budgets, start, impact))
+    inventory = load_inventory(path, db, mapping)
+    return plan(inventory, policy_from(policy_path, budgets, start, impact))
 
 
 # --- rendering -----------------------------------------------------------------------------

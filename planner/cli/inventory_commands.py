@@ -14,6 +14,8 @@ from planner.cli.base import (
     DbOption,
     FormatOption,
     LimitOption,
+    MappingOption,
+    UsageError,
     blank,
     busy_timeout,
     charts,
@@ -52,15 +54,47 @@ def sample_command(
     console().print(f"Wrote {len(written)} files to {out}/", markup=False)
 
 
+@command("map")
+def map_command(
+    path: Annotated[
+        Path, typer.Argument(help="Register: an .xlsx workbook, a CSV file or a folder of CSVs.")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Where to write the proposed mapping (YAML).")
+    ] = Path("mapping.yaml"),
+) -> None:
+    """Propose how a register kept in its own layout maps to the inventory's fields: a
+    mapping file to review, with a confidence for each field and the columns not used."""
+    from inventory import propose_mapping
+
+    if out.exists():
+        raise UsageError(
+            f"{out} already exists; a proposal never overwrites a mapping you may have edited",
+            hint="choose another name with -o, or delete the old one",
+        )
+    mapping = propose_mapping(path)
+    frame = mapping.to_frame()
+    frame["confidence"] = frame["confidence"].map(lambda c: "" if c != c else f"{c:.2f}")
+    out.write_text(mapping.to_yaml(), encoding="utf-8")
+    console().print(frame_table(frame.fillna(""), title=f"Proposed mapping for {path}"))
+    console().print(
+        f"Wrote {out}. Review it (a line or two usually), then: modernise validate {path} "
+        f"--mapping {out}",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
 @command("validate")
 def validate_command(
     path: Annotated[Path, typer.Argument(help="Inventory folder of CSVs, .xlsx, .json or .yaml.")],
     show_all: Annotated[bool, typer.Option("--all", help="List every issue.")] = False,
+    mapping: MappingOption = None,
 ) -> None:
     """Check an inventory file and list every problem; exit 1 if there are errors."""
     from inventory import read_inventory
 
-    inventory, report = read_inventory(path)
+    inventory, report = read_inventory(path, mapping=mapping)
     if report.issues:
         print_report(report, limit=len(report.issues) if show_all else 200)
     if not report.valid:
@@ -86,6 +120,7 @@ def import_command(
         bool,
         typer.Option("--replace", help="Also remove systems absent from the file (audited)."),
     ] = False,
+    mapping: MappingOption = None,
 ) -> None:
     """Validate and import an inventory in one transaction (all rows or none)."""
     from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
@@ -115,6 +150,7 @@ def import_command(
             replace=replace,
             progress=report_progress,
             busy_timeout=busy_timeout(),
+            mapping=mapping,
         )
     if report.issues:
         print_report(report)
@@ -129,17 +165,19 @@ def import_command(
 
 
 @command("history")
-def history_command(db: DbOption = DEFAULT_DB) -> None:
-    """List every import batch: when, from which files, what it changed."""
+def history_command(db: DbOption = DEFAULT_DB, output: FormatOption = "table") -> None:
+    """List every import batch: when, from which files, what it changed, and the column
+    mapping it was read with."""
     import pandas as pd
 
     with store(db, create=False) as opened:
         batches = opened.history().reset_index()
-    if batches.empty:
+    if batches.empty and output == "table":
         console().print(f"{db} has no imports yet", markup=False)
         return
     batches["undoes"] = batches["undoes"].map(lambda v: "" if pd.isna(v) else f"batch {int(v)}")
     batches["sha256"] = batches["sha256"].fillna("").str[:12]
+    batches["mapping_sha256"] = batches["mapping_sha256"].fillna("").str[:12]
     shown = batches.rename(
         columns={
             "systems_added": "sys +",
@@ -148,9 +186,10 @@ def history_command(db: DbOption = DEFAULT_DB) -> None:
             "dependencies_added": "dep +",
             "dependencies_changed": "dep ~",
             "dependencies_removed": "dep -",
+            "mapping_sha256": "mapping",
         }
     )
-    console().print(frame_table(shown, title=f"Import history of {db}"))
+    write_frame(shown, output, f"Import history of {db}", 0)
 
 
 @command("undo")
@@ -242,7 +281,7 @@ def show_command(
         ("depends on", deps[deps["consumer"] == key], "provider"),
         ("depended on by", deps[deps["provider"] == key], "consumer"),
     ):
-        shown = frame[[other, "kind", "criticality", "messages"]].copy()
+        shown = frame[[other, "kind", "criticality", "messages", "route"]].copy()
         shown["messages"] = shown["messages"].map("; ".join)
         out.print(frame_table(shown, title=f"{title} ({len(shown)})"))
     reach = downstream(inventory.graph(), key)

@@ -15,6 +15,7 @@ from planner.cli.base import (
     ImpactOption,
     InventoryArgument,
     LimitOption,
+    MappingOption,
     PolicyOption,
     StartOption,
     UsageError,
@@ -38,6 +39,7 @@ CHARTS = ("portfolio", "dependencies", "end-of-support", "spend", "burndown", "g
 def score_command(
     inventory: InventoryArgument = None,
     db: DbOption = DEFAULT_DB,
+    mapping: MappingOption = None,
     policy: PolicyOption = None,
     start: StartOption = None,
     impact: ImpactOption = None,
@@ -49,7 +51,7 @@ def score_command(
     from planner.impact import impact_method
 
     chosen = policy_from(policy, None, start, impact)
-    inv = load_inventory(inventory, db)
+    inv = load_inventory(inventory, db, mapping)
     scored = score(inv, chosen)
     if output == "table":
         method = impact_method(len(inv.systems), chosen.impact.method, chosen.impact.exact_up_to)
@@ -77,6 +79,7 @@ def score_command(
 def rank_command(
     inventory: InventoryArgument = None,
     db: DbOption = DEFAULT_DB,
+    mapping: MappingOption = None,
     policy: PolicyOption = None,
     start: StartOption = None,
     impact: ImpactOption = None,
@@ -90,7 +93,7 @@ def rank_command(
     from planner.api import rank
 
     ranked = rank(
-        load_inventory(inventory, db),
+        load_inventory(inventory, db, mapping),
         policy_from(policy, None, start, impact),
         include_retained=everything,
     )
@@ -104,6 +107,7 @@ def rank_command(
 def plan_command(
     inventory: InventoryArgument = None,
     db: DbOption = DEFAULT_DB,
+    mapping: MappingOption = None,
     policy: PolicyOption = None,
     budget: BudgetOption = None,
     start: StartOption = None,
@@ -112,7 +116,7 @@ def plan_command(
     limit: LimitOption = 40,
 ) -> None:
     """Schedule the replacements under budgets, team capacity and freezes; show the roadmap."""
-    result = make_plan(inventory, db, policy, budget, start, impact)
+    result = make_plan(inventory, db, policy, budget, start, impact, mapping)
     schedule = result.schedule.reset_index()[
         ["id", "wave", "start", "go_live", "months", "cost_gbp", "critical", "slack_months", "rank"]
     ]
@@ -136,6 +140,7 @@ def explain_command(
     system: Annotated[str, typer.Argument(help="System id.")],
     inventory: InventoryArgument = None,
     db: DbOption = DEFAULT_DB,
+    mapping: MappingOption = None,
     policy: PolicyOption = None,
     budget: BudgetOption = None,
     start: StartOption = None,
@@ -143,7 +148,7 @@ def explain_command(
     """Why a system ranks where it does, factor by factor, and when it is planned."""
     from planner.api import explain
 
-    why = explain(make_plan(inventory, db, policy, budget, start), system)
+    why = explain(make_plan(inventory, db, policy, budget, start, mapping=mapping), system)
     out = console()
     out.print(frame_table(why.factors, title=f"{why.system}: {why.name}"))
     for number, line in enumerate(why.timing):  # what follows the first line explains it
@@ -154,6 +159,7 @@ def explain_command(
 def gantt_command(
     inventory: InventoryArgument = None,
     db: DbOption = DEFAULT_DB,
+    mapping: MappingOption = None,
     policy: PolicyOption = None,
     budget: BudgetOption = None,
     start: StartOption = None,
@@ -167,7 +173,7 @@ def gantt_command(
 ) -> None:
     """Draw the roadmap as a Gantt chart with spend per year and the risk burn-down."""
     draw = charts()
-    result = make_plan(inventory, db, policy, budget, start)
+    result = make_plan(inventory, db, policy, budget, start, mapping=mapping)
     figure = draw.roadmap_figure(result, colour_by=colour_by, group_by=group_by)
     draw.save(figure, out, tight=False)
     console().print(f"Wrote {out}", markup=False)
@@ -178,6 +184,7 @@ def chart_command(
     kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(CHARTS)}.")],
     inventory: InventoryArgument = None,
     db: DbOption = DEFAULT_DB,
+    mapping: MappingOption = None,
     policy: PolicyOption = None,
     budget: BudgetOption = None,
     start: StartOption = None,
@@ -204,7 +211,7 @@ def chart_command(
     draw = charts()
     out = out or Path(f"{kind}.png")
     if kind == "dependencies":
-        inv = load_inventory(inventory, db)
+        inv = load_inventory(inventory, db, mapping)
         if category:
             figure = draw.plot_category_map(inv, category)
         elif system:
@@ -216,7 +223,7 @@ def chart_command(
         else:
             raise UsageError("the dependencies chart needs --system ID or --category NAME")
     else:
-        result = make_plan(inventory, db, policy, budget, start)
+        result = make_plan(inventory, db, policy, budget, start, mapping=mapping)
         figure = {
             "portfolio": lambda: draw.plot_portfolio(result.scores),
             "end-of-support": lambda: draw.plot_end_of_support(
@@ -242,6 +249,7 @@ def export_command(
     out: Annotated[Path, typer.Option("--out", help="File (or folder for csv) to write.")],
     inventory: InventoryArgument = None,
     db: DbOption = DEFAULT_DB,
+    mapping: MappingOption = None,
     policy: PolicyOption = None,
     budget: BudgetOption = None,
     start: StartOption = None,
@@ -263,7 +271,7 @@ def export_command(
         "mermaid": export.write_mermaid,
         "markdown": export.write_markdown,
     }
-    result = make_plan(inventory, db, policy, budget, start)
+    result = make_plan(inventory, db, policy, budget, start, mapping=mapping)
     if organisation:
         result = result.for_organisation(organisation)
     written = writers[output](result, out)
@@ -284,13 +292,14 @@ def roadmap_command(
         "Legacy replacement roadmap"
     ),
     impact: ImpactOption = None,
+    mapping: MappingOption = None,
 ) -> None:
     """One shot: inventory in, everything a CIO hands on out (charts, workbook, MS Project,
     Mermaid, CSV, Markdown summary)."""
     charts()
     from planner.export import write_roadmap
 
-    result = make_plan(inventory, DEFAULT_DB, policy, budget, start, impact)
+    result = make_plan(inventory, DEFAULT_DB, policy, budget, start, impact, mapping)
     written = write_roadmap(result, out, title=title)
     summary = result.summary()
     console().print(repr(result), markup=False)
