@@ -46,12 +46,17 @@ def _layers(G: nx.DiGraph, centres: list[str]) -> dict[str, int]:
 
 
 def _interface_text(data: dict, max_messages: int) -> str:
+    """An interface in a few words: its kind, first message types and the route it takes
+    as the catalogue wrote it ('HL7 v2: ADT^A01, ORU^R01 … via Rhapsody')."""
     messages = list(data.get("messages") or ())
     kind = data.get("kind") or ""
-    if not messages:
-        return kind
+    route = data.get("route")
     shown = ", ".join(messages[:max_messages]) + (" …" if len(messages) > max_messages else "")
-    return f"{kind}: {shown}" if kind else shown
+    text = f"{kind}: {shown}" if kind and shown else kind or shown
+    if route:
+        route = str(route)
+        text += f" {route}" if route.lower().startswith("via ") else f" via {route}"
+    return text.strip()
 
 
 def plot_dependency_map(

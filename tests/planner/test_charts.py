@@ -165,3 +165,16 @@ def test_category_map_centres_every_system_of_the_category(result):
     devices = (result.inventory.systems["category"] == "medical device").sum()
     assert f"selected: {devices}" in [t.get_text() for t in ax.texts]
     plt.close(ax.figure)
+
+
+def test_an_interface_label_gives_its_kind_messages_and_route():
+    from planner.charts.estate import _interface_text
+
+    link = {"kind": "HL7 v2", "messages": ("ADT^A01", "ORU^R01", "ORM^O01")}
+    assert _interface_text({**link, "route": "via Rhapsody"}, 2) == (
+        "HL7 v2: ADT^A01, ORU^R01 … via Rhapsody"
+    )
+    assert _interface_text({**link, "messages": (), "route": "Ensemble"}, 2) == (
+        "HL7 v2 via Ensemble"
+    )
+    assert _interface_text({"kind": None, "messages": (), "route": None}, 2) == ""
