@@ -1,33 +1,61 @@
 """Discovering interfaces from what systems actually send: HL7 v2 message logs and captures.
 
-Cloud migration tools see TCP flows; these functions read the messages themselves, so an
-interface is named by its applications and message types. See ``docs/discovery.md``.
+Cloud migration tools see TCP flows; these functions read the messages themselves, so each
+interface is named by its applications and message types. Read the messages
+(:func:`read_messages`), build the interfaces (:func:`discover_interfaces`), match application
+names to inventory ids for a person to review (:func:`application_aliases`), and compare the
+traffic with the declared dependencies (:func:`diff_interfaces`). See ``docs/discovery.md``.
 
 Examples
 --------
 >>> messages, report = read_messages("tests/data/hl7")
+>>> len(messages), len(report.errors), len(report.warnings)
+(31, 1, 5)
 >>> edges = discover_interfaces(messages)
->>> edges.loc[0, ["sender", "receiver", "messages", "message_count"]].tolist()
-['PAS', 'ENSEMBLE', 'ADT^A08; ADT^A01; ADT^A02; ADT^A03; ADT^A04; ADT^A28', 8]
+>>> edges[["sender", "receiver", "message_count"]].head(3)
+    sender   receiver  message_count
+0      PAS   ENSEMBLE              8
+1  CLARION   ENSEMBLE              4
+2 ENSEMBLE  LUMEN_RIS              3
 """
 
 from __future__ import annotations
 
-from inventory.discover.hl7 import (
-    MESSAGE_COLUMNS,
-    HL7FileError,
-    MessageHeader,
-    iter_messages,
-    read_messages,
+from inventory.discover.aliases import (
+    ALIAS_COLUMNS,
+    AliasError,
+    alias_mapping,
+    application_aliases,
+    apply_aliases,
 )
-from inventory.discover.interfaces import INTERFACE_COLUMNS, discover_interfaces
+from inventory.discover.diff import DIFF_COLUMNS, FINDINGS, diff_interfaces
+from inventory.discover.files import (
+    DiscoveryFileError,
+    read_aliases,
+    read_interfaces,
+    write_interfaces,
+)
+from inventory.discover.hl7 import MESSAGE_COLUMNS, MessageHeader, iter_messages, read_messages
+from inventory.discover.interfaces import INTERFACE_COLUMNS, capture_days, discover_interfaces
 
 __all__ = [
+    "ALIAS_COLUMNS",
+    "DIFF_COLUMNS",
+    "FINDINGS",
     "INTERFACE_COLUMNS",
     "MESSAGE_COLUMNS",
-    "HL7FileError",
+    "AliasError",
+    "DiscoveryFileError",
     "MessageHeader",
+    "alias_mapping",
+    "application_aliases",
+    "apply_aliases",
+    "capture_days",
+    "diff_interfaces",
     "discover_interfaces",
     "iter_messages",
+    "read_aliases",
+    "read_interfaces",
     "read_messages",
+    "write_interfaces",
 ]

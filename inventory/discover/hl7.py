@@ -60,13 +60,12 @@ import hl7
 import hl7.util
 import pandas as pd
 
-from inventory.errors import ModerniseError
+from inventory.discover.files import DiscoveryFileError
 from inventory.report import Severity, ValidationReport
 
 __all__ = [
     "HL7_SUFFIXES",
     "MESSAGE_COLUMNS",
-    "HL7FileError",
     "MessageHeader",
     "iter_messages",
     "read_messages",
@@ -118,14 +117,6 @@ _TS = re.compile(
 _EARLIEST, _LATEST = dt.datetime(1900, 1, 1), dt.datetime(2200, 1, 1)
 
 
-class HL7FileError(ModerniseError):
-    """A file or folder of HL7 messages cannot be read at all."""
-
-    def __init__(self, path: Path | str, message: str, *, hint: str | None = None) -> None:
-        super().__init__(f"{path}: {message}", hint=hint)
-        self.path = str(path)
-
-
 class MessageHeader(NamedTuple):
     """What one message says about itself: where it is, who sent it to whom, what and when.
 
@@ -173,7 +164,7 @@ def read_messages(
 
     Raises
     ------
-    HL7FileError
+    DiscoveryFileError
         When a path does not exist.
 
     Examples
@@ -232,7 +223,7 @@ def _as_paths(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Pa
     result = [Path(p) for p in paths]
     for path in result:
         if not path.exists():
-            raise HL7FileError(path, "no such file or folder", hint="check the path")
+            raise DiscoveryFileError(path, "no such file or folder", hint="check the path")
     return result
 
 
