@@ -90,6 +90,7 @@ FIELD_WEIGHTS = {"id": 1.0, "name": 1.0, "product": 0.95, "supplier": 0.8}
 WORD_SCORE = 0.9
 NEAR_MISS = 0.8
 _SHOWN_CANDIDATES = 3
+_SHOWN_TIES = 5
 
 
 class AliasError(ModerniseError):
@@ -285,6 +286,8 @@ def _suggest(name: str, candidates: list[_Candidate]) -> tuple[str, float, str, 
     shown = "; ".join(f"{system} ({c:.2f})" for system, (c, _) in ranked[:_SHOWN_CANDIDATES])
     (top, (confidence, matched)), rest = ranked[0], ranked[1:]
     if rest and rest[0][1][0] == confidence:
-        tied = ", ".join(system for system, (c, _) in ranked if c == confidence)
-        return "", confidence, f"ambiguous: {tied} match equally", shown
+        tied = [system for system, (c, _) in ranked if c == confidence]
+        more = f" and {len(tied) - _SHOWN_TIES} more" if len(tied) > _SHOWN_TIES else ""
+        names = ", ".join(tied[:_SHOWN_TIES]) + more
+        return "", confidence, f"ambiguous: {names} match equally", shown
     return top, confidence, matched, shown

@@ -309,9 +309,8 @@ def _bad_line(separator: str) -> re.Pattern[bytes]:
 
 
 def _preview(data: bytes) -> str:
-    """The first bytes of ``data`` as printable text, for a message."""
-    text = data[:24].decode("latin-1")
-    shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+    """How many bytes, and the first of them as printable text, for a message."""
+    shown = "".join(chr(b) if 32 <= b < 127 and b != 0x5C else f"\\x{b:02x}" for b in data[:24])
     return f"{len(data):,} bytes starting '{shown}'"
 
 
@@ -455,14 +454,12 @@ class _FileReader:
         if first is None:
             self._no_messages(preamble)
             return
-        rest = preamble.strip(_FRAMING)
-        if rest:
+        if preamble.strip(_FRAMING):
             self.issue(
                 None,
                 None,
                 0,
-                f"the {len(preamble):,} bytes before the first message are not HL7 "
-                f"({_preview(rest)}); skipped them",
+                f"{_preview(preamble)} come before the first message and are not HL7; skipped them",
                 severity="warning",
             )
         opened = preamble.endswith(_MLLP_START)
@@ -528,7 +525,7 @@ class _FileReader:
                 self.number,
                 "MSH-1",
                 offset,
-                f"MSH-1 {separator!r} cannot be a field separator (HL7 uses '|'): the message "
+                f"MSH-1 '{separator}' cannot be a field separator (HL7 uses '|'): the message "
                 "is damaged or not HL7",
                 value=text[:40],
             )
@@ -540,7 +537,7 @@ class _FileReader:
                 self.number,
                 "MSH-2",
                 offset,
-                f"MSH-2 (encoding characters) {encoding[:10]!r} is not valid: it should be four "
+                f"MSH-2 (encoding characters) '{encoding[:10]}' is not valid: it should be four "
                 "distinct punctuation characters such as ^~\\&",
                 value=text[:40],
             )
@@ -581,12 +578,13 @@ class _FileReader:
                 severity="warning",
             )
         body = unit[end:close] if close >= 0 else unit[end:]
-        trailer = unit[close + 1 :].strip(_FRAMING) if close >= 0 else b""
+        after = unit[close + 1 :] if close >= 0 else b""
         bad = _bad_line(separator).search(body.rstrip(_FRAMING))
         if bad is not None:
             where, junk = offset + end + bad.start() + 1, body[bad.start() + 1 :]
-        elif trailer:
-            where, junk = offset + close + 1, trailer
+        elif after.strip(_FRAMING):
+            skipped = len(after) - len(after.lstrip(_FRAMING))
+            where, junk = offset + close + 1 + skipped, after
         else:
             return
         self.issue(
@@ -659,8 +657,11 @@ class _FileReader:
                 number,
                 "MSH-7",
                 offset,
-                f"{_messages(self.undated.count)} no usable MSH-7 (date/time of message, "
-                "YYYYMMDD[HHMM[SS]]), this one first; they are counted but have no date",
+                _tally(
+                    self.undated.count, "no usable MSH-7 (date/time of message, YYYYMMDD[HHMM[SS]])"
+                )
+                + "; such messages are counted but have no date, so they are left out of first "
+                "and last seen and of the capture's span",
                 value=value or None,
                 severity="warning",
             )
@@ -670,8 +671,8 @@ class _FileReader:
                 number,
                 None,
                 offset,
-                f"{_messages(self.not_utf8.count)} an MSH segment that is not UTF-8, this one "
-                "first; read as Windows-1252: check that application names came through",
+                _tally(self.not_utf8.count, "an MSH segment that is not UTF-8")
+                + "; read as Windows-1252: check that the application names came through",
                 severity="warning",
             )
 
@@ -701,5 +702,8 @@ class _FileReader:
         )
 
 
-def _messages(count: int) -> str:
-    return f"{count:,} message{' has' if count == 1 else 's have'}"
+def _tally(count: int, what: str) -> str:
+    """'this message has X', or 'N messages in this file have X; this is the first'."""
+    if count == 1:
+        return f"this message has {what}"
+    return f"{count:,} messages in this file have {what}; this is the first"
