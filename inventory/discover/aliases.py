@@ -156,7 +156,8 @@ def application_aliases(
     order = pd.DataFrame({"total": -total, "application": table["application"]})
     table = table.loc[order.sort_values(["total", "application"], kind="stable").index]
     result = table[list(ALIAS_COLUMNS)].reset_index(drop=True)
-    return result.astype({"confidence": "float64"})
+    text = [c for c in ALIAS_COLUMNS if c not in ("messages_sent", "messages_received")]
+    return result.astype({**dict.fromkeys(text, "object"), "confidence": "float64"})
 
 
 def alias_mapping(aliases: pd.DataFrame | Mapping[str, str]) -> dict[str, str]:

@@ -100,7 +100,8 @@ def diff_interfaces(
         Interfaces named by application (``sender``, ``receiver``, ``messages`` as a
         '; '-separated text, ``message_count``), as
         :func:`inventory.discover.discover_interfaces` returns or
-        :func:`inventory.discover.read_interfaces` reads back.
+        :func:`inventory.discover.read_interfaces` reads back (without ``message_count``,
+        counts are 0).
     declared_dependencies : DataFrame
         ``consumer``, ``provider``, ``kind`` and ``messages`` (tuples of message types), as
         ``Inventory.dependencies`` has.
@@ -118,8 +119,8 @@ def diff_interfaces(
         provider=discovered["sender"].map(mapping).fillna(""),
         consumer=discovered["receiver"].map(mapping).fillna(""),
         types=discovered["messages"].map(_split),
-        message_count=discovered["message_count"].astype("int64"),
-    )
+        message_count=discovered.get("message_count", 0),
+    ).astype({"message_count": "int64"})
     declared = declared_dependencies.assign(types=declared_dependencies["messages"].map(_split))
     hl7 = declared[declared["kind"] == HL7]
     declared_pairs = _by_pair(hl7, "types")
@@ -294,11 +295,12 @@ def _table(rows: list[dict]) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=list(DIFF_COLUMNS))
     for column in ("seen_messages", "declared_messages", "seen_not_declared", "declared_not_seen"):
         table[column] = table[column].map(lambda v: "; ".join(v) if isinstance(v, tuple) else "")
-    for column in ("provider", "consumer", "sender", "receiver", "detail"):
-        table[column] = table[column].fillna("").astype("object")
-    table["message_count"] = table["message_count"].fillna(0).astype("int64")
+    table = table.fillna({c: "" for c in DIFF_COLUMNS if c != "message_count"})
+    table["message_count"] = table["message_count"].fillna(0)
     order = table["finding"].map({f: i for i, f in enumerate(FINDINGS)})
     table = table.assign(_order=order).sort_values(
         ["_order", "provider", "consumer", "sender", "receiver"], kind="stable"
     )
-    return table.drop(columns="_order").reset_index(drop=True).astype({"finding": "object"})
+    table = table.drop(columns="_order").reset_index(drop=True)
+    text = [c for c in DIFF_COLUMNS if c != "message_count"]
+    return table.astype({**dict.fromkeys(text, "object"), "message_count": "int64"})

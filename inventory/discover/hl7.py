@@ -2,9 +2,10 @@
 
 What is read
 ------------
-Files, or folders searched recursively for ``.hl7``, ``.txt``, ``.log`` and ``.dat`` files and
-any other file whose first bytes are ``MSH``, ``FHS``, ``BHS`` or the MLLP start byte (hidden
-files and folders are skipped). A file may hold one message or many, with segments ended by
+Files named are always read; folders are searched recursively (a folder's files first, then
+its subfolders, each in name order, hidden ones skipped) for ``.hl7``, ``.txt``, ``.log`` and
+``.dat`` files and any other file whose first bytes are ``MSH``, ``FHS``, ``BHS`` or the MLLP
+start byte. A file may hold one message or many, with segments ended by
 ``\\r``, ``\\n`` or ``\\r\\n`` (mixed too), blank lines between messages, UTF-8 byte order
 marks, MLLP framing (``\\x0b`` ... ``\\x1c\\r``) and FHS/BHS batch envelopes: FHS, BHS, BTS and
 FTS segments wrap messages and are not messages themselves.
@@ -373,14 +374,10 @@ def _parse_header(text: str) -> tuple[str, str, str, str, str, str, str]:
     try:
         message = hl7.parse(text)
         msh = message.segment("MSH")
-        (sender_as_written, sender), (_, sender_facility) = (
-            _field(message, msh, 3),
-            _field(message, msh, 4),
-        )
-        (receiver_as_written, receiver), (_, receiver_facility) = (
-            _field(message, msh, 5),
-            _field(message, msh, 6),
-        )
+        sender_as_written, sender = _field(message, msh, 3)
+        _, sender_facility = _field(message, msh, 4)
+        receiver_as_written, receiver = _field(message, msh, 5)
+        _, receiver_facility = _field(message, msh, 6)
         _, kind = _field(message, msh, 9)
     except (hl7.HL7Exception, ValueError, IndexError, KeyError, AssertionError) as error:
         raise _HeaderError(f"python-hl7 cannot parse the MSH segment ({error})") from error

@@ -86,6 +86,12 @@ _LISTED = {
     "receiver_as_written": "receiver_as_written",
 }
 _DAY = pd.Timedelta(days=1)
+BLANK_SENDER = "MSH-3 is blank: the sending application is not named"
+BLANK_RECEIVER = (
+    "MSH-5 is blank: the receiving application is not named (an engine publishing to whoever "
+    "subscribes?); find the subscribers in its configuration"
+)
+_NOT_TEXT = ("message_count", "undated", "messages_per_day", "first_seen", "last_seen")
 
 
 def discover_interfaces(messages: pd.DataFrame, *, days: float | None = None) -> pd.DataFrame:
@@ -172,25 +178,13 @@ def ordered_values(counts: pd.DataFrame, keys: list[str], column: str, weight: s
     return joined.reindex(index, fill_value="")
 
 
-def _notes(edges: pd.DataFrame) -> pd.Series:
-    sender = (
-        edges["sender"]
-        .eq("")
-        .map({True: "MSH-3 is blank: the sending application is not named", False: ""})
-    )
-    receiver = (
-        edges["receiver"]
-        .eq("")
-        .map(
-            {
-                True: "MSH-5 is blank: the receiving application is not named (an engine "
-                "publishing to whoever subscribes?); find the subscribers in its configuration",
-                False: "",
-            }
-        )
-    )
-    both = sender.str.cat(receiver, sep="; ")
-    return both.str.strip("; ")
+def _notes(edges: pd.DataFrame) -> list[str]:
+    notes = []
+    for sender, receiver in zip(edges["sender"], edges["receiver"], strict=True):
+        said = [BLANK_SENDER] if sender == "" else []
+        said += [BLANK_RECEIVER] if receiver == "" else []
+        notes.append("; ".join(said))
+    return notes
 
 
 def _empty() -> pd.DataFrame:
@@ -198,8 +192,11 @@ def _empty() -> pd.DataFrame:
 
 
 def _typed(edges: pd.DataFrame) -> pd.DataFrame:
+    """The table's dtypes, the same whether it is empty or not and whatever pandas infers."""
+    text = [c for c in INTERFACE_COLUMNS if c not in _NOT_TEXT]
     return edges.astype(
         {
+            **dict.fromkeys(text, "object"),
             "message_count": "int64",
             "undated": "int64",
             "messages_per_day": "float64",

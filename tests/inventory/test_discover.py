@@ -919,6 +919,18 @@ def test_diff_when_everything_matches():
     assert diff.empty and list(diff.columns) == list(DIFF_COLUMNS)
 
 
+def test_diff_of_an_interface_table_read_back_without_counts(tmp_path):
+    path = tmp_path / "interfaces.csv"
+    path.write_text("Sender,Receiver,Messages\nPAS,TIE,ADT^A01; ADT^A08\n", encoding="utf-8")
+    declared = pd.DataFrame(
+        {"consumer": ["tie"], "provider": ["pas"], "kind": ["HL7 v2"], "messages": [("ADT^A01",)]}
+    )
+    diff = diff_interfaces(read_interfaces(path), declared, {"PAS": "pas", "TIE": "tie"})
+    assert diff[["finding", "seen_not_declared", "message_count"]].values.tolist() == [
+        ["message types differ", "ADT^A08", 0]
+    ]
+
+
 def test_diff_with_a_reviewed_alias_table_and_the_sample_trust(fixture_edges, sample_systems):
     aliases = application_aliases(fixture_edges, sample_systems)
     inventory = load_inventory(SAMPLE_TRUST)
