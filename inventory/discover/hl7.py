@@ -94,6 +94,9 @@ MESSAGE_COLUMNS = (
 
 #: Bytes read at a time; a longer message is gathered over several reads.
 CHUNK_BYTES = 1 << 20
+#: A message (or a run of bytes before the first) longer than this ends the reading of its
+#: file: no HL7 log holds one, and it keeps a large binary file from filling memory.
+MAX_UNIT_BYTES = 64 << 20
 #: Errors listed one by one in a file before the rest are summed up in one issue.
 MAX_ERRORS_PER_FILE = 50
 #: Distinct headers (MSH-2 to MSH-9 without MSH-7) kept parsed.
@@ -270,14 +273,27 @@ def _looks_like_hl7(path: Path) -> bool:
 # --- framing ---------------------------------------------------------------------------
 
 
+class _Oversized(Exception):
+    """More than :data:`MAX_UNIT_BYTES` without the start of a unit, from ``offset``;
+    ``message`` says whether those bytes start with a message header."""
+
+    def __init__(self, offset: int, message: bool) -> None:
+        super().__init__(offset)
+        self.offset = offset
+        self.message = message
+
+
 def _units(handle: BinaryIO) -> Iterator[tuple[int, bytes]]:
     """Yield ``(offset, bytes)``: first what comes before the first unit (often nothing),
     then each unit: a segment starting MSH, FHS, BHS, FTS or BTS and everything up to the
-    next one. Reads :data:`CHUNK_BYTES` at a time."""
+    next one. Reads :data:`CHUNK_BYTES` at a time; raises :class:`_Oversized` when a unit
+    grows past :data:`MAX_UNIT_BYTES`."""
     pending, base, searched, started = b"", 0, 0, False
     while True:
         data = handle.read(CHUNK_BYTES)
         pending += data
+        if len(pending) > MAX_UNIT_BYTES:
+            raise _Oversized(base, started and pending.startswith(b"MSH"))
         starts = [m.end() for m in _UNIT_START.finditer(pending, searched)]
         if not started:
             if pending.startswith(_UNIT_NAMES):
@@ -447,7 +463,21 @@ class _FileReader:
         self.batch: _Batch | None = None
 
     def read(self, handle: BinaryIO) -> Iterator[MessageHeader]:
-        units = _units(handle)
+        try:
+            yield from self._read(_units(handle))
+        except _Oversized as error:
+            if error.message:
+                self.number += 1
+            self.issue(
+                self.number if error.message else None,
+                None,
+                error.offset,
+                f"more than {MAX_UNIT_BYTES:,} bytes without the start of a message: the file "
+                "is not an HL7 log or a message in it is damaged; read no further",
+            )
+            self._finish()
+
+    def _read(self, units: Iterator[tuple[int, bytes]]) -> Iterator[MessageHeader]:
         _, preamble = next(units)
         first = next(units, None)
         if first is None:

@@ -298,6 +298,21 @@ def test_framing_does_not_depend_on_where_reads_split_the_file(monkeypatch):
     assert len(report.errors) == 1
 
 
+def test_a_huge_run_without_a_message_start_stops_the_file(read_bytes, monkeypatch):
+    monkeypatch.setattr(hl7_reader, "CHUNK_BYTES", 100)
+    monkeypatch.setattr(hl7_reader, "MAX_UNIT_BYTES", 1_000)
+    stop = (
+        "more than 1,000 bytes without the start of a message: the file is not an HL7 log or a "
+        "message in it is damaged; read no further"
+    )
+    messages, report = read_bytes(message(msh()) + message(msh()) + "x" * 2_000)
+    assert messages["message"].tolist() == [1]
+    assert issues(report) == [("capture.hl7", 2, None, "error", f"at byte 110: {stop}")]
+    messages, report = read_bytes(b"\x00" * 2_000 + message(msh()).encode())
+    assert messages.empty
+    assert issues(report) == [("capture.hl7", None, None, "error", f"at byte 0: {stop}")]
+
+
 # --- reading: the MSH segment --------------------------------------------------------------
 
 
