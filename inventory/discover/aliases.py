@@ -25,7 +25,9 @@ names a vendor, who may supply several systems). ``confidence`` is the best scor
 2 decimals; ``inventory_id`` is its system, left blank when nothing is close or when two
 systems tie for best (``matched_on`` then says ``ambiguous``). ``candidates`` lists the best
 three for the review. A blank name (MSH-3 or MSH-5 not filled in) is listed with its counts
-but cannot be aliased: nothing names it.
+but cannot be aliased: nothing names it. Given the table as reviewed before, the reviewed ids
+are kept and only names new to the traffic get suggestions, so the table can be written again
+after every new capture without losing the review.
 
 Examples
 --------
@@ -98,7 +100,10 @@ class AliasError(ModerniseError):
 
 
 def application_aliases(
-    edges: pd.DataFrame, inventory_systems: pd.DataFrame | None = None
+    edges: pd.DataFrame,
+    inventory_systems: pd.DataFrame | None = None,
+    *,
+    reviewed: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return one row per application name in ``edges``, with a suggested inventory id.
 
@@ -111,6 +116,11 @@ def application_aliases(
         The inventory's systems (``Inventory.systems``: indexed by id, or with an ``id``
         column; ``name``, ``product`` and ``supplier`` are used when present). Without it, no
         id is suggested.
+    reviewed : DataFrame, optional
+        An alias table a person has already reviewed (``application``, ``inventory_id``): its
+        names keep their ``inventory_id``, blank or not, and ``matched_on`` says
+        ``reviewed``; only new names get suggestions. Reviewed names not in ``edges`` stay in
+        the table with no messages, so that a review is never lost.
 
     Returns
     -------
@@ -142,8 +152,9 @@ def application_aliases(
         listed = both.assign(**{column: both[column].str.split("; ")}).explode(column)
         table[name] = ordered_values(listed, ["application"], column, "count")
     table = table.reset_index()
+    candidates = _candidates(inventory_systems)
     matches = pd.DataFrame(
-        [_suggest(name, _candidates(inventory_systems)) for name in table["application"]],
+        [_suggest(name, candidates) for name in table["application"]],
         columns=["inventory_id", "confidence", "matched_on", "candidates"],
     )
     table = pd.concat([table, matches], axis=1)
@@ -152,12 +163,39 @@ def application_aliases(
         .eq("")
         .map({True: "no application named (MSH-3 or MSH-5 blank): nothing to alias", False: ""})
     )
+    if reviewed is not None:
+        table = _keep_review(table, reviewed)
     total = table["messages_sent"] + table["messages_received"]
     order = pd.DataFrame({"total": -total, "application": table["application"]})
     table = table.loc[order.sort_values(["total", "application"], kind="stable").index]
     result = table[list(ALIAS_COLUMNS)].reset_index(drop=True)
     text = [c for c in ALIAS_COLUMNS if c not in ("messages_sent", "messages_received")]
     return result.astype({**dict.fromkeys(text, "object"), "confidence": "float64"})
+
+
+def _keep_review(table: pd.DataFrame, reviewed: pd.DataFrame) -> pd.DataFrame:
+    """Put the reviewed ids in place of suggestions; keep reviewed names no longer seen."""
+    ids = reviewed["inventory_id"].fillna("").astype(str).str.strip()
+    decided = dict(zip(reviewed["application"].fillna("").astype(str), ids, strict=True))
+    known = table["application"].isin(list(decided))
+    table.loc[known, "inventory_id"] = table.loc[known, "application"].map(decided)
+    table.loc[known, "matched_on"] = "reviewed"
+    gone = [name for name in decided if name not in set(table["application"])]
+    missing = pd.DataFrame(
+        {
+            "application": gone,
+            "facilities": "",
+            "as_written": "",
+            "messages_sent": 0,
+            "messages_received": 0,
+            "inventory_id": [decided[name] for name in gone],
+            "confidence": float("nan"),
+            "matched_on": "reviewed",
+            "candidates": "",
+            "note": "not in this traffic",
+        }
+    )
+    return pd.concat([table, missing], ignore_index=True) if gone else table
 
 
 def alias_mapping(aliases: pd.DataFrame | Mapping[str, str]) -> dict[str, str]:

@@ -828,6 +828,33 @@ def test_aliases_without_an_inventory_suggest_nothing(fixture_edges):
     assert (aliases["inventory_id"] == "").all() and aliases["confidence"].isna().all()
 
 
+def test_a_review_is_kept_when_the_table_is_made_again(fixture_edges, sample_systems):
+    reviewed = pd.DataFrame(
+        {
+            "application": ["ENSEMBLE", "PARCHMENT", "OLDAPP"],
+            "inventory_id": ["portal", "", "cafm"],
+        }
+    )
+    aliases = application_aliases(fixture_edges, sample_systems, reviewed=reviewed)
+    by_name = aliases.set_index("application")
+    assert by_name.loc["ENSEMBLE", ["inventory_id", "matched_on"]].tolist() == [
+        "portal",
+        "reviewed",
+    ]
+    assert by_name.loc["PARCHMENT", ["inventory_id", "matched_on"]].tolist() == ["", "reviewed"]
+    assert by_name.loc["PAS", ["inventory_id", "matched_on"]].tolist() == [
+        "pas",
+        "id 'pas' (same name)",
+    ]
+    assert aliases.iloc[-1][["application", "messages_sent", "inventory_id", "note"]].tolist() == [
+        "OLDAPP",
+        0,
+        "cafm",
+        "not in this traffic",
+    ]
+    assert len(aliases) == 11
+
+
 def test_alias_mapping_skips_blanks_and_refuses_two_ids_for_one_name():
     table = pd.DataFrame(
         {"application": ["TIE", "", "X", "TIE"], "inventory_id": ["tie", "pas", " ", "tie"]}
