@@ -171,7 +171,7 @@ def read_messages(
     Raises
     ------
     DiscoveryFileError
-        When a path does not exist.
+        When a path does not exist; nothing is read then.
 
     Examples
     --------
@@ -198,6 +198,18 @@ def iter_messages(
 
     The streaming form of :func:`read_messages`: files are read a chunk at a time, so a log of
     any length is read in little memory.
+
+    Parameters
+    ----------
+    paths : path or list of paths
+        Files, or folders searched recursively.
+    report : ValidationReport
+        Where each problem is added as it is found.
+
+    Raises
+    ------
+    DiscoveryFileError
+        When a path does not exist (on the first step of the iteration).
 
     Examples
     --------
