@@ -26,6 +26,7 @@ from inventory import load_inventory
 from inventory.discover import (
     ALIAS_COLUMNS,
     DIFF_COLUMNS,
+    FINDINGS,
     INTERFACE_COLUMNS,
     MESSAGE_COLUMNS,
     AliasError,
@@ -1081,16 +1082,11 @@ VALID = [
 
 
 def _read_anything(data: bytes) -> tuple[pd.DataFrame, object]:
-    """Read ``data`` as a file and push it through every step; return the messages and report."""
+    """Read ``data`` as a file; check the table and that every issue names the file."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "fuzz.hl7"
         path.write_bytes(data)
         messages, report = read_messages(path)
-    edges = discover_interfaces(messages)
-    aliases = application_aliases(edges)
-    diff_interfaces(
-        edges, DECLARED, aliases.assign(inventory_id=aliases["application"].str.lower())
-    )
     assert list(messages.columns) == list(MESSAGE_COLUMNS)
     assert all(i.source.endswith("fuzz.hl7") and i.message for i in report)
     return messages, report
@@ -1114,19 +1110,31 @@ def mutated(draw):
     return bytes(data)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=1_500))
 def test_random_bytes_never_raise(data):
     _read_anything(data)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
 def test_mutated_messages_never_raise(data):
     _read_anything(data)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated())
+def test_mutated_messages_go_through_every_step(data):
+    messages, _ = _read_anything(data)
+    edges = discover_interfaces(messages)
+    aliases = application_aliases(edges)
+    lower = aliases.assign(inventory_id=aliases["application"].str.lower())
+    diff = diff_interfaces(edges, DECLARED, lower)
+    assert edges["message_count"].sum() == len(messages)
+    assert set(diff["finding"]) <= set(FINDINGS)
+
+
+@settings(max_examples=150, deadline=None)
 @given(st.sampled_from(VALID), st.integers(0, 2_000))
 def test_truncated_messages_are_read_or_reported(data, cut):
     messages, report = _read_anything(data[:cut])
