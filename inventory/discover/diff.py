@@ -123,8 +123,12 @@ def diff_interfaces(
     ).astype({"message_count": "int64"})
     declared = declared_dependencies.assign(types=declared_dependencies["messages"].map(_split))
     hl7 = declared[declared["kind"] == HL7]
-    declared_pairs = _by_pair(hl7, "types")
-    other_kinds = _by_pair(declared, "kind")
+    declared_pairs: dict[tuple[str, str], tuple[str, ...]] = {
+        (p, c): types for p, c, types in hl7[["provider", "consumer", "types"]].itertuples(False)
+    }
+    other_kinds: dict[tuple[str, str], str] = {
+        (p, c): kind for p, c, kind in declared[["provider", "consumer", "kind"]].itertuples(False)
+    }
     in_traffic = (set(seen["provider"]) | set(seen["consumer"])) - {""}
     named = seen[(seen["provider"] != "") & (seen["consumer"] != "")]
     broadcasts = seen[(seen["provider"] != "") & (seen["receiver"] == "")]
@@ -189,10 +193,6 @@ def message_type_key(text: str) -> str:
     text = text.strip().upper()
     parts = text.split("^") if "^" in text else re.split(r"[_\s]+", text, maxsplit=1)
     return "^".join(p.strip() for p in parts[:2] if p.strip())
-
-
-def _by_pair(frame: pd.DataFrame, column: str) -> dict[tuple[str, str], object]:
-    return {(p, c): v for p, c, v in frame[["provider", "consumer", column]].itertuples(False)}
 
 
 def _split(value: object) -> tuple[str, ...]:
