@@ -433,9 +433,11 @@ def _timestamp(value: str) -> dt.datetime | None:
     if not _TS.fullmatch(value):
         return None
     try:
-        sent_at = hl7.parse_datetime(value).replace(tzinfo=None)
+        sent_at = hl7.parse_datetime(value)
     except ValueError:  # a month 13, a 30 February
         return None
+    if sent_at.tzinfo is not None:
+        sent_at = sent_at.replace(tzinfo=None)
     return sent_at if _EARLIEST <= sent_at < _LATEST else None
 
 
@@ -571,7 +573,7 @@ class _FileReader:
                 value=text[:40],
             )
             return None
-        fields = text[4:].split(separator)
+        fields = text[4:].split(separator, 8)  # MSH-2 to MSH-9, then the rest
         encoding = fields[0]
         if not _valid_encoding(encoding, separator):
             self.issue(
