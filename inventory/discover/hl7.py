@@ -52,6 +52,7 @@ import logging
 import os
 import re
 import string
+import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -369,10 +370,13 @@ def _valid_encoding(encoding: str, separator: str) -> bool:
 
 @contextmanager
 def _quiet(logger: logging.Logger) -> Iterator[None]:
-    """Silence python-hl7's own log lines about malformed escapes: they are our issues."""
+    """Silence python-hl7's log lines about malformed escapes (it logs with the deprecated
+    ``Logger.warn``, itself a DeprecationWarning); the escape is dropped, the name read."""
     disabled, logger.disabled = logger.disabled, True
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            yield
     finally:
         logger.disabled = disabled
 

@@ -336,6 +336,7 @@ def test_separators_come_from_msh_1_and_msh_2(read_bytes):
         ("EPIC^PMGL^ADTOUT", "EPIC", "EPIC^PMGL^ADTOUT"),
         ("^2.16.840.1.113883.2.1^ISO", "2.16.840.1.113883.2.1", "^2.16.840.1.113883.2.1^ISO"),
         ("WARDS\\T\\THEATRES", "WARDS&THEATRES", "WARDS\\T\\THEATRES"),
+        ("\\AS\\PAS", "PAS", "\\AS\\PAS"),  # a malformed escape is dropped
         ("DNACPR & CPR", "DNACPR & CPR", "DNACPR & CPR"),
         (" PAS ", "PAS", " PAS "),
         ("", "", ""),
