@@ -23,18 +23,12 @@ from __future__ import annotations
 
 from inventory.discover.aliases import (
     ALIAS_COLUMNS,
-    AliasError,
     alias_mapping,
     application_aliases,
     apply_aliases,
 )
 from inventory.discover.diff import DIFF_COLUMNS, FINDINGS, diff_interfaces
-from inventory.discover.files import (
-    DiscoveryFileError,
-    read_aliases,
-    read_interfaces,
-    write_interfaces,
-)
+from inventory.discover.files import read_aliases, read_interfaces, write_interfaces
 from inventory.discover.hl7 import MESSAGE_COLUMNS, MessageHeader, iter_messages, read_messages
 from inventory.discover.interfaces import INTERFACE_COLUMNS, capture_days, discover_interfaces
 
@@ -44,8 +38,6 @@ __all__ = [
     "FINDINGS",
     "INTERFACE_COLUMNS",
     "MESSAGE_COLUMNS",
-    "AliasError",
-    "DiscoveryFileError",
     "MessageHeader",
     "alias_mapping",
     "application_aliases",

@@ -63,11 +63,10 @@ from typing import NamedTuple
 import pandas as pd
 
 from inventory.discover.interfaces import ordered_values
-from inventory.errors import ModerniseError
+from inventory.errors import InvalidArgumentError
 
 __all__ = [
     "ALIAS_COLUMNS",
-    "AliasError",
     "alias_mapping",
     "application_aliases",
     "apply_aliases",
@@ -93,10 +92,6 @@ WORD_SCORE = 0.9
 NEAR_MISS = 0.8
 _SHOWN_CANDIDATES = 3
 _SHOWN_TIES = 5
-
-
-class AliasError(ModerniseError):
-    """An alias table cannot be used: an application is given two different ids."""
 
 
 def application_aliases(
@@ -206,7 +201,7 @@ def alias_mapping(aliases: pd.DataFrame | Mapping[str, str]) -> dict[str, str]:
 
     Raises
     ------
-    AliasError
+    InvalidArgumentError
         When one application is given two different ids.
 
     Examples
@@ -226,7 +221,8 @@ def alias_mapping(aliases: pd.DataFrame | Mapping[str, str]) -> dict[str, str]:
         if not name or not system:
             continue
         if mapping.get(name, system) != system:
-            raise AliasError(
+            raise InvalidArgumentError(
+                "aliases",
                 f"application '{name}' is given two inventory ids, '{mapping[name]}' and "
                 f"'{system}'",
                 hint="keep one row for it",

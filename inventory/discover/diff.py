@@ -134,7 +134,8 @@ def diff_interfaces(
     broadcasts = seen[(seen["provider"] != "") & (seen["receiver"] == "")]
 
     rows = []
-    for (provider, consumer), group in named.groupby(["provider", "consumer"], sort=True):
+    for pair, group in named.groupby(["provider", "consumer"], sort=True):
+        provider, consumer = str(pair[0]), str(pair[1])
         types = _union(group.sort_values("message_count", ascending=False)["types"])
         row = {
             "provider": provider,

@@ -1,9 +1,9 @@
 """Discovery tables as files: the interfaces, the alias table and the diff, as safe CSV.
 
-Written with :func:`inventory.io.safe_csv`: text a spreadsheet would run as a formula gets an
-apostrophe, and dates are ISO days (``2026-03-02``). Read back with the apostrophe removed,
-headers matched case- and space-insensitively, so a table edited in a spreadsheet reads as
-written.
+Written with :func:`inventory.spreadsheet.safe_csv`: text a spreadsheet would run as a
+formula gets an apostrophe, and dates are ISO days (``2026-03-02``). Read back with the
+apostrophe removed and headers matched case- and space-insensitively, so a table edited in a
+spreadsheet reads as written.
 
 Examples
 --------
@@ -28,24 +28,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from inventory.discover.aliases import AliasError, alias_mapping
-from inventory.errors import ModerniseError
-from inventory.io import decode_text, safe_csv, unneutralise
+from inventory.discover.aliases import alias_mapping
+from inventory.errors import InvalidArgumentError, InventoryFileError, MissingFileError
+from inventory.files import decode_text
 from inventory.schema import canonical_column
+from inventory.spreadsheet import FORMULA_PREFIXES, safe_csv
 
-__all__ = ["DiscoveryFileError", "read_aliases", "read_interfaces", "write_interfaces"]
+__all__ = ["read_aliases", "read_interfaces", "write_interfaces"]
 
 _COUNTS = ("message_count", "undated", "messages_sent", "messages_received")
 _NUMBERS = ("messages_per_day", "confidence")
 _DATES = ("first_seen", "last_seen")
-
-
-class DiscoveryFileError(ModerniseError):
-    """A message log, interface table or alias table cannot be read."""
-
-    def __init__(self, path: Path | str, message: str, *, hint: str | None = None) -> None:
-        super().__init__(f"{path}: {message}", hint=hint)
-        self.path = str(path)
 
 
 def write_interfaces(frame: pd.DataFrame, path: str | Path) -> Path:
@@ -67,7 +60,7 @@ def read_interfaces(path: str | Path) -> pd.DataFrame:
 
     Raises
     ------
-    DiscoveryFileError
+    InventoryFileError
         When the file is missing, is not CSV, lacks a required column or holds a count or
         date that cannot be read.
     """
@@ -79,44 +72,49 @@ def read_aliases(path: str | Path) -> pd.DataFrame:
 
     Raises
     ------
-    DiscoveryFileError
+    InventoryFileError
         As :func:`read_interfaces`, and when one application is given two inventory ids.
     """
     path = Path(path)
     table = _read_table(path, ("application", "inventory_id"))
     try:
         alias_mapping(table)
-    except AliasError as error:
-        raise DiscoveryFileError(path, error.message, hint=error.hint) from error
+    except InvalidArgumentError as error:
+        raise InventoryFileError(path, error.message, hint=error.hint) from error
     return table
 
 
 def _read_table(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
     if not path.is_file():
-        raise DiscoveryFileError(path, "no such file", hint="check the path")
+        raise MissingFileError(path, what="file")
     text, _ = decode_text(path)
     try:
         frame = pd.read_csv(
             io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False
         ).astype("object")
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise DiscoveryFileError(
+        raise InventoryFileError(
             path, f"cannot be read as CSV ({str(error).strip()})", hint="save it as CSV"
         ) from error
     frame.columns = [canonical_column(c) for c in frame.columns]
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise DiscoveryFileError(
+        raise InventoryFileError(
             path,
             f"has no {', '.join(missing)} column{'s' if len(missing) > 1 else ''}",
             hint=f"the table needs the columns {', '.join(required)}",
         )
-    frame = frame.map(unneutralise)
+    frame = frame.map(_unprotect)
     for column in [c for c in (*_COUNTS, *_NUMBERS) if c in frame.columns]:
         frame[column] = _numbers(path, frame, column, whole=column in _COUNTS)
     for column in [c for c in _DATES if c in frame.columns]:
         frame[column] = _dates(path, frame, column)
     return frame
+
+
+def _unprotect(text: str) -> str:
+    """Drop the apostrophe that :func:`inventory.spreadsheet.neutralise` put before a formula."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES) else text
 
 
 def _numbers(path: Path, frame: pd.DataFrame, column: str, *, whole: bool) -> pd.Series:
@@ -128,7 +126,7 @@ def _numbers(path: Path, frame: pd.DataFrame, column: str, *, whole: bool) -> pd
     if bad.any():
         row = int(bad.to_numpy().argmax())
         kind = "a whole number" if whole else "a number"
-        raise DiscoveryFileError(
+        raise InventoryFileError(
             path,
             f"row {row + 2}: {column} '{cells.iloc[row]}' is not {kind}",
             hint="correct the cell or leave it blank",
@@ -142,7 +140,7 @@ def _dates(path: Path, frame: pd.DataFrame, column: str) -> pd.Series:
     bad = values.isna() & cells.ne("")
     if bad.any():
         row = int(bad.to_numpy().argmax())
-        raise DiscoveryFileError(
+        raise InventoryFileError(
             path,
             f"row {row + 2}: {column} '{cells.iloc[row]}' is not a date (YYYY-MM-DD)",
             hint="correct the cell or leave it blank",

@@ -64,7 +64,7 @@ import hl7
 import hl7.util
 import pandas as pd
 
-from inventory.discover.files import DiscoveryFileError
+from inventory.errors import MissingFileError
 from inventory.report import Severity, ValidationReport
 
 __all__ = [
@@ -171,7 +171,7 @@ def read_messages(
 
     Raises
     ------
-    DiscoveryFileError
+    MissingFileError
         When a path does not exist; nothing is read then.
 
     Examples
@@ -209,7 +209,7 @@ def iter_messages(
 
     Raises
     ------
-    DiscoveryFileError
+    MissingFileError
         When a path does not exist (on the first step of the iteration).
 
     Examples
@@ -242,7 +242,7 @@ def _as_paths(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Pa
     result = [Path(p) for p in paths]
     for path in result:
         if not path.exists():
-            raise DiscoveryFileError(path, "no such file or folder", hint="check the path")
+            raise MissingFileError(path)
     return result
 
 

@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from inventory.errors import UsageError
+from inventory.errors import InvalidArgumentError
 
 __all__ = ["INTERFACE_COLUMNS", "capture_days", "discover_interfaces", "ordered_values"]
 
@@ -112,11 +112,13 @@ def discover_interfaces(messages: pd.DataFrame, *, days: float | None = None) ->
 
     Raises
     ------
-    UsageError
+    InvalidArgumentError
         When ``days`` is not a positive number.
     """
     if days is not None and not days > 0:
-        raise UsageError(f"the capture must cover a positive number of days, not {days}")
+        raise InvalidArgumentError(
+            "days", f"the capture must cover a positive number of days, not {days}"
+        )
     span = capture_days(messages["sent_at"]) if days is None else float(days)
     if messages.empty:
         return _empty()

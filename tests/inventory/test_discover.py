@@ -29,8 +29,6 @@ from inventory.discover import (
     FINDINGS,
     INTERFACE_COLUMNS,
     MESSAGE_COLUMNS,
-    AliasError,
-    DiscoveryFileError,
     alias_mapping,
     application_aliases,
     apply_aliases,
@@ -43,7 +41,7 @@ from inventory.discover import (
     write_interfaces,
 )
 from inventory.discover import hl7 as hl7_reader
-from inventory.errors import UsageError
+from inventory.errors import InvalidArgumentError, InventoryFileError, MissingFileError
 from tests.conftest import ROOT, SAMPLE_TRUST, SHARED_DATA
 
 HL7_DATA = ROOT / "tests" / "data" / "hl7"
@@ -512,9 +510,13 @@ def test_files_without_messages(read_bytes, tmp_path):
 
 
 def test_a_missing_path_is_an_error_naming_it(tmp_path):
-    with pytest.raises(DiscoveryFileError) as raised:
+    with pytest.raises(MissingFileError) as raised:
         read_messages([HL7_DATA, tmp_path / "nope"])
-    assert str(raised.value) == f"{tmp_path / 'nope'}: no such file or folder (check the path)"
+    assert isinstance(raised.value, FileNotFoundError)
+    assert str(raised.value) == (
+        f"nope: no such file or folder ({tmp_path / 'nope'}) (check the path; relative paths "
+        f"are read from {Path.cwd()})"
+    )
 
 
 # --- the shared corpus ------------------------------------------------------------------------
@@ -717,7 +719,7 @@ def test_a_capture_shorter_than_a_day_counts_as_a_day():
 def test_capture_days_can_be_given_and_must_be_positive():
     rows = [("PAS", "TIE", "ADT^A01", "2026-03-02 06:00")] * 14
     assert discover_interfaces(_messages(rows), days=7).loc[0, "messages_per_day"] == 2.0
-    with pytest.raises(UsageError, match="positive number of days, not 0"):
+    with pytest.raises(InvalidArgumentError, match="positive number of days, not 0"):
         discover_interfaces(_messages(rows), days=0)
 
 
@@ -863,7 +865,7 @@ def test_alias_mapping_skips_blanks_and_refuses_two_ids_for_one_name():
     )
     assert alias_mapping(table) == {"TIE": "tie"}
     assert alias_mapping({"TIE": "tie", "X": ""}) == {"TIE": "tie"}
-    with pytest.raises(AliasError) as raised:
+    with pytest.raises(InvalidArgumentError) as raised:
         alias_mapping(
             pd.DataFrame({"application": ["EPIC", "EPIC"], "inventory_id": ["epr", "portal"]})
         )
@@ -1050,22 +1052,22 @@ FIX = "(correct the cell or leave it blank)"
 def test_unreadable_interface_tables_name_the_file_and_the_fix(tmp_path, text, message):
     path = tmp_path / "interfaces.csv"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(DiscoveryFileError) as raised:
+    with pytest.raises(InventoryFileError) as raised:
         read_interfaces(path)
-    assert str(raised.value) == f"{path}: {message}"
+    assert str(raised.value) == f"interfaces.csv: {message}"
 
 
 def test_alias_tables_that_cannot_be_used(tmp_path):
     path = tmp_path / "aliases.csv"
-    with pytest.raises(DiscoveryFileError) as raised:
+    with pytest.raises(MissingFileError) as raised:
         read_aliases(path)
-    assert str(raised.value) == f"{path}: no such file (check the path)"
+    assert str(raised.value).startswith(f"aliases.csv: no such file ({path})")
     path.write_text("application,inventory_id\nEPIC,epr\nEPIC,portal\n", encoding="utf-8")
-    with pytest.raises(DiscoveryFileError) as raised:
+    with pytest.raises(InventoryFileError) as raised:
         read_aliases(path)
     assert str(raised.value) == (
-        f"{path}: application 'EPIC' is given two inventory ids, 'epr' and 'portal' (keep one "
-        "row for it)"
+        "aliases.csv: application 'EPIC' is given two inventory ids, 'epr' and 'portal' (keep "
+        "one row for it)"
     )
 
 
