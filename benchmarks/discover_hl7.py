@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from inventory.discover import discover_interfaces, read_messages
+
 #: (sender, receiver, message types with weights): the channels of one trust's engine.
 CHANNELS = [
     ("MERIDIAN_PAS", "ENSEMBLE", {"ADT^A01": 3, "ADT^A02": 2, "ADT^A03": 3, "ADT^A08": 10}),
@@ -94,8 +96,6 @@ def peak_rss_mb() -> float:
 
 def measure(folder: str) -> dict:
     """Read the folder and build the edges; return the timings (run in a fresh process)."""
-    from inventory.discover import discover_interfaces, read_messages
-
     start = time.perf_counter()
     messages, report = read_messages(folder)
     read = time.perf_counter() - start
