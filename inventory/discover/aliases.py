@@ -10,8 +10,11 @@ counts, and suggests an inventory id. A person reviews the table (accepts, corre
 
 Matching
 --------
-Names and the inventory's ids, names, products and suppliers are compared case- and
-punctuation-insensitively (``LUMEN_RIS`` is ``Lumen RIS``). A candidate scores
+Names and the inventory's ids, names, products and suppliers are compared by their
+:func:`inventory.names.name_key`, case- and punctuation-insensitively (``LUMEN_RIS`` is
+``Lumen RIS``), as registers and catalogues are (:class:`inventory.names.SystemNames`); unlike
+those, which accept only one exact fit, the alias table scores near fits too, for review. A
+candidate scores
 
 - 1.0 when the two are the same,
 - 0.9 when the name is a whole word of the candidate (``ENSEMBLE`` in ``InterSystems
@@ -64,6 +67,7 @@ import pandas as pd
 
 from inventory.discover.interfaces import ordered_values
 from inventory.errors import InvalidArgumentError
+from inventory.names import name_key
 
 __all__ = [
     "ALIAS_COLUMNS",
@@ -256,11 +260,6 @@ def apply_aliases(
     return result
 
 
-def _key(text: str) -> str:
-    """The comparison key of a name: lower-case letters and digits only."""
-    return re.sub(r"[^0-9a-z]+", "", text.casefold())
-
-
 def _words(text: str) -> frozenset[str]:
     return frozenset(w for w in re.findall(r"[0-9a-z]+", text.casefold()) if len(w) >= 3)
 
@@ -284,7 +283,7 @@ def _candidates(systems: pd.DataFrame | None) -> list[_Candidate]:
             continue
         for system, text in zip(frame["id"], frame[field], strict=True):
             if isinstance(text, str) and text.strip():
-                found.append(_Candidate(str(system), field, text, _key(text), _words(text)))
+                found.append(_Candidate(str(system), field, text, name_key(text), _words(text)))
     return found
 
 
@@ -308,7 +307,7 @@ def _score(key: str, words: frozenset[str], candidate: _Candidate) -> tuple[floa
 
 def _suggest(name: str, candidates: list[_Candidate]) -> tuple[str, float, str, str]:
     """The suggested id, its confidence, what matched and the best candidates for one name."""
-    key, words = _key(name), _words(name)
+    key, words = name_key(name), _words(name)
     best: dict[str, tuple[float, str]] = {}
     for candidate in candidates:
         score, how = _score(key, words, candidate)
