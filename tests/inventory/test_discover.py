@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -22,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from inventory import load_inventory
+from inventory import load_inventory, propose_mapping, read_inventory
 from inventory.discover import (
     ALIAS_COLUMNS,
     DIFF_COLUMNS,
@@ -1069,6 +1070,32 @@ def test_alias_tables_that_cannot_be_used(tmp_path):
         "aliases.csv: application 'EPIC' is given two inventory ids, 'epr' and 'portal' (keep "
         "one row for it)"
     )
+
+
+def test_interfaces_with_ids_read_back_as_an_interface_catalogue(
+    tmp_path, fixture_messages, sample_systems
+):
+    aliases = application_aliases(discover_interfaces(fixture_messages), sample_systems)
+    edges = discover_interfaces(apply_aliases(fixture_messages, aliases))
+    shutil.copy(SAMPLE_TRUST / "systems.csv", tmp_path / "systems.csv")
+    write_interfaces(edges[edges["receiver"] != ""], tmp_path / "interfaces.csv")
+    inventory, report = read_inventory(tmp_path, mapping=propose_mapping(tmp_path))
+    assert report.valid
+    links = inventory.dependencies.set_index(["consumer", "provider"])
+    assert len(links) == 9
+    assert links.loc[("tie", "pas"), "kind"] == "HL7 v2"
+    assert links.loc[("tie", "pas"), "messages"] == (
+        "ADT^A08",
+        "ADT^A01",
+        "ADT^A02",
+        "ADT^A03",
+        "ADT^A04",
+        "ADT^A28",
+    )
+    # a blank receiver must be decided before the import: the catalogue needs one
+    write_interfaces(edges, tmp_path / "interfaces.csv")
+    _, report = read_inventory(tmp_path, mapping=propose_mapping(tmp_path))
+    assert [(i.column, i.row) for i in report.errors] == [("receiver", 10)]
 
 
 # --- fuzzing: no input escapes as an exception ----------------------------------------------------
