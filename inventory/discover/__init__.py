@@ -28,9 +28,9 @@ from inventory.discover.aliases import (
     apply_aliases,
 )
 from inventory.discover.diff import DIFF_COLUMNS, FINDINGS, diff_interfaces
-from inventory.discover.files import read_aliases, read_interfaces, write_interfaces
 from inventory.discover.hl7 import MESSAGE_COLUMNS, MessageHeader, iter_messages, read_messages
 from inventory.discover.interfaces import INTERFACE_COLUMNS, capture_days, discover_interfaces
+from inventory.discover.tables import read_aliases, read_interfaces, write_interfaces
 
 __all__ = [
     "ALIAS_COLUMNS",
