@@ -359,3 +359,30 @@ def test_a_register_kept_its_own_way_goes_to_a_roadmap_as_the_onboarding_guide_s
     code, out, err = run(capsys, "roadmap", register, "--mapping", mapping, "--out", out_folder)
     assert code == 0, out + err
     assert (out_folder / "summary.md").exists() and (out_folder / "roadmap.xlsx").exists()
+
+
+def test_discover_hl7_writes_interfaces_and_aliases_and_diff_compares_them(capsys, tmp_path):
+    from tests.conftest import ROOT
+
+    interfaces, aliases = tmp_path / "interfaces.csv", tmp_path / "aliases.csv"
+    code, out, _ = run(
+        capsys,
+        "discover",
+        "hl7",
+        ROOT / "tests" / "data" / "hl7",
+        "-o",
+        interfaces,
+        "--aliases",
+        aliases,
+        "-i",
+        SAMPLE_TRUST,
+    )
+    assert code == 1  # one message in the fixtures is cut off: reported, and the rest kept
+    assert f"Wrote 10 interfaces from 31 messages to {interfaces}; 1 could not be read" in out
+    assert f"Wrote {aliases}: 10 applications, 10 with an inventory id" in out
+    assert interfaces.read_text().startswith("sender,receiver,")
+    code, out, _ = run(
+        capsys, "discover", "diff", interfaces, SAMPLE_TRUST, "--aliases", aliases, "--limit", 0
+    )
+    assert code == 0 and out.startswith("declared, outside the traffic: 59; ")
+    assert "seen, not declared" in out and "message types differ: 3" in out

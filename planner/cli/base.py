@@ -70,8 +70,11 @@ def _hint(error: ModerniseError) -> str | None:
     return error.hint
 
 
-def command(name: str | None = None, **kwargs: Any) -> Callable:
-    """Register a command whose library errors become a clean message and an exit code."""
+def command(
+    name: str | None = None, *, group: typer.Typer | None = None, **kwargs: Any
+) -> Callable:
+    """Register a command (on ``group``, a sub-command group, or on the app) whose library
+    errors become a clean message and an exit code."""
 
     def register(function: Callable) -> Callable:
         @functools.wraps(function)
@@ -92,7 +95,7 @@ def command(name: str | None = None, **kwargs: Any) -> Callable:
                     err.print(f"  {hint}", markup=False)
                 raise typer.Exit(_exit_code(error)) from None
 
-        return app.command(name, **kwargs)(run_command)
+        return (group or app).command(name, **kwargs)(run_command)
 
     return register
 

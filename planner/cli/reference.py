@@ -30,7 +30,11 @@ def _help(*words: str) -> str:
 
 def cli_reference() -> str:
     """Every command's help as one Markdown page, in the order ``modernise --help`` lists."""
-    commands = list(get_command(app).commands)  # type: ignore[attr-defined]  # a group
+    root = get_command(app)
+    commands: list[tuple[str, ...]] = []
+    for name, command in root.commands.items():  # type: ignore[attr-defined]  # a group
+        commands.append((name,))
+        commands += [(name, sub) for sub in getattr(command, "commands", {})]
     parts = [
         "# Command-line reference",
         "",
@@ -40,6 +44,6 @@ def cli_reference() -> str:
         _help(),
         "```",
     ]
-    for name in commands:
-        parts += ["", f"## modernise {name}", "", "```", _help(name), "```"]
+    for words in commands:
+        parts += ["", f"## modernise {' '.join(words)}", "", "```", _help(*words), "```"]
     return "\n".join(parts) + "\n"
