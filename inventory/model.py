@@ -48,13 +48,13 @@ DEPENDENCY_COLUMNS: tuple[str, ...] = tuple(c for f in DEPENDENCIES.values() for
 #: Columns worked out when an inventory is loaded, never imported or stored.
 DERIVED_COLUMNS = frozenset({"id", "end_of_support_source"})
 
-_NULLABLE_INTS = {"users", "daily_volume"}
+_NULLABLE_INTS = {"users", "daily_volume", "data_to_archive_gb"}
 
 
 def _dtype(f: Field, column: str) -> str:
     if f.kind == "date":
         return "datetime64[ns]"
-    if f.kind in ("money", "money_range", "months_range"):
+    if f.kind in ("money", "money_range", "months_range", "fraction"):
         return "float64"
     if f.kind == "int":
         return "Int64" if column in _NULLABLE_INTS else "int64"
@@ -70,7 +70,7 @@ _DTYPES = {
 
 
 def _fill_default(series: pd.Series, f: Field) -> pd.Series:
-    if f.kind in ("ref_list", "text_list"):
+    if f.kind in ("ref_list", "text_list", "shares"):
         return series.map(lambda v: tuple(v) if isinstance(v, list | tuple) else ())
     if f.kind == "team_demand":
         return series.map(lambda v: dict(v) if isinstance(v, Mapping) else {})

@@ -22,17 +22,20 @@ from typing import Literal, NamedTuple
 
 __all__ = [
     "CATEGORIES",
+    "CLINICAL_SAFETY_CLASSES",
     "CRITICALITIES",
     "DEPENDENCIES",
     "DEPENDENCY_KINDS",
     "DISPOSITIONS",
     "HOSTINGS",
     "SKILLS_SCARCITIES",
+    "SPEND_PROFILES",
     "STATUSES",
     "SYSTEMS",
     "TABLES",
     "Field",
     "Reading",
+    "SpendProfile",
     "canonical_column",
     "enum_key",
     "format_reference",
@@ -53,6 +56,8 @@ Kind = Literal[
     "months_range",
     "team_demand",
     "text_list",
+    "fraction",
+    "shares",
 ]
 
 CATEGORIES = (
@@ -109,6 +114,11 @@ HOSTINGS = ("on-premises", "private cloud", "public cloud", "SaaS")
 STATUSES = ("live", "decommissioning", "retired", "planned")
 DISPOSITIONS = ("retain", "retire", "rehost", "replatform", "refactor", "replace")
 SKILLS_SCARCITIES = ("none", "low", "medium", "high", "critical")
+SpendProfile = Literal["flat", "front-loaded", "back-loaded", "S-curve"]
+#: How a project's cost falls over its months (``spend_by_year`` gives it exactly instead).
+SPEND_PROFILES: tuple[str, ...] = ("flat", "front-loaded", "back-loaded", "S-curve")
+#: DCB0160 clinical-safety class: how much a clinical safety case a go-live needs.
+CLINICAL_SAFETY_CLASSES = ("none", "low", "medium", "high")
 DEPENDENCY_KINDS = (
     "HL7 v2",
     "FHIR",
@@ -353,6 +363,8 @@ class Field:
             "months_range": "months range (low/likely/high)",
             "team_demand": "team: amount list",
             "text_list": "list of text",
+            "fraction": "share (0-1 or %)",
+            "shares": "shares or amounts by year",
         }[self.kind]
 
 
@@ -518,6 +530,68 @@ _SYSTEM_FIELDS = (
         "integration: 0.5; infrastructure: 1; clinical safety: 0.2",
         unit="FTE per month",
         default={},
+    ),
+    Field(
+        "move_with",
+        "ref_list",
+        "Ids of systems replaced in the same project as this one, because they share a database "
+        "or a host and cannot run apart; separated by ';' or ','.",
+        "ris-db",
+        default=(),
+    ),
+    Field(
+        "capital_share",
+        "fraction",
+        "Share of the replacement cost that is capital (the rest is revenue): a number from 0 "
+        "to 1 or a percentage. Blank: the policy's default for its hosting and category.",
+        "80%",
+        unit="share",
+    ),
+    _enum(
+        "spend_profile",
+        SPEND_PROFILES,
+        description="How the replacement's cost falls over its months. Blank: the policy's "
+        "default.",
+        example="front-loaded",
+    ),
+    Field(
+        "spend_by_year",
+        "shares",
+        "The replacement cost by project year, as percentages or amounts separated by ';' "
+        "(overrides spend_profile).",
+        "40%; 40%; 20%",
+    ),
+    Field(
+        "department",
+        "text",
+        "The clinical department or service it serves; clinical go-lives in one department "
+        "are spaced apart.",
+        "Radiology",
+    ),
+    _enum(
+        "clinical_safety_class",
+        CLINICAL_SAFETY_CLASSES,
+        description="DCB0160 clinical-safety class of its replacement's go-live. Blank: high "
+        "for a patient-facing critical system, medium for patient-facing high, low for other "
+        "patient-facing systems, none otherwise.",
+        example="high",
+    ),
+    Field("hazard_log", "text", "Reference of its DCB0160 hazard log.", "HL-0042"),
+    Field(
+        "data_to_archive_gb",
+        "int",
+        "Data to archive when it is decommissioned; its decommissioning cost scales with it.",
+        "1200",
+        unit="GB",
+    ),
+    Field(
+        "future_run_cost_gbp",
+        "money",
+        "Running cost per year of what replaces it (the new product's licences, hosting and "
+        "support). Blank: the same as today's.",
+        "£300k",
+        unit="GBP per year",
+        per_year=True,
     ),
     Field("notes", "text", "Anything else.", "Single SME; vendor in care and maintenance"),
 )

@@ -56,7 +56,7 @@ from inventory.schema import DEPENDENCIES, SYSTEMS, Field
 
 __all__ = ["SCHEMA_VERSION", "ImportResult", "Store"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_SECONDS = 30.0
 CHUNK_ROWS = 50_000
 
@@ -64,14 +64,14 @@ Progress = Callable[[str, int, int], None]
 
 
 def _sql_type(f: Field) -> type:
-    if f.kind in ("money", "money_range", "months_range"):
+    if f.kind in ("money", "money_range", "months_range", "fraction"):
         return float
     if f.kind in ("int", "bool"):
         return int
     return str
 
 
-_JSON_KINDS = ("ref_list", "text_list", "team_demand")
+_JSON_KINDS = ("ref_list", "text_list", "team_demand", "shares")
 _COLUMNS = {
     "systems": {c: (f, _sql_type(f)) for f in SYSTEMS.values() for c in f.columns},
     "dependencies": {c: (f, _sql_type(f)) for f in DEPENDENCIES.values() for c in f.columns},
@@ -149,11 +149,22 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE batches ADD COLUMN mapping_sha256 TEXT REFERENCES mappings(sha256)")
 
 
+def _migration_4(db: sqlite_utils.Database) -> None:
+    # systems gain the fields plans need of real programmes: moving together, money as trusts
+    # hold it, departments and clinical safety, data to archive (a new store has them already)
+    present = db["systems"].columns_dict
+    for column, (_f, sql_type) in _COLUMNS["systems"].items():
+        if column not in present:
+            kind = {float: "FLOAT", int: "INTEGER"}.get(sql_type, "TEXT")
+            db.execute(f"ALTER TABLE systems ADD COLUMN [{column}] {kind}")
+
+
 #: Migrations in order; migration n takes a store from version n-1 to n.
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _migration_1,
     _migration_2,
     _migration_3,
+    _migration_4,
 )
 
 #: Secondary indexes, rebuilt after a bulk insert into an empty table (cheaper than updating
@@ -755,7 +766,7 @@ def _from_storage(stored: pd.DataFrame, table: str) -> pd.DataFrame:
     """Stored values -> frame ready for conform_systems / conform_dependencies."""
     frame = stored.reset_index(drop=True).copy()
     for column, (f, _sql_type) in _COLUMNS[table].items():
-        if f.kind in ("ref_list", "text_list"):
+        if f.kind in ("ref_list", "text_list", "shares"):
             frame[column] = _decode_json(frame[column], ())
         elif f.kind == "team_demand":
             frame[column] = _decode_json(frame[column], {})

@@ -90,6 +90,8 @@ _PARSERS = {
     "int": parse.parse_int,
     "team_demand": parse.parse_team_demand,
     "text_list": parse.parse_text_list,
+    "fraction": parse.parse_fraction,
+    "shares": parse.parse_shares,
 }
 _RANGE_PARSERS = {"money_range": parse.parse_money, "months_range": parse.parse_months}
 

@@ -78,6 +78,12 @@ def inventory_tables(inventory) -> dict[str, pd.DataFrame]:
                 table[f.name] = series.map(
                     lambda v: "; ".join(f"{k}: {a:g}" for k, a in v.items()) if v else ""
                 )
+            elif f.kind == "shares":
+                table[f.name] = series.map(
+                    lambda v: "; ".join(f"{100 * s:g}%" for s in v) if v else ""
+                )
+            elif f.kind == "fraction":
+                table[f.name] = series.map(lambda v: "" if pd.isna(v) else f"{v:g}")
             elif f.kind == "int":
                 table[f.name] = series.map(lambda v: "" if pd.isna(v) else str(int(v)))
             else:
@@ -90,11 +96,12 @@ def inventory_tables(inventory) -> dict[str, pd.DataFrame]:
 
 
 def _range_text(values: tuple, show) -> str:
+    low, likely, high = values
     if all(v != v for v in values):
         return ""
-    if values[0] == values[1] == values[2]:
-        return show(values[0])
-    return "/".join(show(v) for v in values)
+    if low != low and high != high:
+        return show(likely)  # one value: the likely value, its bounds not given
+    return "/".join("" if v != v else show(v) for v in values)
 
 
 def write_inventory(inventory, path: str | Path) -> list[Path]:

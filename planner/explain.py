@@ -60,29 +60,96 @@ def explain_system(result: PlanResult, system: str) -> Explanation:
 
 
 def _timing(result: PlanResult, key: str) -> list[str]:
-    """When the system is planned, what could let it start earlier, what it waits for."""
+    """When the system is planned, what set its earliest start, what held it month range by
+    month range between then and its start, and which rule made each wait."""
     if key not in result.schedule.index:
         return ["Not planned: its disposition is retain (or it is retired)."]
     row = result.schedule.loc[key]
+    unit = result.units.loc[row["unit"]]
     lines = []
     if row["scheduled"]:
         slack = (
             "on the critical path" if row["critical"] else f"slack {row['slack_months']:.0f} months"
         )
+        verb = "is decommissioned" if unit["decommission"] else "goes live"
         lines.append(
-            f"Planned: starts {row['start']:%b %Y}, goes live {row['go_live']:%b %Y} "
+            f"Planned: starts {row['start']:%b %Y}, {verb} {row['go_live']:%b %Y} "
             f"(wave {row['wave']}, {slack})."
         )
-        unit = result.units.loc[row["unit"]]
-        if unit["earliest_start"] < row["start"]:
+        if unit["months"] > unit["planned_months"]:
             lines.append(
-                f"It could start {unit['earliest_start']:%b %Y} ({unit['earliest_because']}); "
-                f"until {row['start']:%b %Y} the teams, budget or project cap go to projects "
-                "placed before it (the schedule search judges the whole plan's risk-weighted "
-                "go-live, not one system's)."
+                f"Phased over {unit['months']} months instead of {unit['planned_months']} to "
+                "fit the yearly budgets (the same cost, spread thinner)."
             )
+        if unit["approval"]:
+            lines.append(
+                f"Needs {unit['approval']} approval of its business case "
+                f"({unit['approval_months']} months) before it starts."
+            )
+        if pd.notna(unit["safety_signoff"]):
+            lines.append(
+                f"Clinical safety case (DCB0160, class {unit['clinical_safety_class']}) signed "
+                f"off by {unit['safety_signoff']:%b %Y}, before go-live."
+            )
+        lines.append(f"Earliest start {unit['earliest_start']:%b %Y}: {unit['earliest_because']}.")
+        held = result.held[result.held["unit"] == row["unit"]]
+        if len(held):
+            lines.append("What held it from then to its start:")
+            lines += [f"  {_held_line(result, h)}" for _, h in held.iterrows()]
     else:
         lines.append(f"Not scheduled: {row['not_scheduled_because']}")
     waits = result.links[result.links["after"] == row["unit"]]
-    lines += [f"Waits for {link['before']} ({link['reason']})." for _, link in waits.iterrows()]
+    lines += [f"Waits for {link['before']}: {_rule(link)}." for _, link in waits.iterrows()]
     return lines
+
+
+def _held_line(result: PlanResult, held: pd.Series) -> str:
+    """One range of months and what held the start in it, in words."""
+    span = f"{held['from']:%b %Y}" + (
+        f" to {held['to']:%b %Y}" if held["to"].to_period("M") != held["from"].to_period("M")
+        else ""
+    )
+    policy = result.policy.schedule
+    what = held["what"]
+    reasons = {
+        "change freeze": "it would go live in a change-freeze month",
+        "team capacity": f"the {what} team: it needs {held['need']:g} FTE a month and only "
+        f"{held['free']:g} is free",
+        "project cap": f"the project cap ({policy.max_concurrent_projects} at once) is reached",
+        "capital budget": f"capital in {what}: it needs £{held['need']:,.0f} and "
+        f"£{held['free']:,.0f} is left",
+        "revenue budget": f"revenue in {what}: it needs £{held['need']:,.0f} and "
+        f"£{held['free']:,.0f} is left",
+        "go-live limit": f"its go-live month already has {policy.go_live.per_month} go-lives "
+        "(the limit)",
+        "go-live spacing": f"another go-live too close ({_group(what)})",
+        "decommissioning window": "the systems it absorbs could not all be decommissioned "
+        "within the window after that go-live",
+        "contract deadline": f"it could not go live by its contract's end ({what})",
+    }
+    return f"{span}: {reasons.get(held['held_by'], held['held_by'])}"
+
+
+def _group(name: str) -> str:
+    if name.startswith("department: "):
+        return f"clinical go-lives in {name.removeprefix('department: ')} are spaced apart"
+    if name.startswith("engine: "):
+        return f"clinical go-lives through {name.removeprefix('engine: ')} are spaced apart"
+    return f"the stabilisation window after {name}"
+
+
+def _rule(link: pd.Series) -> str:
+    """Which rule made a precedence link, in words."""
+    before, kind = link["before"], link["kind"]
+    via = f" ({kind})" if isinstance(kind, str) and kind else ""
+    return {
+        "replaced_by": f"{before} absorbs it (replaced_by), so it is decommissioned after "
+        f"{before} goes live",
+        "after": f"the inventory says it comes after {before} (after)",
+        "retire after dependents": f"it is switched off after {before}, which depends on it"
+        f"{via}, has moved off it",
+        "providers-first": f"it runs on {before}{via} and moves with or onto it "
+        "(ordering.precedence: providers-first)",
+        "consumers-first": f"{before} runs on it{via} and moves first "
+        "(ordering.precedence: consumers-first)",
+    }.get(link["reason"], str(link["reason"]))

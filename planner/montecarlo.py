@@ -5,9 +5,12 @@ Each run draws every planned system's cost and duration from its low / likely / 
 value times ``uncertainty.spread``; ``uncertainty.uplift`` raises whole categories, as a
 reference class would), then replays the plan: the same processing order, placed by the same
 scheduler under the same teams, project cap, freezes and contracts. With ``uncertainty.budget:
-hold`` an overrun waits for money (dates slip, and a project too costly for the money left
-in any year is re-phased: stretched a quarter at a time at the same cost); with ``flex`` it
-is spent (dates hold, the spend shows the gap). Draws are vectorised over runs; each replay
+hold`` an overrun waits for money under the capital and revenue budgets (dates slip, and a
+project too costly for the money left in any year is phased over more months at the same
+cost, as far as ``money.max_stretch`` allows); with ``flex`` it is spent (dates hold, the
+spend shows the gap). A system with a single value (or no estimate) gets the policy's spread,
+and the forecast's ``warnings`` say how many; they also name each financial year whose
+capital is more likely than not to slip past 31 March. Draws are vectorised over runs; each replay
 is one call of the compiled placement, so 1000 runs of a trust take well under a second.
 
 Percentiles are "by this date in that share of runs": P80 is the first month by which 80% of
@@ -34,7 +37,6 @@ import pandas as pd
 from pandas._libs.tslibs.nattype import NaTType
 
 from inventory.errors import InvalidArgumentError
-from planner.schedule.kernels import NO_ROOM
 from planner.scoring import estimates
 
 __all__ = ["Forecast", "draw", "forecast_plan"]
@@ -83,13 +85,15 @@ def draw(
 Triple = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
-def _triples(systems: pd.DataFrame, policy) -> dict[str, Triple]:
-    """Low / likely / high cost and months for each planned system, after uplift."""
+def _triples(systems: pd.DataFrame, policy) -> tuple[dict[str, Triple], np.ndarray]:
+    """Low / likely / high cost and months for each planned system, after uplift; and which
+    systems' ranges came from the policy's spread (a single value, or no estimate)."""
     settings = policy.uncertainty
     spread = settings.spread
     planned = estimates(systems, policy)
     retire = (systems["disposition"] == "retire").to_numpy()
     out: dict[str, Triple] = {}
+    spread_applied = np.zeros(len(systems), dtype=bool)
     for name, column, estimate in (
         ("cost", "replacement_cost_gbp", "cost_gbp"),
         ("months", "replacement_months", "months"),
@@ -106,12 +110,13 @@ def _triples(systems: pd.DataFrame, policy) -> dict[str, Triple]:
                 usable & np.isfinite(bound), bound / np.where(usable, given, 1.0), default
             )
             ratios.append(ratio)
+            spread_applied |= ~(usable & np.isfinite(bound)) & ~retire
         uplift = systems["category"].map(getattr(settings.uplift, name)).fillna(1.0).to_numpy(float)
         likely = likely * uplift
         low = np.minimum(likely * ratios[0], likely)
         high = np.maximum(likely * ratios[1], likely)
         out[name] = (low, likely, high)
-    return out
+    return out, spread_applied
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,7 @@ class Forecast:
     month_starts: pd.DatetimeIndex = field(repr=False)
     go_live_months: np.ndarray = field(repr=False)  # runs x units (inf: not placed)
     fy_spend: np.ndarray = field(repr=False)  # runs x financial years of the calendar
+    warnings: list[str] = field(default_factory=list)
 
     def __repr__(self) -> str:
         ends = self.programme["go-live"]
@@ -157,6 +163,7 @@ class Forecast:
             },
             "systems with an end-of-support deadline": len(deadlines),
             "of them, below 50% likely to make it": int((deadlines < 0.5).sum()),
+            "warnings": len(self.warnings),
         }
 
 
@@ -180,7 +187,7 @@ def forecast_plan(result, *, runs: int | None = None, seed: int | None = None) -
         )
     systems = result.inventory.systems.loc[result.schedule.index]
     unit_of = _unit_positions(problem, result.schedule["unit"])
-    triples = _triples(systems, policy)
+    triples, spread_applied = _triples(systems, policy)
     rng = np.random.default_rng(seed)
     distribution = settings.distribution
     cost = draw(*triples["cost"], runs, rng, distribution)
@@ -194,22 +201,28 @@ def forecast_plan(result, *, runs: int | None = None, seed: int | None = None) -
     unit_cost[:, owners] = np.add.reduceat(cost[:, order], cuts, axis=1)
     unit_months[:, owners] = np.maximum.reduceat(months[:, order], cuts, axis=1)
     lengths = np.maximum(1, np.ceil(unit_months - 1e-9)).astype(np.int64)
-    budget = problem.budget if settings.budget == "hold" else np.full_like(problem.budget, np.inf)
+    a = problem.arrays
+    hold = settings.budget == "hold"
+    capital_budget = a.capital_budget if hold else np.full_like(a.capital_budget, np.inf)
+    revenue_budget = a.revenue_budget if hold else np.full_like(a.revenue_budget, np.inf)
     horizon = problem.horizon
+    years = len(problem.fy_labels)
     go_live = np.full((runs, count), np.inf)
-    spend = np.zeros((runs, len(problem.fy_labels)))
-    cumulative = problem.fy_cumulative
+    spend = np.zeros((runs, years))
+    capital = np.zeros((runs, years))
     planned_done = result.units["scheduled"].reindex(problem.names).to_numpy(dtype=bool)
-    rephase = settings.budget == "hold"
     for r in range(runs):
-        placement = _replay(
-            problem, sequence, lengths[r], unit_cost[r], budget, planned_done, rephase
+        placement = problem.place(
+            sequence,
+            lengths=lengths[r],
+            costs=unit_cost[r],
+            capital_budget=capital_budget,
+            revenue_budget=revenue_budget,
         )
         done = placement.start_at >= 0
-        starts, length = placement.start_at[done], lengths[r][done]
-        go_live[r, done] = starts + length
-        overlap = cumulative[starts + length] - cumulative[starts]
-        spend[r] = (unit_cost[r][done] / length) @ overlap
+        go_live[r, done] = placement.start_at[done] + placement.lengths[done]
+        capital[r] = placement.state.capital
+        spend[r] = placement.state.capital + placement.state.revenue
     completion = go_live[:, planned_done].max(axis=1) if planned_done.any() else np.zeros(runs)
     calendar = problem.calendar
     system_go_live = go_live[:, unit_of]  # runs x systems, months after the plan start
@@ -242,11 +255,13 @@ def forecast_plan(result, *, runs: int | None = None, seed: int | None = None) -
         },
         index=["planned", *PERCENTILES],
     )
-    plan_spend = result.spend_by_fy.set_index("financial_year")["spend_gbp"]
+    plan_spend = result.spend_by_fy.set_index("financial_year")
+    planned_capital = plan_spend["capital_gbp"].reindex(problem.fy_labels).fillna(0.0).to_numpy()
     spend_frame = pd.DataFrame(
         {
-            "budget_gbp": problem.budget,
-            "planned_gbp": plan_spend.reindex(problem.fy_labels).to_numpy(),
+            "capital_budget_gbp": a.capital_budget,
+            "revenue_budget_gbp": a.revenue_budget,
+            "planned_gbp": plan_spend["spend_gbp"].reindex(problem.fy_labels).to_numpy(),
             "mean_gbp": spend.mean(axis=0),
             **{
                 f"{label}_gbp": np.quantile(spend, q, axis=0, method="inverted_cdf")
@@ -255,7 +270,14 @@ def forecast_plan(result, *, runs: int | None = None, seed: int | None = None) -
         },
         index=pd.Index(problem.fy_labels, name="financial_year"),
     )
-    spend_frame = spend_frame[(spend_frame.drop(columns="budget_gbp") > 0).any(axis=1)]
+    spend_frame["P(capital slips past 31 March)"] = (
+        capital < planned_capital - 1.0
+    ).mean(axis=0)
+    spend_frame["median capital slipping (gbp)"] = np.quantile(
+        np.maximum(planned_capital - capital, 0.0), 0.5, axis=0, method="inverted_cdf"
+    )
+    spend_frame = spend_frame[(spend_frame[["planned_gbp", "mean_gbp"]] > 0).any(axis=1)]
+    warnings = _warnings(systems, spread_applied, spend_frame, policy)
     risk = result.scores["risk"].reindex(systems.index).fillna(0.0).to_numpy()
     risk_remaining = _remaining(system_go_live, risk, horizon)
     planned_months = result.schedule["finish_month"].to_numpy(dtype=float) + 1
@@ -275,20 +297,31 @@ def forecast_plan(result, *, runs: int | None = None, seed: int | None = None) -
         month_starts=calendar.month_starts,
         go_live_months=go_live,
         fy_spend=spend,
+        warnings=warnings,
     )
 
 
-def _replay(problem, sequence, lengths, costs, budget, planned, rephase: bool):
-    """Place one run. With ``rephase``, a project the plan fitted but this run's costs do not
-    (too costly for the money left in any year) is re-phased as a programme board would:
-    stretched by a quarter at a time, at the same total cost, until it fits. ``lengths`` is
-    updated in place so the caller sees the stretched durations."""
-    while True:
-        placement = problem.place(sequence, lengths=lengths, costs=costs, budget=budget)
-        stuck = planned & (placement.status == NO_ROOM) & (lengths < problem.horizon)
-        if not rephase or not stuck.any():
-            return placement
-        lengths[stuck] = np.minimum(np.ceil(lengths[stuck] * 1.25), problem.horizon)
+def _warnings(systems, spread_applied, spend_frame, policy) -> list[str]:
+    """What a reader of the forecast must know: how many ranges are the policy's guess, and
+    which years' capital is likely to slip past 31 March."""
+    warnings = []
+    spread = policy.uncertainty.spread
+    count = int(spread_applied.sum())
+    if count:
+        warnings.append(
+            f"{count} of {len(systems)} systems give a single value or no estimate for cost "
+            f"or duration: their ranges are the policy's spread (low x{spread.low:g}, high "
+            f"x{spread.high:g} of the likely value); give low/likely/high for a truer forecast"
+        )
+    slipping = spend_frame[spend_frame["P(capital slips past 31 March)"] >= 0.5]
+    for year, row in slipping.iterrows():
+        warnings.append(
+            f"{year}: in {row['P(capital slips past 31 March)']:.0%} of runs less capital "
+            f"is spent by 31 March than planned (median £{row['median capital slipping (gbp)']:,.0f}"
+            " short); unspent NHS capital is not carried forward, so plan a reserve of "
+            "schemes ready to draw it"
+        )
+    return warnings
 
 
 def _unit_positions(problem, unit_names: pd.Series) -> np.ndarray:

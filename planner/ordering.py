@@ -2,26 +2,27 @@
 
 - Only systems whose disposition is not ``retain`` (and that are not already retired) are
   planned.
-- Systems in one dependency cycle form a **move group**: one unit, replaced together, its cost
-  and team demand the sum of its members', its duration the longest member's.
+- **Move groups** are systems that cannot be replaced apart: a cycle of *coupling* links
+  (``ordering.coupling_kinds``: a shared database) or systems named in each other's
+  ``move_with``. A group is one project: its cost and team demand are its members' sum, its
+  duration the longest member's. Data flows between applications (HL7, FHIR, DICOM, files,
+  APIs; orders out and results back) never make a move group, however many go both ways.
 - Precedence, "A before B" meaning B may not start until A has gone live:
-  - ``replaced_by``: the absorbing system goes live before the absorbed one is retired;
+  - ``replaced_by``: the absorbing system goes live before the absorbed one is retired, and
+    the absorbed one is decommissioned within ``ordering.retire.window_months`` of that
+    go-live (a *tie*: the scheduler places them together);
   - ``after``: each listed system goes live before this one starts;
-  - the graph rule from the policy: ``providers-first`` (a provider is replaced before the
-    systems that depend on it), ``consumers-first`` (the reverse) or ``none``. It orders a
-    pair only when the provider is a *platform* for the consumer: a provider whose category
-    is in ``ordering.platform_categories`` (the TIE, the VM farm, the database cluster, AD) or
-    a link whose kind is in ``ordering.platform_kinds`` (infrastructure, authentication,
-    database link). Clinical data flows between applications (the EPR reading LIMS results)
-    do not order replacements; each go-live re-tests its interfaces instead.
-  - whatever the rule (unless ``none``), a system being retired goes after the planned
-    systems that depend on it when they are being retired too, or when nothing absorbs it (no
-    ``replaced_by``): dependents are moved off before it is switched off. When another system
-    absorbs it, that system's project re-points the interfaces, so its dependents' own
-    replacements are not held up.
+  - the graph rule from the policy: ``providers-first`` or ``consumers-first`` (or ``none``)
+    orders a pair only where the consumer *runs on* the provider (a link of a kind in
+    ``ordering.platform_kinds``: infrastructure, a database link) and moves with it or onto
+    it: the consumer is rehosted, replatformed or refactored. A replacement product does not
+    wait for the old platform's refresh, and a data flow never orders two projects (each
+    go-live re-tests its interfaces instead);
+  - a system being retired with nothing to absorb it goes after the planned systems that
+    depend on it (they are moved off it first), unless they are being retired too.
 - Precedence cycles are resolved by dropping the graph-rule links inside them (with a warning);
-  a cycle of explicit constraints is impossible, and its units are left unscheduled with a
-  warning naming the cycle.
+  a cycle of explicit links is impossible: its units are left unscheduled with a warning that
+  names each link and the one to cut.
 
 Examples
 --------
@@ -32,13 +33,17 @@ Examples
 ...      {"id": "epr", "name": "EPR", "disposition": "replace", "status": "planned"},
 ...      {"id": "ris", "name": "RIS", "disposition": "replace"},
 ...      {"id": "pacs", "name": "PACS", "disposition": "replace"}],
-...     [{"consumer": "ris", "provider": "pacs"}, {"consumer": "pacs", "provider": "ris"},
-...      {"consumer": "ris", "provider": "pas"}])
+...     [{"consumer": "ris", "provider": "pacs", "kind": "database link"},
+...      {"consumer": "pacs", "provider": "ris", "kind": "database link"},
+...      {"consumer": "ris", "provider": "pas", "kind": "HL7 v2"},
+...      {"consumer": "pas", "provider": "ris", "kind": "HL7 v2"}])
 >>> ordering = planning_units(inv.systems, inv.dependencies, load_policy())
 >>> sorted(ordering.units.index)
 ['epr', 'pacs+ris', 'pas']
 >>> ordering.links[["before", "after", "reason"]].values.tolist()
 [['epr', 'pas', 'replaced_by']]
+>>> ordering.ties.values.tolist()
+[['epr', 'pas']]
 """
 
 from __future__ import annotations
@@ -50,44 +55,106 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from inventory.graph import ArrayGraph
+from inventory.schema import CLINICAL_SAFETY_CLASSES
 from planner.policy import Policy
 from planner.scoring import estimates
 
-__all__ = ["Ordering", "planning_units"]
+__all__ = ["EXPLICIT", "Ordering", "planning_units"]
+
+#: Reasons for a precedence link that a person wrote down (the others come from the graph).
+EXPLICIT = ("replaced_by", "after")
+#: Dispositions that keep a system on its platform (moving with it or onto a new one).
+STAYS_ON_PLATFORM = ("rehost", "replatform", "refactor")
+#: A move group's unit id names at most this many of its members.
+NAMED_MEMBERS = 3
 
 
 @dataclass(frozen=True)
 class Ordering:
     """The units to schedule and the precedence between them.
 
-    ``units`` is indexed by unit id; ``links`` has ``before``, ``after`` and ``reason``;
+    ``units`` is indexed by unit id; ``links`` has ``before``, ``after``, ``reason`` and
+    ``kind`` (the interface kind behind a graph-rule link); ``ties`` has ``absorber`` and
+    ``absorbed`` (units decommissioned within the window after the absorber's go-live);
     ``impossible`` lists the units in a cycle of explicit constraints (never scheduled);
     ``warnings`` are dicts (kind, system, message).
     """
 
     units: pd.DataFrame
     links: pd.DataFrame
+    ties: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame({"absorber": [], "absorbed": []}, dtype="object")
+    )
     impossible: tuple[str, ...] = ()
     warnings: list[dict] = field(default_factory=list)
 
 
-def _group_ids(planned: pd.Index, labels: pd.Series) -> pd.Series:
-    """Unit id per planned system: its own id, or 'a+b+c' for a move group."""
-    frame = pd.DataFrame({"label": labels.loc[planned].to_numpy()}, index=planned)
-    sizes = frame.groupby("label")["label"].transform("size")
-    ids = pd.Series(planned.to_numpy(dtype=object), index=planned)
-    grouped = frame[sizes > 1]
-    if len(grouped):
-        key = str(grouped.index.name or "index")
-        names = (
-            grouped.reset_index()
-            .sort_values(key)
-            .groupby("label")[key]
-            .agg(lambda members: "+".join(members))
-        )
-        ids.loc[grouped.index] = grouped["label"].map(names).to_numpy()
-    return ids
+def _group_ids(planned: pd.Index, labels: np.ndarray) -> pd.Series:
+    """Unit id per planned system: its own id, or for a move group its first members joined
+    with '+' ('pacs+ris'; 'a+b+c+12-more' for a big group, so no id grows with the group)."""
+    frame = pd.DataFrame({"label": labels, "id": planned.to_numpy(dtype=object)})
+    frame = frame.sort_values(["label", "id"], kind="stable")
+    sizes = frame.groupby("label")["id"].transform("size")
+    rank = frame.groupby("label").cumcount()
+    first = frame[rank < NAMED_MEMBERS].groupby("label")["id"].agg("+".join)
+    names = first.reindex(frame["label"]).to_numpy(dtype=object)
+    extra = (sizes - NAMED_MEMBERS).to_numpy()
+    names = np.where(extra > 0, names + "+" + extra.astype(str) + "-more", names)
+    ids = pd.Series(np.where(sizes.to_numpy() > 1, names, frame["id"]), index=frame["id"])
+    return ids.reindex(planned)
+
+
+def _move_groups(
+    systems: pd.DataFrame, planned: pd.Index, dependencies: pd.DataFrame, policy: Policy
+) -> np.ndarray:
+    """Each planned system's move-group label: strong components of the coupling links
+    (a shared database) among planned systems, with move_with pairs joined both ways."""
+    position = pd.Index(planned)
+    coupling = dependencies[dependencies["kind"].isin(policy.ordering.coupling_kinds)]
+    consumer = position.get_indexer(coupling["consumer"].to_numpy(dtype=object))
+    provider = position.get_indexer(coupling["provider"].to_numpy(dtype=object))
+    keep = (consumer >= 0) & (provider >= 0)
+    pairs = [(consumer[keep], provider[keep])]
+    together = systems.loc[planned, "move_with"].explode().dropna()
+    if len(together):
+        a = position.get_indexer(together.index.to_numpy(dtype=object))
+        b = position.get_indexer(together.to_numpy(dtype=object))
+        both = (a >= 0) & (b >= 0)
+        pairs += [(a[both], b[both]), (b[both], a[both])]
+    u = np.concatenate([p[0] for p in pairs]).astype(np.int64)
+    v = np.concatenate([p[1] for p in pairs]).astype(np.int64)
+    n = len(position)
+    matrix = sparse.csr_matrix((np.ones(len(u), dtype=np.int8), (u, v)), shape=(n, n))
+    return connected_components(matrix, directed=True, connection="strong")[1]
+
+
+def _clinical_class(systems: pd.DataFrame) -> pd.Series:
+    """Each system's DCB0160 class: its own, else derived from patient_facing and criticality;
+    none for a retirement (its data and workflows move under the absorbing system's safety
+    case, signed off before that go-live)."""
+    derived = np.select(
+        [
+            systems["patient_facing"] & (systems["criticality"] == "critical"),
+            systems["patient_facing"] & (systems["criticality"] == "high"),
+            systems["patient_facing"],
+        ],
+        ["high", "medium", "low"],
+        default="none",
+    )
+    classes = systems["clinical_safety_class"].fillna(pd.Series(derived, index=systems.index))
+    return classes.where(systems["disposition"] != "retire", "none")
+
+
+def _engines(systems: pd.DataFrame, dependencies: pd.DataFrame) -> pd.Series:
+    """The integration engines each system exchanges data through (the engine's id)."""
+    engine_ids = systems.index[systems["category"] == "integration engine"]
+    through = dependencies[dependencies["provider"].isin(engine_ids)]
+    grouped = through.groupby("consumer")["provider"].agg(lambda e: tuple(sorted(set(e))))
+    return grouped.reindex(systems.index).map(lambda e: e if isinstance(e, tuple) else ())
+
+
+def _union(values: pd.Series) -> tuple:
+    return tuple(sorted({v for group in values for v in group}))
 
 
 def _sum_demand(demands: pd.Series) -> dict[str, float]:
@@ -99,77 +166,60 @@ def _sum_demand(demands: pd.Series) -> dict[str, float]:
 
 
 def planning_units(systems: pd.DataFrame, dependencies: pd.DataFrame, policy: Policy) -> Ordering:
-    """Build the units to schedule and the precedence links between them.
+    """Build the units to schedule, the precedence links between them and the ties.
 
-    ``units`` is indexed by unit id with ``members``,
-    ``cost_gbp``, ``months`` (whole months), ``team_demand``, ``not_before`` (the latest
-    contract end of a live system, when the policy respects contracts), ``deadline`` (the
-    earliest end of support still ahead of the plan start) and ``cost_estimated``; ``links``
-    with ``before``, ``after`` and ``reason``; warnings as dicts (kind, system, message).
+    ``units`` is indexed by unit id with ``members``, ``cost_gbp``, ``capital_share``
+    (cost-weighted), ``months`` (whole months), ``team_demand``, ``spend_profile`` and
+    ``spend_by_year`` (its largest member's), ``not_before`` (the latest contract end of a
+    live system, when the policy respects contracts), ``contract_deadline`` (the earliest,
+    when the policy makes contract ends deadlines), ``deadline`` (the earliest end of
+    support still ahead), ``clinical_safety_class`` (the highest), ``departments``,
+    ``engines``, ``organisation``, ``decommission`` (every member retires: switching off is
+    not a go-live), ``major`` (a go-live that needs a stabilisation window),
+    ``approval`` and ``approval_months`` (the business case gate) and ``cost_estimated``.
     """
     warnings: list[dict] = []
     is_planned = (systems["disposition"] != "retain") & (systems["status"] != "retired")
     planned = systems.index[is_planned]
-    # move groups are cycles among the systems being replaced: a cycle that runs through a
-    # retained system (a shared care record fed by, and feeding, every trust's EPR) does not
-    # bind the others together, since each is re-interfaced to it in turn
-    graph = ArrayGraph.from_frames(systems.loc[planned], dependencies)
-    _, labels = connected_components(graph.matrix(), directed=True, connection="strong")
-    unit_of = _group_ids(planned, pd.Series(labels, index=planned))
+    unit_of = _group_ids(planned, _move_groups(systems, planned, dependencies, policy))
     chosen = systems.loc[planned]
     sizes = estimates(chosen, policy)
     default_demand = policy.defaults.team_demand
     demand = chosen["team_demand"].map(lambda d: d if d else dict(default_demand))
     start = policy.plan_start
     eos = chosen["end_of_support"]
-    future_eos = eos.where(eos >= start)
-    # the current contract holds back the go-live of a system being replaced, not of a new one
-    contract = (
-        chosen["contract_end"].where(chosen["status"] != "planned")
-        if policy.schedule.respect_contract_end
-        else None
-    )
+    # the current contract holds back the go-live of a system being replaced, not of a new
+    # one, nor the decommissioning of one absorbed by another (that follows its absorber)
+    absorbed = (chosen["disposition"] == "retire") & chosen["replaced_by"].isin(planned)
+    contract = chosen["contract_end"].where((chosen["status"] != "planned") & ~absorbed)
+    classes = _clinical_class(chosen)
+    rank_of_class = {c: i for i, c in enumerate(CLINICAL_SAFETY_CLASSES)}
     frame = pd.DataFrame(
         {
             "unit": unit_of,
             "cost_gbp": sizes["cost_gbp"],
+            "capital_gbp": sizes["cost_gbp"] * sizes["capital_share"],
             "months": sizes["months"],
             "cost_estimated": sizes["cost_estimated"] | sizes["months_estimated"],
-            "deadline": future_eos,
-            "not_before": contract.where(contract > start) if contract is not None else pd.NaT,
+            "deadline": eos.where(eos >= start),
+            "not_before": contract.where(contract > start)
+            if policy.schedule.respect_contract_end
+            else pd.NaT,
+            "contract_deadline": contract.where(contract > start)
+            if policy.schedule.contract_deadline
+            else pd.NaT,
             "demand": demand,
+            "class_rank": classes.map(rank_of_class),
+            "department": chosen["department"],
+            "engines": _engines(systems, dependencies).reindex(planned),
+            "organisation": chosen["organisation"],
+            "retire": chosen["disposition"] == "retire",
+            "run_cost_gbp": chosen["annual_run_cost_gbp"].fillna(0.0),
+            "spend_profile": chosen["spend_profile"],
+            "spend_by_year": chosen["spend_by_year"],
         }
     )
-    grouped = frame.groupby("unit", sort=False)
-    members = pd.Series(frame.index.to_numpy(dtype=object), index=frame["unit"].to_numpy())
-    shared = members.index.duplicated(keep=False)
-    single_units = members.index.to_numpy(dtype=object)[~shared]
-    single_systems = members.to_numpy(dtype=object)[~shared]
-    member_tuples = {
-        unit: (system,) for unit, system in zip(single_units, single_systems, strict=True)
-    }
-    demand_of = dict(
-        zip(
-            frame["unit"].to_numpy(dtype=object)[~shared],
-            frame["demand"].to_numpy(dtype=object)[~shared],
-            strict=True,
-        )
-    )
-    for unit, group in frame[shared].groupby("unit", sort=False):
-        member_tuples[unit] = tuple(group.index)
-        demand_of[unit] = _sum_demand(group["demand"])
-    units = pd.DataFrame(
-        {
-            "cost_gbp": grouped["cost_gbp"].sum(),
-            "months": np.maximum(1, np.ceil(grouped["months"].max() - 1e-9)).astype(np.int64),
-            "not_before": grouped["not_before"].max(),
-            "deadline": grouped["deadline"].min(),
-            "cost_estimated": grouped["cost_estimated"].any(),
-        }
-    )
-    units.insert(0, "members", pd.Series(member_tuples).reindex(units.index))
-    units.insert(3, "team_demand", pd.Series(demand_of).reindex(units.index))
-    units.index.name = "unit"
+    units = _units(frame, policy)
     estimated = frame.index[frame["cost_estimated"]]
     if len(estimated):
         shown = ", ".join(estimated[:12]) + (" ..." if len(estimated) > 12 else "")
@@ -182,7 +232,89 @@ def planning_units(systems: pd.DataFrame, dependencies: pd.DataFrame, policy: Po
             }
         )
     links, impossible = _links(systems, dependencies, unit_of, policy, warnings)
-    return Ordering(units, links, impossible, warnings)
+    ties = _ties(chosen, unit_of, impossible)
+    return Ordering(units, links, ties, impossible, warnings)
+
+
+def _units(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """One row per unit from its members' rows (vectorised for single-member units)."""
+    grouped = frame.groupby("unit", sort=False)
+    members = pd.Series(frame.index.to_numpy(dtype=object), index=frame["unit"].to_numpy())
+    shared = members.index.duplicated(keep=False)
+    single = frame[~shared]
+    member_tuples = dict(zip(single["unit"], ((s,) for s in single.index), strict=True))
+    demand_of = dict(zip(single["unit"], single["demand"], strict=True))
+    departments = dict(
+        zip(single["unit"], single["department"].map(lambda d: (d,) if d else ()), strict=True)
+    )
+    engines = dict(zip(single["unit"], single["engines"], strict=True))
+    largest = frame.sort_values("cost_gbp", ascending=False, kind="stable").groupby(
+        "unit", sort=False
+    ).head(1).set_index("unit")
+    for unit, group in frame[shared].groupby("unit", sort=False):
+        member_tuples[unit] = tuple(group.index)
+        demand_of[unit] = _sum_demand(group["demand"])
+        departments[unit] = _union(group["department"].dropna().map(lambda d: (d,)))
+        engines[unit] = _union(group["engines"])
+    cost = grouped["cost_gbp"].sum()
+    capital = grouped["capital_gbp"].sum()
+    run_cost = grouped["run_cost_gbp"].sum()
+    approval_rules = policy.schedule.approval
+    whole_life = cost + run_cost * approval_rules.whole_life_years
+    national = (capital > approval_rules.national_capital_gbp) | (
+        whole_life > approval_rules.national_whole_life_gbp
+    )
+    board = ~national & (cost >= approval_rules.board_gbp)
+    decommission = grouped["retire"].all()  # switches systems off: not a go-live
+    units = pd.DataFrame(
+        {
+            "members": pd.Series(member_tuples),
+            "cost_gbp": cost,
+            "capital_share": (capital / cost.where(cost > 0)).fillna(
+                policy.money.capital_share.default
+            ),
+            "months": np.maximum(1, np.ceil(grouped["months"].max() - 1e-9)).astype(np.int64),
+            "team_demand": pd.Series(demand_of),
+            "spend_profile": largest["spend_profile"],
+            "spend_by_year": largest["spend_by_year"],
+            "not_before": grouped["not_before"].max(),
+            "contract_deadline": grouped["contract_deadline"].min(),
+            "deadline": grouped["deadline"].min(),
+            "clinical_safety_class": grouped["class_rank"]
+            .max()
+            .map(dict(enumerate(CLINICAL_SAFETY_CLASSES))),
+            "departments": pd.Series(departments),
+            "engines": pd.Series(engines),
+            "organisation": grouped["organisation"].first(),
+            "decommission": decommission,
+            "major": ~decommission & (cost >= policy.schedule.go_live.major_cost_gbp),
+            "approval": np.where(national, "national", np.where(board, "trust board", "")),
+            "approval_months": np.where(
+                national,
+                approval_rules.national_months,
+                np.where(board, approval_rules.board_months, 0),
+            ),
+            "cost_estimated": grouped["cost_estimated"].any(),
+        },
+        index=cost.index,
+    )
+    units.index.name = "unit"
+    return units
+
+
+def _ties(chosen: pd.DataFrame, unit_of: pd.Series, impossible: tuple[str, ...]) -> pd.DataFrame:
+    """(absorber, absorbed) units: a retired system and the planned system absorbing it."""
+    absorber = chosen["replaced_by"]
+    retired = (chosen["disposition"] == "retire") & absorber.isin(unit_of.index)
+    ties = pd.DataFrame(
+        {
+            "absorber": unit_of.reindex(absorber[retired]).to_numpy(dtype=object),
+            "absorbed": unit_of[retired[retired].index].to_numpy(dtype=object),
+        }
+    )
+    inside = ties["absorber"].isin(impossible) | ties["absorbed"].isin(impossible)
+    ties = ties[(ties["absorber"] != ties["absorbed"]) & ~inside]
+    return ties.drop_duplicates().reset_index(drop=True)
 
 
 def _links(
@@ -194,11 +326,12 @@ def _links(
     planned = unit_of.index
     chosen = systems.loc[planned]
 
-    def link(before: pd.Series | np.ndarray, after: pd.Series | np.ndarray, reason: str) -> None:
+    def link(before, after, reason: str, kind: object = None) -> None:
         frame = pd.DataFrame(
             {"before": np.asarray(before, dtype=object), "after": np.asarray(after, dtype=object)}
         )
         frame["reason"] = reason
+        frame["kind"] = kind if kind is not None else None
         parts.append(frame)
 
     absorber = chosen["replaced_by"]
@@ -240,36 +373,36 @@ def _links(
         )
         consumer_at, provider_at = position[both], provider_position[both]
         consumer_unit, provider_unit = unit_at[consumer_at], unit_at[provider_at]
-        retiring = (systems["disposition"] == "retire").to_numpy()
+        kinds = dependencies["kind"].to_numpy(dtype=object)[both]
+        disposition = systems["disposition"].to_numpy(dtype=object)
+        retiring = disposition == "retire"
         provider_retires, consumer_retires = retiring[provider_at], retiring[consumer_at]
-        absorber = systems["replaced_by"].to_numpy(dtype=object)
-        provider_absorbed = pd.notna(absorber[provider_at])
-        # two systems absorbed by the same replacement both move at its go-live: neither's
-        # decommissioning waits for the other's
-        moving_together = provider_absorbed & (absorber[consumer_at] == absorber[provider_at])
-        rules = policy.ordering
-        platform_category = systems["category"].isin(rules.platform_categories).to_numpy()
-        platform = (
-            platform_category[provider_at]
-            | dependencies["kind"].isin(rules.platform_kinds).to_numpy()[both]
-        )
+        provider_absorbed = pd.notna(systems["replaced_by"].to_numpy(dtype=object)[provider_at])
         distinct = consumer_unit != provider_unit
-        retire_after = (
-            distinct & provider_retires & (consumer_retires | ~provider_absorbed) & ~moving_together
+        # a system retired with nothing to absorb it is switched off after what depends on
+        # it has moved off (unless that is being switched off too)
+        retire_after = distinct & provider_retires & ~consumer_retires & ~provider_absorbed
+        link(
+            consumer_unit[retire_after],
+            provider_unit[retire_after],
+            "retire after dependents",
+            kinds[retire_after],
         )
-        link(consumer_unit[retire_after], provider_unit[retire_after], "retire after dependents")
-        ordered = distinct & ~provider_retires & ~consumer_retires & platform
+        # the graph rule: only where the consumer runs on the provider and stays on it
+        runs_on = pd.Series(kinds).isin(policy.ordering.platform_kinds).to_numpy()
+        stays = np.isin(disposition[consumer_at], STAYS_ON_PLATFORM)
+        ordered = distinct & ~provider_retires & ~consumer_retires & runs_on & stays
         if rule == "providers-first":
-            link(provider_unit[ordered], consumer_unit[ordered], "providers-first")
+            link(provider_unit[ordered], consumer_unit[ordered], rule, kinds[ordered])
         else:
-            link(consumer_unit[ordered], provider_unit[ordered], "consumers-first")
+            link(consumer_unit[ordered], provider_unit[ordered], rule, kinds[ordered])
     links = (
         pd.concat(parts, ignore_index=True)
         if parts
-        else pd.DataFrame(columns=["before", "after", "reason"])
+        else pd.DataFrame(columns=["before", "after", "reason", "kind"])
     )
     links = links[links["before"] != links["after"]]
-    explicit = links["reason"].isin(["replaced_by", "after"])
+    explicit = links["reason"].isin(EXPLICIT)
     # keep one row per pair, preferring explicit reasons
     links = (
         links.assign(explicit=explicit)
@@ -292,12 +425,17 @@ def _cycles(links: pd.DataFrame) -> list[list[str]]:
     return [sorted(names[labels == k]) for k in np.flatnonzero(sizes > 1)]
 
 
+def _describe(row: pd.Series) -> str:
+    """One explicit link in words: 'pas waits for epr (replaced_by)'."""
+    return f"{row['after']} waits for {row['before']} ({row['reason']})"
+
+
 def _break_cycles(
     links: pd.DataFrame, warnings: list[dict]
 ) -> tuple[pd.DataFrame, tuple[str, ...]]:
     for cycle in _cycles(links):
         inside = links["before"].isin(cycle) & links["after"].isin(cycle)
-        derived = inside & ~links["reason"].isin(["replaced_by", "after"])
+        derived = inside & ~links["reason"].isin(EXPLICIT)
         if derived.any():
             warnings.append(
                 {
@@ -310,15 +448,20 @@ def _break_cycles(
             )
             links = links[~derived]
     impossible = _cycles(links)
-    if impossible:
-        for cycle in impossible:
-            warnings.append(
-                {
-                    "kind": "impossible",
-                    "system": None,
-                    "message": "impossible constraint: replaced_by/after links form a cycle "
-                    f"through {', '.join(cycle)}; these are not scheduled until one link is "
-                    "removed",
-                }
-            )
+    for cycle in impossible:
+        inside = links[links["before"].isin(cycle) & links["after"].isin(cycle)]
+        named = "; ".join(_describe(row) for _, row in inside.iterrows())
+        # an 'after' is a wish about timing; a 'replaced_by' says what absorbs what: cut the
+        # first 'after' if there is one
+        cut = inside[inside["reason"] == "after"]
+        cut_row = (cut if len(cut) else inside).iloc[0]
+        warnings.append(
+            {
+                "kind": "impossible",
+                "system": None,
+                "message": "impossible constraint: replaced_by/after links form a cycle "
+                f"through {', '.join(cycle)} ({named}); these are not scheduled until one "
+                f"link is removed: cut '{_describe(cut_row)}'",
+            }
+        )
     return links, tuple(sorted(u for cycle in impossible for u in cycle))

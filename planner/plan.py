@@ -9,8 +9,11 @@ Examples
 >>> result = make_plan(load_inventory("data/sample-trust"))
 >>> result.schedule.loc["epr", "start"] <= result.schedule.loc["pas", "start"]
 True
->>> bool((result.spend_by_fy["spend_gbp"] <= result.spend_by_fy["budget_gbp"] + 1).all())
+>>> spend = result.spend_by_fy
+>>> bool((spend["capital_gbp"] <= spend["capital_budget_gbp"] + 1).all())
 True
+>>> result.headline  # doctest: +ELLIPSIS
+'... of ... projects planned...'
 """
 
 from __future__ import annotations
@@ -24,10 +27,13 @@ import pandas as pd
 from inventory.errors import InvalidArgumentError
 from inventory.lifecycle import derive_end_of_support
 from inventory.model import Inventory
+from planner import plan_checks
+from planner.burndown import risk_burndown
 from planner.impact import downstream_impact, impact_method
 from planner.ordering import planning_units
 from planner.policy import Policy, load_policy
-from planner.schedule import Calendar, Problem, schedule_units
+from planner.run_costs import run_costs_by_fy
+from planner.schedule import Calendar, Problem, ScheduleResult, schedule_units
 from planner.scoring import score
 
 __all__ = ["PlanResult", "make_plan", "risk_burndown"]
@@ -38,17 +44,18 @@ WARNING_ORDER = (
     "budget",
     "capacity",
     "deadline",
+    "contract",
+    "accepted risk",
     "exposure",
     "constraint",
     "estimate",
 )
-#: Systems left out of support longer than this before their go-live are called out.
-EXPOSURE_MONTHS = 24
 
 
 @dataclass(frozen=True)
 class PlanResult:
-    """A roadmap: scores, the schedule, spend per financial year, risk burn-down, warnings."""
+    """A roadmap: scores, the schedule, spend per financial year (capital and revenue, and
+    the run cost), risk burn-down, contracts to extend, risks accepted, warnings."""
 
     inventory: Inventory
     policy: Policy
@@ -63,6 +70,16 @@ class PlanResult:
     burndown: pd.DataFrame
     warnings: pd.DataFrame
     calendar: Calendar = field(repr=False)
+    #: running cost per financial year (see planner.run_costs)
+    run_costs: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    #: planned systems that run past their contract's end (see planner.plan_checks)
+    contract_extensions: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    #: retained systems at high or extreme risk
+    accepted_risks: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    #: what held each project between its earliest start and its start (month ranges)
+    held: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    #: (absorber, absorbed) projects: the absorbed is decommissioned after the absorber
+    ties: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     #: the downstream impact method used, in words (see planner.impact.impact_method)
     impact_method: str = "exact"
     #: how the schedule was chosen and its objective (see planner.schedule.search)
@@ -86,7 +103,35 @@ class PlanResult:
 
     @property
     def total_cost(self) -> float:
+        """The cost of what is scheduled."""
         return float(self.scheduled["cost_gbp"].sum())
+
+    @property
+    def unscheduled_cost(self) -> float:
+        """The cost of what is planned but could not be scheduled."""
+        return float(self.schedule.loc[~self.schedule["scheduled"], "cost_gbp"].sum())
+
+    @property
+    def headline(self) -> str:
+        """The plan in one line, never hiding what it leaves out: 'N of M projects planned
+        (£X); K not scheduled (£Y)'.
+
+        >>> import planner
+        >>> planner.plan("data/examples/five-systems").headline  # doctest: +ELLIPSIS
+        '4 of 4 projects planned (...), ... to ...'
+        """
+        done = int(self.units["scheduled"].sum())
+        total = len(self.units)
+        missing = total - done
+        when = f", {self.start:%b %Y} to {self.end:%b %Y}" if self.end is not None else ""
+        text = f"{done} of {total} projects planned (£{self.total_cost / 1e6:,.1f}m){when}"
+        if missing:
+            systems = int((~self.schedule["scheduled"]).sum())
+            text += (
+                f"; {missing} not scheduled ({systems} systems, "
+                f"£{self.unscheduled_cost / 1e6:,.1f}m)"
+            )
+        return text
 
     @property
     def risk_exposure(self) -> float:
@@ -113,13 +158,15 @@ class PlanResult:
         unit_spend = self.unit_spend.loc[units.index]
         spend = self.spend_by_fy.copy()
         spend["spend_gbp"] = unit_spend.reindex(columns=spend["financial_year"]).sum().to_numpy()
-        spend["budget_gbp"] = np.nan  # budgets are the programme's, not one organisation's
-        spend["headroom_gbp"] = np.nan
+        # budgets are the programme's, not one organisation's
+        money = [c for c in spend.columns if c not in ("financial_year", "spend_gbp")]
+        spend[money] = np.nan
         scores = self.scores.loc[self.scores.index.intersection(mine)]
         burndown = risk_burndown(
             systems.loc[mine], scores, schedule["finish_month"], self.policy, self.calendar
         ).iloc[: len(self.burndown)]
         warnings = self.warnings[self.warnings["system"].isin(units.index)]
+        run_costs = run_costs_by_fy(systems.loc[mine], schedule, self.calendar)
         return PlanResult(
             inventory=inventory,
             policy=self.policy,
@@ -137,6 +184,13 @@ class PlanResult:
             warnings=warnings.reset_index(drop=True),
             calendar=self.calendar,
             impact_method=self.impact_method,
+            run_costs=run_costs.iloc[: len(self.run_costs)],
+            contract_extensions=self.contract_extensions[
+                self.contract_extensions.index.isin(mine)
+            ],
+            accepted_risks=self.accepted_risks[self.accepted_risks.index.isin(mine)],
+            held=self.held[self.held["unit"].isin(units.index)],
+            ties=self.ties[self.ties["absorber"].isin(units.index)],
         )
 
     def by_organisation(self) -> pd.DataFrame:
@@ -168,15 +222,34 @@ class PlanResult:
         return frame.sort_values("risk now", ascending=False)
 
     def summary(self) -> dict:
-        """Headline figures for a board paper."""
+        """Headline figures for a board paper (what is left out is always among them)."""
+        run = self.run_costs
         return {
+            "plan": self.headline,
             "systems planned": len(self.schedule),
             "projects": len(self.units),
-            "scheduled": int(self.scheduled["unit"].nunique()),
+            "scheduled": int(self.units["scheduled"].sum()),
             "not scheduled": int((~self.units["scheduled"]).sum()),
+            "not scheduled cost (GBP)": round(self.unscheduled_cost),
             "start": self.start.date().isoformat(),
             "last go-live": self.end.date().isoformat() if self.end is not None else None,
             "total cost (GBP)": round(self.total_cost),
+            "capital (GBP)": round(float(self.spend_by_fy["capital_gbp"].sum())),
+            "revenue (GBP)": round(float(self.spend_by_fy["revenue_gbp"].sum())),
+            "run cost first year (GBP)": round(float(run["planned_gbp"].iloc[0]))
+            if len(run)
+            else None,
+            "run cost last year (GBP)": round(float(run["planned_gbp"].iloc[-1]))
+            if len(run)
+            else None,
+            "double running (GBP)": round(float(run["double_running_gbp"].sum()))
+            if len(run)
+            else 0,
+            "contracts to extend": len(self.contract_extensions),
+            "contract extensions (GBP)": round(float(self.contract_extensions["cost_gbp"].sum()))
+            if len(self.contract_extensions)
+            else 0,
+            "accepted risks": len(self.accepted_risks),
             "risk now": round(float(self.burndown["plan_risk"].iloc[0]), 1),
             "risk at end": round(float(self.burndown["plan_risk"].iloc[-1]), 1),
             "warnings": len(self.warnings),
@@ -195,12 +268,7 @@ class PlanResult:
         }
 
     def __repr__(self) -> str:
-        end = f"{self.end:%b %Y}" if self.end is not None else "nothing scheduled"
-        return (
-            f"<PlanResult: {len(self.schedule)} systems in {len(self.units)} projects, "
-            f"{self.start:%b %Y} to {end}, £{self.total_cost / 1e6:,.1f}m, "
-            f"{len(self.warnings)} warnings>"
-        )
+        return f"<PlanResult: {self.headline}; {len(self.warnings)} warnings>"
 
     def _repr_html_(self) -> str:
         facts = "".join(
@@ -211,80 +279,6 @@ class PlanResult:
             ["name", "unit", "start", "go_live", "cost_gbp", "wave", "critical"]
         ].head(15)
         return f"<p>{html.escape(repr(self))}</p><table>{facts}</table>{head.to_html(escape=True)}"
-
-
-def risk_burndown(
-    systems: pd.DataFrame,
-    scores: pd.DataFrame,
-    go_live_month: pd.Series,
-    policy: Policy,
-    calendar: Calendar,
-) -> pd.DataFrame:
-    """Total estate risk in each month, with the plan and with nothing replaced.
-
-    Likelihood moves as end-of-support dates pass (the support and unsupported-hosting points
-    are re-evaluated month by month; other factors stay as scored). A system's risk leaves the
-    plan line the month after its go-live (or decommissioning). Work is O(systems + months):
-    each system adds at most four steps to a difference array.
-    """
-    months = calendar.months
-    rules = policy.risk.likelihood
-    support = rules.support
-    scores = scores.reindex(systems.index)
-    static = (
-        1.0
-        + scores["likelihood_age"]
-        + scores["likelihood_vulnerabilities"]
-        + scores["likelihood_skills"]
-    ).to_numpy()
-    consequence = scores["consequence"].to_numpy()
-    eos = systems["end_of_support"]
-    known = eos.notna().to_numpy()
-    saas = (systems["hosting"] == "SaaS").to_numpy()
-    by_trust = systems["hosting"].isin(("on-premises", "private cloud")).to_numpy()
-    eos_index = (
-        ((eos.dt.year - calendar.start.year) * 12 + eos.dt.month - calendar.start.month + 1)
-        .fillna(0)
-        .to_numpy(dtype=np.int64)
-    )
-    unknown_points = np.where(saas, 0.0, support.unknown)
-    points = np.stack(
-        [
-            np.zeros(len(systems)),
-            np.full(len(systems), support.within_24_months),
-            np.full(len(systems), support.within_12_months),
-            support.past + np.where(by_trust, rules.unsupported_hosting, 0.0),
-        ]
-    )
-    points[:, ~known] = unknown_points[~known]
-    values = 4.0 * np.minimum(5.0, static + points) * consequence  # 4 segments x systems
-    bounds = np.stack([np.zeros(len(systems)), eos_index - 24, eos_index - 12, eos_index])
-    bounds[:, ~known] = 0
-    bounds = np.clip(bounds, 0, months).astype(np.int64)
-    # the segment holding month 0 starts at 0
-    difference = np.zeros(months + 1)
-    for segment in range(4):
-        previous = values[segment - 1] if segment else 0.0
-        np.add.at(difference, bounds[segment], values[segment] - previous)
-    do_nothing = np.cumsum(difference)[:months]
-    removed = go_live_month.reindex(systems.index).to_numpy(dtype=float) + 1
-    has = ~np.isnan(removed) & (removed < months)
-    at = removed[has].astype(np.int64)
-    segment_at = (at[None, :] >= bounds[:, has]).sum(axis=0) - 1
-    value_at = values[segment_at, np.flatnonzero(has)]
-    plan_difference = difference.copy()
-    np.add.at(plan_difference, at, -value_at)
-    # after removal the system's later steps must not come back
-    for segment in range(1, 4):
-        later = bounds[segment, has] > at
-        previous = values[segment - 1, has]
-        np.add.at(
-            plan_difference, bounds[segment, has][later], -(values[segment, has] - previous)[later]
-        )
-    plan = np.cumsum(plan_difference)[:months]
-    return pd.DataFrame(
-        {"month": calendar.month_starts, "plan_risk": plan, "do_nothing_risk": do_nothing}
-    )
 
 
 def make_plan(
@@ -319,17 +313,38 @@ def make_plan(
     )
     unit_risk = scores["risk"].reindex(members.to_numpy()).groupby(members.index.to_numpy()).sum()
     result = schedule_units(
-        units, links, unit_priority, policy, risk=unit_risk, impossible=ordering.impossible
+        units,
+        links,
+        unit_priority,
+        policy,
+        risk=unit_risk,
+        impossible=ordering.impossible,
+        ties=ordering.ties,
     )
     warnings += result.warnings
     unit_frame = result.units
+    calendar = result.calendar
     member_unit = pd.Series(members.index.to_numpy(), index=members.to_numpy(), name="unit")
-    schedule = _system_schedule(systems, scores, unit_frame, member_unit, policy.plan_start)
-    spend_by_fy = _spend_by_fy(result, policy)
-    burndown = risk_burndown(systems, scores, schedule["finish_month"], policy, result.calendar)
+    schedule = _system_schedule(
+        systems, scores, unit_frame, member_unit, ordering.ties, policy, calendar
+    )
+    spend_by_fy = _spend_by_fy(result)
+    burndown = risk_burndown(systems, scores, schedule["finish_month"], policy, calendar)
     end = int(np.nanmax(schedule["finish_month"])) + 13 if schedule["scheduled"].any() else 12
     burndown = burndown.iloc[: min(len(burndown), end)].reset_index(drop=True)
-    warnings += _exposure_warnings(schedule, policy)
+    run_costs = run_costs_by_fy(systems, schedule, calendar).iloc[: len(spend_by_fy) + 1]
+    extensions = plan_checks.contract_extensions(systems, schedule, calendar)
+    accepted = plan_checks.accepted_risks(systems, scores)
+    capital = result.placement.state.spend_capital if result.placement else np.zeros(0)
+    warnings += (
+        plan_checks.contract_warnings(extensions)
+        + plan_checks.accepted_risk_warnings(accepted)
+        + plan_checks.window_warnings(
+            unit_frame, ordering.ties, policy.ordering.retire.window_months, result.held
+        )
+        + plan_checks.year_end_warnings(capital, calendar)
+        + plan_checks.exposure_warnings(schedule)
+    )
     warning_frame = pd.DataFrame(warnings, columns=["kind", "system", "message", "months"])
     warning_frame["kind"] = pd.Categorical(warning_frame["kind"], WARNING_ORDER, ordered=True)
     warning_frame = warning_frame.sort_values(["kind", "system"], kind="stable").reset_index(
@@ -349,15 +364,26 @@ def make_plan(
         team_usage=result.team_usage,
         burndown=burndown,
         warnings=warning_frame,
-        calendar=result.calendar,
+        calendar=calendar,
         impact_method=impact_method(len(systems), policy.impact.method, policy.impact.exact_up_to),
         search=result.search,
         problem=result.problem,
         sequence=result.sequence,
+        run_costs=run_costs,
+        contract_extensions=extensions,
+        accepted_risks=accepted,
+        held=result.held,
+        ties=ordering.ties,
     )
 
 
-def _system_schedule(systems, scores, units, member_unit, plan_start) -> pd.DataFrame:
+def _system_schedule(
+    systems, scores, units, member_unit, ties, policy: Policy, calendar: Calendar
+) -> pd.DataFrame:
+    """One row per planned system: its project's dates, its scores, when the legacy system
+    stops running (``stop_month``) and when what replaces it goes live
+    (``replaced_month``)."""
+    plan_start = policy.plan_start
     planned = member_unit.index
     at = systems.index.get_indexer(planned)  # each lookup by id once, then positions
     unit_at = units.index.get_indexer(member_unit.to_numpy(dtype=object))
@@ -378,6 +404,9 @@ def _system_schedule(systems, scores, units, member_unit, plan_start) -> pd.Data
         "months_late",
         "not_scheduled_because",
         "months",
+        "safety_signoff",
+        "approval",
+        "approved_by",
     ):
         frame[column] = per_unit[column].to_numpy()
     own_scores = scores.iloc[score_at]
@@ -391,45 +420,52 @@ def _system_schedule(systems, scores, units, member_unit, plan_start) -> pd.Data
         frame[column] = own_scores[column].to_numpy()
     frame["scheduled"] = frame["scheduled"].astype(bool)
     frame["critical"] = frame["critical"].fillna(False).astype(bool)
+    _legacy_timing(frame, units, ties, policy)
     return frame.sort_values(["start_month", "rank"], na_position="last", kind="stable")
 
 
-def _exposure_warnings(schedule: pd.DataFrame, policy: Policy) -> list[dict]:
-    """One warning listing systems that stay out of support for years before replacement."""
-    exposed = schedule[
-        (schedule["months_unsupported_in_plan"] > EXPOSURE_MONTHS)
-        & schedule["risk_rating"].isin(["extreme", "high"])
-    ].sort_values(["months_unsupported_in_plan", "rank"], ascending=[False, True])
-    if exposed.empty:
-        return []
-    listed = ", ".join(
-        f"{system} ({int(months)} months)"
-        for system, months in exposed["months_unsupported_in_plan"].head(12).items()
+def _legacy_timing(frame: pd.DataFrame, units: pd.DataFrame, ties, policy: Policy) -> None:
+    """Add ``replaced_month`` (the go-live of what replaces a system: its own project's, or
+    for a retirement the project absorbing it) and ``stop_month`` (the first month it no
+    longer runs: a replaced system runs ``money.parallel_running_months`` past its
+    replacement's go-live)."""
+    finish = frame["finish_month"].to_numpy(dtype=float)
+    replace = (frame["disposition"] == "replace").to_numpy()
+    absorber_of = pd.Series(
+        ties["absorber"].to_numpy(dtype=object), index=ties["absorbed"].to_numpy(dtype=object)
     )
-    more = f" and {len(exposed) - 12} more" if len(exposed) > 12 else ""
-    return [
-        {
-            "kind": "exposure",
-            "system": None,
-            "message": f"{len(exposed)} high or extreme risk systems run out of support for more "
-            f"than {EXPOSURE_MONTHS} months of the plan before they are replaced: {listed}{more}; "
-            "consider "
-            "compensating controls (isolation, extended support) or a larger budget",
-        }
-    ]
+    absorber_of = absorber_of[~absorber_of.index.duplicated()]
+    absorbed_by = absorber_of.reindex(frame["unit"].to_numpy(dtype=object))
+    absorber_finish = units["finish_month"].reindex(absorbed_by.to_numpy()).to_numpy(dtype=float)
+    parallel = policy.money.parallel_running_months
+    frame["replaced_month"] = np.where(replace, finish, absorber_finish)
+    frame["stop_month"] = np.where(replace, finish + 1 + parallel, finish + 1)
 
 
-def _spend_by_fy(result, policy: Policy) -> pd.DataFrame:
+def _spend_by_fy(result: ScheduleResult) -> pd.DataFrame:
+    """Capital and revenue per financial year against their budgets (NaN: no limit), to
+    the last year with spend."""
     calendar = result.calendar
     labels = calendar.fy_labels
-    spend = np.bincount(calendar.fy_index, weights=result.spend, minlength=len(labels))
+    problem = result.problem
+    state = result.placement.state if result.placement is not None else None
+    years = len(labels)
+    capital = state.capital if state is not None else np.zeros(years)
+    revenue = state.revenue if state is not None else np.zeros(years)
+    arrays = problem.arrays if problem is not None else None
+    capital_budget = arrays.capital_budget if arrays is not None else np.full(years, np.inf)
+    revenue_budget = arrays.revenue_budget if arrays is not None else np.full(years, np.inf)
     frame = pd.DataFrame(
         {
             "financial_year": labels,
-            "budget_gbp": [policy.budget_for(label) for label in labels],
-            "spend_gbp": spend,
+            "capital_budget_gbp": np.where(np.isfinite(capital_budget), capital_budget, np.nan),
+            "capital_gbp": capital,
+            "revenue_budget_gbp": np.where(np.isfinite(revenue_budget), revenue_budget, np.nan),
+            "revenue_gbp": revenue,
         }
     )
-    frame["headroom_gbp"] = frame["budget_gbp"] - frame["spend_gbp"]
-    last = np.flatnonzero(frame["spend_gbp"] > 0)
+    frame["spend_gbp"] = frame["capital_gbp"] + frame["revenue_gbp"]
+    frame["capital_headroom_gbp"] = frame["capital_budget_gbp"] - frame["capital_gbp"]
+    frame["revenue_headroom_gbp"] = frame["revenue_budget_gbp"] - frame["revenue_gbp"]
+    last = np.flatnonzero(frame["spend_gbp"] > 1e-6)
     return frame.iloc[: (last[-1] + 1 if len(last) else 1)].reset_index(drop=True)

@@ -43,11 +43,14 @@ def _log_scale(values: pd.Series | np.ndarray, reference: float) -> np.ndarray:
 
 
 def estimates(systems: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    """The cost and duration the planner uses for each system, and whether they are defaults.
+    """The cost, duration and capital share the planner uses for each system, and whether
+    the cost and duration are defaults.
 
-    Retirements cost ``ordering.retire.cost_fraction`` of the replacement cost and take
-    ``ordering.retire.months``. Blank estimates fall back to the category default, then the
-    global default.
+    Blank estimates fall back to the category default, then the global default. A retirement
+    takes ``ordering.retire.months`` and costs its decommissioning: ``retire.base_gbp`` plus
+    ``retire.archive_gbp_per_gb`` for each GB of ``data_to_archive_gb`` when that is given,
+    otherwise ``retire.cost_fraction`` of the replacement cost. The capital share is the
+    system's own, else the policy's for its category, for SaaS, or the default.
     """
     defaults = policy.defaults
     by_category = defaults.categories
@@ -62,13 +65,29 @@ def estimates(systems: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     cost = given_cost.fillna(category_cost).fillna(defaults.replacement_cost_gbp).astype(float)
     months = given_months.fillna(category_months).fillna(defaults.replacement_months).astype(float)
     retire = systems["disposition"] == "retire"
-    cost = cost.where(~retire, cost * policy.ordering.retire.cost_fraction)
-    months = months.where(~retire, float(policy.ordering.retire.months))
+    rules = policy.ordering.retire
+    archive = systems["data_to_archive_gb"].astype("float64")
+    decommissioning = (rules.base_gbp + rules.archive_gbp_per_gb * archive).fillna(
+        cost * rules.cost_fraction
+    )
+    cost = cost.where(~retire, decommissioning)
+    months = months.where(~retire, float(rules.months))
+    shares = policy.money.capital_share
+    default_share = pd.Series(
+        np.where(systems["hosting"] == "SaaS", shares.SaaS, shares.default), index=systems.index
+    )
+    capital_share = (
+        systems["capital_share"]
+        .astype("float64")
+        .fillna(systems["category"].map(shares.categories).astype("float64"))
+        .fillna(default_share)
+    )
     return pd.DataFrame(
         {
             "cost_gbp": cost,
             "months": months,
-            "cost_estimated": given_cost.isna(),
+            "capital_share": capital_share,
+            "cost_estimated": given_cost.isna() & ~(retire & archive.notna()),
             "months_estimated": given_months.isna() & ~retire,
         },
         index=systems.index,

@@ -27,7 +27,14 @@ Examples
 
 from inventory.parse.core import BLANK_TOKENS, Parsed, blank_out
 from inventory.parse.dates import Partial, parse_date
-from inventory.parse.numbers import parse_int, parse_money, parse_months, parse_range
+from inventory.parse.numbers import (
+    parse_fraction,
+    parse_int,
+    parse_money,
+    parse_months,
+    parse_range,
+    parse_shares,
+)
 from inventory.parse.text import (
     parse_bool,
     parse_enum,
@@ -48,6 +55,7 @@ __all__ = [
     "parse_bool",
     "parse_date",
     "parse_enum",
+    "parse_fraction",
     "parse_id",
     "parse_id_list",
     "parse_int",
@@ -55,6 +63,7 @@ __all__ = [
     "parse_months",
     "parse_ods",
     "parse_range",
+    "parse_shares",
     "parse_team_demand",
     "parse_text",
     "parse_text_list",

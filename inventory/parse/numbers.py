@@ -17,7 +17,14 @@ from inventory.parse.core import (
     problems_where,
 )
 
-__all__ = ["parse_int", "parse_money", "parse_months", "parse_range"]
+__all__ = [
+    "parse_fraction",
+    "parse_int",
+    "parse_money",
+    "parse_months",
+    "parse_range",
+    "parse_shares",
+]
 
 _NUMBER = r"(?P<number>\d[\d,]*(?:\.\d+)?|\.\d+)"
 
@@ -186,7 +193,7 @@ def parse_range(cells: pd.Series, parse_one: Callable[[pd.Series], Parsed], name
     >>> parse_range(pd.Series(["£1m/£2m/£4m", "500k"]), parse_money, "cost").values
         cost_low  cost_likely  cost_high
     0  1000000.0    2000000.0  4000000.0
-    1   500000.0     500000.0   500000.0
+    1        NaN     500000.0        NaN
     >>> parsed = parse_range(pd.Series(["9-12 months"]), parse_months, "months")
     >>> parsed.values.iloc[0].tolist(), parsed.assumed[0]
     ([9.0, 10.5, 12.0], "'9-12 months' gives two values; read as low 9, likely 10.5 (the middle), high 12")
@@ -208,8 +215,10 @@ def parse_range(cells: pd.Series, parse_one: Callable[[pd.Series], Parsed], name
     parsed_parts = [parse_one(parts[i]) for i in range(3)]
     for i, column in enumerate(columns):
         frame[column] = parsed_parts[i].values.astype("float64")
+    # one value is the likely value alone: its low and high are not given (the forecast
+    # applies the policy's spread to them, and says so)
     frame.loc[single, columns[1]] = frame.loc[single, columns[0]]
-    frame.loc[single, columns[2]] = frame.loc[single, columns[0]]
+    frame.loc[single, columns[0]] = np.nan
     wrong_count = text.notna() & ~is_pair & ~counts.isin([1, 3])
     problems[wrong_count] = [
         f"'{v}' is not a range: give one value, or low/likely/high separated by '/'"
@@ -251,3 +260,84 @@ def parse_range(cells: pd.Series, parse_one: Callable[[pd.Series], Parsed], name
         ]
     frame[problems.notna() | wrong_count] = np.nan
     return Parsed(frame, problems, assumed.where(problems.isna(), None))
+
+
+_FRACTION = re.compile(r"^(?P<number>\d+(?:\.\d+)?|\.\d+)\s*(?P<percent>%?)$")
+
+
+@on_distinct
+def parse_fraction(cells: pd.Series) -> Parsed:
+    """Read a share from 0 to 1: ``0.8``, ``80%``; a bare number from 1 to 100 is read as a
+    percentage, with a warning.
+
+    >>> parsed = parse_fraction(pd.Series(["0.8", "80%", "80", "150%"]))
+    >>> parsed.values.tolist()
+    [0.8, 0.8, 0.8, nan]
+    >>> parsed.assumed[2], parsed.problems[3]
+    ("'80' read as 80%", "'150%' is not a share; write it like 0.8 or 80%")
+    """
+    text = blank_out(cells)
+    match = text.str.extract(_FRACTION)
+    number = pd.to_numeric(match["number"], errors="coerce").astype("float64")
+    percent = match["percent"] == "%"
+    bare_percent = ~percent & (number > 1) & (number <= 100)
+    values = number.where(~(percent | bare_percent), number / 100)
+    values = values.where(values.between(0, 1))
+    bad = text.notna() & values.isna()
+    problems = problems_where(bad, text, "'{value}' is not a share; write it like 0.8 or 80%")
+    assumed = no_problems(text.index)
+    read = bare_percent & ~bad
+    assumed[read] = [f"'{v}' read as {v}%" for v in text[read]]
+    return Parsed(values, problems, assumed)
+
+
+@on_distinct
+def parse_shares(cells: pd.Series) -> Parsed:
+    """Read a split by project year: percentages (``40%; 40%; 20%``) or amounts (``£10m;
+    £15m; £9m``), separated by ';' or '/'; returns the shares, adding up to 1.
+
+    Percentages must add up to 100 (within a point); amounts are read as shares of their
+    total, with a warning that says so.
+
+    >>> parsed = parse_shares(pd.Series(["40%; 40%; 20%", "£10m/£15m/£25m", "50%; 20%"]))
+    >>> parsed.values.tolist()[:2]
+    [(0.4, 0.4, 0.2), (0.2, 0.3, 0.5)]
+    >>> parsed.problems[2]
+    "'50%; 20%' adds up to 70%, not 100%; give every year's share"
+    """
+    text = blank_out(cells)
+    values: list[object] = []
+    problems = no_problems(text.index)
+    assumed = no_problems(text.index)
+    for position, cell in enumerate(text.tolist()):
+        if not isinstance(cell, str):
+            values.append(())
+            continue
+        parts = [p.strip() for p in re.split(r"[;/]", cell) if p.strip()]
+        percents = [m for p in parts if (m := re.fullmatch(r"(\d+(?:\.\d+)?)\s*%", p))]
+        if parts and len(percents) == len(parts):
+            shares = [float(m.group(1)) / 100 for m in percents]
+            total = sum(shares)
+            if abs(total - 1) > 0.01:
+                problems.iloc[position] = (
+                    f"'{cell}' adds up to {100 * total:g}%, not 100%; give every year's share"
+                )
+                values.append(())
+                continue
+        else:
+            amounts = parse_money(pd.Series(parts, dtype="object")).values
+            if not parts or amounts.isna().any() or (amounts < 0).any() or amounts.sum() <= 0:
+                problems.iloc[position] = (
+                    f"'{cell}' is not a split by year; write it like 40%; 40%; 20% or "
+                    "£10m; £15m; £9m"
+                )
+                values.append(())
+                continue
+            total = float(amounts.sum())
+            shares = [float(a) / total for a in amounts]
+            assumed.iloc[position] = (
+                f"'{cell}' read as shares of the cost by project year "
+                f"({', '.join(f'{100 * s:.0f}%' for s in shares)})"
+            )
+        values.append(tuple(round(s, 6) for s in shares))
+    return Parsed(pd.Series(values, index=text.index, dtype="object"), problems, assumed)

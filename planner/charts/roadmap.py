@@ -136,6 +136,18 @@ def plot_gantt(
             markersize=4,
             zorder=5,
         )
+    signoff = rows["safety_signoff"] if n and "safety_signoff" in rows else pd.Series([])
+    has_signoff = signoff.notna()
+    if has_signoff.any():
+        ax.plot(
+            mdates.date2num(signoff[has_signoff]),
+            np.flatnonzero(has_signoff),
+            "|",
+            color="black",
+            markersize=7,
+            mew=1.6,
+            zorder=6,
+        )
     ax.set_yticks(y, rows["label"].tolist(), fontsize=6.5 if n > 60 else 8)
     ax.invert_yaxis()
     ax.set_ylim(n - 0.4, -0.6)
@@ -180,6 +192,11 @@ def plot_gantt(
         plt.Line2D([], [], marker="D", color="#b2182b", ls="", label="end of support"),
         plt.Line2D([], [], marker=">", color="#b2182b", ls="", label="already unsupported"),
     ]
+    if has_signoff.any():
+        handles.append(
+            plt.Line2D([], [], marker="|", color="black", mew=1.6, ls="",
+                       label="safety case signed off")
+        )
     ax.legend(
         handles=handles,
         loc="upper left",
@@ -189,37 +206,37 @@ def plot_gantt(
         title=colour_by,
         title_fontsize=8,
     )
-    title = "Replacement roadmap" + (f" by {group_by}" if group_by else "")
-    ax.set_title(
-        f"{title}: {n} {'groups' if group_by else 'projects'}, "
-        f"{result.start:%b %Y} to {rows['go_live'].max():%b %Y}"
-        if n
-        else title,
-        fontsize=11,
-        pad=24,
+    missing = int((~result.units["scheduled"]).sum())
+    left_out = (
+        f"; {missing} not scheduled (£{result.unscheduled_cost / 1e6:,.1f}m)" if missing else ""
     )
+    if group_by:
+        heading = f"Replacement roadmap by {group_by}: {n} groups" + left_out
+    else:
+        heading = "Replacement roadmap: " + result.headline
+    ax.set_title(heading, fontsize=11, pad=24)
     return figure_of(ax)
 
 
 def plot_spend(result, *, ax: Axes | None = None) -> Figure:
-    """Spend per NHS financial year against its capital budget."""
+    """Capital and revenue per NHS financial year, stacked, against the capital budget (and
+    the revenue budget where the policy sets one)."""
     frame = result.spend_by_fy
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.6))
-    x = range(len(frame))
-    ax.bar(x, frame["spend_gbp"] / 1e6, color="#4477aa", label="planned spend", zorder=3)
-    ax.plot(
-        x,
-        frame["budget_gbp"] / 1e6,
-        color="#b2182b",
-        marker="_",
-        markersize=18,
-        lw=0,
-        mew=2.2,
-        label="budget",
-        zorder=4,
-    )
-    ax.set_xticks(list(x), frame["financial_year"].tolist(), rotation=45, fontsize=8)
+    x = list(range(len(frame)))
+    capital = frame["capital_gbp"] / 1e6
+    ax.bar(x, capital, color="#4477aa", label="capital", zorder=3)
+    ax.bar(x, frame["revenue_gbp"] / 1e6, bottom=capital, color="#88ccee", label="revenue",
+           zorder=3)
+    for column, colour, label in (
+        ("capital_budget_gbp", "#b2182b", "capital budget"),
+        ("revenue_budget_gbp", "#ee7733", "revenue budget"),
+    ):
+        if frame[column].notna().any():
+            ax.plot(x, frame[column] / 1e6, color=colour, marker="_", markersize=18, lw=0,
+                    mew=2.2, label=label, zorder=4)
+    ax.set_xticks(x, frame["financial_year"].tolist(), rotation=45, fontsize=8)
     ax.set_ylabel("£ million")
     ax.set_title("Spend per financial year", fontsize=10)
     ax.grid(axis="y", color="#eeeeee", zorder=0)

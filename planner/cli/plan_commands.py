@@ -128,10 +128,13 @@ def plan_command(
     shown["go_live"] = shown["go_live"].dt.strftime("%b %Y")
     shown["cost_gbp"] = shown["cost_gbp"].map(lambda v: f"£{v:,.0f}")
     write_frame(shown, output, repr(result), limit)
-    spend = result.spend_by_fy.copy()
-    for column in ("budget_gbp", "spend_gbp", "headroom_gbp"):
-        spend[column] = spend[column].map(lambda v: f"£{v / 1e6:,.2f}m")
+    spend = result.spend_by_fy[
+        ["financial_year", "capital_budget_gbp", "capital_gbp", "revenue_budget_gbp", "revenue_gbp"]
+    ].copy()
+    for column in spend.columns[1:]:
+        spend[column] = spend[column].map(lambda v: "no limit" if v != v else f"£{v / 1e6:,.2f}m")
     console().print(frame_table(spend, title="Spend per financial year"))
+    console().print(result.headline, markup=False, soft_wrap=True)
     print_warnings(result)
 
 

@@ -12,6 +12,8 @@ import pandas as pd
 __all__ = ["MSPDI_NAMESPACE", "write_mspdi"]
 
 MSPDI_NAMESPACE = "http://schemas.microsoft.com/project"
+#: Task UIDs from here on are projects then milestones (below it: wave summaries).
+MILESTONE_UIDS = 10_000
 
 
 def _working_day(date: pd.Timestamp, forward: bool) -> pd.Timestamp:
@@ -36,9 +38,37 @@ def _text(parent: ET.Element, tag: str, value: object) -> ET.Element:
     return element
 
 
+def _milestone(
+    tasks: ET.Element, uid: int, task_id: int, name: str, date: pd.Timestamp, wbs: str
+) -> None:
+    """A zero-length milestone task at the start of the working day on or after ``date``."""
+    day = _working_day(date, forward=True)
+    task = ET.SubElement(tasks, "Task")
+    for tag, value in (
+        ("UID", uid),
+        ("ID", task_id),
+        ("Name", name),
+        ("Type", 0),
+        ("IsNull", 0),
+        ("WBS", wbs),
+        ("OutlineNumber", wbs),
+        ("OutlineLevel", 2),
+        ("Start", f"{day:%Y-%m-%d}T08:00:00"),
+        ("Finish", f"{day:%Y-%m-%d}T08:00:00"),
+        ("Duration", "PT0H0M0S"),
+        ("DurationFormat", 7),
+        ("Summary", 0),
+        ("Milestone", 1),
+        ("ConstraintType", 4),
+        ("ConstraintDate", f"{day:%Y-%m-%d}T08:00:00"),
+    ):
+        _text(task, tag, value)
+
+
 def write_mspdi(result, path: str | Path, *, title: str = "Legacy replacement roadmap") -> Path:
     """Microsoft Project XML (MSPDI): wave summary tasks, one task per project with dates,
-    cost and finish-to-start links; opens in MS Project and ProjectLibre.
+    cost and finish-to-start links, and milestones for each business case approval and each
+    clinical safety case sign-off; opens in MS Project and ProjectLibre.
 
     Each task carries a start-no-earlier-than constraint at its scheduled start, so Project
     keeps the resource- and budget-levelled dates instead of pulling tasks forward.
@@ -83,7 +113,8 @@ def write_mspdi(result, path: str | Path, *, title: str = "Legacy replacement ro
                 _text(slot, "FromTime", begin)
                 _text(slot, "ToTime", end)
     tasks = ET.SubElement(project, "Tasks")
-    uid_of = {unit: i for i, unit in enumerate(units.index, start=100)}
+    uid_of = {unit: i for i, unit in enumerate(units.index, start=MILESTONE_UIDS)}
+    next_uid = MILESTONE_UIDS + len(units)
     waits_for = result.links.groupby("after")["before"].agg(list).to_dict()
     names = result.inventory.systems["name"]
     task_id = 1
@@ -108,7 +139,9 @@ def write_mspdi(result, path: str | Path, *, title: str = "Legacy replacement ro
         ):
             _text(summary, tag, value)
         task_id += 1
-        for number, (unit, row) in enumerate(wave_units.iterrows(), start=1):
+        number = 0  # the outline position in the wave: projects and their milestones
+        for unit, row in wave_units.iterrows():
+            number += 1
             first, last, days = _task_dates(row["start"], row["go_live"])
             members = row["members"]
             name = names[members[0]] if len(members) == 1 else "Move group: " + " + ".join(members)
@@ -150,6 +183,18 @@ def write_mspdi(result, path: str | Path, *, title: str = "Legacy replacement ro
                     _text(link, "LinkLag", 0)
                     _text(link, "LagFormat", 7)
             task_id += 1
+            for label, column in (
+                ("Business case approved", "approved_by"),
+                ("Clinical safety case signed off (DCB0160)", "safety_signoff"),
+            ):
+                if pd.notna(row[column]):
+                    number += 1
+                    _milestone(
+                        tasks, next_uid, task_id, f"{label}: {name}", row[column],
+                        f"{wave}.{number}",
+                    )
+                    next_uid += 1
+                    task_id += 1
     ET.indent(project)
     path.parent.mkdir(parents=True, exist_ok=True)
     ET.ElementTree(project).write(path, encoding="utf-8", xml_declaration=True)

@@ -41,6 +41,10 @@ _ROADMAP_COLUMNS = [
     "cost",
     "scheduled",
     "not_scheduled_because",
+    "approval",
+    "approved_by",
+    "safety_signoff",
+    "stop_month",
 ]
 _SCORE_COLUMNS = [
     "name",
@@ -87,7 +91,8 @@ XLSX_ROWS = 5_000
 
 
 def tables(result) -> dict[str, pd.DataFrame]:
-    """The plan as named tables: Roadmap, Scores, Spend by FY, Warnings, Dependencies, ..."""
+    """The plan as named tables: Roadmap, Scores, Spend by FY (capital and revenue), Run cost
+    by FY, Contracts to extend, Accepted risks, What held each project, Warnings, ..."""
     roadmap = result.schedule[_ROADMAP_COLUMNS].reset_index()
     scores = result.scores[_SCORE_COLUMNS].reset_index()
     spend = result.spend_by_fy.copy()
@@ -97,11 +102,20 @@ def tables(result) -> dict[str, pd.DataFrame]:
     deps["messages"] = deps["messages"].map("; ".join)
     links = result.links.rename(columns={"before": "goes live first", "after": "then starts"})
     burndown = result.burndown.copy()
+    roadmap["stops_running"] = [
+        result.calendar.month_start(int(m)) if m == m and m < result.calendar.months else pd.NaT
+        for m in roadmap.pop("stop_month")
+    ]
+    roadmap["stops_running"] = roadmap["stops_running"].astype("datetime64[ns]")
     named = {
         "Roadmap": roadmap,
         "Scores": scores,
         "Spend by FY": spend,
         "Spend by project": per_project,
+        "Run cost by FY": result.run_costs.copy(),
+        "Contracts to extend": result.contract_extensions.rename_axis("id").reset_index(),
+        "Accepted risks": result.accepted_risks.rename_axis("id").reset_index(),
+        "What held each project": result.held.copy(),
         "Warnings": result.warnings[["kind", "system", "message"]].copy(),
         "Dependencies": deps,
         "Order constraints": links,

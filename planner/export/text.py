@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
+
 __all__ = ["write_markdown", "write_mermaid"]
 
 
@@ -15,7 +17,8 @@ def _mermaid_text(text: str) -> str:
 
 
 def write_mermaid(result, path: str | Path, *, title: str = "Legacy replacement roadmap") -> Path:
-    """A Mermaid ``gantt`` diagram: one section per wave, critical projects marked."""
+    """A Mermaid ``gantt`` diagram: one section per wave, critical projects marked, each
+    clinical safety case sign-off (DCB0160) a milestone."""
     path = Path(path)
     units = result.units[result.units["scheduled"]].sort_values(["start_month", "finish_month"])
     names = result.inventory.systems["name"]
@@ -37,6 +40,11 @@ def write_mermaid(result, path: str | Path, *, title: str = "Legacy replacement 
                 f"    {_mermaid_text(name)} :{tags}w{wave}t{number}, "
                 f"{row['start']:%Y-%m-%d}, {row['go_live']:%Y-%m-%d}"
             )
+            if pd.notna(row["safety_signoff"]):
+                lines.append(
+                    f"    Safety case signed off {_mermaid_text(name)} :milestone, "
+                    f"w{wave}s{number}, {row['safety_signoff']:%Y-%m-%d}, 0d"
+                )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -65,12 +73,10 @@ def write_markdown(
     lines = [
         f"# {_md(title)}",
         "",
-        f"Plan from **{result.start:%d %B %Y}** to **{result.end:%d %B %Y}**: "
-        f"{s['scheduled']} projects replacing {len(schedule)} systems for "
-        f"**£{result.total_cost / 1e6:,.1f}m**. Estate risk falls from {s['risk now']:,.0f} to "
+        f"**{_md(result.headline)}**. Estate risk falls from {s['risk now']:,.0f} to "
         f"{s['risk at end']:,.0f} ({100 * (1 - s['risk at end'] / s['risk now']):.0f}% lower)."
         if result.end is not None and s["risk now"]
-        else "Nothing could be scheduled; see the warnings.",
+        else f"**{_md(result.headline)}**: nothing could be scheduled; see the warnings.",
         "",
         f"Downstream impact: {_md(s['impact method'])}.",
         "",
@@ -85,18 +91,7 @@ def write_markdown(
             f"| {_md(row['name'])} (`{_md(system)}`) | {row['go_live']:%b %Y} | "
             f"£{row['cost_gbp'] / 1e6:,.2f}m | {row['risk_rating']} |"
         )
-    lines += [
-        "",
-        "## Spend per financial year",
-        "",
-        "| year | budget | planned spend | headroom |",
-        "|---|---:|---:|---:|",
-    ]
-    for _, row in result.spend_by_fy.iterrows():
-        lines.append(
-            f"| {row['financial_year']} | £{row['budget_gbp'] / 1e6:,.1f}m | "
-            f"£{row['spend_gbp'] / 1e6:,.1f}m | £{row['headroom_gbp'] / 1e6:,.1f}m |"
-        )
+    lines += ["", *_money_lines(result)]
     lines += ["", "## Top risks", "", "| rank | system | risk | why |", "|---:|---|---:|---|"]
     for system, row in by_rank.head(10).iterrows():
         why = []
@@ -112,6 +107,7 @@ def write_markdown(
             f"| {row['rank']} | {_md(row['name'])} (`{_md(system)}`) | {row['risk']:.0f} | "
             f"{_md(', '.join(why) or row['risk_rating'])} |"
         )
+    lines += _accepted_lines(result)
     lines += ["", "## Warnings", ""]
     if result.warnings.empty:
         lines.append("None.")
@@ -120,3 +116,74 @@ def write_markdown(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def _gbp(value: float) -> str:
+    """'£1.2m', or 'no limit' for a blank budget."""
+    return "no limit" if value != value else f"£{value / 1e6:,.1f}m"
+
+
+def _money_lines(result) -> list[str]:
+    """Capital and revenue per financial year against budget, the run cost, and the contracts
+    the plan needs extended."""
+    lines = [
+        "## Spend per financial year",
+        "",
+        "| year | capital budget | capital | revenue budget | revenue |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for _, row in result.spend_by_fy.iterrows():
+        lines.append(
+            f"| {row['financial_year']} | {_gbp(row['capital_budget_gbp'])} | "
+            f"{_gbp(row['capital_gbp'])} | {_gbp(row['revenue_budget_gbp'])} | "
+            f"{_gbp(row['revenue_gbp'])} |"
+        )
+    lines += [
+        "",
+        "## Running cost per financial year",
+        "",
+        "| year | doing nothing | with the plan | of which double running |",
+        "|---|---:|---:|---:|",
+    ]
+    for _, row in result.run_costs.iterrows():
+        lines.append(
+            f"| {row['financial_year']} | {_gbp(row['do_nothing_gbp'])} | "
+            f"{_gbp(row['planned_gbp'])} | {_gbp(row['double_running_gbp'])} |"
+        )
+    extensions = result.contract_extensions
+    if len(extensions):
+        lines += [
+            "",
+            f"## Contracts to extend ({len(extensions)}, "
+            f"£{extensions['cost_gbp'].sum() / 1e6:,.1f}m at current run rates)",
+            "",
+            "| system | contract ends | runs until | months | cost |",
+            "|---|---|---|---:|---:|",
+        ]
+        for system, row in extensions.iterrows():
+            until = f"{row['runs_until']:%b %Y}" if pd.notna(row["runs_until"]) else "not scheduled"
+            lines.append(
+                f"| {_md(row['name'])} (`{_md(system)}`) | {row['contract_end']:%b %Y} | "
+                f"{until} | {int(row['months'])} | £{row['cost_gbp']:,.0f} |"
+            )
+    return lines
+
+
+def _accepted_lines(result) -> list[str]:
+    """The risks the plan accepts: retained systems at high or extreme risk."""
+    accepted = result.accepted_risks
+    if accepted.empty:
+        return []
+    lines = [
+        "",
+        f"## Accepted risks ({len(accepted)} retained systems at high or extreme risk)",
+        "",
+        "| system | risk | rating |",
+        "|---|---:|---|",
+    ]
+    for system, row in accepted.iterrows():
+        lines.append(
+            f"| {_md(row['name'])} (`{_md(system)}`) | {row['risk']:.0f} | {row['risk_rating']} |"
+        )
+    return lines
+

@@ -39,9 +39,12 @@ from inventory.report import ValidationReport
 from inventory.resources import default_policy_path
 from planner.policy.sections import (
     BlastRadiusSettings,
+    Budget,
+    ClinicalSafetySettings,
     CostSettings,
     DefaultsSettings,
     ImpactSettings,
+    MoneySettings,
     OrderingSettings,
     PrioritySettings,
     RiskSettings,
@@ -71,7 +74,9 @@ class Policy(Section):
     priority: PrioritySettings
     ordering: OrderingSettings
     defaults: DefaultsSettings
+    money: MoneySettings
     schedule: ScheduleSettings
+    clinical_safety: ClinicalSafetySettings
     uncertainty: UncertaintySettings
     stability: StabilitySettings
 
@@ -126,9 +131,12 @@ class Policy(Section):
         return self._source
 
     def budget_for(self, year: str) -> float:
-        """Capital budget for a financial year label such as '2027/28'."""
-        budget = self.schedule.budget
-        return float(budget.by_year.get(fy_key(year) or year, budget.default_gbp))
+        """Capital budget for a financial year label such as '2027/28' (inf: no limit)."""
+        return _in_year(self.schedule.budget, year)
+
+    def revenue_budget_for(self, year: str) -> float:
+        """Revenue budget for projects in a financial year (inf: no limit)."""
+        return _in_year(self.schedule.revenue_budget, year)
 
     # -- output ----------------------------------------------------------------------------
 
@@ -146,6 +154,11 @@ class Policy(Section):
 
     def _repr_html_(self) -> str:
         return f"<pre>{html.escape(self.to_yaml())}</pre>"
+
+
+def _in_year(budget: Budget, year: str) -> float:
+    amount = budget.by_year.get(fy_key(year) or year, budget.default_gbp)
+    return float("inf") if amount is None else float(amount)
 
 
 # --- merging and messages ----------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, field_validator
 
-from inventory.schema import CATEGORIES, CRITICALITIES, DEPENDENCY_KINDS
+from inventory.schema import CRITICALITIES, DEPENDENCY_KINDS, SPEND_PROFILES, SpendProfile
 from planner.policy.values import (
     BUDGET_MODES,
     DISTRIBUTIONS,
@@ -167,6 +167,7 @@ class ImpactSettings(Section):
 class BlastRadiusSettings(Section):
     hard_kinds: words(DEPENDENCY_KINDS)  # type: ignore[valid-type]
     hard_criticality: words(CRITICALITIES)  # type: ignore[valid-type]
+    headcount: whole(1, 10**8) | None = None  # type: ignore[valid-type]
 
 
 class PriorityWeights(Section):
@@ -190,12 +191,15 @@ class PrioritySettings(Section):
 class Retire(Section):
     cost_fraction: Amount
     months: Amount
+    window_months: whole(0, 120)  # type: ignore[valid-type]
+    base_gbp: Amount
+    archive_gbp_per_gb: Amount
 
 
 class OrderingSettings(Section):
     precedence: Annotated[PrecedenceRule, one_of(PRECEDENCE_RULES)]
-    platform_categories: words(CATEGORIES)  # type: ignore[valid-type]
     platform_kinds: words(DEPENDENCY_KINDS)  # type: ignore[valid-type]
+    coupling_kinds: words(DEPENDENCY_KINDS)  # type: ignore[valid-type]
     retire: Retire
 
 
@@ -212,7 +216,7 @@ class DefaultsSettings(Section):
 
 
 class Budget(Section):
-    default_gbp: Amount
+    default_gbp: Amount | None  # None: no limit
     by_year: dict[FinancialYear, Amount]
 
     @field_validator("by_year", mode="before")
@@ -231,9 +235,29 @@ class Budget(Section):
         return years
 
 
+class GoLiveSettings(Section):
+    per_month: whole(1, 1000) | None  # type: ignore[valid-type]
+    clinical_gap_months: whole(0, 24)  # type: ignore[valid-type]
+    stabilisation_months: whole(0, 24)  # type: ignore[valid-type]
+    major_cost_gbp: Amount
+
+
+class ApprovalSettings(Section):
+    board_gbp: Amount
+    board_months: whole(0, 60)  # type: ignore[valid-type]
+    national_capital_gbp: Amount
+    national_whole_life_gbp: Amount
+    national_months: whole(0, 60)  # type: ignore[valid-type]
+    whole_life_years: whole(1, 50)  # type: ignore[valid-type]
+
+
 class ScheduleSettings(Section):
     budget: Budget
+    revenue_budget: Budget
     teams: dict[Team, Amount]
+    go_live: GoLiveSettings
+    approval: ApprovalSettings
+    contract_deadline: Flag
     max_concurrent_projects: Annotated[int | None, BeforeValidator(project_cap)]
     freeze_months: Annotated[tuple[int, ...], BeforeValidator(freeze_months)]
     respect_contract_end: Flag
@@ -247,6 +271,35 @@ class ScheduleSettings(Section):
         BeforeValidator(number_check(0.1, 86_400, False, "a number of seconds from 0.1 to 86,400")),
     ]
     workers: whole(1, 64)  # type: ignore[valid-type]
+
+
+class CapitalShare(Section):
+    default: Fraction
+    SaaS: Fraction
+    categories: dict[str, Fraction]
+
+
+class MoneySettings(Section):
+    capital_share: CapitalShare
+    spend_profile: Annotated[SpendProfile, one_of(SPEND_PROFILES)]
+    max_stretch: Annotated[
+        float, BeforeValidator(number_check(1, 10, False, "a number from 1 to 10"))
+    ]
+    parallel_running_months: whole(0, 60)  # type: ignore[valid-type]
+
+
+class SafetyEffort(Section):
+    """FTE of the clinical-safety team on a safety case, by clinical-safety class."""
+
+    low: Amount
+    medium: Amount
+    high: Amount
+
+
+class ClinicalSafetySettings(Section):
+    team: Team
+    lead_months: whole(0, 24)  # type: ignore[valid-type]
+    fte: SafetyEffort
 
 
 class Spread(Section):

@@ -1,5 +1,7 @@
-"""Diagnostics of a placed schedule: the unit table (dates, waves, slack, critical path),
-why each unit left out was left out, what set each unit's earliest start, spend per year.
+"""Diagnostics of a placed schedule: the unit table (dates, waves, slack, critical path,
+stretching, the clinical safety sign-off, the business case approval), why each unit left out
+was left out, what set each unit's earliest start and what held it between then and its start
+(the binding constraints), and spend per financial year, capital and revenue.
 """
 
 from __future__ import annotations
@@ -9,11 +11,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from planner.schedule import kernels
 from planner.schedule.calendar import Calendar
-from planner.schedule.kernels import IMPOSSIBLE, NO_ROOM, PLACED, WAITS
+from planner.schedule.kernels import HELD_BY, IMPOSSIBLE, NO_ROOM, PLACED, WAITS
 from planner.schedule.problem import Placement, Problem
 
-__all__ = ["ScheduleResult", "schedule_result"]
+__all__ = ["ScheduleResult", "held_by", "schedule_result"]
 
 EPS = 1e-6
 
@@ -24,13 +27,16 @@ class ScheduleResult:
 
     units: pd.DataFrame
     calendar: Calendar
-    spend: np.ndarray  # per month, all units
+    spend: np.ndarray  # per month, all units (capital and revenue)
     team_usage: pd.DataFrame  # month x team
     running: np.ndarray  # projects running per month
-    unit_spend: pd.DataFrame  # unit x financial year
+    unit_spend: pd.DataFrame  # unit x financial year, capital and revenue
+    unit_capital: pd.DataFrame  # unit x financial year, capital
+    held: pd.DataFrame  # what held each unit between its earliest start and its start
     warnings: list[dict]
     problem: Problem | None = None
     sequence: np.ndarray | None = None  # the processing order that produced it
+    placement: Placement | None = None
     search: dict = field(default_factory=dict)  # how it was chosen, and its objective
 
 
@@ -38,7 +44,8 @@ def schedule_result(
     problem: Problem, placement: Placement, units: pd.DataFrame, sequence: np.ndarray, info: dict
 ) -> ScheduleResult:
     """Assemble the result of a placement: the unit table with dates, waves, slack and the
-    reason for every unit left out; team usage and spend profiles; warnings."""
+    reason for every unit left out; team usage and spend profiles; what held each unit;
+    warnings."""
     names, calendar = problem.names, problem.calendar
     status, root = placement.status, placement.root
     failed: dict[int, str] = {}
@@ -61,9 +68,8 @@ def schedule_result(
     start_at = placement.start_at
     failed_names = {names[i]: reason for i, reason in failed.items()}
     root_names = {names[i]: names[r] for i, r in root_cause.items()}
-    for i in np.flatnonzero(
-        start_at < 0
-    ).tolist():  # a safety net: nothing is left without a reason
+    # a safety net: nothing is left without a reason
+    for i in np.flatnonzero(start_at < 0).tolist():
         if names[i] not in failed_names:
             failed_names[names[i]] = "never reached: it waits in a cycle of constraints"
     warnings: list[dict] = []
@@ -76,15 +82,17 @@ def schedule_result(
                 "limited (add it under schedule.teams)",
             }
         )
-    frame = _unit_frame(units, problem, start_at, failed_names, root_names, warnings)
-    placed = placement.start_at >= 0
+    frame = _unit_frame(units, problem, placement, failed_names, root_names, warnings)
+    placed = start_at >= 0
     starts = calendar.month_starts[np.where(placed, placement.earliest_at, 0)]
     frame["earliest_start"] = pd.Series(starts, index=frame.index).where(placed)
     frame["earliest_because"] = pd.Series(reasons, index=frame.index).where(placed, None)
     team_usage = pd.DataFrame(
         placement.usage.T, index=calendar.month_starts, columns=problem.team_names
     )
-    unit_spend = _unit_spend(frame, calendar, problem.fy_labels)
+    capital, revenue = kernels.year_spend(problem.arrays, start_at, placement.lengths)
+    unit_capital = pd.DataFrame(capital, index=frame.index, columns=problem.fy_labels)
+    unit_spend = pd.DataFrame(capital + revenue, index=frame.index, columns=problem.fy_labels)
     return ScheduleResult(
         frame,
         calendar,
@@ -92,50 +100,139 @@ def schedule_result(
         team_usage,
         placement.running,
         unit_spend,
+        unit_capital,
+        held_by(problem, placement),
         warnings,
         problem=problem,
         sequence=sequence,
+        placement=placement,
         search=info,
     )
 
 
+def held_by(problem: Problem, placement: Placement) -> pd.DataFrame:
+    """What held each unit between its earliest start and its start, month range by range:
+    ``unit``, ``from``, ``to`` (month starts), ``held_by`` (change freeze, team capacity,
+    project cap, capital or revenue budget, go-live limit, go-live spacing, decommissioning
+    window, contract deadline), ``what`` (the team, financial year, group or month), and for
+    a team or a budget ``need`` against ``free``."""
+    trace = placement.trace
+    columns = ["unit", "from", "to", "held_by", "what", "need", "free"]
+    if not len(trace):
+        return pd.DataFrame(columns=columns)
+    calendar = problem.calendar
+    unit = trace[:, 0].astype(np.int64)
+    first = trace[:, 1].astype(np.int64)
+    last = np.minimum(trace[:, 2].astype(np.int64), placement.start_at[unit] - 1)
+    code = trace[:, 3].astype(np.int64)
+    detail = trace[:, 4].astype(np.int64)
+    keep = (placement.start_at[unit] >= 0) & (last >= first)
+    unit, first, last, code, detail = unit[keep], first[keep], last[keep], code[keep], detail[keep]
+    what = [
+        _what(problem, c, d) for c, d in zip(code.tolist(), detail.tolist(), strict=True)
+    ]
+    frame = pd.DataFrame(
+        {
+            "unit": np.asarray(problem.names, dtype=object)[unit],
+            "from": calendar.month_starts[first],
+            "to": calendar.month_ends[last],
+            "held_by": np.asarray(HELD_BY, dtype=object)[code],
+            "what": what,
+            "need": np.where(np.isin(code, (kernels.TEAM, kernels.CAPITAL, kernels.REVENUE)),
+                             trace[keep, 5], np.nan),
+            "free": np.where(np.isin(code, (kernels.TEAM, kernels.CAPITAL, kernels.REVENUE)),
+                             np.maximum(trace[keep, 6], 0.0).round(6), np.nan),
+        }
+    )
+    return _merge_ranges(frame)
+
+
+def _merge_ranges(frame: pd.DataFrame) -> pd.DataFrame:
+    """Join back-to-back months held by the same thing into one range (the largest need and
+    the least free capacity over it)."""
+    frame = frame.sort_values(["unit", "from"], kind="stable").reset_index(drop=True)
+    previous = frame.shift()
+    new_block = (
+        (frame["unit"] != previous["unit"])
+        | (frame["held_by"] != previous["held_by"])
+        | (frame["what"] != previous["what"])
+        | (frame["from"] != previous["to"] + pd.Timedelta(days=1))
+    )
+    block = new_block.cumsum()
+    merged = frame.groupby(block, sort=False).agg(
+        unit=("unit", "first"),
+        **{"from": ("from", "first"), "to": ("to", "last")},
+        held_by=("held_by", "first"),
+        what=("what", "first"),
+        need=("need", "max"),
+        free=("free", "min"),
+    )
+    return merged.reset_index(drop=True)
+
+
+def _what(problem: Problem, code: int, detail: int) -> str:
+    if code == kernels.TEAM:
+        return problem.team_names[detail]
+    if code in (kernels.CAPITAL, kernels.REVENUE):
+        return problem.fy_labels[detail]
+    if code == kernels.SPACING:
+        return problem.group_names[detail]
+    if code == kernels.DEADLINE:
+        month = min(max(detail, 0), problem.horizon - 1)
+        return f"{problem.calendar.month_end(month):%b %Y}"
+    return ""  # a freeze, the go-live limit or the project cap: the month it would go live
+
+
 def _why_not(problem: Problem, i: int, earliest: int) -> str:
     """The constraint that stops unit ``i`` from being scheduled, in words."""
-    length, horizon = int(problem.lengths[i]), problem.horizon
-    demand, capacity, budget = problem.demands[i], problem.capacity, problem.budget
-    per_month = problem.costs[i] / problem.lengths[i]
-    fy_cumulative = problem.fy_cumulative
+    a = problem.arrays
+    length, horizon = int(a.lengths[i]), problem.horizon
+    demand = a.demands[i] + a.tail_demands[i]
     if length > horizon - earliest:
         return f"needs {length} months but only {max(0, horizon - earliest)} remain in the horizon"
-    for k in np.flatnonzero(demand > capacity + EPS):
+    for k in np.flatnonzero(demand > a.capacity + EPS):
         return (
             f"needs {demand[k]:g} FTE of {problem.team_names[k]} a month but the team has "
-            f"{capacity[k]:g}"
+            f"{a.capacity[k]:g}"
         )
-    if per_month > 0:
-        overlap = fy_cumulative[length:] - fy_cumulative[:-length]
-        alone = (per_month * overlap <= budget + EPS).all(axis=1)
-        if not alone[earliest:].any():
-            # even the best-timed start overspends some year: report that start's worst year
-            need = per_month * overlap[earliest:]
-            excess = need - budget
-            best = int(np.argmin(excess.max(axis=1)))
-            year = int(np.argmax(excess[best]))
-            return (
-                f"budget too small: even at its best timing it needs £{need[best, year]:,.0f} "
-                f"in {problem.fy_labels[year]} alone and the budget is £{budget[year]:,.0f}"
-            )
-    if problem.frozen.all():
+    if a.deadline[i] < earliest + length - 1:
+        return (
+            "cannot go live by its contract's end "
+            f"({problem.calendar.month_end(int(a.deadline[i])):%b %Y})"
+        )
+    if a.costs[i] > 0:
+        stretched = min(int(length * a.max_stretch), horizon - earliest)
+        for budget_name, budget, needs in _money(problem, i, stretched):
+            spare = needs[earliest:] - budget
+            if len(spare) and (spare > EPS).any(axis=1).all():
+                # even the best-timed start overspends some year: report that start's worst
+                best = int(np.argmin(spare.max(axis=1)))
+                year = int(np.argmax(spare[best]))
+                phased = f", phased over {stretched} months" if stretched > length else ""
+                return (
+                    f"{budget_name} budget too small: even at its best timing{phased} it needs "
+                    f"£{needs[earliest + best, year]:,.0f} of {budget_name} in "
+                    f"{problem.fy_labels[year]} alone and the {budget_name} budget is "
+                    f"£{budget[year]:,.0f}"
+                )
+    if a.frozen.all():
         return "every month is a change-freeze month"
     return (
-        "no start before the horizon fits the budget and team capacity left by "
+        "no start before the horizon fits the budgets and team capacity left by "
         "higher-priority projects"
     )
 
 
+def _money(problem: Problem, i: int, length: int):
+    """(name, budget per year, need per start and year) for capital and revenue."""
+    a = problem.arrays
+    capital, revenue = kernels.start_needs(a, i, length)
+    return (("capital", a.capital_budget, capital), ("revenue", a.revenue_budget, revenue))
+
+
 def _earliest_reasons(problem: Problem, placement: Placement) -> np.ndarray:
-    """What sets each unit's earliest start: a prerequisite's go-live, its contract, the
-    optimiser, or the plan start (one text per unit, vectorised)."""
+    """What sets each unit's earliest start: a prerequisite's go-live, its contract, its
+    business case approval, the optimiser, or the plan start (one text per unit)."""
     names = np.asarray(problem.names, dtype=object)
     source = placement.earliest_from
     reason = np.full(len(names), "from the plan start", dtype=object)
@@ -145,14 +242,18 @@ def _earliest_reasons(problem: Problem, placement: Placement) -> np.ndarray:
     ends = problem.not_before.dt.strftime("%b %Y").to_numpy(dtype=object)
     reason[contract] = "so as not to go live before its contract ends (" + ends[contract] + ")"
     reason[source == -3] = "where the optimiser placed it"
+    reason[source == -4] = "once its business case is approved"
     return reason
 
 
-def _unit_frame(units, problem, start_at, failed, root_cause, warnings) -> pd.DataFrame:
+def _unit_frame(units, problem, placement, failed, root_cause, warnings) -> pd.DataFrame:
     """The per-unit table: dates, wave, lateness, slack and critical path (units are in the
-    problem's order, so ``start_at`` lines up with them)."""
+    problem's order, so the placement lines up with them)."""
     calendar = problem.calendar
+    start_at = placement.start_at
     frame = units.copy()
+    frame["planned_months"] = frame["months"]
+    frame["months"] = placement.lengths
     frame["start_month"] = np.where(start_at >= 0, start_at, np.nan)
     frame["finish_month"] = frame["start_month"] + frame["months"] - 1
     frame["scheduled"] = frame["start_month"].notna()
@@ -163,6 +264,18 @@ def _unit_frame(units, problem, start_at, failed, root_cause, warnings) -> pd.Da
     frame["go_live"] = pd.Series(calendar.month_ends[finishes], index=frame.index).where(done)
     frame["start"] = frame["start"].astype("datetime64[ns]")
     frame["go_live"] = frame["go_live"].astype("datetime64[ns]")
+    lead = problem.arrays.tail_months
+    signoff = np.maximum(finishes - lead + 1, starts)
+    frame["safety_signoff"] = (
+        pd.Series(calendar.month_starts[signoff], index=frame.index)
+        .where(done & (lead > 0))
+        .astype("datetime64[ns]")
+    )
+    frame["approved_by"] = (
+        pd.Series(calendar.month_starts[starts], index=frame.index)
+        .where(done & (frame["approval"] != ""))
+        .astype("datetime64[ns]")
+    )
     fy_index = calendar.fy_index
     first_fy = fy_index[0] if calendar.months else 0
     frame["wave"] = pd.array(np.where(done, fy_index[starts] - first_fy + 1, 0), dtype="Int64")
@@ -171,33 +284,17 @@ def _unit_frame(units, problem, start_at, failed, root_cause, warnings) -> pd.Da
     frame["months_late"] = (frame["finish_month"] - deadline_month).clip(lower=0)
     frame["not_scheduled_because"] = pd.Series(failed, dtype="object").reindex(frame.index)
     # slack: months a unit could slip before delaying a successor or the programme's end
+    a = problem.arrays
     finish = frame["finish_month"].to_numpy(dtype=float)
     latest = np.full(len(frame), np.nanmax(finish) if done.any() else np.nan)
-    source = np.repeat(np.arange(len(frame)), np.diff(problem.succ_indptr))
-    target = problem.succ_indices
+    source = np.repeat(np.arange(len(frame)), np.diff(a.succ_indptr))
+    target = a.succ_indices
     placed = start_at[target] >= 0
     np.minimum.at(latest, source[placed], start_at[target[placed]] - 1.0)
     frame["slack_months"] = np.where(done, latest - finish, np.nan)
     frame["critical"] = frame["slack_months"] == 0
-    waiting: dict[str, list[str]] = {}
-    for unit, root in root_cause.items():
-        waiting.setdefault(root, []).append(unit)
-    for unit, reason in failed.items():
-        if unit in root_cause:
-            continue
-        followers = sorted(waiting.get(unit, []))
-        also = ""
-        if followers:
-            shown = ", ".join(followers[:10]) + (" ..." if len(followers) > 10 else "")
-            also = f"; {len(followers)} more wait for it and are not scheduled either: {shown}"
-        kind = (
-            "budget"
-            if reason.startswith("budget")
-            else ("capacity" if "FTE" in reason else "unscheduled")
-        )
-        warnings.append(
-            {"kind": kind, "system": unit, "message": f"{unit} is not scheduled: {reason}{also}"}
-        )
+    _not_scheduled_warnings(failed, root_cause, warnings)
+    _stretch_warnings(frame, warnings)
     late = frame[frame["months_late"] > 0]
     for unit, row in late.iterrows():
         warnings.append(
@@ -212,15 +309,38 @@ def _unit_frame(units, problem, start_at, failed, root_cause, warnings) -> pd.Da
     return frame
 
 
-def _unit_spend(frame: pd.DataFrame, calendar: Calendar, fy_labels: list[str]) -> pd.DataFrame:
-    """Spend of each unit in each financial year (vectorised: cumulative months per year)."""
-    months_in_year = np.zeros((calendar.months + 1, len(fy_labels)))
-    months_in_year[1:] = np.cumsum(np.eye(len(fy_labels))[calendar.fy_index], axis=0)
-    done = frame["scheduled"].to_numpy()
-    starts = frame["start_month"].fillna(0).to_numpy(dtype=np.int64)
-    lengths = frame["months"].to_numpy(dtype=np.int64)
-    ends = np.minimum(starts + lengths, calendar.months)
-    per_month = frame["cost_gbp"].to_numpy(dtype=float) / lengths
-    overlap = months_in_year[ends] - months_in_year[starts]
-    table = overlap * (per_month * done)[:, None]
-    return pd.DataFrame(table, index=frame.index, columns=fy_labels)
+def _not_scheduled_warnings(failed: dict, root_cause: dict, warnings: list[dict]) -> None:
+    waiting: dict[str, list[str]] = {}
+    for unit, root in root_cause.items():
+        waiting.setdefault(root, []).append(unit)
+    for unit, reason in failed.items():
+        if unit in root_cause:
+            continue
+        followers = sorted(waiting.get(unit, []))
+        also = ""
+        if followers:
+            shown = ", ".join(followers[:10]) + (" ..." if len(followers) > 10 else "")
+            also = f"; {len(followers)} more wait for it and are not scheduled either: {shown}"
+        kind = (
+            "budget"
+            if "budget too small" in reason
+            else ("capacity" if "FTE" in reason else "unscheduled")
+        )
+        warnings.append(
+            {"kind": kind, "system": unit, "message": f"{unit} is not scheduled: {reason}{also}"}
+        )
+
+
+def _stretch_warnings(frame: pd.DataFrame, warnings: list[dict]) -> None:
+    stretched = frame[frame["scheduled"] & (frame["months"] > frame["planned_months"])]
+    for unit, row in stretched.iterrows():
+        warnings.append(
+            {
+                "kind": "budget",
+                "system": unit,
+                "message": f"{unit} is phased over {int(row['months'])} months instead of "
+                f"{int(row['planned_months'])} to fit the yearly budgets (same cost, spread "
+                "thinner)",
+                "months": int(row["months"] - row["planned_months"]),
+            }
+        )

@@ -3,9 +3,26 @@ the priority-list search, plus the one objective every schedule is judged on.
 
 Every kernel takes the problem's arrays as one :class:`Arrays` structure (a named tuple, which
 numba compiles like a C struct), so a rule added to the problem is added in one place.
+
+A unit placed at month ``t`` with length ``L`` runs in months ``t .. t + L - 1`` and goes live
+in its last month. For every month it runs, each team's demand (its steady demand, plus its
+*tail* demand in the last ``tail_months`` months: the clinical safety case) fits the team's
+remaining capacity, and the project cap holds; its cost, split into capital and revenue and
+spread by its spend profile, fits each financial year's capital and revenue budgets; its
+go-live month is not frozen, holds fewer than ``golive_limit`` go-lives (a decommissioning
+is not a go-live), and keeps its
+spacing groups' gaps (clinical go-lives in one department or through one engine, major
+go-lives in one organisation); it starts after its predecessors go live and after its
+approval, and goes live no earlier than its contract allows and no later than its deadline.
+A unit that fits no start before the horizon for want of money is stretched (same cost over
+more months, up to ``max_stretch`` times its length). A unit that absorbs others (``ties``)
+is only placed where each of them can be decommissioned within ``tie_window`` months of its
+go-live; they are placed with it.
+
 Status codes of a unit after placement: :data:`PLACED`, :data:`NO_ROOM` (fits nowhere
 before the horizon), :data:`WAITS` (a prerequisite is not placed), :data:`IMPOSSIBLE` (in a
-cycle of explicit constraints), :data:`UNREACHED` (never processed).
+cycle of explicit constraints), :data:`UNREACHED` (never processed). Reason codes of a
+rejected start (the trace): see :data:`HELD_BY`.
 """
 
 from __future__ import annotations
@@ -16,39 +33,145 @@ import numpy as np
 from numba import njit
 
 __all__ = [
+    "HELD_BY",
     "IMPOSSIBLE",
     "NO_ROOM",
     "PLACED",
+    "PROFILES",
     "UNREACHED",
     "WAITS",
     "Arrays",
+    "State",
+    "month_share",
+    "new_state",
     "objective",
     "place",
     "processing_order",
     "sampled_order",
     "search",
+    "start_needs",
+    "year_spend",
 ]
 
 UNREACHED, PLACED, NO_ROOM, WAITS, IMPOSSIBLE = 0, 1, 2, 3, 4
+#: Spend profiles by code; ``custom`` follows the unit's shares by project year.
+PROFILES = ("flat", "front-loaded", "back-loaded", "S-curve", "custom")
+FLAT, FRONT, BACK, S_CURVE, CUSTOM = 0, 1, 2, 3, 4
+#: Why a start was rejected, by code (the trace's ``code``; ``detail`` says which team, year,
+#: group or month).
+HELD_BY = (
+    "",
+    "change freeze",
+    "team capacity",
+    "project cap",
+    "capital budget",
+    "revenue budget",
+    "go-live limit",
+    "go-live spacing",
+    "decommissioning window",
+    "contract deadline",
+)
+FREEZE, TEAM, CAP, CAPITAL, REVENUE, GOLIVES, SPACING, WINDOW, DEADLINE = range(1, 10)
+EPS = 1e-6
 
 
 class Arrays(NamedTuple):
     """What the kernels read of a problem, over units ``0..n-1``."""
 
     lengths: np.ndarray  # whole months
-    per_month: np.ndarray  # cost spent each month a unit runs
+    costs: np.ndarray  # total cost
+    capital_share: np.ndarray  # of the cost, the rest is revenue
+    profile: np.ndarray  # spend profile code (PROFILES)
+    year_shares: np.ndarray  # unit x project year: the custom profile's shares
     contract_month: np.ndarray  # go-live no earlier than this month
-    demands: np.ndarray  # unit x team, FTE a month
+    deadline: np.ndarray  # go-live no later than this month (large when none)
+    approval_month: np.ndarray  # start no earlier than this month
+    demands: np.ndarray  # unit x team, FTE a month while it runs
+    tail_demands: np.ndarray  # unit x team, FTE a month in its last tail_months months
+    tail_months: np.ndarray  # per unit
     capacity: np.ndarray  # per team
     cap_running: int  # projects running at once, -1 for no cap
-    budget: np.ndarray  # per financial year
-    fy_cumulative: np.ndarray  # (months + 1) x years: months of each year before month t
+    capital_budget: np.ndarray  # per financial year (inf: no limit)
+    revenue_budget: np.ndarray  # per financial year (inf: no limit)
+    fy_index: np.ndarray  # per month: its financial year
     frozen: np.ndarray  # no go-live in these months
+    is_go_live: np.ndarray  # per unit: its end is a go-live (not a decommissioning)
+    golive_limit: int  # go-lives in one month, -1 for no limit
+    group_indptr: np.ndarray  # unit -> its spacing groups
+    group_indices: np.ndarray
+    group_gap: np.ndarray  # per group: months between go-lives
     pred_indptr: np.ndarray
     pred_indices: np.ndarray
     succ_indptr: np.ndarray
     succ_indices: np.ndarray
+    tie_indptr: np.ndarray  # unit -> the units it absorbs (decommissioned with it)
+    tie_indices: np.ndarray
+    tie_window: int  # months after the go-live to decommission them in
     impossible: np.ndarray  # units in a cycle of explicit constraints
+    max_stretch: float  # a unit may be stretched to this many times its length for money
+
+
+class State(NamedTuple):
+    """What placing units uses up, month by month (updated in place)."""
+
+    usage: np.ndarray  # team x month
+    running: np.ndarray  # projects per month
+    capital: np.ndarray  # spent per financial year
+    revenue: np.ndarray
+    spend_capital: np.ndarray  # per month
+    spend_revenue: np.ndarray
+    golives: np.ndarray  # per month
+    group_golives: np.ndarray  # group x month
+
+
+def new_state(arrays: Arrays, groups: int) -> State:
+    """Empty profiles for placing the problem's units."""
+    teams, horizon = len(arrays.capacity), len(arrays.frozen)
+    years = len(arrays.capital_budget)
+    return State(
+        np.zeros((teams, horizon)),
+        np.zeros(horizon, dtype=np.int64),
+        np.zeros(years),
+        np.zeros(years),
+        np.zeros(horizon),
+        np.zeros(horizon),
+        np.zeros(horizon, dtype=np.int64),
+        np.zeros((max(groups, 1), horizon), dtype=np.int64),
+    )
+
+
+@njit(cache=True)
+def month_share(profile, shares, k, length):  # pragma: no cover - jit
+    """The share of a unit's cost spent in its project month ``k`` of ``length``.
+
+    Flat spends evenly; front-loaded falls linearly; back-loaded rises linearly; S-curve
+    follows a half sine (slow, fast, slow); custom spreads each project year's share over its
+    months (years the project no longer reaches pass their share to the ones it does).
+    """
+    if profile == FLAT:
+        return 1.0 / length
+    if profile == FRONT:
+        return (length - k) / (length * (length + 1) / 2.0)
+    if profile == BACK:
+        return (k + 1) / (length * (length + 1) / 2.0)
+    if profile == S_CURVE:
+        return np.sin(np.pi * (k + 0.5) / length) * np.sin(np.pi / (2.0 * length))
+    years = len(shares)
+    last = years - 1
+    while last > 0 and shares[last] <= 0.0:
+        last -= 1
+    covered = 0.0
+    for y in range(last + 1):
+        if 12 * y < length:
+            covered += shares[y]
+    if covered <= 0.0:
+        return 1.0 / length
+    year = min(k // 12, last)
+    if year < last:
+        months = min(12, length - 12 * year)
+    else:
+        months = length - 12 * last
+    return shares[year] / months / covered
 
 
 @njit(cache=True)
@@ -82,120 +205,380 @@ def objective(weights, start_at, status, lengths, horizon, makespan_weight):  # 
 
 
 @njit(cache=True)
-def place(sequence, arrays, floor, usage, running, spent, spend):  # pragma: no cover - jit
-    """Give each unit, in processing order, its earliest feasible start (next-fit search).
+def _check(i, t, length, a, s, need_capital, need_revenue):  # pragma: no cover - jit
+    """Whether unit ``i`` fits at start ``t`` with ``length``: ``(next t to try, code, detail,
+    need, free)``; ``next`` is ``t`` when it fits, -1 when no later start can fit."""
+    horizon = len(a.frozen)
+    end = t + length
+    last = end - 1
+    if last > a.deadline[i]:
+        return -1, DEADLINE, a.deadline[i], 0.0, 0.0
+    if a.frozen[last]:
+        return t + 1, FREEZE, last, 0.0, 0.0
+    # teams: a clash in month m rules out every start up to m (or, for the tail's extra
+    # demand alone, every start that keeps m in the tail)
+    jump = t
+    code, detail, need_at, free_at = 0, 0, 0.0, 0.0
+    tail_from = end - a.tail_months[i]
+    for team in range(a.demands.shape[1]):
+        base = a.demands[i, team]
+        extra = a.tail_demands[i, team]
+        if base <= 0.0 and extra <= 0.0:
+            continue
+        for month in range(last, t - 1, -1):
+            need = base + (extra if month >= tail_from else 0.0)
+            free = a.capacity[team] - s.usage[team, month]
+            if need > free + EPS:
+                if base > free + EPS:
+                    target = month + 1
+                else:
+                    target = month - length + a.tail_months[i] + 1
+                if target > jump:
+                    jump, code, detail, need_at, free_at = target, TEAM, team, need, free
+                break
+    if a.cap_running >= 0:
+        for month in range(last, t - 1, -1):
+            if s.running[month] >= a.cap_running:
+                if month + 1 > jump:
+                    jump, code, detail = month + 1, CAP, month
+                    need_at, free_at = 1.0, 0.0
+                break
+    if jump > t:
+        return jump, code, detail, need_at, free_at
+    if a.golive_limit >= 0 and a.is_go_live[i] and s.golives[last] >= a.golive_limit:
+        return t + 1, GOLIVES, last, 1.0, 0.0
+    for k in range(a.group_indptr[i], a.group_indptr[i + 1]):
+        group = a.group_indices[k]
+        gap = a.group_gap[group]
+        lo, hi = max(0, last - gap + 1), min(horizon - 1, last + gap - 1)
+        for month in range(lo, hi + 1):
+            if s.group_golives[group, month] > 0:
+                return t + 1, SPACING, group, 0.0, 0.0
+    cost = a.costs[i]
+    if cost > 0.0:
+        need_capital[:] = 0.0
+        need_revenue[:] = 0.0
+        share = a.capital_share[i]
+        for k in range(length):
+            year = a.fy_index[t + k]
+            part = cost * month_share(a.profile[i], a.year_shares[i], k, length)
+            need_capital[year] += part * share
+            need_revenue[year] += part * (1.0 - share)
+        for year in range(len(need_capital)):
+            if need_capital[year] > 0.0:
+                free = a.capital_budget[year] - s.capital[year]
+                if need_capital[year] > free + EPS:
+                    return t + 1, CAPITAL, year, need_capital[year], free
+            if need_revenue[year] > 0.0:
+                free = a.revenue_budget[year] - s.revenue[year]
+                if need_revenue[year] > free + EPS:
+                    return t + 1, REVENUE, year, need_revenue[year], free
+    return t, 0, 0, 0.0, 0.0
 
-    A month in the window where a team (or the project cap) would be over capacity rules out
-    every start up to and including that month, so the search jumps past it; a budget or
-    freeze clash moves it on by one month. ``usage``, ``running``, ``spent`` and ``spend``
-    are updated in place. Returns ``(start_at, status, root, earliest_at, earliest_from)``:
-    ``root`` is the unplaced unit a waiting unit waits on; ``earliest_from`` is what set the
-    earliest start (a prerequisite's position, -2 a contract, -3 the floor, -1 the start).
+
+@njit(cache=True)
+def _commit(i, t, length, a, s, sign):  # pragma: no cover - jit
+    """Add (``sign`` 1) or take back (-1) unit ``i`` placed at ``t`` from the profiles."""
+    end = t + length
+    tail_from = end - a.tail_months[i]
+    for team in range(a.demands.shape[1]):
+        base = a.demands[i, team]
+        extra = a.tail_demands[i, team]
+        if base <= 0.0 and extra <= 0.0:
+            continue
+        for month in range(t, end):
+            s.usage[team, month] += sign * (base + (extra if month >= tail_from else 0.0))
+    for month in range(t, end):
+        s.running[month] += sign
+    cost = a.costs[i]
+    share = a.capital_share[i]
+    if cost > 0.0:
+        for k in range(length):
+            month = t + k
+            part = sign * cost * month_share(a.profile[i], a.year_shares[i], k, length)
+            year = a.fy_index[month]
+            s.capital[year] += part * share
+            s.revenue[year] += part * (1.0 - share)
+            s.spend_capital[month] += part * share
+            s.spend_revenue[month] += part * (1.0 - share)
+    if a.is_go_live[i]:
+        s.golives[end - 1] += sign
+    for k in range(a.group_indptr[i], a.group_indptr[i + 1]):
+        s.group_golives[a.group_indices[k], end - 1] += sign
+
+
+@njit(cache=True)
+def _ready(i, a, status, start_at, lengths, ignore):  # pragma: no cover - jit
+    """When unit ``i``'s prerequisites allow it to start: ``(earliest, source, blocked)``;
+    ``blocked`` is the first unplaced prerequisite (other than ``ignore``), -1 if none."""
+    earliest = 0
+    source = -1
+    for k in range(a.pred_indptr[i], a.pred_indptr[i + 1]):
+        p = a.pred_indices[k]
+        if p == ignore:
+            continue
+        if status[p] != PLACED:
+            return 0, -1, p
+        ready = start_at[p] + lengths[p]
+        if ready > earliest:
+            earliest = ready
+            source = p
+    return earliest, source, -1
+
+
+@njit(cache=True)
+def _first_fit(i, lo, hi, length, a, s, need_capital, need_revenue, trace, log):  # pragma: no cover
+    """The first start in ``lo .. hi`` where unit ``i`` fits (-1 if none), and whether money
+    (a budget) was among what held it. With ``trace``, each rejected range is logged."""
+    t = lo
+    for_money = False
+    horizon = len(a.frozen)
+    while t <= hi and t + length <= horizon:
+        nxt, code, detail, need, free = _check(i, t, length, a, s, need_capital, need_revenue)
+        if nxt == t:
+            return t, for_money
+        if code == CAPITAL or code == REVENUE:
+            for_money = True
+        if trace and code > 0:
+            _log(log, i, t, (nxt if nxt > 0 else hi + 1) - 1, code, detail, need, free)
+        if nxt < 0:
+            break
+        t = nxt
+    return -1, for_money
+
+
+@njit(cache=True)
+def _log(log, unit, first, last, code, detail, need, free):  # pragma: no cover - jit
+    count = int(log[0, 0])
+    if count + 1 >= log.shape[0]:
+        return  # full: the trace keeps what it has
+    log[count + 1, 0] = unit
+    log[count + 1, 1] = first
+    log[count + 1, 2] = last
+    log[count + 1, 3] = code
+    log[count + 1, 4] = detail
+    log[count + 1, 5] = need
+    log[count + 1, 6] = free
+    log[0, 0] = count + 1
+
+
+@njit(cache=True)
+def place(sequence, a, floor, s, trace, log):  # pragma: no cover - jit
+    """Give each unit, in processing order, its earliest feasible start (next-fit search),
+    stretching it for money when it fits nowhere, and placing the units it absorbs with it.
+
+    ``s`` (a :class:`State`) is updated in place; with ``trace``, ``log`` (rows of unit, first
+    month, last month, code, detail, need, free; row 0 holds the count) records what held
+    each unit between its earliest start and its start. Returns ``(start_at, lengths,
+    status, root, earliest_at, earliest_from)``: ``root`` is the unplaced unit a waiting unit
+    waits on; ``earliest_from`` is what set the earliest start (a prerequisite's position, -2
+    a contract, -3 the floor, -4 its approval, -1 the plan start).
     """
-    lengths, per_month, demands, capacity = (
-        arrays.lengths,
-        arrays.per_month,
-        arrays.demands,
-        arrays.capacity,
-    )
-    budget, fy_cumulative, frozen = arrays.budget, arrays.fy_cumulative, arrays.frozen
-    cap_running = arrays.cap_running
-    n = len(lengths)
-    teams, horizon = usage.shape
-    years = budget.shape[0]
+    n = len(a.lengths)
+    horizon = len(a.frozen)
+    years = len(a.capital_budget)
     start_at = np.full(n, -1, dtype=np.int64)
+    lengths = a.lengths.copy()
     status = np.zeros(n, dtype=np.int64)
     root = np.full(n, -1, dtype=np.int64)
-    earliest_at = np.zeros(n, dtype=np.int64)
-    earliest_from = np.full(n, -1, dtype=np.int64)
+    early = np.zeros((2, n), dtype=np.int64)  # earliest start, and what set it
+    early[1, :] = -1
+    need_capital = np.zeros(years)
+    need_revenue = np.zeros(years)
     for i in sequence:
-        if arrays.impossible[i]:
+        if status[i] == PLACED:
+            continue  # placed with the unit that absorbs it
+        if a.impossible[i]:
             status[i] = IMPOSSIBLE
             root[i] = i
             continue
-        blocked = -1
-        earliest = 0
-        source = -1
-        for k in range(arrays.pred_indptr[i], arrays.pred_indptr[i + 1]):
-            p = arrays.pred_indices[k]
-            if status[p] != PLACED:
-                blocked = p
-                break
-            ready = start_at[p] + lengths[p]
-            if ready > earliest:
-                earliest = ready
-                source = p
+        earliest, source, blocked = _ready(i, a, status, start_at, lengths, -1)
         if blocked >= 0:
             status[i] = WAITS
             root[i] = root[blocked] if root[blocked] >= 0 else blocked
             continue
         length = lengths[i]
-        contract_start = arrays.contract_month[i] - length + 1
+        contract_start = a.contract_month[i] - length + 1
         if contract_start > earliest:
             earliest = contract_start
             source = -2
+        if a.approval_month[i] > earliest:
+            earliest = a.approval_month[i]
+            source = -4
         if floor[i] > earliest:
             earliest = floor[i]
             source = -3
-        earliest_at[i] = earliest
-        earliest_from[i] = source
-        cost = per_month[i]
-        t = earliest
-        found = -1
-        while t + length <= horizon:
-            end = t + length
-            if frozen[end - 1]:
-                t += 1
-                continue
-            clash = -1
-            for team in range(teams):
-                need = demands[i, team]
-                if need > 0.0:
-                    limit = capacity[team] - need + 1e-6
-                    for month in range(end - 1, t - 1, -1):
-                        if usage[team, month] > limit:
-                            if month > clash:
-                                clash = month
-                            break
-            if cap_running >= 0:
-                for month in range(end - 1, t - 1, -1):
-                    if running[month] >= cap_running:
-                        if month > clash:
-                            clash = month
-                        break
-            if clash >= 0:
-                t = clash + 1
-                continue
-            over = False
-            if cost > 0.0:
-                for year in range(years):
-                    extra = cost * (fy_cumulative[end, year] - fy_cumulative[t, year])
-                    if spent[year] + extra > budget[year] + 1e-6:
-                        over = True
-                        break
-            if over:
-                t += 1
-                continue
-            found = t
-            break
+        early[0, i] = earliest
+        early[1, i] = source
+        found, for_money = _place_with_ties(
+            i, earliest, length, a, s, status, start_at, lengths, need_capital, need_revenue,
+            trace, log, early,
+        )
+        if found < 0 and for_money and a.costs[i] > 0.0:
+            # phase it: the same cost over more months, a quarter longer at a time
+            stretched = length
+            limit = min(int(length * a.max_stretch), horizon)
+            while found < 0 and stretched < limit:
+                stretched = min(limit, int(np.ceil(stretched * 1.25)))
+                found, _ = _place_with_ties(
+                    i, max(earliest, a.contract_month[i] - stretched + 1), stretched, a, s,
+                    status, start_at, lengths, need_capital, need_revenue, False, log, early,
+                )
+                if found >= 0:
+                    lengths[i] = stretched
         if found < 0:
             status[i] = NO_ROOM
             root[i] = i
+    return start_at, lengths, status, root, early[0], early[1]
+
+
+@njit(cache=True)
+def _place_ties(
+    i, found, length, a, s, status, start_at, lengths, nc, nr, placed, all_needed, log, early
+):  # pragma: no cover - jit
+    """Place the units unit ``i`` (placed at ``found``) absorbs, each at its first start
+    that is decommissioned within the window after ``i``'s go-live, in priority order.
+
+    With ``all_needed``, stop at the first that does not fit, take back those placed and
+    return -1; otherwise skip it (it is placed later, in its own turn). Returns how many
+    were placed (listed in ``placed``). ``early`` (earliest start, and what set it, per
+    unit) is filled in for each placed unit."""
+    go_live = found + length - 1
+    count = 0
+    for k in range(a.tie_indptr[i], a.tie_indptr[i + 1]):
+        f = a.tie_indices[k]
+        if status[f] == PLACED or a.impossible[f]:
             continue
-        start_at[i] = found
+        ready, source, blocked = _ready(f, a, status, start_at, lengths, -1)
+        if blocked >= 0:
+            continue  # it waits for something else: placed later, in its turn
+        lf = lengths[f]
+        if found + length >= ready:
+            ready, source = found + length, i
+        if a.approval_month[f] > ready:
+            ready, source = a.approval_month[f], -4
+        lo = ready
+        hi = go_live + a.tie_window - lf + 1
+        spot, _ = _first_fit(f, lo, hi, lf, a, s, nc, nr, False, log)
+        if spot < 0:
+            if all_needed:
+                for j in range(count):
+                    g = placed[j]
+                    _commit(g, start_at[g], lengths[g], a, s, -1)
+                    start_at[g] = -1
+                    status[g] = UNREACHED
+                return -1
+            continue
+        _commit(f, spot, lf, a, s, 1)
+        start_at[f] = spot
+        status[f] = PLACED
+        early[0, f] = lo
+        early[1, f] = source
+        placed[count] = f
+        count += 1
+    return count
+
+
+@njit(cache=True)
+def _take_back(i, a, s, status, start_at, lengths):  # pragma: no cover - jit
+    """Undo placing unit ``i``."""
+    _commit(i, start_at[i], lengths[i], a, s, -1)
+    start_at[i] = -1
+    status[i] = UNREACHED
+
+
+@njit(cache=True)
+def _place_with_ties(
+    i, earliest, length, a, s, status, start_at, lengths, need_capital, need_revenue, trace, log,
+    early,
+):  # pragma: no cover - jit
+    """Place unit ``i`` at its first feasible start from ``earliest``; if it absorbs other
+    units, at the first start up to ``tie_window`` months later where each of them can be
+    decommissioned within the window after its go-live (they are placed with it). Where no
+    such start exists it keeps its first start, and the absorbed units that fit the window
+    are placed, in priority order; the rest follow in their own turn (the plan warns).
+    Returns ``(start, for_money)``."""
+    horizon = len(a.frozen)
+    first, for_money = _first_fit(
+        i, earliest, horizon - length, length, a, s, need_capital, need_revenue, trace, log
+    )
+    if first < 0:
+        return -1, for_money
+    lengths[i] = length
+    ties = a.tie_indptr[i + 1] - a.tie_indptr[i]
+    _commit(i, first, length, a, s, 1)
+    start_at[i] = first
+    status[i] = PLACED
+    if ties == 0:
+        return first, for_money
+    placed = np.empty(ties, dtype=np.int64)
+    t = first
+    while True:
+        count = _place_ties(
+            i, t, length, a, s, status, start_at, lengths, need_capital, need_revenue, placed,
+            True, log, early,
+        )
+        if count >= 0:
+            return t, for_money
+        # some absorbed unit does not fit: take it all back, try a later start of i
+        _take_back(i, a, s, status, start_at, lengths)
+        if trace:
+            _log(log, i, t, t, WINDOW, 0, 0.0, 0.0)
+        nxt, _ = _first_fit(
+            i, t + 1, min(first + a.tie_window, horizon - length), length, a, s,
+            need_capital, need_revenue, False, log,
+        )
+        if nxt < 0:
+            break
+        _commit(i, nxt, length, a, s, 1)
+        start_at[i] = nxt
         status[i] = PLACED
-        end = found + length
-        for team in range(teams):
-            need = demands[i, team]
-            if need > 0.0:
-                for month in range(found, end):
-                    usage[team, month] += need
-        for month in range(found, end):
-            running[month] += 1
-            spend[month] += cost
-        for year in range(years):
-            spent[year] += cost * (fy_cumulative[end, year] - fy_cumulative[found, year])
-    return start_at, status, root, earliest_at, earliest_from
+        t = nxt
+    # no start within reach keeps every window: its first start, and the ties that fit
+    _commit(i, first, length, a, s, 1)
+    start_at[i] = first
+    status[i] = PLACED
+    _place_ties(
+        i, first, length, a, s, status, start_at, lengths, need_capital, need_revenue, placed,
+        False, log, early,
+    )
+    return first, for_money
+
+
+@njit(cache=True)
+def year_spend(a, start_at, lengths):  # pragma: no cover - jit
+    """Capital and revenue each placed unit spends in each financial year (units x years)."""
+    n, years = len(a.lengths), len(a.capital_budget)
+    capital = np.zeros((n, years))
+    revenue = np.zeros((n, years))
+    for i in range(n):
+        if start_at[i] < 0:
+            continue
+        share = a.capital_share[i]
+        for k in range(lengths[i]):
+            year = a.fy_index[start_at[i] + k]
+            part = a.costs[i] * month_share(a.profile[i], a.year_shares[i], k, lengths[i])
+            capital[i, year] += part * share
+            revenue[i, year] += part * (1.0 - share)
+    return capital, revenue
+
+
+@njit(cache=True)
+def start_needs(a, i, length):  # pragma: no cover - jit
+    """What unit ``i`` would spend in each financial year from each start month, alone:
+    capital and revenue, starts x years (a start that runs past the horizon spends nothing)."""
+    horizon, years = len(a.frozen), len(a.capital_budget)
+    starts = max(horizon - length + 1, 0)
+    capital = np.zeros((starts, years))
+    revenue = np.zeros((starts, years))
+    share = a.capital_share[i]
+    for t in range(starts):
+        for k in range(length):
+            year = a.fy_index[t + k]
+            part = a.costs[i] * month_share(a.profile[i], a.year_shares[i], k, length)
+            capital[t, year] += part * share
+            revenue[t, year] += part * (1.0 - share)
+    return capital, revenue
 
 
 @njit(cache=True)
@@ -305,24 +688,33 @@ def sampled_order(key, waiting, succ_indptr, succ_indices):  # pragma: no cover 
 
 
 @njit(cache=True)
-def search(
-    passes, seed, makespan_weight, position, lft_position, weights, arrays
-):  # pragma: no cover
+def _reset(s):  # pragma: no cover - jit
+    s.usage[:] = 0.0
+    s.running[:] = 0
+    s.capital[:] = 0.0
+    s.revenue[:] = 0.0
+    s.spend_capital[:] = 0.0
+    s.spend_revenue[:] = 0.0
+    s.golives[:] = 0
+    s.group_golives[:] = 0
+
+
+@njit(cache=True)
+def search(passes, seed, makespan_weight, position, lft_position, weights, a, s):  # pragma: no cover
     """Place ``passes`` processing orders and return the best one and its pass number.
 
     Pass 0 follows ``position`` (priority), pass 1 ``lft_position`` (latest finish); the
-    rest are regret-biased samples of the two, alternately.
+    rest are regret-biased samples of the two, alternately. ``s`` is scratch space.
     """
     np.random.seed(seed)
-    n = len(arrays.lengths)
-    teams = arrays.demands.shape[1]
-    horizon = len(arrays.frozen)
-    years = len(arrays.budget)
+    n = len(a.lengths)
+    horizon = len(a.frozen)
     waiting = np.zeros(n, dtype=np.int64)
     for i in range(n):
-        waiting[i] = arrays.pred_indptr[i + 1] - arrays.pred_indptr[i]
+        waiting[i] = a.pred_indptr[i + 1] - a.pred_indptr[i]
     floor = np.full(n, -1, dtype=np.int64)
-    succ_indptr, succ_indices = arrays.succ_indptr, arrays.succ_indices
+    log = np.zeros((1, 7))
+    succ_indptr, succ_indices = a.succ_indptr, a.succ_indices
     best = np.empty(0, dtype=np.int64)
     best_pass = -1
     best_missing = n + 1
@@ -336,17 +728,10 @@ def search(
             sequence = sampled_order(position, waiting.copy(), succ_indptr, succ_indices)
         else:
             sequence = sampled_order(lft_position, waiting.copy(), succ_indptr, succ_indices)
-        start_at, status, _, _, _ = place(
-            sequence,
-            arrays,
-            floor,
-            np.zeros((teams, horizon)),
-            np.zeros(horizon, dtype=np.int64),
-            np.zeros(years),
-            np.zeros(horizon),
-        )
+        _reset(s)
+        start_at, lengths, status, _, _, _ = place(sequence, a, floor, s, False, log)
         missing, _, _, _, value = objective(
-            weights, start_at, status, arrays.lengths, horizon, makespan_weight
+            weights, start_at, status, lengths, horizon, makespan_weight
         )
         if missing < best_missing or (missing == best_missing and value < best_value - 1e-9):
             best, best_pass, best_missing, best_value = sequence, p, missing, value

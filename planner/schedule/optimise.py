@@ -1,17 +1,21 @@
 """The optimising scheduler: the same problem as the fast mode, solved by OR-Tools CP-SAT.
 
 For portfolios up to a few hundred projects. Each project is an optional fixed-length
-interval whose start is restricted to months whose go-live is not frozen and not before its
-contract ends; precedence holds between present projects (a project is present only if what
-it waits on is); each team and the project cap are cumulative constraints; when budgets
-bind, each start is also a set of booleans so that the spend in every financial year is a
-linear sum. The objective is the fast mode's, in integer form: unscheduled projects first,
+interval whose start is restricted to months after its contract and business case allow,
+going live in an unfrozen month by any hard deadline; precedence holds between present
+projects (a project is present only if what it waits on is); each team (with the safety
+case's extra demand in its last months) and the project cap are cumulative constraints, as
+are go-lives per month; each spacing group's go-lives keep their gap; when budgets bind,
+each start is also a set of booleans so that capital and revenue in every financial year are
+linear sums. The objective is the fast mode's, in integer form: unscheduled projects first,
 then ``(1 - w) * risk-weighted mean go-live + w * programme length``. The fast schedule is
 the solver's starting hint, so the result is never worse than the fast mode's when the time
 limit is reached.
 
-The solver's months are handed back as start floors to :meth:`Problem.place`, so the plan
-that comes out is checked by exactly the same rules as every other plan.
+Two rules are left to the placement that follows: phasing a project over more months for
+money, and decommissioning absorbed systems inside their window. The solver's months are
+handed back as start floors to :meth:`Problem.place`, so the plan that comes out is checked
+by exactly the same rules as every other plan.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import numpy as np
 
 from inventory.errors import SolverError
 from planner.policy import Policy
+from planner.schedule import kernels
 from planner.schedule.kernels import PLACED
 from planner.schedule.problem import Placement, Problem
 from planner.schedule.search import priority_sequence
@@ -59,20 +64,14 @@ def optimise(problem: Problem, policy: Policy, *, hint: Placement | None = None)
     cp_model = _solver_module()
     settings = policy.schedule
     weight = float(settings.makespan_weight)
+    a = problem.arrays
     n, horizon = problem.count, problem.horizon
-    lengths = problem.lengths
+    lengths = a.lengths
     model = cp_model.CpModel()
     present, starts, intervals = [], [], []
-    allowed_starts: list[np.ndarray] = []
-    for i in range(n):
+    allowed_starts = [_allowed_starts(problem, i) for i in range(n)]
+    for i, candidates in enumerate(allowed_starts):
         length = int(lengths[i])
-        lowest = max(0, int(problem.contract_month[i]) - length + 1)
-        candidates = np.arange(lowest, horizon - length + 1)
-        candidates = candidates[~problem.frozen[candidates + length - 1]]
-        fits = (problem.demands[i] <= problem.capacity + 1e-6).all()
-        if problem.impossible[i] or not len(candidates) or not fits:
-            candidates = candidates[:0]
-        allowed_starts.append(candidates)
         is_present = model.new_bool_var(f"present{i}")
         if not len(candidates):
             model.add(is_present == 0)
@@ -86,49 +85,15 @@ def optimise(problem: Problem, policy: Policy, *, hint: Placement | None = None)
             model.new_optional_fixed_size_interval_var(start, length, is_present, f"run{i}")
         )
     for i in range(n):
-        for k in range(problem.pred_indptr[i], problem.pred_indptr[i + 1]):
-            p = int(problem.pred_indices[k])
+        for k in range(a.pred_indptr[i], a.pred_indptr[i + 1]):
+            p = int(a.pred_indices[k])
             model.add_implication(present[i], present[p])
             model.add(starts[i] >= starts[p] + int(lengths[p])).only_enforce_if(present[i])
-    for team in range(len(problem.team_names)):
-        demand = np.round(problem.demands[:, team] * DEMAND_SCALE).astype(int)
-        users = np.flatnonzero(demand > 0)
-        if len(users):
-            model.add_cumulative(
-                [intervals[i] for i in users],
-                demand[users].tolist(),
-                int(np.floor(problem.capacity[team] * DEMAND_SCALE + 1e-6)),
-            )
-    if problem.cap_running >= 0:
-        model.add_cumulative(intervals, [1] * n, problem.cap_running)
-    budgets_bind = bool(np.isfinite(problem.budget).all()) and problem.costs.sum() > 0
-    choice: dict[int, list] = {}
-    if budgets_bind:
-        per_month = problem.costs / lengths
-        positive = problem.budget[problem.budget > 0]
-        money_unit = positive.min() / MONEY_STEPS if len(positive) else 1.0
-        cumulative = problem.fy_cumulative
-        spend_terms: list[list] = [[] for _ in problem.fy_labels]
-        for i in np.flatnonzero(per_month > 0).tolist():
-            options = allowed_starts[i]
-            if not len(options):
-                continue
-            chosen = [model.new_bool_var(f"at{i}_{s}") for s in options]
-            choice[i] = chosen
-            model.add(sum(chosen) == present[i])
-            model.add(
-                starts[i] == sum(int(s) * b for s, b in zip(options, chosen, strict=True))
-            ).only_enforce_if(present[i])
-            overlap = cumulative[options + lengths[i]] - cumulative[options]  # options x years
-            amounts = np.ceil(per_month[i] * overlap / money_unit - 1e-9).astype(np.int64)
-            for year in np.flatnonzero(amounts.any(axis=0)).tolist():
-                spend_terms[year].extend(
-                    (int(a), b) for a, b in zip(amounts[:, year], chosen, strict=True) if a
-                )
-        for year, terms in enumerate(spend_terms):
-            if terms:
-                limit = int(np.floor(problem.budget[year] / money_unit + 1e-9))
-                model.add(sum(a * b for a, b in terms) <= limit)
+    _add_teams(model, problem, starts, present, intervals)
+    if a.cap_running >= 0:
+        model.add_cumulative(intervals, [1] * n, a.cap_running)
+    _add_go_lives(model, problem, starts, present)
+    choice = _add_budgets(model, problem, starts, present, allowed_starts)
     weights = problem.weights if problem.weights.sum() > 0 else np.ones(n)
     weights = weights / weights.sum()
     makespan = model.new_int_var(0, horizon, "programme")
@@ -202,3 +167,118 @@ def optimise(problem: Problem, policy: Policy, *, hint: Placement | None = None)
             "solver bound": round(bound, 3),
         },
     )
+
+
+def _allowed_starts(problem: Problem, i: int) -> np.ndarray:
+    """The months unit ``i`` may start in on its own: after its contract and approval allow,
+    going live in an unfrozen month by its deadline, within the horizon (none when it is
+    impossible or needs more of a team than the team has)."""
+    a = problem.arrays
+    length = int(a.lengths[i])
+    lowest = max(0, int(a.contract_month[i]) - length + 1, int(a.approval_month[i]))
+    highest = min(problem.horizon - length, int(a.deadline[i]) - length + 1)
+    candidates = np.arange(lowest, highest + 1)
+    candidates = candidates[~a.frozen[candidates + length - 1]]
+    fits = (a.demands[i] + a.tail_demands[i] <= a.capacity + 1e-6).all()
+    if a.impossible[i] or not fits:
+        return candidates[:0]
+    return candidates
+
+
+def _add_teams(model, problem: Problem, starts, present, intervals) -> None:
+    """Each team as a cumulative resource: every unit's steady demand over its run, and the
+    safety case's extra demand over its last months."""
+    a = problem.arrays
+    tails = []
+    for i in range(problem.count):
+        months = int(a.tail_months[i])
+        if months > 0 and a.tail_demands[i].any():
+            begin = model.new_int_var(0, problem.horizon, f"tail{i}")
+            model.add(begin == starts[i] + int(a.lengths[i]) - months)
+            tails.append(
+                (i, model.new_optional_fixed_size_interval_var(
+                    begin, months, present[i], f"case{i}"
+                ))
+            )
+    for team in range(len(problem.team_names)):
+        demand = np.round(a.demands[:, team] * DEMAND_SCALE).astype(int)
+        extra = np.round(a.tail_demands[:, team] * DEMAND_SCALE).astype(int)
+        users = [(intervals[i], int(demand[i])) for i in np.flatnonzero(demand > 0)]
+        users += [(interval, int(extra[i])) for i, interval in tails if extra[i] > 0]
+        if users:
+            model.add_cumulative(
+                [u for u, _ in users],
+                [d for _, d in users],
+                int(np.floor(a.capacity[team] * DEMAND_SCALE + 1e-6)),
+            )
+
+
+def _add_go_lives(model, problem: Problem, starts, present) -> None:
+    """At most ``golive_limit`` go-lives a month, and each spacing group's go-lives at least
+    its gap apart (go-live windows of that many months that may not overlap)."""
+    a = problem.arrays
+    n = problem.count
+    go_live = []
+    for i in range(n):
+        month = model.new_int_var(0, problem.horizon, f"golive{i}")
+        model.add(month == starts[i] + int(a.lengths[i]) - 1)
+        go_live.append(month)
+    counted = np.flatnonzero(a.is_go_live).tolist()
+    if a.golive_limit >= 0 and counted:
+        model.add_cumulative(
+            [
+                model.new_optional_fixed_size_interval_var(go_live[i], 1, present[i], f"gl{i}")
+                for i in counted
+            ],
+            [1] * len(counted),
+            a.golive_limit,
+        )
+    for group, gap in enumerate(a.group_gap.tolist()):
+        members = [
+            i for i in range(n)
+            if group in a.group_indices[a.group_indptr[i] : a.group_indptr[i + 1]]
+        ]
+        if len(members) > 1 and gap > 0:
+            model.add_no_overlap(
+                [
+                    model.new_optional_fixed_size_interval_var(
+                        go_live[i], int(gap), present[i], f"gap{group}_{i}"
+                    )
+                    for i in members
+                ]
+            )
+
+
+def _add_budgets(model, problem: Problem, starts, present, allowed_starts) -> dict[int, list]:
+    """Capital and revenue per financial year as linear sums over each unit's start choice
+    (a boolean per allowed start, its spend by year from its profile). Returns the choices."""
+    a = problem.arrays
+    choice: dict[int, list] = {}
+    budgets = [("capital", a.capital_budget), ("revenue", a.revenue_budget)]
+    finite = [b[np.isfinite(b) & (b > 0)] for _, b in budgets]
+    limits = np.concatenate(finite)
+    if not len(limits) or a.costs.sum() <= 0:
+        return choice
+    money_unit = limits.min() / MONEY_STEPS
+    terms: dict[tuple[int, int], list] = {}
+    for i in np.flatnonzero(a.costs > 0).tolist():
+        options = allowed_starts[i]
+        if not len(options):
+            continue
+        chosen = [model.new_bool_var(f"at{i}_{s}") for s in options]
+        choice[i] = chosen
+        model.add(sum(chosen) == present[i])
+        model.add(
+            starts[i] == sum(int(s) * b for s, b in zip(options, chosen, strict=True))
+        ).only_enforce_if(present[i])
+        needs = kernels.start_needs(a, i, int(a.lengths[i]))
+        for kind, (need, (_, budget)) in enumerate(zip(needs, budgets, strict=True)):
+            amounts = np.ceil(need[options] / money_unit - 1e-9).astype(np.int64)
+            for year in np.flatnonzero(amounts.any(axis=0) & np.isfinite(budget)).tolist():
+                terms.setdefault((kind, year), []).extend(
+                    (int(x), b) for x, b in zip(amounts[:, year], chosen, strict=True) if x
+                )
+    for (kind, year), parts in terms.items():
+        limit = int(np.floor(budgets[kind][1][year] / money_unit + 1e-9))
+        model.add(sum(x * b for x, b in parts) <= limit)
+    return choice

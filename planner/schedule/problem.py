@@ -1,15 +1,14 @@
 """A scheduling problem as arrays over units, built once and placed by the compiled kernels.
 
-The fast search, the optimiser and the Monte Carlo forecast all place units through
-:meth:`Problem.place`, so every one of them keeps the same rules (teams, project cap, budgets
-per financial year, freezes, contracts, precedence), and all judge a schedule by
-:meth:`Problem.objective`.
+The fast search, the optimiser, the Monte Carlo forecast and the levers all place units
+through :meth:`Problem.place`, so every one of them keeps the same rules (see
+:mod:`planner.schedule.kernels`), and all judge a schedule by :meth:`Problem.objective`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -21,6 +20,11 @@ from planner.schedule import kernels
 from planner.schedule.calendar import Calendar
 
 __all__ = ["Placement", "Problem", "build_problem", "effective_priority"]
+
+#: A custom spend profile gives shares for at most this many project years.
+PROFILE_YEARS = 10
+#: Rows of the placement trace per unit (what held each unit, month range by range).
+TRACE_ROWS_PER_UNIT = 24
 
 
 def effective_priority(priority: pd.Series, links: pd.DataFrame) -> pd.Series:
@@ -58,39 +62,42 @@ class Placement:
     """Where :meth:`Problem.place` put each unit, and the profiles it left."""
 
     start_at: np.ndarray  # month, -1 when not placed
+    lengths: np.ndarray  # months, stretched where money needed it
     status: np.ndarray  # kernels.PLACED, NO_ROOM, WAITS, IMPOSSIBLE or UNREACHED
     root: np.ndarray  # for a unit that waits: the unplaced unit it waits on
     earliest_at: np.ndarray
     earliest_from: np.ndarray
-    usage: np.ndarray  # team x month
-    running: np.ndarray
-    spend: np.ndarray
-    lengths: np.ndarray
+    state: kernels.State
+    trace: np.ndarray  # rows of unit, first month, last month, code, detail, need, free
+
+    @property
+    def usage(self) -> np.ndarray:
+        return self.state.usage
+
+    @property
+    def running(self) -> np.ndarray:
+        return self.state.running
+
+    @property
+    def spend(self) -> np.ndarray:
+        """Spend per month, capital and revenue."""
+        return self.state.spend_capital + self.state.spend_revenue
 
 
 @dataclass(frozen=True)
 class Problem:
-    """A scheduling problem as arrays over units ``0..n-1`` (``names[i]`` is unit i)."""
+    """A scheduling problem as arrays over units ``0..n-1`` (``names[i]`` is unit i).
+
+    ``arrays`` holds what the kernels read; the rest names and dates them.
+    """
 
     names: list[str]
     calendar: Calendar
     team_names: list[str]
     fy_labels: list[str]
-    lengths: np.ndarray  # whole months
-    costs: np.ndarray  # total cost, spread evenly over the months
-    contract_month: np.ndarray  # go-live no earlier than this month
+    group_names: list[str]
+    arrays: kernels.Arrays
     deadline_month: np.ndarray  # end of support as a month index (large when none)
-    demands: np.ndarray  # unit x team, FTE a month
-    capacity: np.ndarray  # per team
-    cap_running: int  # -1 for no cap
-    budget: np.ndarray  # per financial year
-    fy_cumulative: np.ndarray  # (months + 1) x years: months of each year before month t
-    frozen: np.ndarray  # no go-live in these months
-    pred_indptr: np.ndarray
-    pred_indices: np.ndarray
-    succ_indptr: np.ndarray
-    succ_indices: np.ndarray
-    impossible: np.ndarray  # units in a cycle of explicit constraints
     position: np.ndarray  # rank in the priority order (0 first)
     weights: np.ndarray  # risk of each unit, for the objective
     not_before: pd.Series
@@ -104,32 +111,18 @@ class Problem:
     def horizon(self) -> int:
         return self.calendar.months
 
-    def arrays(
-        self,
-        *,
-        lengths: np.ndarray | None = None,
-        costs: np.ndarray | None = None,
-        budget: np.ndarray | None = None,
-    ) -> kernels.Arrays:
-        """The arrays the kernels read, with other durations, costs or budgets if given."""
-        lengths = self.lengths if lengths is None else lengths
-        costs = self.costs if costs is None else costs
-        return kernels.Arrays(
-            lengths=lengths,
-            per_month=costs / lengths,
-            contract_month=self.contract_month,
-            demands=self.demands,
-            capacity=self.capacity,
-            cap_running=self.cap_running,
-            budget=self.budget if budget is None else budget,
-            fy_cumulative=self.fy_cumulative,
-            frozen=self.frozen,
-            pred_indptr=self.pred_indptr,
-            pred_indices=self.pred_indices,
-            succ_indptr=self.succ_indptr,
-            succ_indices=self.succ_indices,
-            impossible=self.impossible,
-        )
+    @property
+    def lengths(self) -> np.ndarray:
+        return self.arrays.lengths
+
+    @property
+    def costs(self) -> np.ndarray:
+        return self.arrays.costs
+
+    def with_arrays(self, **changes: object) -> Problem:
+        """The same problem with some of the kernels' arrays changed (a lever, a forecast
+        run): ``problem.with_arrays(capacity=more)``."""
+        return replace(self, arrays=self.arrays._replace(**changes))
 
     def place(
         self,
@@ -138,29 +131,36 @@ class Problem:
         lengths: np.ndarray | None = None,
         costs: np.ndarray | None = None,
         floor: np.ndarray | None = None,
-        budget: np.ndarray | None = None,
+        capital_budget: np.ndarray | None = None,
+        revenue_budget: np.ndarray | None = None,
+        trace: bool = False,
     ) -> Placement:
         """Place units in ``sequence`` order, each at its earliest feasible month (and not
-        before ``floor``); other durations, costs or budgets may be given (Monte Carlo)."""
-        arrays = self.arrays(lengths=lengths, costs=costs, budget=budget)
+        before ``floor``); other durations, costs or budgets may be given (Monte Carlo).
+        With ``trace``, record what held each unit between its earliest start and its start."""
+        arrays = self.arrays
+        changed = {
+            name: value
+            for name, value in (
+                ("lengths", lengths),
+                ("costs", costs),
+                ("capital_budget", capital_budget),
+                ("revenue_budget", revenue_budget),
+            )
+            if value is not None
+        }
+        if changed:
+            arrays = arrays._replace(**changed)
         floor = np.full(self.count, -1, dtype=np.int64) if floor is None else floor
-        horizon = self.horizon
-        usage = np.zeros((len(self.team_names), horizon))
-        running = np.zeros(horizon, dtype=np.int64)
-        spend = np.zeros(horizon)
-        start_at, status, root, earliest_at, earliest_from = kernels.place(
-            sequence, arrays, floor, usage, running, np.zeros(len(self.fy_labels)), spend
+        state = kernels.new_state(arrays, len(self.group_names))
+        rows = TRACE_ROWS_PER_UNIT * self.count + 1 if trace else 1
+        log = np.zeros((rows, 7))
+        start_at, used, status, root, earliest_at, earliest_from = kernels.place(
+            sequence, arrays, floor, state, trace, log
         )
         return Placement(
-            start_at,
-            status,
-            root,
-            earliest_at,
-            earliest_from,
-            usage,
-            running,
-            spend,
-            arrays.lengths,
+            start_at, used, status, root, earliest_at, earliest_from, state,
+            log[1 : int(log[0, 0]) + 1],
         )
 
     def objective(self, placement: Placement, makespan_weight: float) -> dict[str, float]:
@@ -192,20 +192,20 @@ def build_problem(
     *,
     risk: pd.Series | None = None,
     impossible: Iterable[str] = (),
+    ties: pd.DataFrame | None = None,
 ) -> Problem:
-    """The arrays for scheduling ``units`` under ``policy`` (see :class:`Problem`).
+    """The arrays for scheduling ``units`` (:func:`planner.ordering.planning_units`) under
+    ``policy`` (see :class:`Problem`).
 
     ``impossible`` names the units caught in a cycle of explicit constraints: they fail at
     once, and the cycle's own links are dropped so that what waits on them is released.
+    ``ties`` (absorber, absorbed) are decommissioned within the policy's window.
     """
     calendar = Calendar(policy.plan_start, policy.horizon_months)
     horizon = calendar.months
     teams = dict(policy.schedule.teams)
     team_names = list(teams)
-    cap_running = policy.schedule.max_concurrent_projects
     fy_labels = calendar.fy_labels
-    month_fy = np.zeros((horizon, len(fy_labels)))
-    month_fy[np.arange(horizon), calendar.fy_index] = 1.0
     impossible = set(impossible)
     names = list(units.index)
     count = len(names)
@@ -228,20 +228,9 @@ def build_problem(
     )
     position = np.empty(count, dtype=np.int64)
     position[order] = np.arange(count)
-    demands = np.zeros((count, len(team_names)))
-    column_of = {team: j for j, team in enumerate(team_names)}
-    unknown_teams: set[str] = set()
-    for i, demand in enumerate(units["team_demand"]):
-        for team, amount in demand.items():
-            j = column_of.get(team)
-            if j is None:
-                key = enum_key(team)
-                j = column_of.get(key)
-                if j is None:
-                    if amount > 0:
-                        unknown_teams.add(key)
-                    continue
-            demands[i, j] += amount
+    demands, unknown_teams = _demands(units["team_demand"], team_names)
+    tail, tail_months, unknown = _safety_case(units, team_names, policy)
+    unknown_teams |= unknown
     impossible_mask = np.zeros(count, dtype=np.bool_)
     impossible_mask[position_of.get_indexer(sorted(impossible))] = True
     weights = (
@@ -249,26 +238,51 @@ def build_problem(
         if risk is not None
         else np.zeros(count)
     )
+    group_names, group_indptr, group_indices, group_gap = _spacing_groups(units, policy)
+    tie_indptr, tie_indices = _ties(ties, position_of, impossible_mask, position)
+    profile, year_shares = _profiles(units, policy)
+    go_live = policy.schedule.go_live
+    arrays = kernels.Arrays(
+        lengths=units["months"].to_numpy(dtype=np.int64),
+        costs=units["cost_gbp"].to_numpy(dtype=float),
+        capital_share=units["capital_share"].to_numpy(dtype=float),
+        profile=profile,
+        year_shares=year_shares,
+        contract_month=_month_index(units["not_before"], calendar, -(10**9)),
+        deadline=_month_index(units["contract_deadline"], calendar, 10**9),
+        approval_month=units["approval_months"].to_numpy(dtype=np.int64),
+        demands=demands,
+        tail_demands=tail,
+        tail_months=tail_months,
+        capacity=np.array([teams[t] for t in team_names], dtype=float),
+        cap_running=_or(policy.schedule.max_concurrent_projects, -1),
+        capital_budget=np.array([policy.budget_for(label) for label in fy_labels]),
+        revenue_budget=np.array([policy.revenue_budget_for(label) for label in fy_labels]),
+        fy_index=calendar.fy_index.astype(np.int64),
+        frozen=np.isin(calendar.month_of_year, list(policy.schedule.freeze_months)),
+        is_go_live=~units["decommission"].to_numpy(dtype=bool),
+        golive_limit=_or(go_live.per_month, -1),
+        group_indptr=group_indptr,
+        group_indices=group_indices,
+        group_gap=group_gap,
+        pred_indptr=pred_indptr,
+        pred_indices=pred_indices,
+        succ_indptr=succ_indptr,
+        succ_indices=succ_indices,
+        tie_indptr=tie_indptr,
+        tie_indices=tie_indices,
+        tie_window=int(policy.ordering.retire.window_months),
+        impossible=impossible_mask,
+        max_stretch=float(policy.money.max_stretch),
+    )
     return Problem(
         names=names,
         calendar=calendar,
         team_names=team_names,
         fy_labels=fy_labels,
-        lengths=units["months"].to_numpy(dtype=np.int64),
-        costs=units["cost_gbp"].to_numpy(dtype=float),
-        contract_month=_month_index(units["not_before"], calendar, -(10**9)),
+        group_names=group_names,
+        arrays=arrays,
         deadline_month=_month_index(units["deadline"], calendar, 10**9),
-        demands=demands,
-        capacity=np.array([teams[t] for t in team_names], dtype=float),
-        cap_running=-1 if cap_running is None else int(cap_running),
-        budget=np.array([policy.budget_for(label) for label in fy_labels]),
-        fy_cumulative=np.vstack([np.zeros(len(fy_labels)), np.cumsum(month_fy, axis=0)]),
-        frozen=np.isin(calendar.month_of_year, list(policy.schedule.freeze_months)),
-        pred_indptr=pred_indptr,
-        pred_indices=pred_indices,
-        succ_indptr=succ_indptr,
-        succ_indices=succ_indices,
-        impossible=impossible_mask,
         position=position,
         weights=weights,
         not_before=units["not_before"],
@@ -276,6 +290,121 @@ def build_problem(
     )
 
 
+def _or(value: int | None, missing: int) -> int:
+    return missing if value is None else int(value)
+
+
 def _month_index(dates: pd.Series, calendar: Calendar, missing: int) -> np.ndarray:
     months = calendar.months_after_start(dates)
     return np.where(np.isnan(months), missing, months).astype(np.int64)
+
+
+def _demands(team_demand: pd.Series, team_names: list[str]) -> tuple[np.ndarray, set[str]]:
+    """Units x teams FTE; the teams asked for that the policy does not have."""
+    demands = np.zeros((len(team_demand), len(team_names)))
+    column_of = {team: j for j, team in enumerate(team_names)}
+    unknown: set[str] = set()
+    for i, demand in enumerate(team_demand):
+        for team, amount in demand.items():
+            j = column_of.get(team)
+            if j is None:
+                j = column_of.get(enum_key(team))
+                if j is None:
+                    if amount > 0:
+                        unknown.add(enum_key(team))
+                    continue
+            demands[i, j] += amount
+    return demands, unknown
+
+
+def _safety_case(
+    units: pd.DataFrame, team_names: list[str], policy: Policy
+) -> tuple[np.ndarray, np.ndarray, set[str]]:
+    """The clinical safety case (DCB0160): the clinical-safety team's effort, by class, in
+    the last ``lead_months`` months before a clinical go-live."""
+    rules = policy.clinical_safety
+    tail = np.zeros((len(units), len(team_names)))
+    fte = units["clinical_safety_class"].map(rules.fte.model_dump()).fillna(0.0).to_numpy(float)
+    months = np.where(fte > 0, rules.lead_months, 0).astype(np.int64)
+    months = np.minimum(months, units["months"].to_numpy(dtype=np.int64))
+    # a unit that already asks the team for effort has its safety case in that demand
+    team = enum_key(rules.team)
+    asks = units["team_demand"].map(lambda d: any(enum_key(t) == team for t in d)).to_numpy()
+    fte = np.where(asks, 0.0, fte)
+    if rules.team in team_names:
+        tail[:, team_names.index(rules.team)] = fte
+        return tail, months, set()
+    return tail, months, {rules.team} if fte.any() else set()
+
+
+def _spacing_groups(
+    units: pd.DataFrame, policy: Policy
+) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """Go-live spacing: clinical go-lives in one department or through one integration
+    engine, and major go-lives in one organisation (the stabilisation window)."""
+    rules = policy.schedule.go_live
+    clinical = (units["clinical_safety_class"] != "none").to_numpy()
+    owner: list[int] = []
+    keys: list[str] = []
+    gaps: dict[str, int] = {}
+    if rules.clinical_gap_months > 0:
+        for i, (is_clinical, departments, engines) in enumerate(
+            zip(clinical, units["departments"], units["engines"], strict=True)
+        ):
+            if not is_clinical:
+                continue
+            for key in [f"department: {d}" for d in departments] + [
+                f"engine: {e}" for e in engines
+            ]:
+                owner.append(i)
+                keys.append(key)
+                gaps[key] = rules.clinical_gap_months
+    if rules.stabilisation_months > 0:
+        for i in np.flatnonzero(units["major"].to_numpy()):
+            key = f"major go-lives in {units['organisation'].iloc[i] or 'the organisation'}"
+            owner.append(int(i))
+            keys.append(key)
+            gaps[key] = rules.stabilisation_months
+    names = list(gaps)
+    index = {name: g for g, name in enumerate(names)}
+    indptr, indices = csr(
+        np.array(owner, dtype=np.int64),
+        np.array([index[k] for k in keys], dtype=np.int64),
+        len(units),
+    )
+    return names, indptr, indices, np.array([gaps[n] for n in names], dtype=np.int64)
+
+
+def _ties(
+    ties: pd.DataFrame | None, position_of: pd.Index, impossible: np.ndarray, rank: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Absorber unit -> the units it absorbs (highest priority first), as compressed rows."""
+    count = len(position_of)
+    if ties is None or ties.empty:
+        return np.zeros(count + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    absorber = position_of.get_indexer(ties["absorber"])
+    absorbed = position_of.get_indexer(ties["absorbed"])
+    keep = (absorber >= 0) & (absorbed >= 0)
+    keep[keep] &= ~impossible[absorber[keep]] & ~impossible[absorbed[keep]]
+    absorber, absorbed = absorber[keep], absorbed[keep]
+    order = np.lexsort((rank[absorbed], absorber))
+    return csr(absorber[order].astype(np.int64), absorbed[order].astype(np.int64), count)
+
+
+def _profiles(units: pd.DataFrame, policy: Policy) -> tuple[np.ndarray, np.ndarray]:
+    """Each unit's spend profile code and, for a custom profile, its shares by year."""
+    codes = {name: code for code, name in enumerate(kernels.PROFILES)}
+    profile = (
+        units["spend_profile"]
+        .fillna(policy.money.spend_profile)
+        .map(codes)
+        .to_numpy(dtype=np.int64)
+    )
+    shares = np.zeros((len(units), PROFILE_YEARS))
+    for i, given in enumerate(units["spend_by_year"]):
+        if given:
+            kept = list(given[:PROFILE_YEARS])
+            kept[-1] += sum(given[PROFILE_YEARS:])  # a longer split: the rest in the last year
+            shares[i, : len(kept)] = kept
+            profile[i] = kernels.CUSTOM
+    return profile, shares

@@ -45,15 +45,18 @@ def schedule_units(
     *,
     risk: pd.Series | None = None,
     impossible: Iterable[str] = (),
+    ties: pd.DataFrame | None = None,
 ) -> ScheduleResult:
     """Schedule planning units (see :func:`planner.ordering.planning_units`).
 
     ``priority`` and ``risk`` are indexed by unit; ``impossible`` names units in a cycle of
-    explicit constraints. Returns each unit's ``start_month`` and ``finish_month`` (month
+    explicit constraints; ``ties`` (absorber, absorbed) are decommissioned together. Returns each unit's ``start_month`` and ``finish_month`` (month
     indices, NaN when unscheduled), dates, wave, slack and critical flag; ``search`` says how
     the schedule was chosen and what it scores.
     """
-    problem = build_problem(units, links, priority, policy, risk=risk, impossible=impossible)
+    problem = build_problem(
+        units, links, priority, policy, risk=risk, impossible=impossible, ties=ties
+    )
     sequence, info = search(problem, policy)
     floor = None
     weight = policy.schedule.makespan_weight
@@ -63,6 +66,6 @@ def schedule_units(
         fast_score = problem.objective(fast, weight)
         sequence, floor = solved.sequence, solved.starts
         info = {**info, **solved.info, "fast objective": fast_score["objective"]}
-    placement = problem.place(sequence, floor=floor)
+    placement = problem.place(sequence, floor=floor, trace=True)
     info = {"method": policy.schedule.method, **info, **problem.objective(placement, weight)}
     return schedule_result(problem, placement, units, sequence, info)

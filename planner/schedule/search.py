@@ -21,23 +21,24 @@ __all__ = ["latest_finish", "priority_sequence", "search"]
 def priority_sequence(problem: Problem) -> np.ndarray:
     """The single-pass processing order: highest priority first among the units whose
     prerequisites are placed."""
+    a = problem.arrays
     return kernels.processing_order(
         problem.position,
-        np.diff(problem.pred_indptr).astype(np.int64),
-        problem.succ_indptr,
-        problem.succ_indices,
+        np.diff(a.pred_indptr).astype(np.int64),
+        a.succ_indptr,
+        a.succ_indices,
     )
 
 
 def latest_finish(problem: Problem) -> np.ndarray:
     """Each unit's latest finish month ignoring resources: the end of support (if any), and
     early enough for everything that waits on it (a backward critical-path pass)."""
-    total = int(problem.lengths.sum()) + problem.horizon
-    latest = np.minimum(problem.deadline_month, total).astype(np.int64)
+    a = problem.arrays
+    total = int(a.lengths.sum()) + problem.horizon
+    latest = np.minimum(np.minimum(problem.deadline_month, a.deadline), total).astype(np.int64)
     for i in priority_sequence(problem)[::-1]:
-        lo, hi = problem.succ_indptr[i], problem.succ_indptr[i + 1]
-        for j in problem.succ_indices[lo:hi]:
-            latest[i] = min(latest[i], latest[j] - problem.lengths[j])
+        for j in a.succ_indices[a.succ_indptr[i] : a.succ_indptr[i + 1]]:
+            latest[i] = min(latest[i], latest[j] - a.lengths[j])
     return latest
 
 
@@ -59,7 +60,8 @@ def search(problem: Problem, policy: Policy) -> tuple[np.ndarray, dict]:
         problem.position,
         lft_position,
         problem.weights,
-        problem.arrays(),
+        problem.arrays,
+        kernels.new_state(problem.arrays, len(problem.group_names)),
     )
     rule = (
         "priority"

@@ -186,7 +186,7 @@ def test_a_version_1_store_is_migrated_and_keeps_its_data(db_path, make_inventor
     db.close()
     import_inventory(make_inventory(), db_path)  # migrates, then imports
     with Store(db_path) as store:
-        assert store.version == SCHEMA_VERSION == 3
+        assert store.version == SCHEMA_VERSION == 4
         indexes = {row[0] for row in store.db.execute("SELECT name FROM sqlite_master")}
         assert "idx_audit_entity_key" not in indexes and "idx_audit_batch" in indexes
         assert len(store.load().systems) == 3
@@ -246,7 +246,7 @@ def test_a_version_2_store_gains_routes_and_mappings(db_path):
     )
     db.close()
     with Store(db_path) as store:
-        assert store.version == 3
+        assert store.version == SCHEMA_VERSION
         rows = store.db.execute(
             "SELECT consumer, route, extra FROM dependencies ORDER BY consumer"
         ).fetchall()
@@ -273,3 +273,31 @@ def test_each_batch_keeps_the_mapping_it_was_read_with(db_path):
         assert store.db.execute("SELECT COUNT(*) FROM mappings").fetchone() == (1,)
     digest = "09bfcc6a14b83e2192b8673677725c84883ee9cd0c70e45c9ec09daa8f2b2847"  # sha256sum
     assert history["mapping_sha256"].fillna("").tolist() == ["", digest, digest]
+
+
+def test_a_version_3_store_gains_the_new_system_fields_and_keeps_its_data(
+    db_path, make_inventory
+):
+    import sqlite3
+
+    new = [
+        "move_with",
+        "capital_share",
+        "spend_profile",
+        "spend_by_year",
+        "department",
+        "clinical_safety_class",
+        "hazard_log",
+        "data_to_archive_gb",
+    ]
+    import_inventory(make_inventory(), db_path)
+    with sqlite3.connect(db_path) as conn:  # as a version 3 store was: without them
+        for column in new:
+            conn.execute(f"ALTER TABLE systems DROP COLUMN {column}")
+        conn.execute("DELETE FROM schema_version WHERE version = 4")
+    with Store(db_path) as store:
+        assert store.version == 4
+        columns = store.db["systems"].columns_dict
+        assert all(column in columns for column in new)
+        systems = store.load().systems
+    assert len(systems) == 3 and systems["move_with"].tolist() == [(), (), ()]

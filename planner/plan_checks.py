@@ -1,0 +1,238 @@
+"""What a board must be told about a plan beyond its dates: contracts to extend, risks it
+accepts, systems decommissioned late, capital bunched at the year end, and systems left
+out of support for years.
+
+Each check takes the plan's tables and returns a table and/or warnings (dicts of kind,
+system, message, months), so the plan, its summary and every export say the same.
+
+Examples
+--------
+>>> import planner
+>>> result = planner.plan("data/examples/five-systems")
+>>> list(result.contract_extensions.columns)
+['name', 'contract_end', 'runs_until', 'months', 'cost_gbp']
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from planner.schedule import Calendar
+
+__all__ = [
+    "EXPOSURE_MONTHS",
+    "YEAR_END_SHARE",
+    "accepted_risk_warnings",
+    "accepted_risks",
+    "contract_extensions",
+    "contract_warnings",
+    "exposure_warnings",
+    "listed",
+    "window_warnings",
+    "year_end_warnings",
+]
+
+#: Systems left out of support longer than this before their go-live are called out.
+EXPOSURE_MONTHS = 24
+#: A financial year whose January-March holds more than this share of its capital is warned
+#: (an even spread puts a quarter there).
+YEAR_END_SHARE = 0.4
+#: Accepted risks: retained systems rated at these levels.
+ACCEPTED_RATINGS = ("extreme", "high")
+
+
+def listed(items: list[str], limit: int = 12) -> str:
+    """Up to ``limit`` items joined by commas, and how many more.
+
+    >>> listed(["a", "b", "c"], limit=2)
+    'a, b and 1 more'
+    """
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def contract_extensions(
+    systems: pd.DataFrame, schedule: pd.DataFrame, calendar: Calendar
+) -> pd.DataFrame:
+    """Every planned system that runs past its contract's end: the months it must be extended
+    (to its stop, or to the horizon when it is not scheduled) and the cost at its run rate.
+
+    Columns: ``name``, ``contract_end``, ``runs_until`` (NaT: beyond the plan),
+    ``months``, ``cost_gbp``; indexed by system, longest first.
+    """
+    planned = schedule.index
+    contract_end = systems.loc[planned, "contract_end"]
+    has = contract_end.notna().to_numpy()
+    ends_at = calendar.months_after_start(contract_end)
+    stop = schedule["stop_month"].to_numpy(dtype=float)
+    stop = np.where(np.isnan(stop), calendar.months, stop)  # not scheduled: to the horizon
+    first_uncovered = np.maximum(np.nan_to_num(ends_at, nan=0.0) + 1, 0)
+    months = np.where(has, stop - first_uncovered, 0.0)
+    runs_over = has & (months > 0)
+    rate = systems.loc[planned, "annual_run_cost_gbp"].fillna(0.0).to_numpy(dtype=float) / 12
+    scheduled = schedule["scheduled"].to_numpy(dtype=bool)
+    last = np.clip(stop - 1, 0, calendar.months - 1).astype(np.int64)
+    frame = pd.DataFrame(
+        {
+            "name": schedule["name"].to_numpy(dtype=object),
+            "contract_end": contract_end.to_numpy(),
+            "runs_until": pd.Series(calendar.month_ends[last]).where(scheduled).to_numpy(),
+            "months": months.astype(np.int64),
+            "cost_gbp": months * rate,
+        },
+        index=planned,
+    )[runs_over]
+    return frame.sort_values(["months", "cost_gbp"], ascending=False, kind="stable")
+
+
+def contract_warnings(extensions: pd.DataFrame) -> list[dict]:
+    """One warning per contract to extend, with the months and the cost at the run rate."""
+    warnings = []
+    for system, row in extensions.iterrows():
+        until = (
+            f"it runs until {row['runs_until']:%b %Y} in the plan"
+            if pd.notna(row["runs_until"])
+            else "it is not scheduled, so it runs beyond the plan"
+        )
+        warnings.append(
+            {
+                "kind": "contract",
+                "system": system,
+                "message": f"{system}'s contract ends {row['contract_end']:%b %Y} but {until}: "
+                f"extend it by {int(row['months'])} months (£{row['cost_gbp']:,.0f} at its "
+                "current run rate), or negotiate the extension now",
+                "months": int(row["months"]),
+            }
+        )
+    return warnings
+
+
+def accepted_risks(systems: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """Retained systems at high or extreme risk: the risks the plan accepts.
+
+    Columns: ``name``, ``category``, ``risk``, ``risk_rating``, ``end_of_support``;
+    highest risk first.
+    """
+    retained = systems.index[systems["disposition"] == "retain"]
+    rated = scores.reindex(retained)
+    keep = rated["risk_rating"].isin(ACCEPTED_RATINGS).to_numpy()
+    frame = pd.DataFrame(
+        {
+            "name": systems.loc[retained, "name"],
+            "category": systems.loc[retained, "category"],
+            "risk": rated["risk"],
+            "risk_rating": rated["risk_rating"],
+            "end_of_support": systems.loc[retained, "end_of_support"],
+        }
+    )[keep]
+    return frame.sort_values(["risk", "name"], ascending=[False, True], kind="stable")
+
+
+def accepted_risk_warnings(accepted: pd.DataFrame) -> list[dict]:
+    """One warning naming the retained systems at high or extreme risk."""
+    if accepted.empty:
+        return []
+    names = [f"{system} ({row['risk_rating']}, {row['risk']:.0f})" for system, row in accepted.iterrows()]
+    return [
+        {
+            "kind": "accepted risk",
+            "system": None,
+            "message": f"{len(accepted)} retained systems stay at high or extreme risk: "
+            f"{listed(names)}; the plan accepts these risks: record them on the risk "
+            "register with their compensating controls (isolation, extended support), or "
+            "plan their replacement",
+        }
+    ]
+
+
+def window_warnings(
+    units: pd.DataFrame, ties: pd.DataFrame, window: int, held: pd.DataFrame | None = None
+) -> list[dict]:
+    """Per absorbing project, the systems it absorbs that are decommissioned later than
+    ``window`` months after its go-live, and what held them (from ``held``)."""
+    if ties.empty:
+        return []
+    finish = units["finish_month"]
+    late = finish.reindex(ties["absorbed"]).to_numpy(dtype=float) - finish.reindex(
+        ties["absorber"]
+    ).to_numpy(dtype=float)
+    missed = ties.assign(late=late)[late > window]
+    warnings = []
+    for absorber, group in missed.groupby("absorber", sort=True):
+        group = group.sort_values(["late", "absorbed"], ascending=[False, True])
+        names = [f"{u} ({int(m)} months)" for u, m in zip(group["absorbed"], group["late"], strict=True)]
+        reason = _most_held(held, group["absorbed"]) if held is not None else ""
+        warnings.append(
+            {
+                "kind": "constraint",
+                "system": absorber,
+                "message": f"{len(group)} systems absorbed by {absorber} are decommissioned "
+                f"later than {window} months after it goes live: {listed(names)}; they run, "
+                f"and cost, twice meanwhile{reason}",
+                "months": int(group["late"].max()),
+            }
+        )
+    return warnings
+
+
+def _most_held(held: pd.DataFrame, units: pd.Series) -> str:
+    """', mostly held by <constraint> (<what>)' over the given units' held months."""
+    rows = held[held["unit"].isin(units)]
+    if rows.empty:
+        return ""
+    months = (rows["to"].dt.to_period("M") - rows["from"].dt.to_period("M")).map(
+        lambda d: d.n + 1
+    )
+    key = rows["held_by"] + np.where(rows["what"] != "", " (" + rows["what"] + ")", "")
+    top = months.groupby(key.to_numpy()).sum().sort_values(ascending=False)
+    return f"; mostly held by {top.index[0]}: widen ordering.retire.window_months or add capacity"
+
+
+def year_end_warnings(
+    capital_by_month: np.ndarray, calendar: Calendar, share: float = YEAR_END_SHARE
+) -> list[dict]:
+    """Financial years whose capital is bunched in January-March: a slip of a few weeks
+    leaves it unspent at 31 March, and NHS capital is not carried forward."""
+    years = np.bincount(calendar.fy_index, weights=capital_by_month, minlength=len(calendar.fy_labels))
+    last_quarter = np.isin(calendar.month_of_year, (1, 2, 3))
+    q4 = np.bincount(
+        calendar.fy_index, weights=capital_by_month * last_quarter, minlength=len(years)
+    )
+    warnings = []
+    for year in np.flatnonzero((years > 0) & (q4 > share * years)).tolist():
+        warnings.append(
+            {
+                "kind": "budget",
+                "system": None,
+                "message": f"{calendar.fy_labels[year]}: £{q4[year]:,.0f} of its "
+                f"£{years[year]:,.0f} capital ({q4[year] / years[year]:.0%}) falls in "
+                "January-March; a slip of a few weeks leaves it unspent at 31 March, and NHS "
+                "capital is not carried forward: keep schemes ready to draw it",
+            }
+        )
+    return warnings
+
+
+def exposure_warnings(schedule: pd.DataFrame) -> list[dict]:
+    """One warning listing systems that stay out of support for years before replacement."""
+    exposed = schedule[
+        (schedule["months_unsupported_in_plan"] > EXPOSURE_MONTHS)
+        & schedule["risk_rating"].isin(["extreme", "high"])
+    ].sort_values(["months_unsupported_in_plan", "rank"], ascending=[False, True])
+    if exposed.empty:
+        return []
+    names = [
+        f"{system} ({int(months)} months)"
+        for system, months in exposed["months_unsupported_in_plan"].items()
+    ]
+    return [
+        {
+            "kind": "exposure",
+            "system": None,
+            "message": f"{len(exposed)} high or extreme risk systems run out of support for more "
+            f"than {EXPOSURE_MONTHS} months of the plan before they are replaced: "
+            f"{listed(names)}; consider compensating controls (isolation, extended support) "
+            "or a larger budget",
+        }
+    ]
