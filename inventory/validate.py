@@ -12,8 +12,8 @@ Rules
 - ids are unique, ignoring case and surrounding spaces;
 - money, counts and durations are not negative (durations more than zero), and ranges run
   low <= likely <= high;
-- ``replaced_by``, ``after``, ``consumer`` and ``provider`` name known systems, never the
-  system itself; each (consumer, provider) pair appears once.
+- ``replaced_by``, ``after``, ``move_with``, ``consumer`` and ``provider`` name known
+  systems, never the system itself; each (consumer, provider) pair appears once.
 
 Examples
 --------
@@ -301,21 +301,20 @@ def _check_systems(
         replaced_by,
         lambda v, _r: _unknown_system("replaced_by", v, known),
     )
-    after = frame["after"]
-    has_after = after.map(len) > 0
-    if has_after.any():
-        for row in frame.index[has_after]:
-            for target in after[row]:
+    for column in ("after", "move_with"):
+        refs = frame[column]
+        for row in frame.index[refs.map(len) > 0]:
+            for target in refs[row]:
                 if target == ids[row]:
-                    message = f"after '{target}' is the system itself; remove it"
+                    message = f"{column} '{target}' is the system itself; remove it"
                 elif target not in known:
-                    message = _unknown_system("after", target, known)
+                    message = _unknown_system(column, target, known)
                 else:
                     continue
                 report.add(
                     table.source if table else "(input)",
                     int(row),
-                    "after",
+                    column,
                     target,
                     message,
                     row_label=table.row_label if table else "row",

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -106,18 +106,48 @@ class BlastRadius:
     table: pd.DataFrame
     down: list[str]
     windows: pd.DataFrame | None = None
+    #: named users of the systems down, and the organisation's staff (policy headcount)
+    down_users: pd.Series = field(default_factory=lambda: pd.Series(dtype="float64"))
+    headcount: int | None = None
 
     @property
     def fails(self) -> int:
         return int((self.table["effect"] == "fails").sum())
 
+    @property
+    def users(self) -> int:
+        """Users affected, without double counting: the same staff use many systems, so the
+        sum over systems overstates it; the largest system's users (down or affected) are
+        certainly affected, and that is the figure given.
+
+        >>> BlastRadius(pd.DataFrame({"users": [300.0, None]}), ["pas"],
+        ...             down_users=pd.Series({"pas": 1200.0})).users
+        1200
+        """
+        both = pd.concat([self.table["users"], self.down_users]).dropna()
+        return int(both.max()) if len(both) else 0
+
+    def users_text(self) -> str:
+        """'at least 1,200 users (16% of 7,500 staff)'; empty when no users are known."""
+        users = self.users
+        if not users:
+            return ""
+        share = (
+            f" ({min(users / self.headcount, 1.0):.0%} of {self.headcount:,} staff)"
+            if self.headcount
+            else ""
+        )
+        return f"at least {users:,} users{share}"
+
     def summary(self) -> str:
         """One line: how many are down, fail, degrade, and the patient-facing among them."""
         patient = self.table[self.table["patient_facing"]]
         failing = int((patient["effect"] == "fails").sum())
+        users = self.users_text()
         return (
             f"{len(self.down)} down -> {self.fails} fail, {len(self.table) - self.fails} "
             f"degrade; {len(patient)} patient-facing ({failing} fail)"
+            + (f"; {users} affected" if users else "")
         )
 
     def __repr__(self) -> str:
@@ -155,7 +185,12 @@ def blast_radius(inventory, systems: Iterable[str], policy, *, gone=()) -> Blast
     starts = np.concatenate([seeds, *failing])
     degrading = _spread(starts, *spread, alive, state, parent_edge, _DEGRADES)
     reached = np.concatenate([np.array([], dtype=np.int64), *failing, *degrading])
-    return BlastRadius(_frame(table, links, reached, state, parent_edge, consumer, provider), down)
+    return BlastRadius(
+        _frame(table, links, reached, state, parent_edge, consumer, provider),
+        down,
+        down_users=table.loc[down, "users"].astype("float64"),
+        headcount=rules.headcount,
+    )
 
 
 def _frame(table, links, reached, state, parent_edge, consumer, provider) -> pd.DataFrame:
@@ -243,4 +278,4 @@ def cutover_window(result, systems: Iterable[str]) -> BlastRadius:
         & ~schedule.index.isin(down)
     ]
     radius = blast_radius(result.inventory, down, result.policy, gone=earlier.index)
-    return BlastRadius(radius.table, radius.down, pd.DataFrame(rows))
+    return replace(radius, windows=pd.DataFrame(rows))

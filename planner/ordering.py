@@ -450,6 +450,7 @@ def _break_cycles(
     impossible = _cycles(links)
     for cycle in impossible:
         inside = links[links["before"].isin(cycle) & links["after"].isin(cycle)]
+        inside = inside.sort_values(["after", "before"], kind="stable")
         named = "; ".join(_describe(row) for _, row in inside.iterrows())
         # an 'after' is a wish about timing; a 'replaced_by' says what absorbs what: cut the
         # first 'after' if there is one

@@ -301,11 +301,7 @@ def impact_command(
                 markup=False,
                 soft_wrap=True,
             )
-    users = int(radius.table["users"].fillna(0).sum())
-    out.print(
-        radius.summary() + (f"; users affected: {users:,}" if len(radius.table) else "") + ".",
-        markup=False,
-    )
+    out.print(radius.summary() + ".", markup=False, soft_wrap=True)
     shown = frame[["id", "effect", "hops", "criticality", "patient_facing", "via", "path"]].copy()
     shown["patient_facing"] = shown["patient_facing"].map({True: "yes", False: ""})
     write_frame(shown, "table", "Blast radius", limit)

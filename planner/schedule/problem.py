@@ -19,12 +19,53 @@ from planner.policy import Policy
 from planner.schedule import kernels
 from planner.schedule.calendar import Calendar
 
-__all__ = ["Placement", "Problem", "build_problem", "effective_priority"]
+__all__ = ["Placement", "Problem", "build_problem", "complete_units", "effective_priority"]
 
 #: A custom spend profile gives shares for at most this many project years.
 PROFILE_YEARS = 10
 #: Rows of the placement trace per unit (what held each unit, month range by range).
 TRACE_ROWS_PER_UNIT = 24
+
+
+def complete_units(units: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """``units`` with every column the scheduler reads, a missing one filled with what asks
+    nothing of the plan (no deadline, no approval, no clinical safety case, a flat profile,
+    the policy's capital share), so a bare table of ``months``, ``cost_gbp`` and
+    ``team_demand`` (PSPLIB, a notebook) can be scheduled.
+
+    >>> from planner.policy import load_policy
+    >>> bare = pd.DataFrame({"months": [3], "cost_gbp": [0.0]}, index=["a"])
+    >>> complete_units(bare, load_policy()).loc["a", ["approval_months", "decommission"]].tolist()
+    [0, False]
+    """
+    count = len(units)
+    defaults = {
+        "team_demand": lambda: [{} for _ in range(count)],
+        "capital_share": lambda: policy.money.capital_share.default,
+        "spend_profile": lambda: None,
+        "spend_by_year": lambda: [() for _ in range(count)],
+        "not_before": lambda: pd.NaT,
+        "contract_deadline": lambda: pd.NaT,
+        "deadline": lambda: pd.NaT,
+        "approval": lambda: "",
+        "approval_months": lambda: 0,
+        "clinical_safety_class": lambda: "none",
+        "departments": lambda: [() for _ in range(count)],
+        "engines": lambda: [() for _ in range(count)],
+        "organisation": lambda: "",
+        "major": lambda: False,
+        "decommission": lambda: False,
+        "cost_estimated": lambda: False,
+    }
+    missing = [column for column in defaults if column not in units]
+    if not missing:
+        return units
+    units = units.copy()
+    for column in missing:
+        units[column] = defaults[column]()
+    for column in ("not_before", "contract_deadline", "deadline"):
+        units[column] = pd.to_datetime(units[column])
+    return units
 
 
 def effective_priority(priority: pd.Series, links: pd.DataFrame) -> pd.Series:

@@ -125,7 +125,8 @@ def read_sm(path: str | Path) -> Instance:
 
 def instance_policy(instance: Instance, **settings) -> Policy:
     """A policy for a benchmark instance: its resources as teams, no budget limit, no
-    freezes, a horizon of the total duration, and the programme's length as the objective."""
+    freezes or go-live limits, a horizon of the total duration, and the programme's length as
+    the objective."""
     horizon = int(instance.units["months"].sum())
     changes = {
         "horizon_months": horizon,
@@ -134,6 +135,7 @@ def instance_policy(instance: Instance, **settings) -> Policy:
         "schedule.budget.by_year": {},
         "schedule.max_concurrent_projects": None,
         "schedule.freeze_months": [],
+        "schedule.go_live.per_month": None,
         "schedule.makespan_weight": 1.0,
     }
     changes.update({f"schedule.{key}": value for key, value in settings.items()})

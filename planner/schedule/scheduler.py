@@ -31,7 +31,7 @@ import pandas as pd
 from planner.policy import Policy
 from planner.schedule.diagnose import ScheduleResult, schedule_result
 from planner.schedule.optimise import optimise
-from planner.schedule.problem import build_problem
+from planner.schedule.problem import build_problem, complete_units
 from planner.schedule.search import search
 
 __all__ = ["schedule_units"]
@@ -54,6 +54,7 @@ def schedule_units(
     indices, NaN when unscheduled), dates, wave, slack and critical flag; ``search`` says how
     the schedule was chosen and what it scores.
     """
+    units = complete_units(units, policy)
     problem = build_problem(
         units, links, priority, policy, risk=risk, impossible=impossible, ties=ties
     )

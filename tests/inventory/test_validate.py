@@ -90,6 +90,28 @@ def test_basic_inventory_is_valid(make_inventory):
         ),
         ({"after": "pas"}, "systems.csv row 2: after 'pas' is the system itself; remove it"),
         (
+            {"move_with": "tie; ris-db"},
+            "systems.csv row 2: move_with 'ris-db' is not a system in this inventory; add it to "
+            "systems or correct the id",
+        ),
+        ({"move_with": "pas"}, "systems.csv row 2: move_with 'pas' is the system itself; remove it"),
+        (
+            {"capital_share": "120%"},
+            "systems.csv row 2: capital_share '120%' ",
+        ),
+        (
+            {"spend_by_year": "40%; lots"},
+            "systems.csv row 2: spend_by_year '40%; lots' ",
+        ),
+        (
+            {"spend_profile": "hockey stick"},
+            "systems.csv row 2: spend_profile 'hockey stick' ",
+        ),
+        (
+            {"clinical_safety_class": "severe"},
+            "systems.csv row 2: clinical_safety_class 'severe' ",
+        ),
+        (
             {"team_demand": "integration lots"},
             "systems.csv row 2: team_demand 'integration lots' is not team demand; write it "
             "like 'integration: 0.5; infrastructure: 1'",
@@ -104,8 +126,8 @@ def test_basic_inventory_is_valid(make_inventory):
 )
 def test_system_rules(make_inventory, changes, expected):
     result = messages(make_inventory(with_system(**changes), []))
-    assert expected in result
     assert len(result) == 1
+    assert result[0].startswith(expected)
 
 
 def test_duplicate_ids_ignore_case_and_spaces(make_inventory):

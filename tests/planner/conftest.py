@@ -15,7 +15,8 @@ def policy():
 
 
 def simple_policy(**changes):
-    """A policy with generous budgets, one team and no freeze unless changed."""
+    """A policy with generous budgets, one team, every cost capital, no freeze, no go-live
+    limits or spacing and no approval gates unless changed."""
     base = {
         "schedule.freeze_months": [],
         "schedule.budget.default_gbp": 1e12,
@@ -23,6 +24,14 @@ def simple_policy(**changes):
         "schedule.teams": {"integration": 100},
         "schedule.max_concurrent_projects": None,
         "schedule.respect_contract_end": True,
+        "schedule.go_live.per_month": None,
+        "schedule.go_live.clinical_gap_months": 0,
+        "schedule.go_live.stabilisation_months": 0,
+        "schedule.approval.board_gbp": 1e15,
+        "schedule.approval.national_capital_gbp": 1e15,
+        "schedule.approval.national_whole_life_gbp": 1e15,
+        "money.capital_share.default": 1.0,
+        "money.capital_share.SaaS": 1.0,
         "defaults.team_demand": {},
         "ordering.precedence": "none",
     }

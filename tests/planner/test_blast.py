@@ -125,3 +125,27 @@ def test_everything_that_depends_on_it_is_affected_on_a_national_estate():
     assert radius["path"].str.startswith("spine-pds >(").all()
     assert all(p.endswith(" " + i) for i, p in radius["path"].items())
     assert (radius["hops"] == radius["path"].str.count(" >\\(")).all()
+
+
+def test_users_are_not_double_counted_and_shown_as_a_share_of_staff():
+    """The same 1,200 clinicians use the PAS, the ED system and the LIMS: with the PAS down
+    the users affected are the largest system's (1,200), not the sum (2,300); with a
+    headcount of 7,500 that is 16% of staff."""
+    inventory = Inventory.from_records(
+        [
+            {"id": "pas", "name": "PAS", "users": 1200},
+            {"id": "ed", "name": "ED", "users": 800},
+            {"id": "lims", "name": "LIMS", "users": 300},
+        ],
+        [
+            {"consumer": "ed", "provider": "pas", "kind": "HL7 v2", "criticality": "critical"},
+            {"consumer": "lims", "provider": "pas", "kind": "HL7 v2", "criticality": "high"},
+        ],
+    )
+    radius = blast_radius(inventory, ["pas"], load_policy())
+    assert radius.users == 1200
+    assert radius.summary().endswith("at least 1,200 users affected")
+    staffed = load_policy().with_overrides({"blast_radius.headcount": 7500})
+    assert blast_radius(inventory, ["pas"], staffed).summary().endswith(
+        "at least 1,200 users (16% of 7,500 staff) affected"
+    )

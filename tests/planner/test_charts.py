@@ -78,11 +78,16 @@ def test_gantt_grouped_by_category_summarises(result):
     plt.close(ax.figure)
 
 
-def test_spend_chart_has_a_bar_and_a_budget_mark_per_year(result):
+def test_spend_chart_stacks_capital_and_revenue_per_year_under_the_budget_mark(result):
     ax = plot_spend(result).axes[0]
-    assert len(ax.patches) == len(result.spend_by_fy)
+    spend = result.spend_by_fy
+    assert len(ax.patches) == 2 * len(spend)
     heights = [round(p.get_height(), 6) for p in ax.patches]
-    assert heights == [round(v / 1e6, 6) for v in result.spend_by_fy["spend_gbp"]]
+    expected = [round(v / 1e6, 6) for v in [*spend["capital_gbp"], *spend["revenue_gbp"]]]
+    assert heights == expected
+    tops = [round(p.get_y() + p.get_height(), 6) for p in ax.patches[len(spend) :]]
+    assert tops == [round(v / 1e6, 6) for v in spend["spend_gbp"]]
+    assert [line.get_label() for line in ax.get_lines()] == ["capital budget"]
     assert [t.get_text() for t in ax.get_xticklabels()] == result.spend_by_fy[
         "financial_year"
     ].tolist()

@@ -111,8 +111,19 @@ def test_mspdi_is_well_formed_with_links_and_costs(result, tmp_path):
     ns = {"p": MSPDI_NAMESPACE}
     root = ET.parse(path).getroot()
     tasks = root.findall("p:Tasks/p:Task", ns)
-    projects = [t for t in tasks if t.find("p:Summary", ns).text == "0"]
-    assert len(projects) == int(result.units["scheduled"].sum())
+    leaves = [t for t in tasks if t.find("p:Summary", ns).text == "0"]
+    projects = [t for t in leaves if t.find("p:Milestone", ns).text == "0"]
+    milestones = [t for t in leaves if t.find("p:Milestone", ns).text == "1"]
+    done = result.units[result.units["scheduled"]]
+    assert len(projects) == len(done)
+    assert len(milestones) == done["safety_signoff"].notna().sum() + done["approved_by"].notna().sum()
+    signoffs = {
+        t.find("p:Name", ns).text.split(": ", 1)[1]: t.find("p:Start", ns).text[:7]
+        for t in milestones
+        if t.find("p:Name", ns).text.startswith("Clinical safety case signed off")
+    }
+    epr = done.loc["epr"]
+    assert signoffs[result.inventory.systems.at["epr", "name"]] == f"{epr['safety_signoff']:%Y-%m}"
     links = root.findall("p:Tasks/p:Task/p:PredecessorLink", ns)
     assert len(links) == len(result.links)  # every constraint, all scheduled here
 
@@ -138,7 +149,9 @@ def test_mspdi_reads_back_in_mpxj_with_the_same_tasks_dates_and_links(result, tm
     project = UniversalProjectReader().read(str(path))
     read = {}
     for task in project.getTasks():
-        if task.getSummary() or task.getUniqueID() is None or int(task.getUniqueID()) < 100:
+        if task.getSummary() or task.getUniqueID() is None or task.getMilestone():
+            continue
+        if int(task.getUniqueID()) < mspdi.MILESTONE_UIDS:
             continue
         read[str(task.getName())] = (
             str(task.getStart())[:10],

@@ -112,10 +112,26 @@ def test_budget_too_small_is_named_with_the_year():
         result.warnings["message"]
         .iloc[0]
         .startswith(
-            "a is not scheduled: budget too small: even at its best timing it needs £12,000,000 in "
-            "2027/28 alone and the budget is £10,000,000"
+            "a is not scheduled: capital budget too small: even at its best timing, phased over "
+            "24 months it needs £12,000,000 of capital in 2027/28 alone and the capital budget "
+            "is £10,000,000"
         )
     )
+
+
+def test_a_project_too_dear_for_any_year_is_phased_not_dropped():
+    """£36m over 24 months needs £18m in some year however it is timed (flat, 1.5m a month,
+    12 months in one FY); phased over 30 months (the first step, a quarter longer) it spends
+    £1.2m a month, at most 12 months a year: £14.4m, £14.4m and £7.2m from April 2027, inside
+    a £15m budget."""
+    result = plan(
+        [system("a", replacement_cost_gbp_likely=36_000_000, replacement_months_likely=24)],
+        **{"schedule.budget.default_gbp": 15_000_000, "horizon_months": 60},
+    )
+    assert dates(result, "a") == ("2027-04", "2029-09-30")
+    assert result.units.loc["a", ["planned_months", "months"]].tolist() == [24, 30]
+    assert result.spend_by_fy["capital_gbp"].round().tolist() == [14_400_000, 14_400_000, 7_200_000]
+    assert "phased over 30 months instead of 24" in " ".join(result.warnings["message"])
 
 
 def test_waiting_on_an_unscheduled_unit_is_reported_once_with_its_followers():
@@ -183,7 +199,29 @@ def test_slack_and_critical_path():
 
 # --- property tests ------------------------------------------------------------------
 
-TEAMS = ["integration", "infrastructure"]
+TEAMS = ["integration", "infrastructure", "clinical safety"]
+PROFILES = ["flat", "front-loaded", "back-loaded", "S-curve"]
+
+
+def month_shares(profile: str, length: int) -> np.ndarray:
+    """A project's cost share in each of its months, written out here from the documented
+    profiles (planner.schedule.kernels.month_share) to check the scheduler's accounting."""
+    k = np.arange(length)
+    triangle = length * (length + 1) / 2
+    return {
+        "flat": np.full(length, 1 / length),
+        "front-loaded": (length - k) / triangle,
+        "back-loaded": (k + 1) / triangle,
+        "S-curve": np.sin(np.pi * (k + 0.5) / length) * np.sin(np.pi / (2 * length)),
+    }[profile]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("length", [1, 2, 7, 30])
+def test_every_spend_profile_spends_the_whole_cost(profile, length):
+    shares = month_shares(profile, length)
+    assert shares.sum() == pytest.approx(1.0)
+    assert (shares > 0).all()
 
 
 @st.composite
@@ -192,7 +230,7 @@ def random_inventory(draw):
     ids = [f"s{i}" for i in range(n)]
     records = []
     for i, sid in enumerate(ids):
-        demand = {t: draw(st.sampled_from([0.0, 0.5, 1.0, 2.0])) for t in TEAMS}
+        demand = {t: draw(st.sampled_from([0.0, 0.0, 0.5, 1.0, 2.0])) for t in TEAMS}
         records.append(
             system(
                 sid,
@@ -203,6 +241,10 @@ def random_inventory(draw):
                 replacement_months_likely=float(draw(st.integers(1, 20))),
                 team_demand={t: a for t, a in demand.items() if a},
                 criticality=draw(st.sampled_from(["low", "medium", "high", "critical"])),
+                patient_facing=draw(st.booleans()),
+                department=draw(st.sampled_from([None, "radiology", "maternity"])),
+                capital_share=draw(st.sampled_from([None, 0.0, 0.5, 1.0])),
+                spend_profile=draw(st.sampled_from([None, *PROFILES])),
                 end_of_support=draw(
                     st.sampled_from([None, "2019-01-01", "2028-06-30", "2031-01-01"])
                 ),
@@ -211,20 +253,29 @@ def random_inventory(draw):
                 if i
                 else (),
                 replaced_by=draw(st.sampled_from([None, *ids[i + 1 :]])) if i + 1 < n else None,
+                move_with=tuple(draw(st.lists(st.sampled_from(ids[:i]), max_size=1)))
+                if i and draw(st.integers(0, 5)) == 0
+                else (),
             )
         )
     edges = draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(ids)), max_size=2 * n))
     kinds = ["HL7 v2", "infrastructure", "database link"]
     deps = [
-        {"consumer": u, "provider": v, "kind": kinds[(len(u) + len(v)) % 3]}
-        for u, v in dict.fromkeys(edges)
+        {"consumer": u, "provider": v, "kind": kinds[(len(u) + len(v) + i) % 3]}
+        for i, (u, v) in enumerate(dict.fromkeys(edges))
         if u != v
     ]
     changes = {
         "schedule.teams": {t: draw(st.sampled_from([1.0, 2.0, 3.0])) for t in TEAMS},
         "schedule.budget.default_gbp": float(draw(st.sampled_from([500_000, 1_000_000, 3e6]))),
+        "schedule.revenue_budget.default_gbp": draw(st.sampled_from([None, 200_000.0, 1e6])),
         "schedule.max_concurrent_projects": draw(st.sampled_from([None, 2, 4])),
         "schedule.freeze_months": draw(st.sampled_from([[], [12, 1, 2], [3, 4, 5]])),
+        "schedule.go_live.per_month": draw(st.sampled_from([None, 1, 2])),
+        "schedule.go_live.clinical_gap_months": draw(st.sampled_from([0, 1, 3])),
+        "schedule.go_live.stabilisation_months": draw(st.sampled_from([0, 2])),
+        "schedule.go_live.major_cost_gbp": 1_000_000.0,
+        "schedule.approval.board_gbp": draw(st.sampled_from([1e15, 1_000_000.0])),
         "ordering.precedence": draw(
             st.sampled_from(["providers-first", "consumers-first", "none"])
         ),
@@ -235,16 +286,23 @@ def random_inventory(draw):
     return records, deps, changes
 
 
+def months_apart(go_lives: list[int], gap: int) -> bool:
+    ordered = sorted(go_lives)
+    return all(b - a >= gap for a, b in zip(ordered, ordered[1:], strict=False))
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_inventory())
 def test_schedule_invariants(case):
     records, deps, changes = case
     result = plan(records, deps, **changes)
     policy = result.policy
+    rules = policy.schedule
     units = result.units
     done = units[units["scheduled"]]
     start = done["start_month"].astype(int)
     finish = done["finish_month"].astype(int)
+    messages = " ".join(result.warnings["message"])
 
     # 1. nothing starts before every prerequisite has gone live
     for before, after in zip(result.links["before"], result.links["after"], strict=True):
@@ -252,48 +310,103 @@ def test_schedule_invariants(case):
             assert start[after] > finish[before]
         assert not (units.at[after, "scheduled"] and not units.at[before, "scheduled"])
 
-    # 2. a move group starts together: systems being replaced that lie on one dependency
-    # cycle (among themselves) share their unit
+    # 2. move groups come from hard coupling only: the strong components of database links
+    # and move_with (both ways) among planned systems share a unit, and a unit is never more
+    # than one of them (a cycle of data flows or of infrastructure links never makes one)
     planned = set(result.schedule.index)
-    G = nx.DiGraph([(d["consumer"], d["provider"]) for d in deps]).subgraph(planned)
-    for members in nx.strongly_connected_components(G):
-        if len(members) > 1:
-            assert result.schedule.loc[sorted(members), "unit"].nunique() == 1
-            assert result.schedule.loc[sorted(members), "start"].nunique() <= 1
+    coupling = nx.DiGraph()
+    coupling.add_nodes_from(planned)
+    coupling.add_edges_from(
+        (d["consumer"], d["provider"])
+        for d in deps
+        if d["kind"] == "database link" and {d["consumer"], d["provider"]} <= planned
+    )
+    for r in records:
+        for other in r.get("move_with", ()):
+            if {r["id"], other} <= planned:
+                coupling.add_edges_from([(r["id"], other), (other, r["id"])])
+    component = {
+        m: k for k, c in enumerate(nx.strongly_connected_components(coupling)) for m in c
+    }
+    unit_of = result.schedule["unit"]
+    for a_id in planned:
+        for b_id in planned:
+            assert (unit_of[a_id] == unit_of[b_id]) == (component[a_id] == component[b_id])
 
-    # 3. no financial year overspends; 4. no team over capacity; 7. concurrency cap
+    # 3. capital and revenue per FY within budget (each spread by its profile); 4. teams,
+    # with the clinical safety case in the last months; 5. the project cap
     horizon = policy.horizon_months
     calendar = Calendar(policy.plan_start, horizon)
-    spend = np.zeros(len(calendar.fy_labels))
+    capital = np.zeros(len(calendar.fy_labels))
+    revenue = np.zeros(len(calendar.fy_labels))
     usage = {t: np.zeros(horizon) for t in TEAMS}
     running = np.zeros(horizon)
+    fte = policy.clinical_safety.fte.model_dump()
+    lead = policy.clinical_safety.lead_months
     for unit, row in done.iterrows():
         s, f = start[unit], finish[unit]
         months = f - s + 1
         assert months == row["months"]
-        np.add.at(spend, calendar.fy_index[s : f + 1], row["cost_gbp"] / months)
+        profile = row["spend_profile"] or policy.money.spend_profile
+        spent = row["cost_gbp"] * month_shares(profile, months)
+        np.add.at(capital, calendar.fy_index[s : f + 1], spent * row["capital_share"])
+        np.add.at(revenue, calendar.fy_index[s : f + 1], spent * (1 - row["capital_share"]))
         for team, amount in row["team_demand"].items():
             usage[team][s : f + 1] += amount
+        if row["clinical_safety_class"] != "none" and "clinical safety" not in row["team_demand"]:
+            usage["clinical safety"][max(s, f - lead + 1) : f + 1] += fte[row["clinical_safety_class"]]
         running[s : f + 1] += 1
-    for year, total in zip(calendar.fy_labels, spend, strict=True):
-        assert total <= policy.budget_for(year) + 1e-6
+    for year, c, r in zip(calendar.fy_labels, capital, revenue, strict=True):
+        assert c <= policy.budget_for(year) + 1e-3
+        assert r <= policy.revenue_budget_for(year) + 1e-3
     for team, profile in usage.items():
-        assert profile.max() <= policy.schedule.teams[team] + 1e-9
-    cap = policy.schedule.max_concurrent_projects
-    if cap is not None:
-        assert running.max() <= cap
+        assert profile.max() <= rules.teams[team] + 1e-9
+    if rules.max_concurrent_projects is not None:
+        assert running.max() <= rules.max_concurrent_projects
 
-    # 5. no go-live in a freeze month; 6. not before the contract ends
-    for _, row in done.iterrows():
-        assert row["go_live"].month not in policy.schedule.freeze_months
+    # 6. no go-live in a freeze month; not before the contract ends; not before approval
+    for unit, row in done.iterrows():
+        assert row["go_live"].month not in rules.freeze_months
         if pd.notna(row["not_before"]):
             assert row["go_live"] >= row["not_before"] - pd.offsets.MonthEnd(0)
+        assert start[unit] >= row["approval_months"]
 
-    # 8. every planned system is scheduled or explained, never silently dropped
+    # 7. go-lives per month within the limit (a decommissioning is not a go-live), and
+    # spaced: clinical go-lives sharing a department or engine, major ones in one organisation
+    go_lives = done[~done["decommission"]]
+    if rules.go_live.per_month is not None:
+        assert go_lives["finish_month"].value_counts().reindex([0], fill_value=0).max() >= 0
+        assert (go_lives["finish_month"].value_counts() <= rules.go_live.per_month).all()
+    clinical = go_lives[go_lives["clinical_safety_class"] != "none"]
+    for key in ("departments", "engines"):
+        for group in {g for values in clinical[key] for g in values}:
+            sharing = clinical[clinical[key].map(lambda v, g=group: g in v)]
+            assert months_apart(
+                sharing["finish_month"].astype(int).tolist(), rules.go_live.clinical_gap_months
+            )
+    major = go_lives[go_lives["major"]]
+    assert months_apart(major["finish_month"].astype(int).tolist(), rules.go_live.stabilisation_months)
+
+    # 8. every clinical go-live is preceded by its safety case sign-off, inside the project
+    for unit, row in go_lives.iterrows():
+        if row["clinical_safety_class"] == "none":
+            assert pd.isna(row["safety_signoff"])
+        else:
+            assert row["start"] <= row["safety_signoff"] <= row["go_live"]
+            assert calendar.index_of(row["safety_signoff"]) == max(start[unit], finish[unit] - lead + 1)
+
+    # 9. every absorbed system is decommissioned inside its window after the go-live of what
+    # absorbs it, or the plan says it is not
+    window = policy.ordering.retire.window_months
+    for absorber, absorbed in zip(result.ties["absorber"], result.ties["absorbed"], strict=True):
+        if units.at[absorber, "scheduled"] and units.at[absorbed, "scheduled"]:
+            inside = finish[absorbed] - finish[absorber] <= window
+            assert inside or f"absorbed by {absorber}" in messages
+
+    # 10. every planned system is scheduled or explained, never silently dropped
     planned_ids = {r["id"] for r in records if r["disposition"] != "retain"}
     assert set(result.schedule.index) == planned_ids
     missing = units[~units["scheduled"]]
-    messages = " ".join(result.warnings["message"])
     for unit, row in missing.iterrows():
         reason = row["not_scheduled_because"]
         assert isinstance(reason, str)
@@ -301,6 +414,7 @@ def test_schedule_invariants(case):
         # named in a warning, or waiting for a unit whose warning counts what waits for it
         root = reason.removeprefix("waits for ").partition(",")[0]
         assert unit in messages or (reason.startswith("waits for ") and root in messages)
+    assert str(len(units) - len(missing)) + " of " + str(len(units)) in result.headline
 
 
 def test_risk_burndown_starts_at_the_estate_risk_and_falls_at_go_live():
