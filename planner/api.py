@@ -12,7 +12,7 @@ Examples
 >>> float(row["risk"]), row["risk_rating"], int(row["rank"])
 (100.0, 'extreme', 1)
 >>> result = planner.plan(trust, budget={"2027/28": 5_000_000})
->>> bool(result.spend_by_fy.loc[0, "spend_gbp"] <= 5_000_000)
+>>> bool(result.spend_by_fy.loc[0, "capital_gbp"] <= 5_000_000)
 True
 """
 

@@ -8,7 +8,7 @@ Examples
 >>> why.factors.set_index("factor").loc["= risk", "points"] > 0
 np.True_
 >>> print(why.timing[0])  # doctest: +ELLIPSIS
-Planned: starts Apr 2027, goes live Mar 2029 (wave 1, on the critical path).
+Planned: starts Jul 2027, goes live Jun 2029 (wave 1, on the critical path).
 """
 
 from __future__ import annotations

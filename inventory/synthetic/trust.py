@@ -443,12 +443,76 @@ def _devices_and_tail(rng: np.random.Generator) -> tuple[list[dict], list[dict]]
     return systems, dependencies
 
 
+#: What the trust's register says about money, departments and clinical safety, for the
+#: systems it has worked through (the rest are blank: the policy's defaults apply).
+PROGRAMME_FIELDS: dict[str, dict] = {
+    "epr": {
+        "capital_share": 0.65,  # implementation capitalised; the subscription is revenue
+        "spend_profile": "S-curve",
+        "hazard_log": "HL-EPR-001",
+    },
+    "pas": {"data_to_archive_gb": 2400, "hazard_log": "HL-PAS-014"},
+    "ed": {"department": "Emergency", "data_to_archive_gb": 300},
+    "order-comms": {"data_to_archive_gb": 450},
+    "eobs": {"department": "Nursing"},
+    "lims": {
+        "department": "Pathology",
+        "spend_by_year": (0.6, 0.4),
+        "hazard_log": "HL-LIMS-003",
+        "future_run_cost_gbp": 520_000.0,
+    },
+    "transfusion": {"department": "Pathology"},
+    "ris": {"department": "Radiology"},
+    "pacs": {
+        "department": "Radiology",
+        "capital_share": 0.4,  # a managed service: mostly revenue
+        "spend_profile": "front-loaded",
+        "future_run_cost_gbp": 900_000.0,
+    },
+    "cardiology": {"department": "Cardiology"},
+    "ecg-carts": {"department": "Cardiology"},
+    "endoscopy": {"department": "Endoscopy"},
+    "maternity": {"department": "Maternity", "clinical_safety_class": "high"},
+    "theatres": {"department": "Theatres"},
+    "critical-care": {"department": "Critical care"},
+    "pharmacy": {"department": "Pharmacy"},
+    "chemo": {"department": "Oncology"},
+}
+_DEVICE_DEPARTMENTS = (
+    ("ct-", "Radiology"), ("mri", "Radiology"), ("x-ray", "Radiology"), ("ultrasound", "Radiology"),
+    ("fluoroscopy", "Radiology"), ("mammography", "Radiology"), ("bone-dens", "Radiology"),
+    ("cath-lab", "Cardiology"), ("ecg", "Cardiology"), ("analyser", "Pathology"),
+    ("microbiology", "Pathology"), ("pathology", "Pathology"), ("endoscopy", "Endoscopy"),
+    ("retinal", "Ophthalmology"), ("audiology", "Audiology"), ("monitor", "Critical care"),
+)
+
+
+def _programme_fields(systems: pd.DataFrame) -> pd.DataFrame:
+    """Fill the register's money, department and clinical safety columns."""
+    for column in ("capital_share", "future_run_cost_gbp"):
+        systems[column] = np.nan
+    systems["data_to_archive_gb"] = pd.array([pd.NA] * len(systems), dtype="Int64")
+    for column in ("spend_profile", "department", "clinical_safety_class", "hazard_log"):
+        systems[column] = None
+    for column in ("spend_by_year", "move_with"):
+        systems[column] = [() for _ in range(len(systems))]
+    for sid, fields in PROGRAMME_FIELDS.items():
+        row = systems.index[systems["id"] == sid]
+        for column, value in fields.items():
+            systems.at[row[0], column] = value
+    devices = systems["id"].str.startswith("dev-")
+    for marker, department in _DEVICE_DEPARTMENTS:
+        match = devices & systems["id"].str.contains(marker, regex=False)
+        systems.loc[match & systems["department"].isna(), "department"] = department
+    return systems
+
+
 def sample_trust(seed: int = 2026) -> Inventory:
     """The Northshire Hospitals NHS FT inventory (about 250 systems, 500+ dependencies)."""
     rng = np.random.default_rng(seed)
     core = _core_systems()
     devices_tail, tail_dependencies = _devices_and_tail(rng)
-    systems = _frame(core + devices_tail)
+    systems = _programme_fields(_frame(core + devices_tail))
     dependencies = pd.DataFrame(_dependency_rows() + tail_dependencies)
     dependencies["messages"] = dependencies["messages"].map(
         lambda v: tuple(m.strip() for m in v.split(";")) if isinstance(v, str) else ()

@@ -434,7 +434,8 @@ def place(sequence, a, floor, s, trace, log):  # pragma: no cover - jit
 
 @njit(cache=True)
 def _place_ties(
-    i, found, length, a, s, status, start_at, lengths, nc, nr, placed, all_needed, log, early
+    i, found, length, a, s, status, start_at, lengths, nc, nr, placed, all_needed, trace, log,
+    early,
 ):  # pragma: no cover - jit
     """Place the units unit ``i`` (placed at ``found``) absorbs, each at its first start
     that is decommissioned within the window after ``i``'s go-live, in priority order.
@@ -459,7 +460,7 @@ def _place_ties(
             ready, source = a.approval_month[f], -4
         lo = ready
         hi = go_live + a.tie_window - lf + 1
-        spot, _ = _first_fit(f, lo, hi, lf, a, s, nc, nr, False, log)
+        spot, _ = _first_fit(f, lo, hi, lf, a, s, nc, nr, trace, log)
         if spot < 0:
             if all_needed:
                 for j in range(count):
@@ -514,13 +515,16 @@ def _place_with_ties(
     placed = np.empty(ties, dtype=np.int64)
     t = first
     while True:
+        mark = log[0, 0]
         count = _place_ties(
             i, t, length, a, s, status, start_at, lengths, need_capital, need_revenue, placed,
-            True, log, early,
+            True, trace, log, early,
         )
         if count >= 0:
             return t, for_money
-        # some absorbed unit does not fit: take it all back, try a later start of i
+        # some absorbed unit does not fit: take it all back (and what the trace said of
+        # them), try a later start of i
+        log[0, 0] = mark
         _take_back(i, a, s, status, start_at, lengths)
         if trace:
             _log(log, i, t, t, WINDOW, 0, 0.0, 0.0)
@@ -540,7 +544,7 @@ def _place_with_ties(
     status[i] = PLACED
     _place_ties(
         i, first, length, a, s, status, start_at, lengths, need_capital, need_revenue, placed,
-        False, log, early,
+        False, trace, log, early,
     )
     return first, for_money
 

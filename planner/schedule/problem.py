@@ -35,8 +35,9 @@ def complete_units(units: pd.DataFrame, policy: Policy) -> pd.DataFrame:
 
     >>> from planner.policy import load_policy
     >>> bare = pd.DataFrame({"months": [3], "cost_gbp": [0.0]}, index=["a"])
-    >>> complete_units(bare, load_policy()).loc["a", ["approval_months", "decommission"]].tolist()
-    [0, False]
+    >>> row = complete_units(bare, load_policy()).loc["a"]
+    >>> int(row["approval_months"]), bool(row["decommission"]), row["clinical_safety_class"]
+    (0, False, 'none')
     """
     count = len(units)
     defaults = {
@@ -439,7 +440,7 @@ def _profiles(units: pd.DataFrame, policy: Policy) -> tuple[np.ndarray, np.ndarr
         units["spend_profile"]
         .fillna(policy.money.spend_profile)
         .map(codes)
-        .to_numpy(dtype=np.int64)
+        .to_numpy(dtype=np.int64, copy=True)
     )
     shares = np.zeros((len(units), PROFILE_YEARS))
     for i, given in enumerate(units["spend_by_year"]):
