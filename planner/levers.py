@@ -131,8 +131,8 @@ class Levers:
             else "same end"
         )
         return (
-            f"{text}; {len(helpful)} help, most: {best['lever']} ({when}, risk exposure "
-            f"{best['risk_exposure_change']:+,.0f} risk-months)"
+            f"{text}; {len(helpful)} of them help, most of all: {best['lever']} ({when}, "
+            f"risk exposure {best['risk_exposure_change']:+,.0f} risk-months)"
         )
 
     def __repr__(self) -> str:
@@ -342,4 +342,11 @@ def _month(calendar, index: int) -> str:
 
 
 def _money(amount: float) -> str:
-    return f"£{amount / 1e6:,.1f}m" if amount >= 1e5 else f"£{amount:,.0f}"
+    """Pounds as a board reads them: £850,000, £1.2m, £3.0bn.
+
+    >>> _money(850_000), _money(1_200_000), _money(3e9)
+    ('£850,000', '£1.2m', '£3.0bn')
+    """
+    if amount >= 1e9:
+        return f"£{amount / 1e9:,.1f}bn"
+    return f"£{amount / 1e6:,.1f}m" if amount >= 1e6 else f"£{amount:,.0f}"
