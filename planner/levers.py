@@ -44,14 +44,23 @@ programme is not credited with the months after it ends. Negative is better.
 
 Examples
 --------
+Two six-month projects that each need the one integration engineer run back to back; a
+second engineer lets them run together:
+
 >>> import planner
->>> result = planner.plan("data/examples/five-systems")
->>> found = levers(result)
->>> found.table.columns.tolist()  # doctest: +NORMALIZE_WHITESPACE
-['lever', 'kind', 'change', 'programme_end', 'months_sooner', 'risk_exposure_change',
- 'newly_scheduled', 'newly_unscheduled', 'placed_by']
->>> sorted(set(found.table["kind"]))
-['capital', 'freeze', 'team']
+>>> from inventory.model import Inventory
+>>> trust = Inventory.from_records(
+...     [{"id": s, "name": s.upper(), "disposition": "replace", "replacement_months_likely": 6,
+...       "replacement_cost_gbp_likely": 500_000, "team_demand": {"integration": 1}}
+...      for s in ("pas", "lims")], [])
+>>> found = levers(planner.plan(trust, teams={"integration": 1}))
+>>> found
+<Levers: 5 levers on the plan ending Mar 2028; 1 of them help, most of all: Add 1 FTE to
+ the integration team (6 months sooner, risk exposure -96 risk-months)>
+>>> for row in found.table.head(2).itertuples():
+...     print(row.Index, row.change, row.months_sooner, row.risk_exposure_change, row.placed_by)
+1 +1 FTE integration (1 to 2) 6 -96.0 plan order
+2 +£1.2m capital 2027/28 (£12.0m to £13.2m) 0 0.0 current plan
 """
 
 from __future__ import annotations
