@@ -5,7 +5,7 @@ under it and compared with the plan as it is:
 
 - **team**: ``fte`` more people in one delivery team, every month (one lever per team);
 - **capital**: ``capital_uplift`` more capital in one financial year (one lever per year
-  the plan spans; a year without a limit, or with none, has no lever);
+  the plan spans; a year without a limit, or with a budget of 0, has no lever);
 - **freeze**: go-lives allowed in one change-freeze month, every year of the horizon ("lift
   the December freeze"; one lever per month in ``schedule.freeze_months``);
 - **contract**: see below.
@@ -77,7 +77,7 @@ from inventory.errors import InvalidArgumentError
 from planner.burndown import risk_burndown
 from planner.plan import PlanResult
 from planner.policy import Policy
-from planner.schedule import Placement, Problem
+from planner.schedule import Calendar, Placement, Problem
 from planner.schedule.kernels import NO_ROOM
 from planner.schedule.search import search
 
@@ -346,7 +346,7 @@ def _label(result: PlanResult, unit: str) -> str:
     return str(names.iloc[0]) if len(names) == 1 else unit
 
 
-def _month(calendar, index: int) -> str:
+def _month(calendar: Calendar, index: int) -> str:
     return f"{calendar.month_end(int(index)):%b %Y}"
 
 

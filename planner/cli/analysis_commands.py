@@ -147,7 +147,8 @@ def levers_command(
     if output != "table":
         write_frame(table, output, "Levers", limit)
         return
-    shown = months_text(table[["rank", "lever", "change", "programme_end", "months_sooner"]])
+    shown = table[["rank", "lever", "change", "programme_end", "months_sooner"]].copy()
+    shown["programme_end"] = table["programme_end"].dt.strftime("%b %Y").fillna("nothing scheduled")
     shown["months_sooner"] = table["months_sooner"].map(lambda v: f"{v:+d}" if v else "0")
     shown["risk exposure"] = table["risk_exposure_change"].map(
         lambda v: f"{v:+,.0f}" if round(v) else "0"

@@ -46,7 +46,10 @@ def unchanged(lever, end):
     )
 
 
-def test_one_more_person_lets_two_projects_run_together():
+@pytest.mark.parametrize(
+    "method", [{}, {"schedule.method": "optimal", "schedule.time_limit_seconds": 2}]
+)
+def test_one_more_person_lets_two_projects_run_together(method):
     # two 6-month projects each need the one integration FTE: a (critical) Apr-Sep 2027,
     # then b Oct 2027-Mar 2028. With 2 FTE both run Apr-Sep: b goes live 6 months sooner.
     records = [
@@ -54,7 +57,7 @@ def test_one_more_person_lets_two_projects_run_together():
                 criticality="critical"),
         project("b", replacement_months_likely=6, team_demand={"integration": 1}),
     ]  # fmt: skip
-    result = plan(records, **{"schedule.teams": {"integration": 1}})
+    result = plan(records, **{"schedule.teams": {"integration": 1}, **method})
     assert result.end == pd.Timestamp("2028-03-31")
     found = levers(result)
     team = row(found, "team", "integration")
