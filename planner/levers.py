@@ -59,8 +59,8 @@ second engineer lets them run together:
  the integration team (6 months sooner, risk exposure -96 risk-months)>
 >>> for row in found.table.head(2).itertuples():
 ...     print(row.Index, row.change, row.months_sooner, row.risk_exposure_change, row.placed_by)
-1 +1 FTE integration (1 to 2) 6 -96.0 plan order
-2 +£1.2m capital 2027/28 (£12.0m to £13.2m) 0 0.0 current plan
+1 integration 1 to 2 FTE (+1) 6 -96.0 plan order
+2 2027/28 capital £12.0m to £13.2m (+£1.2m) 0 0.0 current plan
 """
 
 from __future__ import annotations
@@ -199,7 +199,9 @@ def levers(result: PlanResult, *, fte: float = 1.0, capital_uplift: float = 0.10
                 "change": lever.change,
                 "programme_end": _date(problem, end),
                 "months_sooner": base_end - end,
-                "risk_exposure_change": _exposure(result, unit_at, placement) - base_exposure,
+                "risk_exposure_change": round(
+                    _exposure(result, unit_at, placement) - base_exposure, 6
+                ),
                 "newly_scheduled": int((now & ~placed).sum()),
                 "newly_unscheduled": int((placed & ~now).sum()),
                 "placed_by": how,
@@ -225,7 +227,7 @@ def _levers(
         yield _Lever(
             f"Add {fte:g} FTE to the {team} team",
             "team",
-            f"+{fte:g} FTE {team} ({a.capacity[j]:g} to {capacity[j]:g})",
+            f"{team} {a.capacity[j]:g} to {capacity[j]:g} FTE (+{fte:g})",
             {"capacity": capacity},
         )
     end = _end(base)
@@ -239,8 +241,8 @@ def _levers(
         yield _Lever(
             f"Add {uplift:.0%} to the {label} capital budget",
             "capital",
-            f"+{_money(budget * uplift)} capital {label} ({_money(budget)} to "
-            f"{_money(capital[year])})",
+            f"{label} capital {_money(budget)} to {_money(capital[year])} "
+            f"(+{_money(budget * uplift)})",
             {"capital_budget": capital},
         )
     month_of_year = problem.calendar.month_of_year

@@ -62,7 +62,7 @@ def test_one_more_person_lets_two_projects_run_together(method):
     found = levers(result)
     team = row(found, "team", "integration")
     assert team["lever"] == "Add 1 FTE to the integration team"
-    assert team["change"] == "+1 FTE integration (1 to 2)"
+    assert team["change"] == "integration 1 to 2 FTE (+1)"
     assert team["programme_end"] == pd.Timestamp("2027-09-30")
     assert team["months_sooner"] == 6
     assert result.scores.at["b", "risk"] == 16.0
@@ -70,7 +70,7 @@ def test_one_more_person_lets_two_projects_run_together(method):
     assert found.table.index[0] == 1 and found.table.iloc[0]["kind"] == "team"
     # the plan spans one financial year, whose capital does not bind
     capital = row(found, "capital")
-    assert capital["change"].startswith("+£100.0bn capital 2027/28")
+    assert capital["change"] == "2027/28 capital £1,000.0bn to £1,100.0bn (+£100.0bn)"
     assert unchanged(capital, result.end)
 
 
@@ -212,10 +212,11 @@ def test_the_command_prints_the_ranked_levers(tmp_path):
     assert lines[0].startswith("11 levers on the plan ending Sep 2028; 1 of them help")
     assert "End the contract for PAS early" in lines[0]
     assert "Levers, most risk exposure cut first" in result.output
-    assert "+£2.4m capital 2027/28" in result.output
+    assert "£14.4m" in result.output and "(+£2.4m)" in result.output  # 2027/28 + 20%
     result = runner.invoke(app, ["levers", str(folder), "--format", "csv"])
     assert result.exit_code == 0
     assert result.output.startswith("rank,lever,kind,change,programme_end,months_sooner,")
+    assert "\n1,End the contract for PAS early (break clause),contract," in result.output
     result = runner.invoke(app, ["levers", str(folder), "--fte", "0"])
     assert result.exit_code == 2
     assert "fte must be a number above 0, not 0" in result.output
