@@ -31,6 +31,8 @@ from inventory.select import select_systems
 from planner import blast
 from planner.explain import Explanation, explain_system
 from planner.impact import downstream_impact
+from planner.levers import Levers
+from planner.levers import levers as lever_values
 from planner.montecarlo import Forecast, forecast_plan
 from planner.plan import PlanResult, make_plan
 from planner.policy import Policy, load_policy
@@ -46,6 +48,7 @@ __all__ = [
     "forecast",
     "graph",
     "impact_table",
+    "levers",
     "load",
     "plan",
     "rank",
@@ -308,3 +311,26 @@ def forecast(
     P95 go-live per system and for the programme, spend per year, deadline odds."""
     result = source if isinstance(source, PlanResult) else plan(source, policy, **overrides)
     return forecast_plan(result, runs=runs, seed=seed)
+
+
+def levers(
+    source: str | Path | Inventory | PlanResult | None = None,
+    policy: PolicyLike = None,
+    *,
+    fte: float = 1.0,
+    capital_uplift: float = 0.10,
+    **overrides,
+) -> Levers:
+    """What would it take to go faster? For ``fte`` more people in each team,
+    ``capital_uplift`` more capital in each year, each change freeze lifted and each contract
+    that holds a project back: the programme's new end and the change in risk exposure,
+    ranked (:func:`planner.levers.levers`).
+
+    Here every project waits for its business case, which no lever changes:
+
+    >>> levers("data/examples/five-systems")  # doctest: +NORMALIZE_WHITESPACE
+    <Levers: 11 levers on the plan ending Jun 2029; none brings it sooner or cuts its risk
+     exposure>
+    """
+    result = source if isinstance(source, PlanResult) else plan(source, policy, **overrides)
+    return lever_values(result, fte=fte, capital_uplift=capital_uplift)

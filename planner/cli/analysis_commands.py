@@ -1,4 +1,4 @@
-"""Commands that question a plan: forecast, stability, compare, impact."""
+"""Commands that question a plan: forecast, levers, stability, compare, impact."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from planner.cli.base import (
     BudgetOption,
     DbOption,
     FormatOption,
+    InventoryArgument,
     LimitOption,
     MappingOption,
     PolicyOption,
@@ -21,6 +22,7 @@ from planner.cli.base import (
     console,
     frame_table,
     load_inventory,
+    make_plan,
     months_text,
     policy_from,
     write_frame,
@@ -112,6 +114,65 @@ def forecast_command(
 
         written = write_forecast(outlook, out)
         out_console.print(f"Wrote {len(written)} files to {out}/", markup=False)
+
+
+@command("levers")
+def levers_command(
+    inventory: InventoryArgument = None,
+    db: DbOption = DEFAULT_DB,
+    mapping: MappingOption = None,
+    policy: PolicyOption = None,
+    budget: BudgetOption = None,
+    start: StartOption = None,
+    fte: Annotated[
+        float, typer.Option(help="People (FTE) added to each team, one lever per team.")
+    ] = 1.0,
+    capital_uplift: Annotated[
+        float,
+        typer.Option(
+            "--capital-uplift", help="Capital added to each year, as a share (0.1 = 10%)."
+        ),
+    ] = 0.1,
+    output: FormatOption = "table",
+    limit: LimitOption = 30,
+) -> None:
+    """What would it take to go faster? For one more person in each team, more capital in
+    each year, each change freeze lifted and each contract that holds a project back: the
+    programme's new end and the change in risk exposure, ranked."""
+    from planner.api import levers
+
+    result = make_plan(inventory, db, policy, budget, start, mapping=mapping)
+    found = levers(result, fte=fte, capital_uplift=capital_uplift)
+    table = found.table.reset_index()
+    if output != "table":
+        write_frame(table, output, "Levers", limit)
+        return
+    shown = table[["rank", "lever", "change", "programme_end", "months_sooner"]].copy()
+    shown["programme_end"] = table["programme_end"].dt.strftime("%b %Y").fillna("nothing scheduled")
+    shown["months_sooner"] = table["months_sooner"].map(lambda v: f"{v:+d}" if v else "0")
+    shown["risk exposure"] = table["risk_exposure_change"].map(
+        lambda v: f"{v:+,.0f}" if round(v) else "0"
+    )
+    if table[["newly_scheduled", "newly_unscheduled"]].to_numpy().any():
+        shown["projects"] = [
+            _projects(int(gained), int(lost))
+            for gained, lost in zip(
+                table["newly_scheduled"], table["newly_unscheduled"], strict=True
+            )
+        ]
+    console().print(found.summary(), markup=False, soft_wrap=True)
+    write_frame(
+        shown.rename(columns={"programme_end": "programme end", "months_sooner": "months sooner"}),
+        "table",
+        "Levers, most risk exposure cut first (risk-months; negative is better)",
+        limit,
+    )
+
+
+def _projects(gained: int, lost: int) -> str:
+    """Projects a lever schedules or leaves out, in words ('' for none)."""
+    parts = [f"+{gained} scheduled"] if gained else []
+    return ", ".join(parts + ([f"{lost} left out"] if lost else []))
 
 
 @command("stability")
