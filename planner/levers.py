@@ -25,11 +25,13 @@ contract ends deadlines (``contract_deadline: true``) does an extension help: a 
 that cannot go live by its contract's end is left unscheduled, and **extend the contract
 by 12 months** gives it room. What breaking or extending a contract costs is not counted.
 
-**Placing again.** Each lever's problem is placed again and the best of these, by the
-plan's own objective (:meth:`planner.schedule.Problem.objective`), is kept: the plan as it
-is (it still fits, since a lever only relaxes a constraint), the plan's processing order
-replayed, and the search run afresh (:func:`planner.schedule.search.search`), which is fairer
-to the lever than the replay alone. Ties keep the plan as it is. A lever that leaves the
+**Placing again.** Each lever's problem is placed again and the best of these is kept:
+the plan as it is (it still fits, since a lever only relaxes a constraint), the plan's
+processing order replayed, and the search run afresh (:func:`planner.schedule.search.search`),
+which is fairer to the lever than the replay alone. Best means the fewest projects left
+out, then the least risk exposure, then the earliest end; a placement that ends later than
+the plan is set aside (a lever is a way to go faster). So a lever is never worth less than
+nothing, and ties keep the plan as it is. A lever that leaves the
 replay exactly as the plan is taken to change nothing and the search is not run for it: its
 constraint does not bind on the plan's own path, and this keeps the sample trust's levers to
 a few seconds. The baseline is placed the same way (the better of the replay and the search
@@ -174,13 +176,20 @@ def levers(result: PlanResult, *, fte: float = 1.0, capital_uplift: float = 0.10
             "result", "this plan carries no schedule to place again; make it with planner.plan"
         )
     policy = result.policy
+    unit_at = pd.Index(problem.names).get_indexer(pd.Index(result.schedule["unit"]))
+
+    def exposure(placement: Placement) -> float:
+        return _exposure(result, unit_at, placement)
+
     if policy.schedule.method == "fast":  # the search on the same problem gives the same order
         base = problem.place(sequence)
     else:
-        base, sequence, _ = _best(problem, policy, sequence, problem.place(sequence), None)
-    unit_at = pd.Index(problem.names).get_indexer(pd.Index(result.schedule["unit"]))
+        base, sequence, _ = _best(
+            problem, policy, sequence, problem.place(sequence), None, exposure
+        )
+
     base_end = _end(base)
-    base_exposure = _exposure(result, unit_at, base)
+    base_exposure = exposure(base)
     placed = base.start_at >= 0
     rows = []
     for lever in _levers(result, problem, base, fte, capital_uplift):
@@ -189,7 +198,7 @@ def levers(result: PlanResult, *, fte: float = 1.0, capital_uplift: float = 0.10
         if _same(replay, base):
             placement, how = base, "current plan"
         else:
-            placement, _, how = _best(changed, policy, sequence, replay, base)
+            placement, _, how = _best(changed, policy, sequence, replay, base, exposure)
         end = _end(placement)
         now = placement.start_at >= 0
         rows.append(
@@ -199,9 +208,7 @@ def levers(result: PlanResult, *, fte: float = 1.0, capital_uplift: float = 0.10
                 "change": lever.change,
                 "programme_end": _date(problem, end),
                 "months_sooner": base_end - end,
-                "risk_exposure_change": round(
-                    _exposure(result, unit_at, placement) - base_exposure, 6
-                ),
+                "risk_exposure_change": round(exposure(placement) - base_exposure, 6),
                 "newly_scheduled": int((now & ~placed).sum()),
                 "newly_unscheduled": int((placed & ~now).sum()),
                 "placed_by": how,
@@ -295,19 +302,29 @@ def _best(
     sequence: np.ndarray,
     replay: Placement,
     current: Placement | None,
+    exposure,
 ) -> tuple[Placement, np.ndarray, str]:
-    """The best by the objective of ``current`` (if any), ``replay`` (``sequence`` placed)
-    and the search on ``problem``, ties to the earlier: the placement, its processing order
-    and which it was."""
-    weight = policy.schedule.makespan_weight
+    """The best of ``current`` (if any), ``replay`` (``sequence`` placed) and the search on
+    ``problem``: the fewest unscheduled, then the least risk exposure (``exposure`` of a
+    placement), then the earliest end, ties to the earlier candidate. A candidate that ends
+    later than ``current`` is set aside while another does not. Returns the placement, its
+    processing order and which it was."""
     order, _ = search(problem, policy)
     candidates = [("plan order", sequence, replay), ("search", order, problem.place(order))]
     if current is not None:
         candidates.insert(0, ("current plan", sequence, current))
 
-    def judged(candidate: tuple[str, np.ndarray, Placement]) -> tuple[float, float]:
-        score = problem.objective(candidate[2], weight)
-        return score["unscheduled"], round(score["objective"], 9)
+    def unscheduled(candidate: tuple[str, np.ndarray, Placement]) -> int:
+        return int((candidate[2].start_at < 0).sum())
+
+    fewest = min(map(unscheduled, candidates))
+    candidates = [c for c in candidates if unscheduled(c) == fewest]
+    if current is not None:
+        limit = _end(current)
+        candidates = [c for c in candidates if _end(c[2]) <= limit] or candidates
+
+    def judged(candidate: tuple[str, np.ndarray, Placement]) -> tuple[float, int]:
+        return round(exposure(candidate[2]), 6), _end(candidate[2])
 
     how, order, placement = min(candidates, key=judged)
     return placement, order, how
