@@ -71,7 +71,7 @@ def _timing(result: PlanResult, key: str) -> list[str]:
         slack = (
             "on the critical path" if row["critical"] else f"slack {row['slack_months']:.0f} months"
         )
-        verb = "is decommissioned" if unit["decommission"] else "goes live"
+        verb: str = "is decommissioned" if unit["decommission"] else "goes live"
         lines.append(
             f"Planned: starts {row['start']:%b %Y}, {verb} {row['go_live']:%b %Y} "
             f"(wave {row['wave']}, {slack})."
@@ -106,7 +106,8 @@ def _timing(result: PlanResult, key: str) -> list[str]:
 def _held_line(result: PlanResult, held: pd.Series) -> str:
     """One range of months and what held the start in it, in words."""
     span = f"{held['from']:%b %Y}" + (
-        f" to {held['to']:%b %Y}" if held["to"].to_period("M") != held["from"].to_period("M")
+        f" to {held['to']:%b %Y}"
+        if held["to"].to_period("M") != held["from"].to_period("M")
         else ""
     )
     policy = result.policy.schedule

@@ -270,9 +270,7 @@ def forecast_plan(result, *, runs: int | None = None, seed: int | None = None) -
         },
         index=pd.Index(problem.fy_labels, name="financial_year"),
     )
-    spend_frame["P(capital slips past 31 March)"] = (
-        capital < planned_capital - 1.0
-    ).mean(axis=0)
+    spend_frame["P(capital slips past 31 March)"] = (capital < planned_capital - 1.0).mean(axis=0)
     spend_frame["median capital slipping (gbp)"] = np.quantile(
         np.maximum(planned_capital - capital, 0.0), 0.5, axis=0, method="inverted_cdf"
     )
@@ -317,9 +315,9 @@ def _warnings(systems, spread_applied, spend_frame, policy) -> list[str]:
     for year, row in slipping.iterrows():
         warnings.append(
             f"{year}: in {row['P(capital slips past 31 March)']:.0%} of runs less capital "
-            f"is spent by 31 March than planned (median £{row['median capital slipping (gbp)']:,.0f}"
-            " short); unspent NHS capital is not carried forward, so plan a reserve of "
-            "schemes ready to draw it"
+            "is spent by 31 March than planned (median "
+            f"£{row['median capital slipping (gbp)']:,.0f} short); unspent NHS capital is not "
+            "carried forward, so keep a reserve of schemes ready to draw it"
         )
     return warnings
 

@@ -149,7 +149,9 @@ def _engines(systems: pd.DataFrame, dependencies: pd.DataFrame) -> pd.Series:
     """The integration engines each system exchanges data through (the engine's id)."""
     engine_ids = systems.index[systems["category"] == "integration engine"]
     through = dependencies[dependencies["provider"].isin(engine_ids)]
-    grouped = through.groupby("consumer")["provider"].agg(lambda e: tuple(sorted(set(e))))
+    grouped = through.groupby("consumer")["provider"].agg(
+        lambda e: tuple(sorted(set(e)))  # type: ignore[type-var]
+    )
     return grouped.reindex(systems.index).map(lambda e: e if isinstance(e, tuple) else ())
 
 
@@ -331,7 +333,7 @@ def _links(
             {"before": np.asarray(before, dtype=object), "after": np.asarray(after, dtype=object)}
         )
         frame["reason"] = reason
-        frame["kind"] = kind if kind is not None else None
+        frame["kind"] = kind if kind is not None else None  # type: ignore[call-overload]
         parts.append(frame)
 
     absorber = chosen["replaced_by"]
@@ -449,13 +451,14 @@ def _break_cycles(
             links = links[~derived]
     impossible = _cycles(links)
     for cycle in impossible:
-        inside = links[links["before"].isin(cycle) & links["after"].isin(cycle)]
-        inside = inside.sort_values(["after", "before"], kind="stable")
-        named = "; ".join(_describe(row) for _, row in inside.iterrows())
+        in_cycle: pd.DataFrame = links[
+            links["before"].isin(cycle) & links["after"].isin(cycle)
+        ].sort_values(["after", "before"], kind="stable")
+        named = "; ".join(_describe(row) for _, row in in_cycle.iterrows())
         # an 'after' is a wish about timing; a 'replaced_by' says what absorbs what: cut the
         # first 'after' if there is one
-        cut = inside[inside["reason"] == "after"]
-        cut_row = (cut if len(cut) else inside).iloc[0]
+        cut = in_cycle[in_cycle["reason"] == "after"]
+        cut_row = (cut if len(cut) else in_cycle).iloc[0]
         warnings.append(
             {
                 "kind": "impossible",

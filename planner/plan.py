@@ -185,9 +185,7 @@ class PlanResult:
             calendar=self.calendar,
             impact_method=self.impact_method,
             run_costs=run_costs.iloc[: len(self.run_costs)],
-            contract_extensions=self.contract_extensions[
-                self.contract_extensions.index.isin(mine)
-            ],
+            contract_extensions=self.contract_extensions[self.contract_extensions.index.isin(mine)],
             accepted_risks=self.accepted_risks[self.accepted_risks.index.isin(mine)],
             held=self.held[self.held["unit"].isin(units.index)],
             ties=self.ties[self.ties["absorber"].isin(units.index)],

@@ -133,7 +133,9 @@ def accepted_risk_warnings(accepted: pd.DataFrame) -> list[dict]:
     """One warning naming the retained systems at high or extreme risk."""
     if accepted.empty:
         return []
-    names = [f"{system} ({row['risk_rating']}, {row['risk']:.0f})" for system, row in accepted.iterrows()]
+    names = [
+        f"{system} ({row['risk_rating']}, {row['risk']:.0f})" for system, row in accepted.iterrows()
+    ]
     return [
         {
             "kind": "accepted risk",
@@ -161,7 +163,9 @@ def window_warnings(
     warnings = []
     for absorber, group in missed.groupby("absorber", sort=True):
         group = group.sort_values(["late", "absorbed"], ascending=[False, True])
-        names = [f"{u} ({int(m)} months)" for u, m in zip(group["absorbed"], group["late"], strict=True)]
+        names = [
+            f"{u} ({int(m)} months)" for u, m in zip(group["absorbed"], group["late"], strict=True)
+        ]
         reason = _most_held(held, group["absorbed"]) if held is not None else ""
         warnings.append(
             {
@@ -181,9 +185,7 @@ def _most_held(held: pd.DataFrame, units: pd.Series) -> str:
     rows = held[held["unit"].isin(units)]
     if rows.empty:
         return ""
-    months = (rows["to"].dt.to_period("M") - rows["from"].dt.to_period("M")).map(
-        lambda d: d.n + 1
-    )
+    months = (rows["to"].dt.to_period("M") - rows["from"].dt.to_period("M")).map(lambda d: d.n + 1)
     key = rows["held_by"] + np.where(rows["what"] != "", " (" + rows["what"] + ")", "")
     top = months.groupby(key.to_numpy()).sum().sort_values(ascending=False)
     return f"; mostly held by {top.index[0]}: widen ordering.retire.window_months or add capacity"
@@ -194,7 +196,9 @@ def year_end_warnings(
 ) -> list[dict]:
     """Financial years whose capital is bunched in January-March: a slip of a few weeks
     leaves it unspent at 31 March, and NHS capital is not carried forward."""
-    years = np.bincount(calendar.fy_index, weights=capital_by_month, minlength=len(calendar.fy_labels))
+    years = np.bincount(
+        calendar.fy_index, weights=capital_by_month, minlength=len(calendar.fy_labels)
+    )
     last_quarter = np.isin(calendar.month_of_year, (1, 2, 3))
     q4 = np.bincount(
         calendar.fy_index, weights=capital_by_month * last_quarter, minlength=len(years)

@@ -132,7 +132,11 @@ def test_rank_plan_and_explain(capsys, db_path):
     code, out, _ = run(capsys, "plan", "--db", db_path, "--budget", "2027/28=5m")
     assert code == 0 and "2027/28" in out and "£5.00m" in out
     code, out, _ = run(capsys, "explain", "pas", "--db", db_path)
-    assert code == 0 and "support status" in out and "Waits for epr: epr absorbs it (replaced_by)" in out
+    assert (
+        code == 0
+        and "support status" in out
+        and "Waits for epr: epr absorbs it (replaced_by)" in out
+    )
 
 
 def test_score_reads_a_file_directly(capsys):

@@ -333,8 +333,9 @@ def parse_shares(cells: pd.Series) -> Parsed:
                 )
                 values.append(())
                 continue
-            total = float(amounts.sum())
-            shares = [float(a) / total for a in amounts]
+            given = [float(a) for a in amounts.to_numpy(dtype=float)]
+            total = sum(given)
+            shares = [a / total for a in given]
             assumed.iloc[position] = (
                 f"'{cell}' read as shares of the cost by project year "
                 f"({', '.join(f'{100 * s:.0f}%' for s in shares)})"

@@ -479,11 +479,22 @@ PROGRAMME_FIELDS: dict[str, dict] = {
     "chemo": {"department": "Oncology"},
 }
 _DEVICE_DEPARTMENTS = (
-    ("ct-", "Radiology"), ("mri", "Radiology"), ("x-ray", "Radiology"), ("ultrasound", "Radiology"),
-    ("fluoroscopy", "Radiology"), ("mammography", "Radiology"), ("bone-dens", "Radiology"),
-    ("cath-lab", "Cardiology"), ("ecg", "Cardiology"), ("analyser", "Pathology"),
-    ("microbiology", "Pathology"), ("pathology", "Pathology"), ("endoscopy", "Endoscopy"),
-    ("retinal", "Ophthalmology"), ("audiology", "Audiology"), ("monitor", "Critical care"),
+    ("ct-", "Radiology"),
+    ("mri", "Radiology"),
+    ("x-ray", "Radiology"),
+    ("ultrasound", "Radiology"),
+    ("fluoroscopy", "Radiology"),
+    ("mammography", "Radiology"),
+    ("bone-dens", "Radiology"),
+    ("cath-lab", "Cardiology"),
+    ("ecg", "Cardiology"),
+    ("analyser", "Pathology"),
+    ("microbiology", "Pathology"),
+    ("pathology", "Pathology"),
+    ("endoscopy", "Endoscopy"),
+    ("retinal", "Ophthalmology"),
+    ("audiology", "Audiology"),
+    ("monitor", "Critical care"),
 )
 
 

@@ -194,8 +194,9 @@ def plot_gantt(
     ]
     if has_signoff.any():
         handles.append(
-            plt.Line2D([], [], marker="|", color="black", mew=1.6, ls="",
-                       label="safety case signed off")
+            plt.Line2D(
+                [], [], marker="|", color="black", mew=1.6, ls="", label="safety case signed off"
+            )
         )
     ax.legend(
         handles=handles,
@@ -227,15 +228,25 @@ def plot_spend(result, *, ax: Axes | None = None) -> Figure:
     x = list(range(len(frame)))
     capital = frame["capital_gbp"] / 1e6
     ax.bar(x, capital, color="#4477aa", label="capital", zorder=3)
-    ax.bar(x, frame["revenue_gbp"] / 1e6, bottom=capital, color="#88ccee", label="revenue",
-           zorder=3)
+    ax.bar(
+        x, frame["revenue_gbp"] / 1e6, bottom=capital, color="#88ccee", label="revenue", zorder=3
+    )
     for column, colour, label in (
         ("capital_budget_gbp", "#b2182b", "capital budget"),
         ("revenue_budget_gbp", "#ee7733", "revenue budget"),
     ):
         if frame[column].notna().any():
-            ax.plot(x, frame[column] / 1e6, color=colour, marker="_", markersize=18, lw=0,
-                    mew=2.2, label=label, zorder=4)
+            ax.plot(
+                x,
+                frame[column] / 1e6,
+                color=colour,
+                marker="_",
+                markersize=18,
+                lw=0,
+                mew=2.2,
+                label=label,
+                zorder=4,
+            )
     ax.set_xticks(x, frame["financial_year"].tolist(), rotation=45, fontsize=8)
     ax.set_ylabel("£ million")
     ax.set_title("Spend per financial year", fontsize=10)

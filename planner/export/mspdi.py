@@ -190,7 +190,11 @@ def write_mspdi(result, path: str | Path, *, title: str = "Legacy replacement ro
                 if pd.notna(row[column]):
                     number += 1
                     _milestone(
-                        tasks, next_uid, task_id, f"{label}: {name}", row[column],
+                        tasks,
+                        next_uid,
+                        task_id,
+                        f"{label}: {name}",
+                        row[column],
                         f"{wave}.{number}",
                     )
                     next_uid += 1

@@ -186,4 +186,3 @@ def _accepted_lines(result) -> list[str]:
             f"| {_md(row['name'])} (`{_md(system)}`) | {row['risk']:.0f} | {row['risk_rating']} |"
         )
     return lines
-

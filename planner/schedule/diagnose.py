@@ -128,9 +128,7 @@ def held_by(problem: Problem, placement: Placement) -> pd.DataFrame:
     detail = trace[:, 4].astype(np.int64)
     keep = (placement.start_at[unit] >= 0) & (last >= first)
     unit, first, last, code, detail = unit[keep], first[keep], last[keep], code[keep], detail[keep]
-    what = [
-        _what(problem, c, d) for c, d in zip(code.tolist(), detail.tolist(), strict=True)
-    ]
+    what = [_what(problem, c, d) for c, d in zip(code.tolist(), detail.tolist(), strict=True)]
     frame = pd.DataFrame(
         {
             "unit": np.asarray(problem.names, dtype=object)[unit],
@@ -138,10 +136,16 @@ def held_by(problem: Problem, placement: Placement) -> pd.DataFrame:
             "to": calendar.month_ends[last],
             "held_by": np.asarray(HELD_BY, dtype=object)[code],
             "what": what,
-            "need": np.where(np.isin(code, (kernels.TEAM, kernels.CAPITAL, kernels.REVENUE)),
-                             trace[keep, 5], np.nan),
-            "free": np.where(np.isin(code, (kernels.TEAM, kernels.CAPITAL, kernels.REVENUE)),
-                             np.maximum(trace[keep, 6], 0.0).round(6), np.nan),
+            "need": np.where(
+                np.isin(code, (kernels.TEAM, kernels.CAPITAL, kernels.REVENUE)),
+                trace[keep, 5],
+                np.nan,
+            ),
+            "free": np.where(
+                np.isin(code, (kernels.TEAM, kernels.CAPITAL, kernels.REVENUE)),
+                np.maximum(trace[keep, 6], 0.0).round(6),
+                np.nan,
+            ),
         }
     )
     return _merge_ranges(frame)

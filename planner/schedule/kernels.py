@@ -167,10 +167,7 @@ def month_share(profile, shares, k, length):  # pragma: no cover - jit
     if covered <= 0.0:
         return 1.0 / length
     year = min(k // 12, last)
-    if year < last:
-        months = min(12, length - 12 * year)
-    else:
-        months = length - 12 * last
+    months = min(12, length - 12 * year) if year < last else length - 12 * last
     return shares[year] / months / covered
 
 
@@ -229,10 +226,9 @@ def _check(i, t, length, a, s, need_capital, need_revenue):  # pragma: no cover 
             need = base + (extra if month >= tail_from else 0.0)
             free = a.capacity[team] - s.usage[team, month]
             if need > free + EPS:
-                if base > free + EPS:
-                    target = month + 1
-                else:
-                    target = month - length + a.tail_months[i] + 1
+                # the steady demand alone clashes: no start keeping this month; the tail's
+                # extra alone: no start keeping it in the tail
+                target = month + 1 if base > free + EPS else month - length + a.tail_months[i] + 1
                 if target > jump:
                     jump, code, detail, need_at, free_at = target, TEAM, team, need, free
                 break
@@ -337,7 +333,7 @@ def _first_fit(i, lo, hi, length, a, s, need_capital, need_revenue, trace, log):
         nxt, code, detail, need, free = _check(i, t, length, a, s, need_capital, need_revenue)
         if nxt == t:
             return t, for_money
-        if code == CAPITAL or code == REVENUE:
+        if code == CAPITAL or code == REVENUE:  # noqa: SIM109 - numba compiles this form
             for_money = True
         if trace and code > 0:
             _log(log, i, t, (nxt if nxt > 0 else hi + 1) - 1, code, detail, need, free)
@@ -411,8 +407,19 @@ def place(sequence, a, floor, s, trace, log):  # pragma: no cover - jit
         early[0, i] = earliest
         early[1, i] = source
         found, for_money = _place_with_ties(
-            i, earliest, length, a, s, status, start_at, lengths, need_capital, need_revenue,
-            trace, log, early,
+            i,
+            earliest,
+            length,
+            a,
+            s,
+            status,
+            start_at,
+            lengths,
+            need_capital,
+            need_revenue,
+            trace,
+            log,
+            early,
         )
         if found < 0 and for_money and a.costs[i] > 0.0:
             # phase it: the same cost over more months, a quarter longer at a time
@@ -421,8 +428,19 @@ def place(sequence, a, floor, s, trace, log):  # pragma: no cover - jit
             while found < 0 and stretched < limit:
                 stretched = min(limit, int(np.ceil(stretched * 1.25)))
                 found, _ = _place_with_ties(
-                    i, max(earliest, a.contract_month[i] - stretched + 1), stretched, a, s,
-                    status, start_at, lengths, need_capital, need_revenue, False, log, early,
+                    i,
+                    max(earliest, a.contract_month[i] - stretched + 1),
+                    stretched,
+                    a,
+                    s,
+                    status,
+                    start_at,
+                    lengths,
+                    need_capital,
+                    need_revenue,
+                    False,
+                    log,
+                    early,
                 )
                 if found >= 0:
                     lengths[i] = stretched
@@ -434,7 +452,20 @@ def place(sequence, a, floor, s, trace, log):  # pragma: no cover - jit
 
 @njit(cache=True)
 def _place_ties(
-    i, found, length, a, s, status, start_at, lengths, nc, nr, placed, all_needed, trace, log,
+    i,
+    found,
+    length,
+    a,
+    s,
+    status,
+    start_at,
+    lengths,
+    nc,
+    nr,
+    placed,
+    all_needed,
+    trace,
+    log,
     early,
 ):  # pragma: no cover - jit
     """Place the units unit ``i`` (placed at ``found``) absorbs, each at its first start
@@ -490,7 +521,18 @@ def _take_back(i, a, s, status, start_at, lengths):  # pragma: no cover - jit
 
 @njit(cache=True)
 def _place_with_ties(
-    i, earliest, length, a, s, status, start_at, lengths, need_capital, need_revenue, trace, log,
+    i,
+    earliest,
+    length,
+    a,
+    s,
+    status,
+    start_at,
+    lengths,
+    need_capital,
+    need_revenue,
+    trace,
+    log,
     early,
 ):  # pragma: no cover - jit
     """Place unit ``i`` at its first feasible start from ``earliest``; if it absorbs other
@@ -517,8 +559,21 @@ def _place_with_ties(
     while True:
         mark = log[0, 0]
         count = _place_ties(
-            i, t, length, a, s, status, start_at, lengths, need_capital, need_revenue, placed,
-            True, trace, log, early,
+            i,
+            t,
+            length,
+            a,
+            s,
+            status,
+            start_at,
+            lengths,
+            need_capital,
+            need_revenue,
+            placed,
+            True,
+            trace,
+            log,
+            early,
         )
         if count >= 0:
             return t, for_money
@@ -529,8 +584,16 @@ def _place_with_ties(
         if trace:
             _log(log, i, t, t, WINDOW, 0, 0.0, 0.0)
         nxt, _ = _first_fit(
-            i, t + 1, min(first + a.tie_window, horizon - length), length, a, s,
-            need_capital, need_revenue, False, log,
+            i,
+            t + 1,
+            min(first + a.tie_window, horizon - length),
+            length,
+            a,
+            s,
+            need_capital,
+            need_revenue,
+            False,
+            log,
         )
         if nxt < 0:
             break
@@ -543,8 +606,21 @@ def _place_with_ties(
     start_at[i] = first
     status[i] = PLACED
     _place_ties(
-        i, first, length, a, s, status, start_at, lengths, need_capital, need_revenue, placed,
-        False, trace, log, early,
+        i,
+        first,
+        length,
+        a,
+        s,
+        status,
+        start_at,
+        lengths,
+        need_capital,
+        need_revenue,
+        placed,
+        False,
+        trace,
+        log,
+        early,
     )
     return first, for_money
 
@@ -704,7 +780,9 @@ def _reset(s):  # pragma: no cover - jit
 
 
 @njit(cache=True)
-def search(passes, seed, makespan_weight, position, lft_position, weights, a, s):  # pragma: no cover
+def search(
+    passes, seed, makespan_weight, position, lft_position, weights, a, s
+):  # pragma: no cover
     """Place ``passes`` processing orders and return the best one and its pass number.
 
     Pass 0 follows ``position`` (priority), pass 1 ``lft_position`` (latest finish); the

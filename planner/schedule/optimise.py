@@ -196,9 +196,12 @@ def _add_teams(model, problem: Problem, starts, present, intervals) -> None:
             begin = model.new_int_var(0, problem.horizon, f"tail{i}")
             model.add(begin == starts[i] + int(a.lengths[i]) - months)
             tails.append(
-                (i, model.new_optional_fixed_size_interval_var(
-                    begin, months, present[i], f"case{i}"
-                ))
+                (
+                    i,
+                    model.new_optional_fixed_size_interval_var(
+                        begin, months, present[i], f"case{i}"
+                    ),
+                )
             )
     for team in range(len(problem.team_names)):
         demand = np.round(a.demands[:, team] * DEMAND_SCALE).astype(int)
@@ -235,7 +238,8 @@ def _add_go_lives(model, problem: Problem, starts, present) -> None:
         )
     for group, gap in enumerate(a.group_gap.tolist()):
         members = [
-            i for i in range(n)
+            i
+            for i in range(n)
             if group in a.group_indices[a.group_indptr[i] : a.group_indptr[i + 1]]
         ]
         if len(members) > 1 and gap > 0:

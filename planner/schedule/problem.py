@@ -63,7 +63,7 @@ def complete_units(units: pd.DataFrame, policy: Policy) -> pd.DataFrame:
         return units
     units = units.copy()
     for column in missing:
-        units[column] = defaults[column]()
+        units[column] = defaults[column]()  # type: ignore[call-overload]
     for column in ("not_before", "contract_deadline", "deadline"):
         units[column] = pd.to_datetime(units[column])
     return units
@@ -164,7 +164,7 @@ class Problem:
     def with_arrays(self, **changes: object) -> Problem:
         """The same problem with some of the kernels' arrays changed (a lever, a forecast
         run): ``problem.with_arrays(capacity=more)``."""
-        return replace(self, arrays=self.arrays._replace(**changes))
+        return replace(self, arrays=self.arrays._replace(**changes))  # type: ignore[arg-type]
 
     def place(
         self,
@@ -192,7 +192,7 @@ class Problem:
             if value is not None
         }
         if changed:
-            arrays = arrays._replace(**changed)
+            arrays = arrays._replace(**changed)  # type: ignore[arg-type]
         floor = np.full(self.count, -1, dtype=np.int64) if floor is None else floor
         state = kernels.new_state(arrays, len(self.group_names))
         rows = TRACE_ROWS_PER_UNIT * self.count + 1 if trace else 1
@@ -201,7 +201,13 @@ class Problem:
             sequence, arrays, floor, state, trace, log
         )
         return Placement(
-            start_at, used, status, root, earliest_at, earliest_from, state,
+            start_at,
+            used,
+            status,
+            root,
+            earliest_at,
+            earliest_from,
+            state,
             log[1 : int(log[0, 0]) + 1],
         )
 
@@ -244,7 +250,6 @@ def build_problem(
     ``ties`` (absorber, absorbed) are decommissioned within the policy's window.
     """
     calendar = Calendar(policy.plan_start, policy.horizon_months)
-    horizon = calendar.months
     teams = dict(policy.schedule.teams)
     team_names = list(teams)
     fy_labels = calendar.fy_labels
@@ -402,9 +407,9 @@ def _spacing_groups(
                 keys.append(key)
                 gaps[key] = rules.clinical_gap_months
     if rules.stabilisation_months > 0:
-        for i in np.flatnonzero(units["major"].to_numpy()):
-            key = f"major go-lives in {units['organisation'].iloc[i] or 'the organisation'}"
-            owner.append(int(i))
+        for major in np.flatnonzero(units["major"].to_numpy()).tolist():
+            key = f"major go-lives in {units['organisation'].iloc[major] or 'the organisation'}"
+            owner.append(major)
             keys.append(key)
             gaps[key] = rules.stabilisation_months
     names = list(gaps)
@@ -424,8 +429,8 @@ def _ties(
     count = len(position_of)
     if ties is None or ties.empty:
         return np.zeros(count + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    absorber = position_of.get_indexer(ties["absorber"])
-    absorbed = position_of.get_indexer(ties["absorbed"])
+    absorber = position_of.get_indexer(pd.Index(ties["absorber"]))
+    absorbed = position_of.get_indexer(pd.Index(ties["absorbed"]))
     keep = (absorber >= 0) & (absorbed >= 0)
     keep[keep] &= ~impossible[absorber[keep]] & ~impossible[absorbed[keep]]
     absorber, absorbed = absorber[keep], absorbed[keep]

@@ -50,9 +50,10 @@ def schedule_units(
     """Schedule planning units (see :func:`planner.ordering.planning_units`).
 
     ``priority`` and ``risk`` are indexed by unit; ``impossible`` names units in a cycle of
-    explicit constraints; ``ties`` (absorber, absorbed) are decommissioned together. Returns each unit's ``start_month`` and ``finish_month`` (month
-    indices, NaN when unscheduled), dates, wave, slack and critical flag; ``search`` says how
-    the schedule was chosen and what it scores.
+    explicit constraints; ``ties`` (absorber, absorbed) are decommissioned within the window
+    after the absorber's go-live. Returns each unit's ``start_month`` and ``finish_month``
+    (month indices, NaN when unscheduled), dates, wave, slack and critical flag; ``search``
+    says how the schedule was chosen and what it scores.
     """
     units = complete_units(units, policy)
     problem = build_problem(

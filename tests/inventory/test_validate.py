@@ -94,7 +94,10 @@ def test_basic_inventory_is_valid(make_inventory):
             "systems.csv row 2: move_with 'ris-db' is not a system in this inventory; add it to "
             "systems or correct the id",
         ),
-        ({"move_with": "pas"}, "systems.csv row 2: move_with 'pas' is the system itself; remove it"),
+        (
+            {"move_with": "pas"},
+            "systems.csv row 2: move_with 'pas' is the system itself; remove it",
+        ),
         (
             {"capital_share": "120%"},
             "systems.csv row 2: capital_share '120%' ",

@@ -146,6 +146,8 @@ def test_users_are_not_double_counted_and_shown_as_a_share_of_staff():
     assert radius.users == 1200
     assert radius.summary().endswith("at least 1,200 users affected")
     staffed = load_policy().with_overrides({"blast_radius.headcount": 7500})
-    assert blast_radius(inventory, ["pas"], staffed).summary().endswith(
-        "at least 1,200 users (16% of 7,500 staff) affected"
+    assert (
+        blast_radius(inventory, ["pas"], staffed)
+        .summary()
+        .endswith("at least 1,200 users (16% of 7,500 staff) affected")
     )

@@ -116,7 +116,9 @@ def test_mspdi_is_well_formed_with_links_and_costs(result, tmp_path):
     milestones = [t for t in leaves if t.find("p:Milestone", ns).text == "1"]
     done = result.units[result.units["scheduled"]]
     assert len(projects) == len(done)
-    assert len(milestones) == done["safety_signoff"].notna().sum() + done["approved_by"].notna().sum()
+    assert (
+        len(milestones) == done["safety_signoff"].notna().sum() + done["approved_by"].notna().sum()
+    )
     signoffs = {
         t.find("p:Name", ns).text.split(": ", 1)[1]: t.find("p:Start", ns).text[:7]
         for t in milestones

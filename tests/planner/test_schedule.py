@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import networkx as nx
@@ -288,7 +289,7 @@ def random_inventory(draw):
 
 def months_apart(go_lives: list[int], gap: int) -> bool:
     ordered = sorted(go_lives)
-    return all(b - a >= gap for a, b in zip(ordered, ordered[1:], strict=False))
+    return all(b - a >= gap for a, b in itertools.pairwise(ordered))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -325,9 +326,7 @@ def test_schedule_invariants(case):
         for other in r.get("move_with", ()):
             if {r["id"], other} <= planned:
                 coupling.add_edges_from([(r["id"], other), (other, r["id"])])
-    component = {
-        m: k for k, c in enumerate(nx.strongly_connected_components(coupling)) for m in c
-    }
+    component = {m: k for k, c in enumerate(nx.strongly_connected_components(coupling)) for m in c}
     unit_of = result.schedule["unit"]
     for a_id in planned:
         for b_id in planned:
@@ -354,7 +353,9 @@ def test_schedule_invariants(case):
         for team, amount in row["team_demand"].items():
             usage[team][s : f + 1] += amount
         if row["clinical_safety_class"] != "none" and "clinical safety" not in row["team_demand"]:
-            usage["clinical safety"][max(s, f - lead + 1) : f + 1] += fte[row["clinical_safety_class"]]
+            usage["clinical safety"][max(s, f - lead + 1) : f + 1] += fte[
+                row["clinical_safety_class"]
+            ]
         running[s : f + 1] += 1
     for year, c, r in zip(calendar.fy_labels, capital, revenue, strict=True):
         assert c <= policy.budget_for(year) + 1e-3
@@ -385,7 +386,9 @@ def test_schedule_invariants(case):
                 sharing["finish_month"].astype(int).tolist(), rules.go_live.clinical_gap_months
             )
     major = go_lives[go_lives["major"]]
-    assert months_apart(major["finish_month"].astype(int).tolist(), rules.go_live.stabilisation_months)
+    assert months_apart(
+        major["finish_month"].astype(int).tolist(), rules.go_live.stabilisation_months
+    )
 
     # 8. every clinical go-live is preceded by its safety case sign-off, inside the project
     for unit, row in go_lives.iterrows():
@@ -393,7 +396,9 @@ def test_schedule_invariants(case):
             assert pd.isna(row["safety_signoff"])
         else:
             assert row["start"] <= row["safety_signoff"] <= row["go_live"]
-            assert calendar.index_of(row["safety_signoff"]) == max(start[unit], finish[unit] - lead + 1)
+            assert calendar.index_of(row["safety_signoff"]) == max(
+                start[unit], finish[unit] - lead + 1
+            )
 
     # 9. every absorbed system is decommissioned inside its window after the go-live of what
     # absorbs it, or the plan says it is not
