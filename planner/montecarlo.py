@@ -42,6 +42,9 @@ from planner.scoring import estimates
 __all__ = ["Forecast", "draw", "forecast_plan"]
 
 PERCENTILES = {"P50": 0.5, "P80": 0.8, "P95": 0.95}
+#: A year's capital is warned as slipping past 31 March when it is more likely than not to,
+#: by a median shortfall of at least this share of the year's planned capital.
+SLIP_SHARE = 0.05
 
 
 def draw(
@@ -186,6 +189,11 @@ def forecast_plan(result, *, runs: int | None = None, seed: int | None = None) -
             "result", "this plan carries no schedule to replay; make it with planner.plan"
         )
     systems = result.inventory.systems.loc[result.schedule.index]
+    if systems.empty:
+        raise InvalidArgumentError(
+            "result",
+            "nothing is planned (every system is retained), so there is nothing to forecast",
+        )
     unit_of = _unit_positions(problem, result.schedule["unit"])
     triples, spread_applied = _triples(systems, policy)
     rng = np.random.default_rng(seed)
@@ -259,9 +267,12 @@ def forecast_plan(result, *, runs: int | None = None, seed: int | None = None) -
     planned_capital = plan_spend["capital_gbp"].reindex(problem.fy_labels).fillna(0.0).to_numpy()
     spend_frame = pd.DataFrame(
         {
-            "capital_budget_gbp": a.capital_budget,
-            "revenue_budget_gbp": a.revenue_budget,
-            "planned_gbp": plan_spend["spend_gbp"].reindex(problem.fy_labels).to_numpy(),
+            "capital_budget_gbp": np.where(np.isfinite(a.capital_budget), a.capital_budget, np.nan),
+            "revenue_budget_gbp": np.where(np.isfinite(a.revenue_budget), a.revenue_budget, np.nan),
+            "planned_gbp": plan_spend["spend_gbp"]
+            .reindex(problem.fy_labels)
+            .fillna(0.0)
+            .to_numpy(),
             "mean_gbp": spend.mean(axis=0),
             **{
                 f"{label}_gbp": np.quantile(spend, q, axis=0, method="inverted_cdf")
@@ -270,8 +281,9 @@ def forecast_plan(result, *, runs: int | None = None, seed: int | None = None) -
         },
         index=pd.Index(problem.fy_labels, name="financial_year"),
     )
-    spend_frame["P(capital slips past 31 March)"] = (capital < planned_capital - 1.0).mean(axis=0)
-    spend_frame["median capital slipping (gbp)"] = np.quantile(
+    spend_frame["planned_capital_gbp"] = planned_capital
+    spend_frame["p_capital_slips_past_31_march"] = (capital < planned_capital - 1.0).mean(axis=0)
+    spend_frame["median_capital_shortfall_gbp"] = np.quantile(
         np.maximum(planned_capital - capital, 0.0), 0.5, axis=0, method="inverted_cdf"
     )
     spend_frame = spend_frame[(spend_frame[["planned_gbp", "mean_gbp"]] > 0).any(axis=1)]
@@ -311,12 +323,18 @@ def _warnings(systems, spread_applied, spend_frame, policy) -> list[str]:
             f"or duration: their ranges are the policy's spread (low x{spread.low:g}, high "
             f"x{spread.high:g} of the likely value); give low/likely/high for a truer forecast"
         )
-    slipping = spend_frame[spend_frame["P(capital slips past 31 March)"] >= 0.5]
+    # more likely than not, and by a sum that matters: 5% of the year's planned capital
+    planned_capital = spend_frame["planned_capital_gbp"]
+    slipping = spend_frame[
+        (spend_frame["p_capital_slips_past_31_march"] >= 0.5)
+        & (spend_frame["median_capital_shortfall_gbp"] >= SLIP_SHARE * planned_capital)
+        & (planned_capital > 0)
+    ]
     for year, row in slipping.iterrows():
         warnings.append(
-            f"{year}: in {row['P(capital slips past 31 March)']:.0%} of runs less capital "
+            f"{year}: in {row['p_capital_slips_past_31_march']:.0%} of runs less capital "
             "is spent by 31 March than planned (median "
-            f"£{row['median capital slipping (gbp)']:,.0f} short); unspent NHS capital is not "
+            f"£{row['median_capital_shortfall_gbp']:,.0f} short); unspent NHS capital is not "
             "carried forward, so keep a reserve of schemes ready to draw it"
         )
     return warnings

@@ -122,6 +122,8 @@ class PlanResult:
         """
         done = int(self.units["scheduled"].sum())
         total = len(self.units)
+        if not total:
+            return "No projects: every system is retained or retired"
         missing = total - done
         when = f", {self.start:%b %Y} to {self.end:%b %Y}" if self.end is not None else ""
         text = f"{done} of {total} projects planned (£{self.total_cost / 1e6:,.1f}m){when}"

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from inventory.errors import InvalidArgumentError
 from planner.montecarlo import draw, forecast_plan
 from planner.plan import make_plan
 from tests.planner.conftest import inventory, simple_policy, system
@@ -200,3 +201,62 @@ def test_a_forecast_needs_at_least_one_run():
     result = make_plan(inventory(chain()), simple_policy())
     with pytest.raises(InvalidArgumentError, match=r"^runs must be 1 or more, not 0$"):
         forecast_plan(result, runs=0)
+
+
+def test_a_single_value_is_spread_by_the_policy_and_the_forecast_says_how_many():
+    """A register's one value is the likely value, not a certainty: a 36-month EPR given as
+    one number still finishes later than planned in the bad runs (spread x0.85 to x1.5)."""
+    records = [
+        system("epr", replacement_months_likely=36, replacement_cost_gbp_likely=30e6),
+        system(
+            "lims",
+            replacement_months_low=10,
+            replacement_months_likely=12,
+            replacement_months_high=18,
+            replacement_cost_gbp_low=1e6,
+            replacement_cost_gbp_likely=1.2e6,
+            replacement_cost_gbp_high=2e6,
+        ),
+    ]
+    result, outlook = forecast(records, runs=2000, **{"uncertainty.distribution": "pert"})
+    assert outlook.warnings[0].startswith(
+        "1 of 2 systems give a single value or no estimate for cost or duration: their ranges "
+        "are the policy's spread (low x0.85, high x1.5 of the likely value)"
+    )
+    epr = outlook.systems.loc["epr"]
+    assert epr["P95 go-live"] > epr["planned go-live"]
+
+
+def test_capital_likely_to_slip_past_31_march_is_warned_with_its_median_shortfall():
+    """£1.2m of capital planned in 2027/28 over 12 months from April; the duration is
+    12/12/24 (PERT: 12 + 12 B, B ~ Beta(1, 5)), so almost every run runs longer and spends
+    less of it by 31 March. The run length is ceil(12 + 12 B): P(<= 13) = 1 - (11/12)^5 =
+    0.353 and P(<= 14) = 1 - (10/12)^5 = 0.598, so the median run takes 14 months and spends
+    12/14 of £1.2m in the year: £171,429 short."""
+    records = [
+        system(
+            "pas",
+            replacement_cost_gbp_low=1.2e6,
+            replacement_cost_gbp_likely=1.2e6,
+            replacement_cost_gbp_high=1.2e6,
+            replacement_months_low=12,
+            replacement_months_likely=12,
+            replacement_months_high=24,
+        )
+    ]
+    _, outlook = forecast(records, runs=4000, **{"uncertainty.distribution": "pert"})
+    year = outlook.spend_by_fy.set_index("financial_year").loc["2027/28"]
+    assert year["p_capital_slips_past_31_march"] == pytest.approx(1.0)
+    assert year["median_capital_shortfall_gbp"] == pytest.approx(1.2e6 - 1.2e6 * 12 / 14)
+    assert outlook.warnings == [
+        "2027/28: in 100% of runs less capital is spent by 31 March than planned (median "
+        "£171,429 short); unspent NHS capital is not carried forward, so keep a reserve of "
+        "schemes ready to draw it"
+    ]
+
+
+def test_a_plan_with_nothing_planned_has_nothing_to_forecast():
+    result = make_plan(inventory([system("a", disposition="retain")]), simple_policy())
+    assert result.headline == "No projects: every system is retained or retired"
+    with pytest.raises(InvalidArgumentError, match="nothing to forecast"):
+        forecast_plan(result, runs=10)
