@@ -1,7 +1,7 @@
 """The pack's charts as inline SVG: drawn by :mod:`planner.charts` (and the run-cost chart
 here), written as SVG with text as paths, then made fit to sit inside an HTML page: no XML
 prolog, no metadata, no namespace declarations (HTML5 needs none, and so the page names no
-other host), ids prefixed per chart so that two charts never share one.
+other host), no comments (matplotlib writes each label's text in one), ids prefixed per chart so that two charts never share one.
 
 Examples
 --------
@@ -9,7 +9,7 @@ Examples
 >>> figure, ax = plt.subplots(figsize=(2, 1))
 >>> _ = ax.plot([0, 1], [0, 1])
 >>> svg = inline_svg(figure, "line")
->>> svg.startswith("<svg") and "http" not in svg and 'id="line-' in svg
+>>> svg.startswith("<svg") and "http" not in svg and 'id="line_' in svg
 True
 """
 
@@ -53,8 +53,10 @@ def inline_svg(figure: Figure, key: str, *, tight: bool = True) -> str:
     text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
     text = re.sub(r'\s+xmlns(?::\w+)?="[^"]*"', "", text)
     text = text.replace("xlink:href", "href")
-    text = re.sub(r'\bid="([^"]+)"', rf'id="{key}-\1"', text)
-    text = text.replace('href="#', f'href="#{key}-').replace("url(#", f"url(#{key}-")
+    text = re.sub(r"<!--.*?-->\s*", "", text, flags=re.S)
+    prefix = re.sub(r"\W", "_", key) + "_"  # ids stay word characters for SVG readers
+    text = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}\1"', text)
+    text = text.replace('href="#', f'href="#{prefix}').replace("url(#", f"url(#{prefix}")
     return text.replace("<svg ", '<svg role="img" ', 1)
 
 

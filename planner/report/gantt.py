@@ -25,6 +25,10 @@ from planner.report.formatting import money, month
 
 __all__ = ["Bar", "GanttGroup", "GanttView", "Tick", "gantt_view"]
 
+#: Financial years starting further right than this (percent) are not labelled: the label
+#: would not fit.
+_LAST_TICK = 95.0
+
 
 @dataclass(frozen=True)
 class Bar:
@@ -43,7 +47,8 @@ class GanttGroup:
     """A category: its projects and the span they cover."""
 
     label: str
-    summary: str
+    summary: str  # projects and cost, beside the label
+    span: str  # the same with the dates, the tooltip of the group's bar
     left: float
     width: float
     bars: list[Bar]
@@ -133,7 +138,8 @@ def gantt_view(result) -> GanttView:
         groups.append(
             GanttGroup(
                 label=str(label),
-                summary=f"{count} project{'s' if count != 1 else ''}, "
+                summary=f"{count} · {money(part['cost_gbp'].sum())}",
+                span=f"{label}: {count} project{'s' if count != 1 else ''}, "
                 f"{money(part['cost_gbp'].sum())}, {month(first_start)} to {month(last)}",
                 left=at(first_start),
                 width=round(at(last) - at(first_start), 1),
@@ -145,5 +151,6 @@ def gantt_view(result) -> GanttView:
         for year in range(start.year - (start.month < 4), end.year + 1)
         if start <= pd.Timestamp(year=year, month=4, day=1) < end
     ]
+    ticks = [tick for tick in ticks if tick.left <= _LAST_TICK]
     domains = sorted({bar.domain for group in groups for bar in group.bars})
     return GanttView(groups=groups, ticks=ticks, domains=domains)
