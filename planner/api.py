@@ -34,6 +34,7 @@ from planner.impact import downstream_impact
 from planner.montecarlo import Forecast, forecast_plan
 from planner.plan import PlanResult, make_plan
 from planner.policy import Policy, load_policy
+from planner.report import Report, build_report
 from planner.scenarios import Comparison, compare_plans, scale_budget
 from planner.scoring import score as score_frames
 from planner.stability import RankStability
@@ -41,6 +42,7 @@ from planner.stability import rank_stability as stability
 
 __all__ = [
     "blast_radius",
+    "board_pack",
     "compare",
     "explain",
     "forecast",
@@ -308,3 +310,25 @@ def forecast(
     P95 go-live per system and for the programme, spend per year, deadline odds."""
     result = source if isinstance(source, PlanResult) else plan(source, policy, **overrides)
     return forecast_plan(result, runs=runs, seed=seed)
+
+
+def board_pack(
+    source: str | Path | Inventory | PlanResult | None = None,
+    policy: PolicyLike = None,
+    *,
+    scenarios: Mapping[str, PolicyLike] | None = None,
+    **options,
+) -> Report:
+    """The board pack of a plan (:func:`planner.report.build_report`): one report with the
+    summary, options appraisal, roadmap, money, risks, assumptions and annexes; write it
+    with ``.write("report.html")`` or ``.write("report.pdf")``. ``scenarios`` (name ->
+    policy) join the options appraisal; other keywords (``organisation``, ``title``,
+    ``runs``, ``levers``, ``inputs``, ...) go to ``build_report``.
+
+    >>> pack = board_pack("data/examples/five-systems", runs=50, levers=False)
+    >>> pack.parts[0].title
+    'Executive summary'
+    """
+    result = source if isinstance(source, PlanResult) else plan(source, policy)
+    chosen = {name: resolve_policy(value) for name, value in (scenarios or {}).items()}
+    return build_report(result, scenarios=chosen, **options)

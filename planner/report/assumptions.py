@@ -90,7 +90,9 @@ def assumptions(policy: Policy) -> list[tuple[str, str]]:
         ("Delivery teams (full-time people a month)", teams or "none"),
         (
             "Projects at once",
-            "no cap" if schedule.max_concurrent_projects is None else str(schedule.max_concurrent_projects),
+            "no cap"
+            if schedule.max_concurrent_projects is None
+            else str(schedule.max_concurrent_projects),
         ),
         ("No go-live in", freeze),
         (
@@ -104,8 +106,12 @@ def assumptions(policy: Policy) -> list[tuple[str, str]]:
             f"{weights.risk / total:.0%} risk, {weights.impact / total:.0%} downstream impact, "
             f"{weights.cost / total:.0%} cheapness",
         ),
-        ("Replacement order", f"{policy.ordering.precedence} (platforms before what runs on them)"
-         if policy.ordering.precedence == "providers-first" else policy.ordering.precedence),
+        (
+            "Replacement order",
+            f"{policy.ordering.precedence} (platforms before what runs on them)"
+            if policy.ordering.precedence == "providers-first"
+            else policy.ordering.precedence,
+        ),
         (
             "A schedule is judged on",
             f"{1 - schedule.makespan_weight:.0%} how soon the risk goes, "

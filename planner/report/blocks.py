@@ -4,6 +4,7 @@ text here; the HTML template escapes it and the PDF writer draws it as text.
 
 Examples
 --------
+>>> from planner.report.formatting import money, month
 >>> frame = pd.DataFrame({"cost_gbp": [5_000_000.0], "go_live": [pd.Timestamp("2029-03-31")]},
 ...                      index=pd.Index(["PAS"], name="system"))
 >>> table = table_of(frame, {"cost_gbp": ("Cost", money), "go_live": ("Go-live", month)})
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from planner.report.figures import Chart
-from planner.report.formatting import BLANK, blank, money, month, number, share
+from planner.report.formatting import BLANK, blank, money, number, share
 from planner.report.gantt import GanttView
 
 __all__ = ["Facts", "Gantt", "Note", "Part", "Table", "Text", "table_of"]
@@ -103,8 +104,10 @@ def table_of(
     that writes its values, and optionally whether it holds numbers (by default, when the
     function is :func:`money`, :func:`number` or :func:`share`). The index comes first,
     headed ``index`` (or the index's name), unless ``index`` is the empty string."""
-    specs = [(column, spec[0], spec[1], spec[2] if len(spec) > 2 else spec[1] in _NUMERIC_FORMATS)
-             for column, spec in columns.items()]
+    specs = [
+        (column, spec[0], spec[1], spec[2] if len(spec) > 2 else spec[1] in _NUMERIC_FORMATS)
+        for column, spec in columns.items()
+    ]
     headers = [header for _, header, _, _ in specs]
     numeric = [is_number for _, _, _, is_number in specs]
     keep_index = index != ""

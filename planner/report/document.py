@@ -187,9 +187,7 @@ def build_report(
     def chart(key: str, caption: str, figure, tight: bool = True) -> Chart:
         return Chart(key, caption, inline_svg(figure, key, tight=tight))
 
-    planned_months = (
-        head.months if head.end is not None else float(np.inf)
-    )
+    planned_months = head.months if head.end is not None else float(np.inf)
     report_parts = [
         parts.summary_part(
             head,

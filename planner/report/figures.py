@@ -1,7 +1,8 @@
 """The pack's charts as inline SVG: drawn by :mod:`planner.charts` (and the run-cost chart
 here), written as SVG with text as paths, then made fit to sit inside an HTML page: no XML
 prolog, no metadata, no namespace declarations (HTML5 needs none, and so the page names no
-other host), no comments (matplotlib writes each label's text in one), ids prefixed per chart so that two charts never share one.
+other host), no comments (matplotlib writes each label's text in one), ids prefixed per
+chart so that two charts never share one.
 
 Examples
 --------
@@ -76,10 +77,10 @@ def plot_run_cost(result) -> Figure:
     frame = run_cost_trajectory(result)
     figure, ax = plt.subplots(figsize=(7, 3.6))
     x = range(len(frame))
+    ax.plot(x, frame["do_nothing_gbp"] / 1e6, color="#b2182b", ls="--", lw=1.5, label="do nothing")
     ax.plot(
-        x, frame["do_nothing_gbp"] / 1e6, color="#b2182b", ls="--", lw=1.5, label="do nothing"
+        x, frame["plan_gbp"] / 1e6, color="#228833", lw=2, marker="o", ms=3, label="with the plan"
     )
-    ax.plot(x, frame["plan_gbp"] / 1e6, color="#228833", lw=2, marker="o", ms=3, label="with the plan")
     ax.set_xticks(list(x), frame["financial_year"].tolist(), rotation=45, fontsize=8)
     ax.set_ylim(bottom=0)
     ax.set_ylabel("£ million a year")

@@ -111,10 +111,12 @@ def gantt_view(result) -> GanttView:
     for label in order.index:
         part = frame[frame["category"] == label]
         bars = []
-        for unit_id, unit in part.iterrows():
+        for _, unit in part.iterrows():
             members = unit["members"]
-            name = names[members[0]] if len(members) == 1 else "Move group: " + " + ".join(
-                names[m] for m in members
+            name = (
+                names[members[0]]
+                if len(members) == 1
+                else "Move group: " + " + ".join(names[m] for m in members)
             )
             lead = schedule.loc[members[0]]
             tooltip = (

@@ -9,7 +9,7 @@ Examples
 >>> result = planner.plan("data/examples/five-systems")
 >>> major_programmes(result).index[0]
 'pas'
->>> roadmap_by_category(result).loc["PAS", "projects"]
+>>> int(roadmap_by_category(result).loc["PAS", "projects"])
 1
 """
 

@@ -134,7 +134,9 @@ def run_manifest(
         "policy": {
             "source": policy.source,
             "sha256": policy_sha256(policy),
-            "differs_from_default": dict(zip(changes["setting"], changes["this plan"], strict=True)),
+            "differs_from_default": dict(
+                zip(changes["setting"], changes["this plan"], strict=True)
+            ),
         },
         "method": {
             "impact": result.impact_method,
@@ -163,6 +165,7 @@ def write_manifest(manifest: dict, path: str | Path) -> Path:
     """Write a manifest as indented JSON."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+    )
     return path
-

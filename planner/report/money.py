@@ -22,7 +22,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["REVENUE_NOT_IN_PLAN", "contract_exposure", "run_cost_trajectory", "spend_against_budgets"]
+__all__ = [
+    "REVENUE_NOT_IN_PLAN",
+    "contract_exposure",
+    "run_cost_trajectory",
+    "spend_against_budgets",
+]
 
 #: Said where a revenue figure would be: the plan holds capital only.
 REVENUE_NOT_IN_PLAN = (
@@ -111,8 +116,8 @@ def contract_exposure(result) -> pd.DataFrame:
     >>> systems = trust.systems.assign(contract_end=pd.Timestamp("2028-03-31"))
     >>> result = make_plan(type(trust)(systems, trust.dependencies))
     >>> exposure = contract_exposure(result)
-    >>> exposure.loc["pas", ["months", "why"]].tolist()
-    [72, 'extend until the replacement goes live']
+    >>> int(exposure.loc["pas", "months"]), exposure.loc["pas", "why"]  # Mar 2028 to Mar 2029
+    (12, 'extend until the replacement goes live')
     """
     systems = result.inventory.systems
     schedule = result.schedule
@@ -129,9 +134,7 @@ def contract_exposure(result) -> pd.DataFrame:
     exposed = planned_and_late | renew
     until = needed_until[exposed]
     ends = contract[exposed]
-    months = ((until.dt.year - ends.dt.year) * 12 + until.dt.month - ends.dt.month).astype(
-        "int64"
-    )
+    months = ((until.dt.year - ends.dt.year) * 12 + until.dt.month - ends.dt.month).astype("int64")
     annual = systems.loc[exposed, "annual_run_cost_gbp"].fillna(0.0)
     frame = pd.DataFrame(
         {

@@ -12,9 +12,9 @@ Examples
 --------
 >>> import planner
 >>> result = planner.plan("data/examples/five-systems")
->>> kept = do_minimum(result).systems["disposition"]
->>> kept.to_dict()  # lab-db: moderate risk, in support by its platform's dates? no: retained
-{'pas': 'replace', 'tie': 'replatform', 'ed': 'replace', 'lab-db': 'retain', 'portal': 'retain'}
+>>> minimum = do_minimum(result).systems["disposition"]
+>>> minimum.to_dict()  # each planned system is extreme or out of support: all stay planned
+{'pas': 'replace', 'tie': 'replatform', 'ed': 'replace', 'lab-db': 'retire', 'portal': 'retain'}
 """
 
 from __future__ import annotations
@@ -51,9 +51,11 @@ def do_minimum(result) -> Inventory:
     while frontier:  # what the kept systems wait for, followed through
         system = frontier.pop()
         row = systems.loc[system]
-        needs = [row["replaced_by"], *row["after"]] if isinstance(row["replaced_by"], str) else [
-            *row["after"]
-        ]
+        needs = (
+            [row["replaced_by"], *row["after"]]
+            if isinstance(row["replaced_by"], str)
+            else [*row["after"]]
+        )
         for other in needs:
             if other in planned and other not in keep:
                 keep.add(other)
@@ -72,7 +74,9 @@ def options_appraisal(result, scenarios: Mapping | None = None) -> Comparison:
     plans = {"plan": result}
     plans["do minimum"] = make_plan(do_minimum(result), policy, impact=result.impact)
     for name, factor in BUDGET_STEPS.items():
-        plans[name] = make_plan(result.inventory, scale_budget(policy, factor), impact=result.impact)
+        plans[name] = make_plan(
+            result.inventory, scale_budget(policy, factor), impact=result.impact
+        )
     for name, other in (scenarios or {}).items():
         plans[str(name)] = make_plan(result.inventory, other, impact=result.impact)
     return compare_plans(plans)

@@ -97,7 +97,9 @@ def summary_part(
         ("Risk now → at end", f"{number(head.risk_now)} → {number(head.risk_at_end)}"),
     ]
     if head.p50_end is not None:
-        facts.append(("Confidence: P50 / P80 end", f"{month(head.p50_end)} / {month(head.p80_end)}"))
+        facts.append(
+            ("Confidence: P50 / P80 end", f"{month(head.p50_end)} / {month(head.p80_end)}")
+        )
     facts += [
         ("Not scheduled", _plural(head.not_scheduled, "project")),
         ("Retained by decision", _plural(head.retained, "system")),
@@ -121,7 +123,11 @@ def summary_part(
         blocks.append(
             table_of(
                 not_scheduled,
-                {"project": ("Project", _plain), "cost_gbp": ("Cost", money), "why": ("Why", _plain)},
+                {
+                    "project": ("Project", _plain),
+                    "cost_gbp": ("Cost", money),
+                    "why": ("Why", _plain),
+                },
                 index="",
             )
         )
@@ -163,7 +169,8 @@ def roadmap_part(by_category: pd.DataFrame, gantt: GanttView, chart: Chart) -> P
         "The roadmap by category",
         [
             Text(
-                f"{_plural(gantt.projects, 'project')} in {_plural(len(gantt.groups), 'category', 'categories')}. "
+                f"{_plural(gantt.projects, 'project')} in "
+                f"{_plural(len(gantt.groups), 'category', 'categories')}. "
                 "Open a category to see its projects; hover over a bar for its dates, cost, risk "
                 "and why it starts when it does. Every system is listed in the annex."
             ),
@@ -377,7 +384,9 @@ def contract_part(exposure: pd.DataFrame, unknown: int, total: int) -> Part:
     """Contracts to extend while replacements are built, and to renew for kept systems."""
     blocks: list = []
     if exposure.empty:
-        blocks.append(Note("No contract in the inventory ends before its system stops being needed."))
+        blocks.append(
+            Note("No contract in the inventory ends before its system stops being needed.")
+        )
     else:
         extend = exposure[exposure["why"].str.startswith("extend")]
         blocks.append(
@@ -404,7 +413,9 @@ def contract_part(exposure: pd.DataFrame, unknown: int, total: int) -> Part:
             )
         )
     if unknown:
-        blocks.append(Note(f"{unknown:,} of {total:,} systems have no contract end in the inventory."))
+        blocks.append(
+            Note(f"{unknown:,} of {total:,} systems have no contract end in the inventory.")
+        )
     return Part("contracts", "Contract-end exposure", blocks)
 
 
@@ -581,7 +592,10 @@ def manifest_part(manifest: dict) -> Part:
             f"{manifest['inventory']['dependencies']:,} dependencies, SHA-256 "
             f"{manifest['inventory']['sha256']}",
         ),
-        ("Store batch", json.dumps(manifest["store"]) if manifest["store"] else "not from the store"),
+        (
+            "Store batch",
+            json.dumps(manifest["store"]) if manifest["store"] else "not from the store",
+        ),
         ("Policy", f"{manifest['policy']['source']}, SHA-256 {manifest['policy']['sha256']}"),
         ("Method", ", ".join(f"{k} {v}" for k, v in manifest["method"].items() if v is not None)),
         ("Seeds", ", ".join(f"{k} {v}" for k, v in manifest["seeds"].items() if v is not None)),

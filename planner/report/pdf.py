@@ -74,7 +74,9 @@ def _cover(pdf: _Paper, report) -> None:
     pdf.multi_cell(0, 12, report.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("DejaVu", "", 13)
     pdf.set_text_color(*_GREY)
-    pdf.multi_cell(0, 8, f"Board paper · {report.date:%-d %B %Y}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(
+        0, 8, f"Board paper · {report.date:%-d %B %Y}", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
     pdf.ln(6)
     plan = report.manifest["plan"]
     _facts(
@@ -145,7 +147,9 @@ def _table(pdf: _Paper, block: Table) -> None:
         pdf.cell(0, 6, block.caption, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     columns = len(block.columns)
     pdf.set_font("DejaVu", "", 7 if columns > 8 else 8)
-    widths = [max(len(c), *(len(r[i]) for r in block.rows[:200]), 4) for i, c in enumerate(block.columns)]
+    widths = [
+        max(len(c), *(len(r[i]) for r in block.rows[:200]), 4) for i, c in enumerate(block.columns)
+    ]
     widths = [min(w, 40) for w in widths]
     aligns = tuple("RIGHT" if n else "LEFT" for n in block.numeric)
     with pdf.table(

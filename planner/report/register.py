@@ -65,7 +65,9 @@ def unsupported_register(result, as_of: pd.Timestamp | None = None) -> pd.DataFr
     planned = result.scores["planned"].reindex(out.index).fillna(False).astype(bool)
     go_live = schedule["go_live"]
     remediation = out["disposition"].where(planned, "retain: none planned")
-    remediation = remediation.where(~(planned & go_live.isna()), out["disposition"] + ": not scheduled")
+    remediation = remediation.where(
+        ~(planned & go_live.isna()), out["disposition"] + ": not scheduled"
+    )
     blank = pd.Series("", index=out.index)
     frame = pd.DataFrame(
         {
@@ -102,7 +104,9 @@ def write_register(register: pd.DataFrame, path: str | Path, *, as_of: pd.Timest
         return path
     if suffix != ".xlsx":
         raise InvalidArgumentError(
-            "path", f"cannot write the register to '{path.name}'", hint="use a .csv or .xlsx file name"
+            "path",
+            f"cannot write the register to '{path.name}'",
+            hint="use a .csv or .xlsx file name",
         )
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -123,7 +127,9 @@ def write_register(register: pd.DataFrame, path: str | Path, *, as_of: pd.Timest
     for row in register.itertuples(index=False, name=None):
         sheet.append(
             [
-                v.to_pydatetime() if isinstance(v, pd.Timestamp) else (None if v is pd.NaT else safe_cell(v))
+                v.to_pydatetime()
+                if isinstance(v, pd.Timestamp)
+                else (None if v is pd.NaT else safe_cell(v))
                 for v in row
             ]
         )

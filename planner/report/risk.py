@@ -50,7 +50,10 @@ def burndown_by_year(result) -> pd.DataFrame:
     months = frame["month"]
     first = months.iloc[0]
     starts = frame[(months.dt.month == 4) | (months == first)]
-    labels = [f"{m.year - (m.month < 4)}/{(m.year - (m.month < 4) + 1) % 100:02d}" for m in starts["month"]]
+    labels = [
+        f"{m.year - (m.month < 4)}/{(m.year - (m.month < 4) + 1) % 100:02d}"
+        for m in starts["month"]
+    ]
     return pd.DataFrame(
         {
             "financial_year": labels,
