@@ -137,6 +137,8 @@ class Report:
 
 def _organisation(result) -> str:
     codes = sorted(result.inventory.systems["organisation"].dropna().unique())
+    if not codes:
+        return "Organisation not named"
     return ", ".join(codes[:5]) + (f" and {len(codes) - 5} more" if len(codes) > 5 else "")
 
 
@@ -164,8 +166,9 @@ def build_report(
     manifest (:func:`planner.report.manifest.run_manifest`).
     """
     when = pd.Timestamp(date).normalize() if date is not None else pd.Timestamp.today().normalize()
-    outlook = forecast if forecast is not None else forecast_plan(result, runs=runs)
-    stability = rank_stability(result.scores, result.policy)
+    planned = len(result.schedule) > 0  # a forecast needs something planned
+    outlook = forecast if forecast is not None or not planned else forecast_plan(result, runs=runs)
+    stability = rank_stability(result.scores, result.policy) if planned else None
     head = headline(result, outlook)
     programmes = major_programmes(result)
     late = not_scheduled(result)
@@ -193,7 +196,9 @@ def build_report(
             head,
             late,
             programmes,
-            parts.on_time_share(outlook, planned_months) if head.end is not None else None,
+            parts.on_time_share(outlook, planned_months)
+            if outlook is not None and head.end is not None
+            else None,
         ),
         parts.major_programmes_part(programmes),
         parts.roadmap_part(
@@ -219,11 +224,19 @@ def build_report(
             ),
         ),
         parts.confidence_part(
-            outlook.programme,
-            chart("fan", "Risk burn-down across the runs", plot_forecast_fan(outlook)),
-            chart("completion", "Programme completion", plot_completion_histogram(outlook)),
-            chart("stability", "Rank stability", plot_rank_stability(stability, limit=25)),
-            stability.describe(),
+            outlook.programme if outlook is not None else None,
+            [
+                chart("completion", "Programme completion", plot_completion_histogram(outlook)),
+                chart("fan", "Risk burn-down across the runs", plot_forecast_fan(outlook)),
+            ]
+            if outlook is not None
+            else [],
+            (
+                stability.describe(),
+                chart("stability", "Rank stability", plot_rank_stability(stability, limit=25)),
+            )
+            if stability is not None
+            else None,
         ),
         parts.run_cost_part(
             trajectory, chart("run-cost", "Running cost per year", plot_run_cost(result))

@@ -255,26 +255,35 @@ def risk_part(by_year: pd.DataFrame, burndown: Chart, portfolio: Chart, support:
 
 
 def confidence_part(
-    programme: pd.DataFrame, fan: Chart, completion: Chart, stability: Chart, describe: str
+    programme: pd.DataFrame | None,
+    forecast_charts: list[Chart],
+    stability: tuple[str, Chart] | None,
 ) -> Part:
-    """How sure the dates and the order are: the forecast and the rank stability."""
-    rows = programme.rename(index={"planned": "Planned"})
-    return Part(
-        "confidence",
-        "How sure are the dates?",
-        [
-            Text(
-                "Each Monte Carlo run draws every project's cost and duration from its low, "
-                "likely and high estimate and replays the plan under the same budgets and teams. "
-                "P80 is the date by which four runs in five are done."
-            ),
-            table_of(rows, {"go-live": ("Programme end", month)}, index="Percentile"),
-            completion,
-            fan,
-            Text("How sure is the order? " + describe),
-            stability,
-        ],
-    )
+    """How sure the dates and the order are: the forecast and the rank stability (its
+    sentence and chart). Both are None when nothing is planned."""
+    if programme is None or stability is None:
+        return Part(
+            "confidence",
+            "How sure are the dates?",
+            [Note("Nothing is planned, so there are no dates to forecast or order to test.")],
+        )
+    describe, chart = stability
+    blocks = [
+        Text(
+            "Each Monte Carlo run draws every project's cost and duration from its low, "
+            "likely and high estimate and replays the plan under the same budgets and "
+            "teams. P80 is the date by which four runs in five are done."
+        ),
+        table_of(
+            programme.rename(index={"planned": "Planned"}),
+            {"go-live": ("Programme end", month)},
+            index="Percentile",
+        ),
+        *forecast_charts,
+        Text("How sure is the order? " + describe),
+        chart,
+    ]
+    return Part("confidence", "How sure are the dates?", blocks)
 
 
 def run_cost_part(trajectory: pd.DataFrame, chart: Chart) -> Part:

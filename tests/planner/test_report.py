@@ -7,6 +7,7 @@ import csv
 import hashlib
 import html.parser
 import json
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -15,6 +16,7 @@ from pypdf import PdfReader
 
 import planner
 from inventory.errors import InvalidArgumentError
+from planner.cli import main
 from planner.plan import make_plan
 from planner.report import (
     build_report,
@@ -372,3 +374,49 @@ def test_the_pdf_has_every_part_as_text(hostile_report, tmp_path):
 def test_a_report_is_written_as_html_or_pdf_only(hostile_report, tmp_path):
     with pytest.raises(InvalidArgumentError, match="cannot write a report to 'report.docx'"):
         hostile_report.write(tmp_path / "report.docx")
+
+
+# --- the command line ---------------------------------------------------------------------
+
+
+def run(capsys, *args) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_report_command_writes_html_or_pdf(capsys, make_inventory, tmp_path):
+    folder = make_inventory()
+    code, out, _ = run(
+        capsys, "report", folder, "-o", tmp_path / "r.html", "--runs", "20", "--no-levers"
+    )
+    assert code == 0 and f"Wrote {tmp_path / 'r.html'}" in out
+    page = (tmp_path / "r.html").read_text()
+    assert 'id="options"' in page and "Levers were not computed" in page
+    code, _, _ = run(capsys, "report", folder, "-o", tmp_path / "r.pdf", "--runs", "20")
+    assert code == 0 and (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF-")
+    code, _, err = run(capsys, "report", folder, "-o", tmp_path / "r.docx")
+    assert code == 2 and "is not a .html or .pdf file" in err
+
+
+def test_report_from_the_store_names_its_batch(capsys, make_inventory, tmp_path):
+    db = tmp_path / "store.db"
+    assert run(capsys, "import", make_inventory(), "--db", db)[0] == 0
+    out = tmp_path / "r.html"
+    code, _, _ = run(capsys, "report", "--db", db, "-o", out, "--runs", "20", "--no-levers")
+    assert code == 0
+    assert "&#34;batch&#34;: 1" in out.read_text() or "&quot;batch&quot;: 1" in out.read_text()
+
+
+def test_roadmap_writes_the_pack_and_a_manifest_that_repeats(capsys, make_inventory, tmp_path):
+    folder = make_inventory()
+    manifests = []
+    for name in ("first", "second"):
+        code, out, _ = run(capsys, "roadmap", folder, "--out", tmp_path / name)
+        assert code == 0 and "start with" in out and "report.html" in out
+        manifests.append(json.loads((tmp_path / name / "manifest.json").read_text()))
+        written = {p.name for p in (tmp_path / name).iterdir()}
+        assert {"report.html", "unsupported-systems.csv", "unsupported-systems.xlsx"} <= written
+    first, second = manifests
+    assert {k for k in first if first[k] != second[k]} == {"created"}
+    assert [Path(i["path"]).name for i in first["inputs"]] == ["dependencies.csv", "systems.csv"]
