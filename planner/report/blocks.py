@@ -23,7 +23,7 @@ from planner.report.figures import Chart
 from planner.report.formatting import BLANK, blank, money, number, share
 from planner.report.gantt import GanttView
 
-__all__ = ["Facts", "Gantt", "Note", "Part", "Table", "Text", "table_of"]
+__all__ = ["Block", "Facts", "Gantt", "Note", "Part", "Table", "Text", "table_of"]
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,6 @@ from planner.report.money import run_cost_trajectory
 
 __all__ = ["Chart", "inline_svg", "plot_run_cost", "svg_document"]
 
-_RC = {"svg.fonttype": "path", "svg.hashsalt": "modernise", "svg.id": None}
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ def inline_svg(figure: Figure, key: str, *, tight: bool = True) -> str:
     """``figure`` as an ``<svg>`` element for an HTML page (see the module docstring); the
     figure is closed afterwards."""
     buffer = io.StringIO()
-    with plt.rc_context({k: v for k, v in _RC.items() if v is not None}):
+    with plt.rc_context({"svg.fonttype": "path", "svg.hashsalt": "modernise"}):
         figure.savefig(
             buffer, format="svg", bbox_inches="tight" if tight else None, metadata={"Date": None}
         )

@@ -14,7 +14,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from planner.report.blocks import Facts, Gantt, Note, Part, Table, Text, table_of
+from planner.report.blocks import Block, Facts, Gantt, Note, Part, Table, Text, table_of
 from planner.report.figures import Chart
 from planner.report.formatting import BLANK, blank, day, money, month, number, share
 from planner.report.gantt import GanttView
@@ -268,7 +268,7 @@ def confidence_part(
             [Note("Nothing is planned, so there are no dates to forecast or order to test.")],
         )
     describe, chart = stability
-    blocks = [
+    blocks: list[Block] = [
         Text(
             "Each Monte Carlo run draws every project's cost and duration from its low, "
             "likely and high estimate and replays the plan under the same budgets and "
@@ -345,7 +345,7 @@ def options_part(table: pd.DataFrame, chart: Chart) -> Part:
                     "risk exposure (risk-months)": ("Exposure", number),
                     "exposure vs baseline": (
                         "Exposure vs plan",
-                        lambda v: BLANK if blank(v) else f"{100 * float(v):+.0f}%",  # type: ignore[arg-type]
+                        lambda v: BLANK if blank(v) else f"{100 * float(v):+.0f}%",
                         True,
                     ),
                     "deadlines missed": ("Late for end of support", number),
@@ -379,7 +379,7 @@ def levers_part(levers: pd.DataFrame | None) -> Part:
                     "risk_exposure": ("Exposure", number),
                     "exposure_change": (
                         "Exposure change",
-                        lambda v: f"{100 * float(v):+.1f}%",  # type: ignore[arg-type]
+                        lambda v: f"{100 * float(v):+.1f}%",
                         True,
                     ),
                 },
@@ -575,7 +575,7 @@ def project_list_part(projects: pd.DataFrame) -> Part:
                 {
                     "name": ("Name", _plain),
                     "category": ("Category", _plain),
-                    "wave": ("Wave", lambda v: BLANK if blank(v) else f"{int(v)}", True),  # type: ignore[arg-type]
+                    "wave": ("Wave", lambda v: BLANK if blank(v) else f"{int(v)}", True),
                     "start": ("Start", month),
                     "go_live": ("Go-live", month),
                     "cost_gbp": ("Cost", money),
@@ -590,7 +590,6 @@ def project_list_part(projects: pd.DataFrame) -> Part:
 
 def manifest_part(manifest: dict) -> Part:
     """Annex: the run manifest, for audit."""
-    inputs = pd.DataFrame(manifest["inputs"], columns=["path", "sha256", "bytes"])
     facts = [
         ("Plan id", manifest["plan_id"]),
         ("Created", manifest["created"]),
@@ -616,11 +615,11 @@ def manifest_part(manifest: dict) -> Part:
         ),
         Facts(facts),
     ]
-    if len(inputs):
+    if manifest["inputs"]:
         blocks.append(
             Table(
                 columns=["Input", "SHA-256", "Bytes"],
-                rows=[[r.path, r.sha256, f"{r.bytes:,}"] for r in inputs.itertuples()],
+                rows=[[i["path"], i["sha256"], f"{i['bytes']:,}"] for i in manifest["inputs"]],
                 numeric=[False, False, True],
             )
         )

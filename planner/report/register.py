@@ -110,10 +110,11 @@ def write_register(register: pd.DataFrame, path: str | Path, *, as_of: pd.Timest
         )
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Unsupported systems"
+    sheet = workbook.create_sheet("Unsupported systems", 0)
+    workbook.remove(workbook.worksheets[1])  # the empty sheet every new workbook has
     sheet.append([NOTE.format(date=f"{as_of:%-d %B %Y}")])
     sheet.append(list(register.columns))
     for cell in sheet[2]:
@@ -134,7 +135,7 @@ def write_register(register: pd.DataFrame, path: str | Path, *, as_of: pd.Timest
             ]
         )
     for column, name in enumerate(register.columns, 1):
-        letter = sheet.cell(2, column).column_letter
+        letter = get_column_letter(column)
         sheet.column_dimensions[letter].width = 14 if "date" in name or "support" in name else 22
         if name in ("End of support", "Remediation go-live"):
             for (cell,) in sheet.iter_rows(min_row=3, min_col=column, max_col=column):

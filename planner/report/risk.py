@@ -80,7 +80,7 @@ def risk_reasons(result, systems: pd.Index) -> pd.Series:
         (scores["likelihood_vulnerabilities"] > 0, "known vulnerabilities"),
         (scores["downstream"] >= 10, "many systems depend on it"),
     ]
-    words = [[] for _ in range(len(scores))]
+    words: list[list[str]] = [[] for _ in range(len(scores))]
     for mask, text in parts:
         for position in np.flatnonzero(mask.to_numpy()):
             words[position].append(text)

@@ -269,7 +269,7 @@ def test_unsupported_register_in_the_dspt_shape(tmp_path):
     sheet = book["Unsupported systems"]
     assert "the trust completes them" in sheet["A1"].value
     assert [c.value for c in sheet[2]][9:11] == ["Compensating control", "Risk owner"]
-    with pytest.raises(InvalidArgumentError, match="cannot write the register to 'r.txt'"):
+    with pytest.raises(InvalidArgumentError, match=r"cannot write the register to 'r\.txt'"):
         write_register(register, tmp_path / "r.txt", as_of=result.start)
 
 
@@ -349,7 +349,7 @@ def test_every_section_and_the_gantt_are_in_the_page(hostile_report):
     (roadmap,) = [p for p in hostile_report.parts if p.key == "roadmap"]
     (gantt,) = [b for b in roadmap.blocks if b.kind == "gantt"]
     assert page.count("<details") == len(gantt.view.groups) == 4
-    assert page.count("<span class=\"bar d-") == gantt.view.projects
+    assert page.count('<span class="bar d-') == gantt.view.projects
 
 
 def test_charts_are_inline_svg_without_namespaces_or_comments():
@@ -357,7 +357,7 @@ def test_charts_are_inline_svg_without_namespaces_or_comments():
     svg = inline_svg(figure, "spend")
     assert svg.startswith('<svg role="img"') and svg.rstrip().endswith("</svg>")
     assert "xmlns" not in svg and "<!--" not in svg and "http" not in svg
-    assert 'id="spend_' in svg and 'url(#spend_' in svg
+    assert 'id="spend_' in svg and "url(#spend_" in svg
 
 
 def test_the_pdf_has_every_part_as_text(hostile_report, tmp_path):
@@ -372,7 +372,7 @@ def test_the_pdf_has_every_part_as_text(hostile_report, tmp_path):
 
 
 def test_a_report_is_written_as_html_or_pdf_only(hostile_report, tmp_path):
-    with pytest.raises(InvalidArgumentError, match="cannot write a report to 'report.docx'"):
+    with pytest.raises(InvalidArgumentError, match=r"cannot write a report to 'report\.docx'"):
         hostile_report.write(tmp_path / "report.docx")
 
 
