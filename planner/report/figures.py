@@ -28,7 +28,6 @@ from planner.report.money import run_cost_trajectory
 __all__ = ["Chart", "inline_svg", "plot_run_cost", "svg_document"]
 
 
-
 @dataclass(frozen=True)
 class Chart:
     """A chart of the pack: its key (also its ids' prefix), caption and inline SVG."""
