@@ -23,10 +23,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import planner  # noqa: E402
-from inventory.synthetic import national  # noqa: E402
-from planner.policy import load_policy  # noqa: E402
-from planner.report import build_report  # noqa: E402
+import planner
+from inventory.synthetic import national
+from planner.policy import load_policy
+from planner.report import build_report
 
 ROOT = Path(__file__).resolve().parent.parent
 

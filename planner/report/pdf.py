@@ -184,6 +184,10 @@ def _chart(pdf: _Paper, chart: Chart) -> None:
     if height > pdf.h - pdf.b_margin - pdf.get_y() - 8:
         pdf.add_page()
     svg = svg_document(chart.svg).encode("utf-8")
+    # fpdf2 draws a glyph (<use>) in the current fill colour, not its group's: set it to
+    # the charts' text colour, or a table's white heading text would leave labels blank
+    pdf.set_fill_color(0, 0, 0)
+    pdf.set_draw_color(0, 0, 0)
     pdf.image(io.BytesIO(svg), x=pdf.l_margin + (pdf.epw - width) / 2, w=width, h=height)
     pdf.set_font("DejaVu", "I", 8)
     pdf.set_text_color(*_GREY)
