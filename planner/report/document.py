@@ -44,7 +44,7 @@ from planner.report import parts
 from planner.report.assumptions import assumptions, changes_from_default
 from planner.report.blocks import Part
 from planner.report.figures import Chart, inline_svg, plot_run_cost
-from planner.report.formatting import day
+from planner.report.formatting import day, month
 from planner.report.gantt import gantt_view
 from planner.report.headline import (
     headline,
@@ -89,6 +89,12 @@ class Report:
     def version(self) -> str:
         """The plan's version: its manifest's plan id (the same inputs, the same id)."""
         return self.manifest["plan_id"]
+
+    @property
+    def period(self) -> str:
+        """The plan's span as a board reads it: 'Apr 2027 to Mar 2037'."""
+        plan = self.manifest["plan"]
+        return f"{month(plan['start'])} to {month(plan['end'])}"
 
     def to_html(self) -> str:
         """The report as one self-contained HTML page."""

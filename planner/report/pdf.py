@@ -78,12 +78,11 @@ def _cover(pdf: _Paper, report) -> None:
         0, 8, f"Board paper · {report.date:%-d %B %Y}", new_x=XPos.LMARGIN, new_y=YPos.NEXT
     )
     pdf.ln(6)
-    plan = report.manifest["plan"]
     _facts(
         pdf,
         [
             ("Plan version", report.version),
-            ("Plan period", f"{plan['start']} to {plan['end'] or '—'}"),
+            ("Plan period", report.period),
             ("Prepared with", f"modernise {report.manifest['tool']['version']}"),
         ],
     )
@@ -141,24 +140,48 @@ def _facts(pdf: _Paper, items: list[tuple[str, str]]) -> None:
     pdf.ln(3)
 
 
+_CELL_PADDING = 1.0
+
+
+def _widths(pdf: _Paper, block: Table) -> list[float]:
+    """Column widths in mm: each column as wide as its longest value (and its heading's
+    longest word); if that is wider than the page, the narrow columns keep their width and
+    the wide ones share the rest, wrapping."""
+    size = pdf.font_size_pt
+    pdf.set_font("DejaVu", "B", size)  # headings are bold
+    words = [max((pdf.get_string_width(w) for w in h.split()), default=0.0) for h in block.columns]
+    pdf.set_font("DejaVu", "", size)
+    natural = []
+    for i, heading_word in enumerate(words):
+        values = [pdf.get_string_width(row[i]) for row in block.rows[:300]]
+        natural.append(max(heading_word, *values, 3.0) + 2 * _CELL_PADDING + 1.0)
+    page = pdf.epw
+    if sum(natural) <= page:
+        return natural
+    narrow = [width <= page / 8 for width in natural]
+    fixed = sum(w for w, n in zip(natural, narrow, strict=True) if n)
+    wide = sum(w for w, n in zip(natural, narrow, strict=True) if not n)
+    scale = max(page - fixed - 0.01, page / 3) / wide if wide else 1.0
+    return [w if n else w * scale for w, n in zip(natural, narrow, strict=True)]
+
+
 def _table(pdf: _Paper, block: Table) -> None:
     if block.caption:
         pdf.set_font("DejaVu", "B", 9)
         pdf.cell(0, 6, block.caption, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     columns = len(block.columns)
     pdf.set_font("DejaVu", "", 7 if columns > 8 else 8)
-    widths = [
-        max(len(c), *(len(r[i]) for r in block.rows[:200]), 4) for i, c in enumerate(block.columns)
-    ]
-    widths = [min(w, 40) for w in widths]
+    widths = _widths(pdf, block)
     aligns = tuple("RIGHT" if n else "LEFT" for n in block.numeric)
     with pdf.table(
+        width=min(sum(widths), pdf.epw),
+        align="LEFT",
         col_widths=widths,
         text_align=aligns,
         headings_style=FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=_BLUE),
         borders_layout=TableBordersLayout.HORIZONTAL_LINES,
         line_height=4,
-        padding=1,
+        padding=_CELL_PADDING,
         repeat_headings=1,
     ) as table:
         table.row(block.columns)
