@@ -52,10 +52,6 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else plural or word + 's'}"
 
 
-def _months_between(first: pd.Timestamp, last: pd.Timestamp) -> int:
-    return (last.year - first.year) * 12 + last.month - first.month
-
-
 def summary_part(
     head: Headline, not_scheduled: pd.DataFrame, programmes: pd.DataFrame, on_time: float | None
 ) -> Part:

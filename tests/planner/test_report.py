@@ -393,6 +393,7 @@ def test_report_command_writes_html_or_pdf(capsys, make_inventory, tmp_path):
     assert code == 0 and f"Wrote {tmp_path / 'r.html'}" in out
     page = (tmp_path / "r.html").read_text()
     assert 'id="options"' in page and "Levers were not computed" in page
+    assert "Nothing is planned, so there are no dates to forecast" in page  # all retained
     code, _, _ = run(capsys, "report", folder, "-o", tmp_path / "r.pdf", "--runs", "20")
     assert code == 0 and (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF-")
     code, _, err = run(capsys, "report", folder, "-o", tmp_path / "r.docx")
