@@ -130,6 +130,7 @@ def _facts(pdf: _Paper, items: list[tuple[str, str]]) -> None:
         col_widths=(35, 65),
         first_row_as_headings=False,
         borders_layout=TableBordersLayout.HORIZONTAL_LINES,
+        text_align="LEFT",
         line_height=5,
         padding=1.2,
     ) as table:
@@ -145,24 +146,31 @@ _CELL_PADDING = 1.0
 
 def _widths(pdf: _Paper, block: Table) -> list[float]:
     """Column widths in mm: each column as wide as its longest value (and its heading's
-    longest word); if that is wider than the page, the narrow columns keep their width and
-    the wide ones share the rest, wrapping."""
+    longest word); when that is wider than the page, every column keeps room for its
+    longest word and the rest of the page is shared by how much more each would take."""
     size = pdf.font_size_pt
+    extra = 2 * _CELL_PADDING + 1.0
+
+    def longest_word(texts: list[str]) -> float:
+        return max((pdf.get_string_width(w) for t in texts for w in t.split()), default=3.0)
+
     pdf.set_font("DejaVu", "B", size)  # headings are bold
-    words = [max((pdf.get_string_width(w) for w in h.split()), default=0.0) for h in block.columns]
+    headings = [longest_word([h]) for h in block.columns]
     pdf.set_font("DejaVu", "", size)
-    natural = []
-    for i, heading_word in enumerate(words):
-        values = [pdf.get_string_width(row[i]) for row in block.rows[:300]]
-        natural.append(max(heading_word, *values, 3.0) + 2 * _CELL_PADDING + 1.0)
-    page = pdf.epw
+    natural, least = [], []
+    for i, heading in enumerate(headings):
+        cells = [row[i] for row in block.rows[:300]]
+        widest = max((pdf.get_string_width(c) for c in cells), default=0.0)
+        natural.append(max(heading, widest, 3.0) + extra)
+        least.append(max(heading, longest_word(cells)) + extra)
+    page = pdf.epw - 0.01
     if sum(natural) <= page:
         return natural
-    narrow = [width <= page / 8 for width in natural]
-    fixed = sum(w for w, n in zip(natural, narrow, strict=True) if n)
-    wide = sum(w for w, n in zip(natural, narrow, strict=True) if not n)
-    scale = max(page - fixed - 0.01, page / 3) / wide if wide else 1.0
-    return [w if n else w * scale for w, n in zip(natural, narrow, strict=True)]
+    room = page - sum(least)
+    if room <= 0:  # not even one word a column fits: shrink every column alike
+        return [w * page / sum(least) for w in least]
+    more = [n - m for n, m in zip(natural, least, strict=True)]
+    return [m + room * x / sum(more) for m, x in zip(least, more, strict=True)]
 
 
 def _table(pdf: _Paper, block: Table) -> None:
@@ -219,8 +227,13 @@ def _chart(pdf: _Paper, chart: Chart) -> None:
     pdf.ln(2)
 
 
+#: A part with a table this wide is set on landscape pages.
+_LANDSCAPE_COLUMNS = 10
+
+
 def _part(pdf: _Paper, part: Part) -> None:
-    pdf.add_page()
+    wide = any(isinstance(b, Table) and len(b.columns) >= _LANDSCAPE_COLUMNS for b in part.blocks)
+    pdf.add_page(orientation="L" if wide else "P")
     _heading(pdf, part.title)
     for block in part.blocks:
         if isinstance(block, Text):
