@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from planner.charts.style import DOMAIN_OF
+from planner.policy import financial_year
 from planner.report.formatting import money, month
 
 __all__ = ["Bar", "GanttGroup", "GanttView", "Tick", "gantt_view"]
@@ -149,9 +150,9 @@ def gantt_view(result) -> GanttView:
             )
         )
     ticks = [
-        Tick(f"{year}/{(year + 1) % 100:02d}", at(pd.Timestamp(year=year, month=4, day=1)))
-        for year in range(start.year - (start.month < 4), end.year + 1)
-        if start <= pd.Timestamp(year=year, month=4, day=1) < end
+        Tick(financial_year(april), at(april))
+        for april in pd.date_range(f"{start.year - 1}-04-01", end, freq="12MS")
+        if start <= april < end
     ]
     ticks = [tick for tick in ticks if tick.left <= _LAST_TICK]
     domains = sorted({bar.domain for group in groups for bar in group.bars})

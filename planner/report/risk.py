@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from planner.charts.style import DOMAIN_OF
+from planner.policy import financial_year
 
 __all__ = [
     "CLINICAL_DOMAINS",
@@ -50,10 +51,7 @@ def burndown_by_year(result) -> pd.DataFrame:
     months = frame["month"]
     first = months.iloc[0]
     starts = frame[(months.dt.month == 4) | (months == first)]
-    labels = [
-        f"{m.year - (m.month < 4)}/{(m.year - (m.month < 4) + 1) % 100:02d}"
-        for m in starts["month"]
-    ]
+    labels = [financial_year(m) for m in starts["month"]]
     return pd.DataFrame(
         {
             "financial_year": labels,
