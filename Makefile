@@ -19,8 +19,8 @@ demo: $(STAMP)
 	$(BIN)/modernise import data/sample-trust --db out/modernise.db
 	$(BIN)/modernise rank --db out/modernise.db --limit 10
 	$(BIN)/modernise graph pas --db out/modernise.db --out out/pas-dependencies.png
-	$(BIN)/modernise roadmap data/sample-trust --out out/roadmap \
-		--title "Northshire Hospitals NHS FT: legacy replacement roadmap"
+	$(BIN)/modernise roadmap data/sample-trust --out out/roadmap --pdf \
+		--organisation "Northshire Hospitals NHS FT" --title "Legacy replacement roadmap"
 
 test: $(STAMP)
 	$(BIN)/python -m ruff check .

@@ -1,11 +1,13 @@
 """modernise.planner: scores, replacement order, schedule, charts and exports.
 
 The functions analysts use are here (see ``docs/python-api.md``); charts live in
-:mod:`planner.charts` and writers in :mod:`planner.export`.
+:mod:`planner.charts`, writers in :mod:`planner.export` and the board pack in
+:mod:`planner.report` (:func:`board_pack`).
 """
 
 from planner.api import (
     blast_radius,
+    board_pack,
     compare,
     explain,
     forecast,
@@ -27,6 +29,7 @@ __all__ = [
     "PlanResult",
     "Policy",
     "blast_radius",
+    "board_pack",
     "compare",
     "explain",
     "forecast",

@@ -36,6 +36,7 @@ from planner.levers import levers as lever_values
 from planner.montecarlo import Forecast, forecast_plan
 from planner.plan import PlanResult, make_plan
 from planner.policy import Policy, load_policy
+from planner.report import Report, build_report
 from planner.scenarios import Comparison, compare_plans, scale_budget
 from planner.scoring import score as score_frames
 from planner.stability import RankStability
@@ -43,6 +44,7 @@ from planner.stability import rank_stability as stability
 
 __all__ = [
     "blast_radius",
+    "board_pack",
     "compare",
     "explain",
     "forecast",
@@ -334,3 +336,25 @@ def levers(
     """
     result = source if isinstance(source, PlanResult) else plan(source, policy, **overrides)
     return lever_values(result, fte=fte, capital_uplift=capital_uplift)
+
+
+def board_pack(
+    source: str | Path | Inventory | PlanResult | None = None,
+    policy: PolicyLike = None,
+    *,
+    scenarios: Mapping[str, PolicyLike] | None = None,
+    **options,
+) -> Report:
+    """The board pack of a plan (:func:`planner.report.build_report`): one report with the
+    summary, options appraisal, roadmap, money, risks, assumptions and annexes; write it
+    with ``.write("report.html")`` or ``.write("report.pdf")``. ``scenarios`` (name ->
+    policy) join the options appraisal; other keywords (``organisation``, ``title``,
+    ``runs``, ``levers``, ``inputs``, ...) go to ``build_report``.
+
+    >>> pack = board_pack("data/examples/five-systems", runs=50, levers=False)
+    >>> pack.parts[0].title
+    'Executive summary'
+    """
+    result = source if isinstance(source, PlanResult) else plan(source, policy)
+    chosen = {name: resolve_policy(value) for name, value in (scenarios or {}).items()}
+    return build_report(result, scenarios=chosen, **options)

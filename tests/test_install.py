@@ -61,6 +61,8 @@ def installed(tmp_path_factory) -> Path:
         "inventory/data/sample-trust/systems.csv",
         "inventory/data/sample-trust/northshire-trust.xlsx",
         "inventory/data/examples/five-systems/systems.csv",
+        "planner/report/templates/report.html.j2",
+        "planner/report/templates/report.css",
     ):
         assert bundled in names, bundled
     venv = work / "venv"
@@ -93,5 +95,8 @@ def test_the_installed_tool_plans_the_bundled_sample_trust_outside_the_checkout(
     assert "Wrote" in done.stdout
     written = {p.name for p in (elsewhere / "roadmap").iterdir()}
     assert {"summary.md", "roadmap.xlsx", "roadmap.xml", "roadmap.png"} <= written
+    assert {"report.html", "manifest.json", "unsupported-systems.csv"} <= written
+    page = (elsewhere / "roadmap" / "report.html").read_text()
+    assert 'id="summary"' in page and "http" not in page  # the template travelled
     summary = (elsewhere / "roadmap" / "summary.md").read_text()
     assert "Plan from **01 April 2027**" in summary

@@ -405,6 +405,10 @@ def plot_end_of_support(
             zorder=3,
         )
         bottom += table[column].to_numpy()
+    # a third of headroom above the tallest bar and the running total, for the legends and
+    # the date labels, so nothing is drawn over them or cut off
+    headroom = 1.3
+    ax.set_ylim(0, max(1.0, float(bottom.max()) if len(bottom) else 1.0) * headroom)
     top = ax.get_ylim()[1]
     for when, text, style, align in (
         (today, "today ", "-", "right"),
@@ -426,7 +430,7 @@ def plot_end_of_support(
             lw=1.2,
             label="out of support (running total)",
         )
-        running_total.set_ylim(bottom=0)
+        running_total.set_ylim(0, float(table.sum(axis=1).sum()) * headroom)
         running_total.set_ylabel("out of support, running total")
         running_total.legend(fontsize=8, frameon=False, loc="upper center")
     ax.grid(axis="y", color="#eeeeee", zorder=0)

@@ -273,7 +273,7 @@ def plot_burndown(result, *, ax: Axes | None = None) -> Figure:
         frame["month"], frame["plan_risk"], frame["do_nothing_risk"], color="#228833", alpha=0.12
     )
     ax.set_ylim(bottom=0)
-    ax.set_ylabel("total risk score")
+    ax.set_ylabel("estate risk (sum of 0-100 scores)")
     ax.set_title("Risk burn-down", fontsize=10)
     ax.grid(color="#eeeeee")
     ax.legend(fontsize=8, frameon=False)
@@ -304,7 +304,7 @@ def plot_comparison(comparison) -> Figure:
             label=f"{name} (exposure {exposure:,.0f})",
         )
     burn.set_ylim(bottom=0)
-    burn.set_ylabel("total risk score")
+    burn.set_ylabel("estate risk (sum of 0-100 scores)")
     burn.set_title("Risk burn-down by scenario (exposure: risk-months)", fontsize=10)
     burn.grid(color="#eeeeee")
     burn.legend(fontsize=8, frameon=False)

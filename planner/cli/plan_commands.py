@@ -1,4 +1,5 @@
-"""Commands that score and plan: score, rank, plan, explain, gantt, chart, export, roadmap."""
+"""Commands that score and plan: score, rank, plan, explain, gantt, chart, export, roadmap,
+report."""
 
 from __future__ import annotations
 
@@ -282,6 +283,18 @@ def export_command(
     console().print(f"Wrote {', '.join(str(p) for p in paths)}", markup=False)
 
 
+TitleOption = Annotated[str, typer.Option(help="Title for the charts and documents.")]
+OrganisationOption = Annotated[
+    str | None,
+    typer.Option(help="The organisation's name for the report's cover (default: its ODS codes)."),
+]
+
+
+def _manifest_inputs(*paths: Path | None) -> list[Path]:
+    """The files a plan was read from, for the run manifest."""
+    return [path for path in paths if path is not None]
+
+
 @command("roadmap")
 def roadmap_command(
     inventory: Annotated[Path, typer.Argument(help="Inventory folder, .xlsx, .json or .yaml.")],
@@ -291,19 +304,29 @@ def roadmap_command(
     policy: PolicyOption = None,
     budget: BudgetOption = None,
     start: StartOption = None,
-    title: Annotated[str, typer.Option(help="Title for the charts and documents.")] = (
-        "Legacy replacement roadmap"
-    ),
+    title: TitleOption = "Legacy replacement roadmap",
+    organisation: OrganisationOption = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Write report.pdf as well.")] = False,
     impact: ImpactOption = None,
     mapping: MappingOption = None,
 ) -> None:
-    """One shot: inventory in, everything a CIO hands on out (charts, workbook, MS Project,
-    Mermaid, CSV, Markdown summary)."""
+    """One shot: inventory in, everything a CIO hands on out: the board pack (report.html),
+    the run manifest (manifest.json), the unsupported-systems register (CSV, XLSX), charts,
+    workbook, MS Project, Mermaid, CSV and a Markdown summary."""
     charts()
-    from planner.export import write_roadmap
+    from planner.report import write_board_pack
 
     result = make_plan(inventory, DEFAULT_DB, policy, budget, start, impact, mapping)
-    written = write_roadmap(result, out, title=title)
+    written = write_board_pack(
+        result,
+        out,
+        title=title,
+        pdf=pdf,
+        report_options={
+            "organisation": organisation,
+            "inputs": _manifest_inputs(inventory, policy, mapping),
+        },
+    )
     summary = result.summary()
     console().print(repr(result), markup=False)
     console().print(
@@ -311,5 +334,58 @@ def roadmap_command(
         f"{summary['not scheduled']} projects not scheduled; {summary['warnings']} warnings."
     )
     console().print(
-        f"Wrote {len(written)} files to {out}/ (start with {out}/summary.md)", markup=False
+        f"Wrote {len(written)} files to {out}/ (start with {out}/report.html)", markup=False
     )
+
+
+@command("report")
+def report_command(
+    inventory: InventoryArgument = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="The report: .html (one page) or .pdf.")
+    ] = Path("report.html"),
+    db: DbOption = DEFAULT_DB,
+    mapping: MappingOption = None,
+    policy: PolicyOption = None,
+    budget: BudgetOption = None,
+    start: StartOption = None,
+    impact: ImpactOption = None,
+    title: TitleOption = "Legacy replacement roadmap",
+    organisation: OrganisationOption = None,
+    scenario: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--scenario", help="A policy file to add to the options appraisal (repeatable)."
+        ),
+    ] = None,
+    runs: Annotated[int | None, typer.Option(help="Monte Carlo runs (policy: 1000).")] = None,
+    levers: Annotated[
+        bool, typer.Option(help="Re-plan with more capital and each team +1 FTE (levers).")
+    ] = True,
+) -> None:
+    """The board pack: one self-contained HTML page (or PDF) with the executive summary,
+    options appraisal, roadmap, money, risks, clinical safety, assumptions and annexes."""
+    charts()
+    from planner.api import resolve_policy
+    from planner.report import build_report, store_batch
+
+    suffix = out.suffix.lower()
+    if suffix not in (".html", ".htm", ".pdf"):
+        raise UsageError(
+            f"-o '{out}' is not a .html or .pdf file", hint="modernise report -o report.html"
+        )
+    result = make_plan(inventory, db, policy, budget, start, impact, mapping)
+    scenarios = {path.stem: resolve_policy(path) for path in scenario or []}
+    report = build_report(
+        result,
+        title=title,
+        organisation=organisation,
+        scenarios=scenarios,
+        runs=runs,
+        levers=levers,
+        inputs=_manifest_inputs(inventory, policy, mapping, *(scenario or [])),
+        store=store_batch(db) if inventory is None else None,
+    )
+    report.write(out)
+    console().print(repr(report), markup=False)
+    console().print(f"Wrote {out}", markup=False)
