@@ -5,7 +5,9 @@ its decommissioning, a replacement ``money.parallel_running_months`` after its r
 goes live (kept read-only for reconciliation and archive access). What replaces it runs
 from its go-live at ``future_run_cost_gbp`` (blank: today's cost); a rehosted, replatformed
 or refactored system changes cost at its go-live the same way; a retired system's work is
-absorbed by another and adds nothing. *Double running* is what legacy systems cost in the
+absorbed by another and adds nothing. A system not yet built (status ``planned``, such as a
+new EPR) costs nothing until its go-live and then its own running cost; doing nothing, it
+never runs. *Double running* is what legacy systems cost in the
 months after their replacement (or the system that absorbs them) went live.
 
 Each system adds at most four steps to difference arrays, so the trajectory costs
@@ -50,9 +52,11 @@ def run_costs_by_fy(
     ``replaced_month`` (the month its replacement, or the system absorbing it, goes live).
     """
     months = calendar.months
-    rate = systems["annual_run_cost_gbp"].fillna(0.0).to_numpy(dtype=float) / 12.0
+    given = systems["annual_run_cost_gbp"].fillna(0.0).to_numpy(dtype=float) / 12.0
     future = systems["future_run_cost_gbp"].to_numpy(dtype=float) / 12.0
-    future = np.where(np.isnan(future), rate, future)
+    future = np.where(np.isnan(future), given, future)
+    new = (systems["status"] == "planned").to_numpy()
+    rate = np.where(new, 0.0, given)  # what runs today
     planned = schedule.reindex(systems.index)
 
     def month(column: str, missing: int) -> np.ndarray:
@@ -63,7 +67,7 @@ def run_costs_by_fy(
     double_from = np.minimum(month("replaced_month", months) + 1, stop)
     live = month("finish_month", months) + 1
     disposition = planned["disposition"].to_numpy(dtype=object)
-    brought_in = np.isin(disposition, (_NEW_PRODUCT, *_CHANGED)) & (live <= months)
+    brought_in = (np.isin(disposition, (_NEW_PRODUCT, *_CHANGED)) | new) & (live <= months)
     zero = np.zeros(len(rate), dtype=np.int64)
     by_month = pd.DataFrame(
         {

@@ -269,7 +269,7 @@ def _unit_frame(units, problem, placement, failed, root_cause, warnings) -> pd.D
     frame["start"] = frame["start"].astype("datetime64[ns]")
     frame["go_live"] = frame["go_live"].astype("datetime64[ns]")
     lead = problem.arrays.tail_months
-    signoff = np.maximum(finishes - lead + 1, starts)
+    signoff = np.where(lead > 0, np.maximum(finishes - lead + 1, starts), starts)
     frame["safety_signoff"] = (
         pd.Series(calendar.month_starts[signoff], index=frame.index)
         .where(done & (lead > 0))
