@@ -9,8 +9,8 @@ in its last month. For every month it runs, each team's demand (its steady deman
 *tail* demand in the last ``tail_months`` months: the clinical safety case) fits the team's
 remaining capacity, and the project cap holds; its cost, split into capital and revenue and
 spread by its spend profile, fits each financial year's capital and revenue budgets; its
-go-live month is not frozen, holds fewer than ``golive_limit`` go-lives (a decommissioning
-is not a go-live), and keeps its
+go-live month is not frozen, holds fewer than ``golive_limit`` go-lives in its organisation
+(a decommissioning is not a go-live), and keeps its
 spacing groups' gaps (clinical go-lives in one department or through one engine, major
 go-lives in one organisation); it starts after its predecessors go live and after its
 approval, and goes live no earlier than its contract allows and no later than its deadline.
@@ -96,7 +96,8 @@ class Arrays(NamedTuple):
     fy_index: np.ndarray  # per month: its financial year
     frozen: np.ndarray  # no go-live in these months
     is_go_live: np.ndarray  # per unit: its end is a go-live (not a decommissioning)
-    golive_limit: int  # go-lives in one month, -1 for no limit
+    org: np.ndarray  # per unit: its organisation (0..), for the go-live limit
+    golive_limit: int  # go-lives in one month in one organisation, -1 for no limit
     group_indptr: np.ndarray  # unit -> its spacing groups
     group_indices: np.ndarray
     group_gap: np.ndarray  # per group: months between go-lives
@@ -120,7 +121,7 @@ class State(NamedTuple):
     revenue: np.ndarray
     spend_capital: np.ndarray  # per month
     spend_revenue: np.ndarray
-    golives: np.ndarray  # per month
+    golives: np.ndarray  # organisation x month
     group_golives: np.ndarray  # group x month
 
 
@@ -128,6 +129,7 @@ def new_state(arrays: Arrays, groups: int) -> State:
     """Empty profiles for placing the problem's units."""
     teams, horizon = len(arrays.capacity), len(arrays.frozen)
     years = len(arrays.capital_budget)
+    organisations = int(arrays.org.max()) + 1 if len(arrays.org) else 1
     return State(
         np.zeros((teams, horizon)),
         np.zeros(horizon, dtype=np.int64),
@@ -135,7 +137,7 @@ def new_state(arrays: Arrays, groups: int) -> State:
         np.zeros(years),
         np.zeros(horizon),
         np.zeros(horizon),
-        np.zeros(horizon, dtype=np.int64),
+        np.zeros((organisations, horizon), dtype=np.int64),
         np.zeros((max(groups, 1), horizon), dtype=np.int64),
     )
 
@@ -241,7 +243,7 @@ def _check(i, t, length, a, s, need_capital, need_revenue):  # pragma: no cover 
                 break
     if jump > t:
         return jump, code, detail, need_at, free_at
-    if a.golive_limit >= 0 and a.is_go_live[i] and s.golives[last] >= a.golive_limit:
+    if a.golive_limit >= 0 and a.is_go_live[i] and s.golives[a.org[i], last] >= a.golive_limit:
         return t + 1, GOLIVES, last, 1.0, 0.0
     for k in range(a.group_indptr[i], a.group_indptr[i + 1]):
         group = a.group_indices[k]
@@ -298,7 +300,7 @@ def _commit(i, t, length, a, s, sign):  # pragma: no cover - jit
             s.spend_capital[month] += part * share
             s.spend_revenue[month] += part * (1.0 - share)
     if a.is_go_live[i]:
-        s.golives[end - 1] += sign
+        s.golives[a.org[i], end - 1] += sign
     for k in range(a.group_indptr[i], a.group_indptr[i + 1]):
         s.group_golives[a.group_indices[k], end - 1] += sign
 

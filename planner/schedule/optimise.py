@@ -226,16 +226,17 @@ def _add_go_lives(model, problem: Problem, starts, present) -> None:
         month = model.new_int_var(0, problem.horizon, f"golive{i}")
         model.add(month == starts[i] + int(a.lengths[i]) - 1)
         go_live.append(month)
-    counted = np.flatnonzero(a.is_go_live).tolist()
-    if a.golive_limit >= 0 and counted:
-        model.add_cumulative(
-            [
-                model.new_optional_fixed_size_interval_var(go_live[i], 1, present[i], f"gl{i}")
-                for i in counted
-            ],
-            [1] * len(counted),
-            a.golive_limit,
-        )
+    for organisation in np.unique(a.org).tolist() if a.golive_limit >= 0 else []:
+        counted = np.flatnonzero(a.is_go_live & (a.org == organisation)).tolist()
+        if counted:
+            model.add_cumulative(
+                [
+                    model.new_optional_fixed_size_interval_var(go_live[i], 1, present[i], f"gl{i}")
+                    for i in counted
+                ],
+                [1] * len(counted),
+                a.golive_limit,
+            )
     for group, gap in enumerate(a.group_gap.tolist()):
         members = [
             i

@@ -308,6 +308,7 @@ def build_problem(
         fy_index=calendar.fy_index.astype(np.int64),
         frozen=np.isin(calendar.month_of_year, list(policy.schedule.freeze_months)),
         is_go_live=~units["decommission"].to_numpy(dtype=bool),
+        org=pd.factorize(units["organisation"].fillna(""))[0].astype(np.int64),
         golive_limit=_or(go_live.per_month, -1),
         group_indptr=group_indptr,
         group_indices=group_indices,

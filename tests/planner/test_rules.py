@@ -46,6 +46,16 @@ def test_at_most_n_go_lives_a_month_and_decommissioning_is_not_one():
     assert go_lives(result, ["old"]) == ["2027-04"]
 
 
+def test_the_go_live_limit_is_per_organisation():
+    """Two trusts of a group, two go-lives a month each: all four go live in April."""
+    records = [
+        system(s, replacement_months_likely=1, organisation=org)
+        for s, org in (("a", "RXX"), ("b", "RXX"), ("c", "RYY"), ("d", "RYY"))
+    ]
+    result = plan(records, **{"schedule.go_live.per_month": 2})
+    assert go_lives(result, "abcd") == ["2027-04"] * 4
+
+
 def test_clinical_go_lives_in_one_department_are_spaced():
     """Two patient-facing radiology systems, three months apart at least: April and July."""
     records = [
