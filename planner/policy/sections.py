@@ -8,7 +8,13 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, field_validator
 
-from inventory.schema import CRITICALITIES, DEPENDENCY_KINDS, SPEND_PROFILES, SpendProfile
+from inventory.schema import (
+    CLINICAL_SAFETY_CLASSES,
+    CRITICALITIES,
+    DEPENDENCY_KINDS,
+    SPEND_PROFILES,
+    SpendProfile,
+)
 from planner.policy.values import (
     BUDGET_MODES,
     DISTRIBUTIONS,
@@ -238,6 +244,7 @@ class Budget(Section):
 class GoLiveSettings(Section):
     per_month: whole(1, 1000) | None  # type: ignore[valid-type]
     clinical_gap_months: whole(0, 24)  # type: ignore[valid-type]
+    spaced_classes: words(CLINICAL_SAFETY_CLASSES)  # type: ignore[valid-type]
     stabilisation_months: whole(0, 24)  # type: ignore[valid-type]
     major_cost_gbp: Amount
 

@@ -388,20 +388,28 @@ def _safety_case(
 def _spacing_groups(
     units: pd.DataFrame, policy: Policy
 ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-    """Go-live spacing: clinical go-lives in one department or through one integration
-    engine, and major go-lives in one organisation (the stabilisation window)."""
+    """Go-live spacing: clinical go-lives (of the policy's spaced clinical-safety classes) in
+    one department of one organisation or through one integration engine, and major
+    go-lives in one organisation (the stabilisation window)."""
     rules = policy.schedule.go_live
-    clinical = (units["clinical_safety_class"] != "none").to_numpy()
+    clinical = units["clinical_safety_class"].isin(rules.spaced_classes).to_numpy()
     owner: list[int] = []
     keys: list[str] = []
     gaps: dict[str, int] = {}
     if rules.clinical_gap_months > 0:
-        for i, (is_clinical, departments, engines) in enumerate(
-            zip(clinical, units["departments"], units["engines"], strict=True)
+        for i, (is_clinical, departments, engines, organisation) in enumerate(
+            zip(
+                clinical,
+                units["departments"],
+                units["engines"],
+                units["organisation"].fillna(""),
+                strict=True,
+            )
         ):
             if not is_clinical:
                 continue
-            for key in [f"department: {d}" for d in departments] + [
+            where = f" ({organisation})" if organisation else ""
+            for key in [f"department: {d}{where}" for d in departments] + [
                 f"engine: {e}" for e in engines
             ]:
                 owner.append(i)

@@ -1,0 +1,76 @@
+"""How long ``make_plan`` takes on synthetic national estates; prints a table.
+
+Usage: python benchmarks/plan_time.py [10000 100000] [--repeat 3]
+
+Each size is generated once (``inventory.synthetic.national``, seed 1) and planned under the
+default policy with budgets and team capacity scaled to the estate (one trust's worth per
+250 systems, as a national programme would fund it), every planning rule on: capital and
+revenue, spend profiles, go-live limits and spacing per organisation, approvals, clinical
+safety cases, retirement windows. A first, untimed plan warms the compiled kernels; then
+each plan is timed and the median and the fastest are printed, with the phases of the last.
+
+The script runs unchanged on older versions of the planner (it only uses ``make_plan``,
+``load_policy().with_overrides`` and the generator), so before/after numbers come from the
+same code: ``git worktree add /tmp/before <commit>`` and run it there too.
+
+These are measurements to read, not tests: nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import time
+
+
+def scaled_policy(systems: int):
+    """The default policy with budgets and team capacity scaled to the estate."""
+    from planner.policy import load_policy
+
+    policy = load_policy()
+    factor = max(1.0, systems / 250)
+    schedule = policy.schedule
+    return policy.with_overrides(
+        {
+            "schedule.teams": {t: c * factor for t, c in dict(schedule.teams).items()},
+            "schedule.budget.default_gbp": schedule.budget.default_gbp * factor,
+            "schedule.budget.by_year": {
+                str(y): b * factor for y, b in dict(schedule.budget.by_year).items()
+            },
+            "schedule.max_concurrent_projects": None,
+        }
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[10_000, 100_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    from inventory.synthetic import national
+    from planner.plan import make_plan
+
+    print(f"python {platform.python_version()} on {platform.machine()}")
+    print(f"{'systems':>9} {'projects':>9} {'scheduled':>10} {'median s':>9} {'best s':>8}")
+    for n in args.sizes:
+        estate = national(n, seed=1)
+        policy = scaled_policy(len(estate.systems))
+        make_plan(estate, policy)  # compile and warm
+        seconds = []
+        result = None
+        for _ in range(args.repeat):
+            began = time.perf_counter()
+            result = make_plan(estate, policy)
+            seconds.append(time.perf_counter() - began)
+        assert result is not None
+        scheduled = int(result.units["scheduled"].sum())
+        print(
+            f"{len(estate.systems):>9,} {len(result.units):>9,} {scheduled:>10,} "
+            f"{statistics.median(seconds):>9.2f} {min(seconds):>8.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
