@@ -39,9 +39,7 @@ def test_at_most_n_go_lives_a_month_and_decommissioning_is_not_one():
     two go live in April, two in May; the retirement is not counted and goes in April."""
     records = [system(s, replacement_months_likely=1) for s in "abcd"]
     records.append(system("old", disposition="retire", replacement_months_likely=1))
-    result = plan(
-        records, **{"schedule.go_live.per_month": 2, "ordering.retire.months": 1}
-    )
+    result = plan(records, **{"schedule.go_live.per_month": 2, "ordering.retire.months": 1})
     assert sorted(go_lives(result, "abcd")) == ["2027-04", "2027-04", "2027-05", "2027-05"]
     assert go_lives(result, ["old"]) == ["2027-04"]
 
@@ -57,25 +55,41 @@ def test_the_go_live_limit_is_per_organisation():
 
 
 def test_clinical_go_lives_in_one_department_are_spaced():
-    """Two patient-facing radiology systems, three months apart at least: April and July."""
+    """Two patient-facing, high-criticality radiology systems (clinical-safety class medium),
+    three months apart at least: April and July. A low-class go-live is not spaced."""
     records = [
-        system(s, replacement_months_likely=1, patient_facing=True, department="Radiology")
+        system(
+            s,
+            replacement_months_likely=1,
+            patient_facing=True,
+            criticality="high",
+            department="Radiology",
+        )
         for s in ("ris", "pacs")
     ]
+    records.append(
+        system(
+            "scanner",
+            replacement_months_likely=1,
+            patient_facing=True,
+            criticality="low",
+            department="Radiology",
+        )
+    )
     records.append(system("coding", replacement_months_likely=1, department="Radiology"))
     result = plan(
         records,
         **{"schedule.go_live.clinical_gap_months": 3, "schedule.teams": CLINICAL_TEAMS},
     )
     assert sorted(go_lives(result, ["ris", "pacs"])) == ["2027-04", "2027-07"]
-    assert go_lives(result, ["coding"]) == ["2027-04"]  # not clinical: not spaced
+    assert go_lives(result, ["coding", "scanner"]) == ["2027-04", "2027-04"]
 
 
 def test_clinical_go_lives_through_one_engine_are_spaced():
     records = [
         system("tie", category="integration engine", disposition="retain"),
-        system("ed", replacement_months_likely=1, patient_facing=True),
-        system("lims", replacement_months_likely=1, patient_facing=True),
+        system("ed", replacement_months_likely=1, patient_facing=True, criticality="critical"),
+        system("lims", replacement_months_likely=1, patient_facing=True, criticality="high"),
     ]
     deps = [
         {"consumer": "ed", "provider": "tie", "kind": "HL7 v2"},
@@ -123,9 +137,7 @@ def test_business_cases_are_approved_before_the_project_starts(cost, run, approv
         "schedule.approval.national_capital_gbp": 25e6,
         "schedule.approval.national_whole_life_gbp": 30e6,
     }
-    result = plan(
-        [system("a", replacement_cost_gbp_likely=cost, annual_run_cost_gbp=run)], **rules
-    )
+    result = plan([system("a", replacement_cost_gbp_likely=cost, annual_run_cost_gbp=run)], **rules)
     assert result.units.loc["a", "approval"] == approval
     assert starts(result, "a") == [start]
     if approval:
@@ -164,10 +176,20 @@ def test_the_safety_team_writes_one_case_at_a_time_when_it_has_room_for_one():
 def test_a_system_that_asks_for_safety_effort_already_has_its_case_in_it():
     result = plan(
         [
-            system("ed", replacement_months_likely=6, patient_facing=True,
-                   criticality="critical", team_demand={"clinical safety": 0.3}),
-            system("icu", replacement_months_likely=6, patient_facing=True,
-                   criticality="critical", team_demand={"clinical safety": 0.3}),
+            system(
+                "ed",
+                replacement_months_likely=6,
+                patient_facing=True,
+                criticality="critical",
+                team_demand={"clinical safety": 0.3},
+            ),
+            system(
+                "icu",
+                replacement_months_likely=6,
+                patient_facing=True,
+                criticality="critical",
+                team_demand={"clinical safety": 0.3},
+            ),
         ],
         **{"schedule.teams": {"integration": 100, "clinical safety": 0.6}},
     )
@@ -209,8 +231,12 @@ def test_spend_by_year_and_spend_profiles():
     £780k spends (12 - k) / 78 of it in month k: £120k in April, £10k in March."""
     result = plan(
         [
-            system("epr", replacement_cost_gbp_likely=10e6, replacement_months_likely=24,
-                   spend_by_year=(0.7, 0.3)),
+            system(
+                "epr",
+                replacement_cost_gbp_likely=10e6,
+                replacement_months_likely=24,
+                spend_by_year=(0.7, 0.3),
+            ),
             system("pas", replacement_cost_gbp_likely=780_000, spend_profile="front-loaded"),
         ]
     )
@@ -310,8 +336,15 @@ def test_a_replacement_after_its_contract_end_is_warned_with_the_extension():
 
 def test_retained_systems_at_high_or_extreme_risk_are_accepted_risks():
     records = [
-        system("vms", disposition="retain", end_of_support="2019-01-01", criticality="critical",
-               known_vulnerabilities=5, skills_scarcity="critical", hosting="on-premises"),
+        system(
+            "vms",
+            disposition="retain",
+            end_of_support="2019-01-01",
+            criticality="critical",
+            known_vulnerabilities=5,
+            skills_scarcity="critical",
+            hosting="on-premises",
+        ),
         system("intranet", disposition="retain", criticality="low"),
         system("a"),
     ]
@@ -372,8 +405,7 @@ def test_every_month_between_the_earliest_and_the_planned_start_is_explained():
     held = result.held[result.held["unit"] == later]
     start = result.units.loc[later, "start"]
     covered = sum(
-        (row["to"].to_period("M") - row["from"].to_period("M")).n + 1
-        for _, row in held.iterrows()
+        (row["to"].to_period("M") - row["from"].to_period("M")).n + 1 for _, row in held.iterrows()
     )
     earliest = result.units.loc[later, "earliest_start"]
     assert covered == (start.to_period("M") - earliest.to_period("M")).n > 0
