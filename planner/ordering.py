@@ -92,16 +92,20 @@ class Ordering:
 def _group_ids(planned: pd.Index, labels: np.ndarray) -> pd.Series:
     """Unit id per planned system: its own id, or for a move group its first members joined
     with '+' ('pacs+ris'; 'a+b+c+12-more' for a big group, so no id grows with the group)."""
-    frame = pd.DataFrame({"label": labels, "id": planned.to_numpy(dtype=object)})
+    ids = pd.Series(planned.to_numpy(dtype=object), index=planned)
+    sizes = np.bincount(labels, minlength=int(labels.max(initial=-1)) + 1)[labels]
+    grouped = sizes > 1
+    if not grouped.any():
+        return ids
+    frame = pd.DataFrame({"label": labels[grouped], "id": ids.to_numpy()[grouped]})
     frame = frame.sort_values(["label", "id"], kind="stable")
-    sizes = frame.groupby("label")["id"].transform("size")
     rank = frame.groupby("label").cumcount()
     first = frame[rank < NAMED_MEMBERS].groupby("label")["id"].agg("+".join)
     names = first.reindex(frame["label"]).to_numpy(dtype=object)
-    extra = (sizes - NAMED_MEMBERS).to_numpy()
+    extra = sizes[grouped][frame.index.to_numpy()] - NAMED_MEMBERS
     names = np.where(extra > 0, names + "+" + extra.astype(str) + "-more", names)
-    ids = pd.Series(np.where(sizes.to_numpy() > 1, names, frame["id"]), index=frame["id"])
-    return ids.reindex(planned)
+    ids.loc[frame["id"].to_numpy()] = names
+    return ids
 
 
 def _move_groups(
@@ -148,11 +152,15 @@ def _clinical_class(systems: pd.DataFrame) -> pd.Series:
 def _engines(systems: pd.DataFrame, dependencies: pd.DataFrame) -> pd.Series:
     """The integration engines each system exchanges data through (the engine's id)."""
     engine_ids = systems.index[systems["category"] == "integration engine"]
-    through = dependencies[dependencies["provider"].isin(engine_ids)]
-    grouped = through.groupby("consumer")["provider"].agg(
-        lambda e: tuple(sorted(set(e)))  # type: ignore[type-var]
-    )
-    return grouped.reindex(systems.index).map(lambda e: e if isinstance(e, tuple) else ())
+    through = dependencies.loc[
+        dependencies["provider"].isin(engine_ids), ["consumer", "provider"]
+    ].drop_duplicates()
+    engines: dict[str, tuple] = {}
+    for consumer, provider in sorted(
+        zip(through["consumer"].to_numpy(object), through["provider"].to_numpy(object), strict=True)
+    ):
+        engines[consumer] = (*engines.get(consumer, ()), provider)
+    return pd.Series([engines.get(s, ()) for s in systems.index], index=systems.index)
 
 
 def _union(values: pd.Series) -> tuple:
@@ -244,15 +252,28 @@ def _units(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     members = pd.Series(frame.index.to_numpy(dtype=object), index=frame["unit"].to_numpy())
     shared = members.index.duplicated(keep=False)
     single = frame[~shared]
-    member_tuples = dict(zip(single["unit"], ((s,) for s in single.index), strict=True))
-    demand_of = dict(zip(single["unit"], single["demand"], strict=True))
-    departments = dict(
-        zip(single["unit"], single["department"].map(lambda d: (d,) if d else ()), strict=True)
+    single_units = single["unit"].to_numpy(dtype=object)
+    member_tuples = dict(
+        zip(single_units, ((s,) for s in single.index.to_numpy(object)), strict=True)
     )
-    engines = dict(zip(single["unit"], single["engines"], strict=True))
-    largest = frame.sort_values("cost_gbp", ascending=False, kind="stable").groupby(
-        "unit", sort=False
-    ).head(1).set_index("unit")
+    demand_of = dict(zip(single_units, single["demand"].to_numpy(dtype=object), strict=True))
+    departments = dict(
+        zip(
+            single_units,
+            [
+                (d,) if isinstance(d, str) and d else ()
+                for d in single["department"].to_numpy(object)
+            ],
+            strict=True,
+        )
+    )
+    engines = dict(zip(single_units, single["engines"].to_numpy(dtype=object), strict=True))
+    largest = (
+        frame.sort_values("cost_gbp", ascending=False, kind="stable")
+        .groupby("unit", sort=False)
+        .head(1)
+        .set_index("unit")
+    )
     for unit, group in frame[shared].groupby("unit", sort=False):
         member_tuples[unit] = tuple(group.index)
         demand_of[unit] = _sum_demand(group["demand"])

@@ -88,21 +88,32 @@ def contract_extensions(
 
 def contract_warnings(extensions: pd.DataFrame) -> list[dict]:
     """One warning per contract to extend, with the months and the cost at the run rate."""
+    if extensions.empty:
+        return []
+    ends = extensions["contract_end"].dt.strftime("%b %Y").to_numpy(dtype=object)
+    until = extensions["runs_until"].dt.strftime("%b %Y").to_numpy(dtype=object)
     warnings = []
-    for system, row in extensions.iterrows():
-        until = (
-            f"it runs until {row['runs_until']:%b %Y} in the plan"
-            if pd.notna(row["runs_until"])
+    for system, end, last, months, cost in zip(
+        extensions.index,
+        ends,
+        until,
+        extensions["months"].to_numpy(dtype=int),
+        extensions["cost_gbp"].to_numpy(dtype=float),
+        strict=True,
+    ):
+        runs = (
+            f"it runs until {last} in the plan"
+            if isinstance(last, str)
             else "it is not scheduled, so it runs beyond the plan"
         )
         warnings.append(
             {
                 "kind": "contract",
                 "system": system,
-                "message": f"{system}'s contract ends {row['contract_end']:%b %Y} but {until}: "
-                f"extend it by {int(row['months'])} months (£{row['cost_gbp']:,.0f} at its "
-                "current run rate), or negotiate the extension now",
-                "months": int(row["months"]),
+                "message": f"{system}'s contract ends {end} but {runs}: extend it by "
+                f"{months} months (£{cost:,.0f} at its current run rate), or negotiate the "
+                "extension now",
+                "months": int(months),
             }
         )
     return warnings
@@ -133,9 +144,14 @@ def accepted_risk_warnings(accepted: pd.DataFrame) -> list[dict]:
     """One warning naming the retained systems at high or extreme risk."""
     if accepted.empty:
         return []
-    names = [
-        f"{system} ({row['risk_rating']}, {row['risk']:.0f})" for system, row in accepted.iterrows()
-    ]
+    names = (
+        accepted.index.to_series().astype(str)
+        + " ("
+        + accepted["risk_rating"].astype(str)
+        + ", "
+        + accepted["risk"].round().astype(int).astype(str)
+        + ")"
+    ).tolist()
     return [
         {
             "kind": "accepted risk",
@@ -152,7 +168,7 @@ def window_warnings(
     units: pd.DataFrame, ties: pd.DataFrame, window: int, held: pd.DataFrame | None = None
 ) -> list[dict]:
     """Per absorbing project, the systems it absorbs that are decommissioned later than
-    ``window`` months after its go-live, and what held them (from ``held``)."""
+    ``window`` months after its go-live, and what held them most (from ``held``)."""
     if ties.empty:
         return []
     finish = units["finish_month"]
@@ -160,35 +176,50 @@ def window_warnings(
         ties["absorber"]
     ).to_numpy(dtype=float)
     missed = ties.assign(late=late)[late > window]
+    if missed.empty:
+        return []
+    missed = missed.sort_values(["absorber", "late", "absorbed"], ascending=[True, False, True])
+    reasons = _most_held(missed, held) if held is not None else {}
     warnings = []
     for absorber, group in missed.groupby("absorber", sort=True):
-        group = group.sort_values(["late", "absorbed"], ascending=[False, True])
         names = [
             f"{u} ({int(m)} months)" for u, m in zip(group["absorbed"], group["late"], strict=True)
         ]
-        reason = _most_held(held, group["absorbed"]) if held is not None else ""
+        reason = reasons.get(absorber)
+        why = (
+            f"; mostly held by {reason}: widen ordering.retire.window_months or add capacity"
+            if reason
+            else ""
+        )
         warnings.append(
             {
                 "kind": "constraint",
                 "system": absorber,
                 "message": f"{len(group)} systems absorbed by {absorber} are decommissioned "
                 f"later than {window} months after it goes live: {listed(names)}; they run, "
-                f"and cost, twice meanwhile{reason}",
+                f"and cost, twice meanwhile{why}",
                 "months": int(group["late"].max()),
             }
         )
     return warnings
 
 
-def _most_held(held: pd.DataFrame, units: pd.Series) -> str:
-    """', mostly held by <constraint> (<what>)' over the given units' held months."""
-    rows = held[held["unit"].isin(units)]
+def _most_held(missed: pd.DataFrame, held: pd.DataFrame) -> dict[str, str]:
+    """Per absorber, what held the absorbed units it waited on most, in months ('team
+    capacity (data migration)')."""
+    rows = held.merge(missed[["absorber", "absorbed"]], left_on="unit", right_on="absorbed")
     if rows.empty:
-        return ""
-    months = (rows["to"].dt.to_period("M") - rows["from"].dt.to_period("M")).map(lambda d: d.n + 1)
+        return {}
+    months = (
+        (rows["to"].dt.year - rows["from"].dt.year) * 12
+        + rows["to"].dt.month
+        - rows["from"].dt.month
+        + 1
+    )
     key = rows["held_by"] + np.where(rows["what"] != "", " (" + rows["what"] + ")", "")
-    top = months.groupby(key.to_numpy()).sum().sort_values(ascending=False)
-    return f"; mostly held by {top.index[0]}: widen ordering.retire.window_months or add capacity"
+    total = months.groupby([rows["absorber"], key]).sum().sort_values(ascending=False)
+    top = total.reset_index().drop_duplicates("absorber")
+    return dict(zip(top["absorber"], top.iloc[:, 1], strict=True))
 
 
 def year_end_warnings(

@@ -114,77 +114,74 @@ def held_by(problem: Problem, placement: Placement) -> pd.DataFrame:
     """What held each unit between its earliest start and its start, month range by range:
     ``unit``, ``from``, ``to`` (month starts), ``held_by`` (change freeze, team capacity,
     project cap, capital or revenue budget, go-live limit, go-live spacing, decommissioning
-    window, contract deadline), ``what`` (the team, financial year, group or month), and for
-    a team or a budget ``need`` against ``free``."""
+    window, contract deadline), ``what`` (the team, financial year or group), and for a team
+    or a budget the largest ``need`` against the least ``free`` over the range. Back-to-back
+    months held by the same thing are one range."""
     trace = placement.trace
     columns = ["unit", "from", "to", "held_by", "what", "need", "free"]
     if not len(trace):
         return pd.DataFrame(columns=columns)
-    calendar = problem.calendar
     unit = trace[:, 0].astype(np.int64)
     first = trace[:, 1].astype(np.int64)
     last = np.minimum(trace[:, 2].astype(np.int64), placement.start_at[unit] - 1)
     code = trace[:, 3].astype(np.int64)
-    detail = trace[:, 4].astype(np.int64)
+    named = np.isin(code, _NAMED)
+    detail = np.where(named, trace[:, 4].astype(np.int64), 0)
     keep = (placement.start_at[unit] >= 0) & (last >= first)
-    unit, first, last, code, detail = unit[keep], first[keep], last[keep], code[keep], detail[keep]
-    what = [_what(problem, c, d) for c, d in zip(code.tolist(), detail.tolist(), strict=True)]
-    frame = pd.DataFrame(
+    order = np.lexsort((first[keep], unit[keep]))
+    unit, first, last = unit[keep][order], first[keep][order], last[keep][order]
+    code, detail = code[keep][order], detail[keep][order]
+    need, free = trace[keep, 5][order], trace[keep, 6][order]
+    if not len(unit):
+        return pd.DataFrame(columns=columns)
+    # a new range wherever the unit, the constraint or its subject changes, or months skip
+    starts = np.flatnonzero(
+        np.r_[
+            True,
+            (unit[1:] != unit[:-1])
+            | (code[1:] != code[:-1])
+            | (detail[1:] != detail[:-1])
+            | (first[1:] != last[:-1] + 1),
+        ]
+    )
+    measured = np.isin(code[starts], _MEASURED)
+    calendar = problem.calendar
+    return pd.DataFrame(
         {
-            "unit": np.asarray(problem.names, dtype=object)[unit],
-            "from": calendar.month_starts[first],
-            "to": calendar.month_ends[last],
-            "held_by": np.asarray(HELD_BY, dtype=object)[code],
-            "what": what,
-            "need": np.where(
-                np.isin(code, (kernels.TEAM, kernels.CAPITAL, kernels.REVENUE)),
-                trace[keep, 5],
-                np.nan,
-            ),
+            "unit": np.asarray(problem.names, dtype=object)[unit[starts]],
+            "from": calendar.month_starts[first[starts]],
+            "to": calendar.month_ends[np.maximum.reduceat(last, starts)],
+            "held_by": np.asarray(HELD_BY, dtype=object)[code[starts]],
+            "what": _what(problem, code[starts], detail[starts]),
+            "need": np.where(measured, np.maximum.reduceat(need, starts), np.nan),
             "free": np.where(
-                np.isin(code, (kernels.TEAM, kernels.CAPITAL, kernels.REVENUE)),
-                np.maximum(trace[keep, 6], 0.0).round(6),
-                np.nan,
+                measured, np.maximum(np.minimum.reduceat(free, starts), 0.0).round(6), np.nan
             ),
         }
     )
-    return _merge_ranges(frame)
 
 
-def _merge_ranges(frame: pd.DataFrame) -> pd.DataFrame:
-    """Join back-to-back months held by the same thing into one range (the largest need and
-    the least free capacity over it)."""
-    frame = frame.sort_values(["unit", "from"], kind="stable").reset_index(drop=True)
-    previous = frame.shift()
-    new_block = (
-        (frame["unit"] != previous["unit"])
-        | (frame["held_by"] != previous["held_by"])
-        | (frame["what"] != previous["what"])
-        | (frame["from"] != previous["to"] + pd.Timedelta(days=1))
-    )
-    block = new_block.cumsum()
-    merged = frame.groupby(block, sort=False).agg(
-        unit=("unit", "first"),
-        **{"from": ("from", "first"), "to": ("to", "last")},
-        held_by=("held_by", "first"),
-        what=("what", "first"),
-        need=("need", "max"),
-        free=("free", "min"),
-    )
-    return merged.reset_index(drop=True)
+#: Constraints with a subject (a team, a year, a group, a month), and with a need and room.
+_NAMED = (kernels.TEAM, kernels.CAPITAL, kernels.REVENUE, kernels.SPACING, kernels.DEADLINE)
+_MEASURED = (kernels.TEAM, kernels.CAPITAL, kernels.REVENUE)
 
 
-def _what(problem: Problem, code: int, detail: int) -> str:
-    if code == kernels.TEAM:
-        return problem.team_names[detail]
-    if code in (kernels.CAPITAL, kernels.REVENUE):
-        return problem.fy_labels[detail]
-    if code == kernels.SPACING:
-        return problem.group_names[detail]
-    if code == kernels.DEADLINE:
-        month = min(max(detail, 0), problem.horizon - 1)
-        return f"{problem.calendar.month_end(month):%b %Y}"
-    return ""  # a freeze, the go-live limit or the project cap: the month it would go live
+def _what(problem: Problem, code: np.ndarray, detail: np.ndarray) -> np.ndarray:
+    """The subject of each constraint: the team, the financial year, the spacing group, the
+    deadline's month; blank for a freeze, the go-live limit, the project cap or a window."""
+    what = np.full(len(code), "", dtype=object)
+    for codes, names in (
+        ((kernels.TEAM,), problem.team_names),
+        ((kernels.CAPITAL, kernels.REVENUE), problem.fy_labels),
+        ((kernels.SPACING,), problem.group_names),
+    ):
+        rows = np.isin(code, codes)
+        what[rows] = np.asarray(names, dtype=object)[detail[rows]]
+    rows = code == kernels.DEADLINE
+    if rows.any():
+        months = np.clip(detail[rows], 0, problem.horizon - 1)
+        what[rows] = problem.calendar.month_ends[months].strftime("%b %Y").to_numpy(dtype=object)
+    return what
 
 
 def _why_not(problem: Problem, i: int, earliest: int) -> str:

@@ -276,7 +276,7 @@ def build_problem(
     position = np.empty(count, dtype=np.int64)
     position[order] = np.arange(count)
     demands, unknown_teams = _demands(units["team_demand"], team_names)
-    tail, tail_months, unknown = _safety_case(units, team_names, policy)
+    tail, tail_months, unknown = _safety_case(units, team_names, policy, demands)
     unknown_teams |= unknown
     impossible_mask = np.zeros(count, dtype=np.bool_)
     impossible_mask[position_of.get_indexer(sorted(impossible))] = True
@@ -351,36 +351,38 @@ def _demands(team_demand: pd.Series, team_names: list[str]) -> tuple[np.ndarray,
     """Units x teams FTE; the teams asked for that the policy does not have."""
     demands = np.zeros((len(team_demand), len(team_names)))
     column_of = {team: j for j, team in enumerate(team_names)}
+    column_of.update({enum_key(team): j for j, team in enumerate(team_names)})
     unknown: set[str] = set()
     for i, demand in enumerate(team_demand):
         for team, amount in demand.items():
             j = column_of.get(team)
             if j is None:
-                j = column_of.get(enum_key(team))
+                key = enum_key(team)
+                j = column_of.get(key)
                 if j is None:
                     if amount > 0:
-                        unknown.add(enum_key(team))
+                        unknown.add(key)
                     continue
+                column_of[team] = j
             demands[i, j] += amount
     return demands, unknown
 
 
 def _safety_case(
-    units: pd.DataFrame, team_names: list[str], policy: Policy
+    units: pd.DataFrame, team_names: list[str], policy: Policy, demands: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, set[str]]:
     """The clinical safety case (DCB0160): the clinical-safety team's effort, by class, in
-    the last ``lead_months`` months before a clinical go-live."""
+    the last ``lead_months`` months before a clinical go-live (``demands``: units x teams,
+    what each unit already asks of each team)."""
     rules = policy.clinical_safety
     tail = np.zeros((len(units), len(team_names)))
     fte = units["clinical_safety_class"].map(rules.fte.model_dump()).fillna(0.0).to_numpy(float)
     months = np.where(fte > 0, rules.lead_months, 0).astype(np.int64)
     months = np.minimum(months, units["months"].to_numpy(dtype=np.int64))
-    # a unit that already asks the team for effort has its safety case in that demand
-    team = enum_key(rules.team)
-    asks = units["team_demand"].map(lambda d: any(enum_key(t) == team for t in d)).to_numpy()
-    fte = np.where(asks, 0.0, fte)
     if rules.team in team_names:
-        tail[:, team_names.index(rules.team)] = fte
+        column = team_names.index(rules.team)
+        # a unit that already asks the team for effort has its safety case in that demand
+        tail[:, column] = np.where(demands[:, column] > 0, 0.0, fte)
         return tail, months, set()
     return tail, months, {rules.team} if fte.any() else set()
 
@@ -393,31 +395,24 @@ def _spacing_groups(
     go-lives in one organisation (the stabilisation window)."""
     rules = policy.schedule.go_live
     clinical = units["clinical_safety_class"].isin(rules.spaced_classes).to_numpy()
+    organisations = units["organisation"].fillna("").to_numpy(dtype=object)
     owner: list[int] = []
     keys: list[str] = []
     gaps: dict[str, int] = {}
     if rules.clinical_gap_months > 0:
-        for i, (is_clinical, departments, engines, organisation) in enumerate(
-            zip(
-                clinical,
-                units["departments"],
-                units["engines"],
-                units["organisation"].fillna(""),
-                strict=True,
-            )
-        ):
-            if not is_clinical:
-                continue
-            where = f" ({organisation})" if organisation else ""
-            for key in [f"department: {d}{where}" for d in departments] + [
-                f"engine: {e}" for e in engines
+        departments = units["departments"].to_numpy(dtype=object)
+        engines = units["engines"].to_numpy(dtype=object)
+        for i in np.flatnonzero(clinical).tolist():
+            where = f" ({organisations[i]})" if organisations[i] else ""
+            for key in [f"department: {d}{where}" for d in departments[i]] + [
+                f"engine: {e}" for e in engines[i]
             ]:
                 owner.append(i)
                 keys.append(key)
                 gaps[key] = rules.clinical_gap_months
     if rules.stabilisation_months > 0:
         for major in np.flatnonzero(units["major"].to_numpy()).tolist():
-            key = f"major go-lives in {units['organisation'].iloc[major] or 'the organisation'}"
+            key = f"major go-lives in {organisations[major] or 'the organisation'}"
             owner.append(major)
             keys.append(key)
             gaps[key] = rules.stabilisation_months
