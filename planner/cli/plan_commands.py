@@ -134,6 +134,7 @@ def plan_command(
     ].copy()
     for column in spend.columns[1:]:
         spend[column] = spend[column].map(lambda v: "no limit" if v != v else f"£{v / 1e6:,.2f}m")
+    spend.columns = ["financial year", "capital budget", "capital", "revenue budget", "revenue"]
     console().print(frame_table(spend, title="Spend per financial year"))
     console().print(result.headline, markup=False, soft_wrap=True)
     print_warnings(result)
