@@ -28,6 +28,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -78,6 +79,19 @@ def load_lifecycles(path: str | Path | None = None) -> pd.DataFrame:
             hint="see docs/inventory-format.md, section Platform lifecycles",
         )
     return _typed(table)
+
+
+def _default_lifecycles() -> pd.DataFrame:
+    """The shipped lifecycle table, read once per change of the file (read-only: the plan
+    derives end-of-support dates from it for every estate it is given)."""
+    path = default_lifecycles_path()
+    stat = path.stat()
+    return _cached_lifecycles(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=2)
+def _cached_lifecycles(path: str, mtime: int, size: int) -> pd.DataFrame:
+    return load_lifecycles(path)
 
 
 def _typed(table: pd.DataFrame) -> pd.DataFrame:
@@ -175,6 +189,13 @@ class _Matcher:
 
     def __init__(self, table: pd.DataFrame) -> None:
         self.table = table
+        self.ends = list(table["end_of_security_support"])
+        self.labels = [
+            f"{product} {cycle} ({basis})"
+            for product, cycle, basis in zip(
+                table["product"], table["cycle"], table["basis"], strict=True
+            )
+        ]
         self.index: dict[str, list[tuple[tuple[str, ...], int]]] = {}
         for position, names in enumerate(table["names"]):
             for name in str(names).split("|"):
@@ -231,13 +252,14 @@ def end_of_security_support(
     Returns the date and a description of the layer it came from, or ``(None, None)`` when
     no layer with a known date matches.
     """
+    matcher = _matcher(table)
     best: tuple[pd.Timestamp, str] | None = None
-    for row in match_platform(platform, table):
-        date = row.end_of_security_support
+    for position in matcher.match(platform):
+        date = matcher.ends[position]
         if pd.isna(date):
             continue
         if best is None or date < best[0]:
-            best = (date, f"{row.product} {row.cycle} ({row.basis})")
+            best = (date, matcher.labels[position])
     return best if best else (None, None)
 
 
@@ -250,7 +272,7 @@ def derive_end_of_support(
     ``end_of_support_source`` column: ``given`` (from the inventory), ``lifecycle: <product
     cycle> (<basis>)`` or NA when unknown. Work is done once per distinct platform string.
     """
-    table = load_lifecycles() if lifecycles is None else lifecycles
+    table = _default_lifecycles() if lifecycles is None else lifecycles
     result = systems.copy()
     given = result["end_of_support"].notna()
     source = pd.Series(None, index=result.index, dtype="object")

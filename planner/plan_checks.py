@@ -90,8 +90,8 @@ def contract_warnings(extensions: pd.DataFrame) -> list[dict]:
     """One warning per contract to extend, with the months and the cost at the run rate."""
     if extensions.empty:
         return []
-    ends = extensions["contract_end"].dt.strftime("%b %Y").to_numpy(dtype=object)
-    until = extensions["runs_until"].dt.strftime("%b %Y").to_numpy(dtype=object)
+    ends = _month_names(extensions["contract_end"])
+    until = _month_names(extensions["runs_until"])
     warnings = []
     for system, end, last, months, cost in zip(
         extensions.index,
@@ -117,6 +117,13 @@ def contract_warnings(extensions: pd.DataFrame) -> list[dict]:
             }
         )
     return warnings
+
+
+def _month_names(dates: pd.Series) -> np.ndarray:
+    """'Mar 2028' for each date (None where blank), formatting each distinct month once."""
+    months = dates.dt.to_period("M")
+    names = {m: f"{m:%b %Y}" for m in months.dropna().unique()}
+    return np.array([names.get(m) for m in months], dtype=object)
 
 
 def accepted_risks(systems: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:

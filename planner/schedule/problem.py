@@ -196,7 +196,8 @@ class Problem:
         floor = np.full(self.count, -1, dtype=np.int64) if floor is None else floor
         state = kernels.new_state(arrays, len(self.group_names))
         rows = TRACE_ROWS_PER_UNIT * self.count + 1 if trace else 1
-        log = np.zeros((rows, 7))
+        log = np.empty((rows, 7))  # the kernel writes the rows it uses; row 0 counts them
+        log[0, 0] = 0.0
         start_at, used, status, root, earliest_at, earliest_from = kernels.place(
             sequence, arrays, floor, state, trace, log
         )
