@@ -430,3 +430,18 @@ def test_on_the_sample_trust_the_pas_goes_with_the_epr_and_no_money_lies_idle():
     spend = result.spend_by_fy.set_index("financial_year")
     for year in waiting_for_money["what"].unique():
         assert spend.loc[year, "capital_gbp"] >= 0.5 * spend.loc[year, "capital_budget_gbp"]
+
+
+def test_a_contract_end_can_be_a_hard_deadline():
+    """With contract_deadline on, a 12-month replacement of a system whose contract ends in
+    December 2027 cannot go live by then: it is not scheduled, and the reason says so; with
+    the contract ending in March 2028 it goes live exactly then."""
+    rules = {"schedule.contract_deadline": True, "schedule.respect_contract_end": False}
+    late = plan([system("a", contract_end="2027-12-31")], **rules)
+    assert not late.units.loc["a", "scheduled"]
+    assert late.units.loc["a", "not_scheduled_because"] == (
+        "cannot go live by its contract's end (Dec 2027)"
+    )
+    assert late.headline == "0 of 1 projects planned (£0.0m); 1 not scheduled (1 systems, £1.2m)"
+    on_time = plan([system("a", contract_end="2028-03-31")], **rules)
+    assert go_lives(on_time, "a") == ["2028-03"]
