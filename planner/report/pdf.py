@@ -27,7 +27,7 @@ from fpdf import FPDF
 from fpdf.enums import TableBordersLayout, XPos, YPos
 from fpdf.fonts import FontFace
 
-from planner.report.blocks import Facts, Note, Part, Table, Text
+from planner.report.blocks import Alert, Facts, Note, Part, Table, Text
 from planner.report.figures import Chart, svg_document
 
 __all__ = ["report_pdf"]
@@ -37,6 +37,8 @@ _BLUE = (0, 94, 184)
 _GREY = (76, 98, 114)
 _PALE = (240, 244, 245)
 _DARK = (33, 43, 50)
+_RED = (178, 24, 43)
+_PINK = (251, 234, 236)
 
 
 class _Paper(FPDF):
@@ -77,6 +79,12 @@ def _cover(pdf: _Paper, report) -> None:
     pdf.multi_cell(
         0, 8, f"Board paper · {report.date:%-d %B %Y}", new_x=XPos.LMARGIN, new_y=YPos.NEXT
     )
+    if report.headline:
+        pdf.ln(2)
+        pdf.set_font("DejaVu", "B", 11)
+        pdf.set_text_color(*(_RED if report.unscheduled else _DARK))
+        pdf.multi_cell(0, 6, report.headline, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_text_color(*_DARK)
     pdf.ln(6)
     _facts(
         pdf,
@@ -121,6 +129,22 @@ def _note(pdf: _Paper, block: Note) -> None:
     pdf.set_font("DejaVu", "I", 9)
     pdf.set_fill_color(*_PALE)
     pdf.multi_cell(0, 5, block.text, fill=True, padding=2, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(2)
+
+
+def _alert(pdf: _Paper, block: Alert) -> None:
+    """Set apart in red: a red rule on the left of a pale red box, bold dark red text."""
+    pdf.set_font("DejaVu", "B", 9.5)
+    pdf.set_fill_color(*_PINK)
+    pdf.set_text_color(122, 15, 29)
+    top = pdf.get_y()
+    pdf.multi_cell(
+        0, 5, block.text, fill=True, padding=(2, 2, 2, 4), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
+    if pdf.get_y() > top:  # on the same page: draw the rule beside it
+        pdf.set_fill_color(*_RED)
+        pdf.rect(pdf.l_margin, top, 1.4, pdf.get_y() - top, style="F")
+    pdf.set_text_color(*_DARK)
     pdf.ln(2)
 
 
@@ -240,6 +264,8 @@ def _part(pdf: _Paper, part: Part) -> None:
             _text(pdf, block)
         elif isinstance(block, Note):
             _note(pdf, block)
+        elif isinstance(block, Alert):
+            _alert(pdf, block)
         elif isinstance(block, Facts):
             _facts(pdf, block.items)
         elif isinstance(block, Table):
