@@ -653,8 +653,10 @@ def contract_part(extensions: pd.DataFrame, unknown: int, total: int) -> Part:
     else:
         longest = extensions.iloc[0]
         beyond = int(extensions["runs_until"].isna().sum())
+        one = len(extensions) == 1
         words = (
-            f"{_plural(len(extensions), 'legacy contract')} end before the system stops "
+            f"{_plural(len(extensions), 'legacy contract')} "
+            f"{'ends before its system stops' if one else 'end before their systems stop'} "
             f"running and must be extended, for {money(extensions['cost_gbp'].sum())} at "
             f"today's run rates; the longest is {longest['name']}, "
             f"{_plural(int(longest['months']), 'month')}. A replaced system runs until its "
