@@ -209,8 +209,8 @@ def build_report(
     warnings = result.warnings
     policy = result.policy
 
-    def chart(key: str, caption: str, figure, tight: bool = True) -> Chart:
-        return Chart(key, caption, inline_svg(figure, key, tight=tight))
+    def chart(key: str, caption: str, figure, tight: bool = True, wide: bool = False) -> Chart:
+        return Chart(key, caption, inline_svg(figure, key, tight=tight), wide=wide)
 
     planned_months = head.months if head.end is not None else float(np.inf)
     forecast_warnings = outlook.warnings if outlook is not None else []
@@ -237,6 +237,7 @@ def build_report(
                 "The roadmap by category (one bar per category: its first start to last "
                 "go-live; diamonds mark business cases approved, ticks safety cases signed off)",
                 plot_gantt(result, group_by="category", today=when),
+                wide=True,
             ),
         ),
         parts.spend_part(

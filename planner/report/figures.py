@@ -30,12 +30,14 @@ __all__ = ["Chart", "inline_svg", "plot_run_cost", "svg_document"]
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart of the pack: its key (also its ids' prefix), caption and inline SVG."""
+    """A chart of the pack: its key (also its ids' prefix), caption and inline SVG;
+    ``wide`` charts (the Gantt) are set on a landscape page in the PDF."""
 
     key: str
     caption: str
     svg: str
     kind: str = "chart"
+    wide: bool = False
 
 
 def inline_svg(figure: Figure, key: str, *, tight: bool = True) -> str:

@@ -154,7 +154,7 @@ def not_scheduled(result) -> pd.DataFrame:
     links = result.links[
         result.links["before"].isin(left_out) & result.links["after"].isin(left_out)
     ]
-    graph = nx.DiGraph()
+    graph: nx.DiGraph = nx.DiGraph()
     graph.add_nodes_from(left_out)
     graph.add_edges_from(zip(links["before"], links["after"], strict=True))
     roots = [unit for unit in left_out if graph.in_degree(unit) == 0]

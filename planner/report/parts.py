@@ -263,10 +263,9 @@ def roadmap_part(by_category: pd.DataFrame, gantt: GanttView, chart: Chart) -> P
     not scheduled after it, and the chart by category (print)."""
     words = (
         f"{_plural(gantt.projects, 'project')} in "
-        f"{_plural(len(gantt.groups), 'category', 'categories')}. "
-        "Open a category to see its projects; hover over a bar for its dates, cost, risk and "
-        "why it starts when it does. Diamonds mark a business case approved, ticks a clinical "
-        "safety case signed off. Every system is listed in the annex."
+        f"{_plural(len(gantt.groups), 'category', 'categories')}, each bar from the start to "
+        "the go-live. Diamonds mark a business case approved, ticks a clinical safety case "
+        "signed off. Every system is listed in Annex B."
     )
     blocks: list[Block] = []
     if gantt.unscheduled:
@@ -350,7 +349,7 @@ def spend_part(
     columns["spend_gbp"] = ("Total", money)
     if odds.notna().any():
         columns["p_capital_slips_past_31_march"] = (
-            "Chance capital is underspent at 31 March",
+            "Chance capital slips past 31 March",
             share,
         )
     blocks.append(table_of(spend.set_index("financial_year"), columns, index="Financial year"))
@@ -449,7 +448,7 @@ def run_cost_part(costs: pd.DataFrame, chart: Chart, parallel_months: int) -> Pa
         )
     ]
     if double.sum() > 0:
-        busiest = costs.loc[double.idxmax()]
+        busiest = costs.iloc[int(double.to_numpy().argmax())]
         words.append(
             f"A replaced system keeps running for {_plural(parallel_months, 'month')} after "
             "its replacement goes live (money.parallel_running_months), and a retired one "
@@ -579,8 +578,9 @@ def constraints_part(constraints: pd.DataFrame, top: int = 12) -> Part:
                 "after a major go-live. The scheduler checks the rules in that order (a freeze, "
                 "then teams and the project cap, then go-lives, then money), and a month is "
                 "counted against the first that stops it: a rule checked later may hold the "
-                "same month, so relaxing one constraint alone can buy nothing. Hover over a bar "
-                "in the roadmap for what held that project."
+                "same month, so relaxing one constraint alone can buy nothing. Projects not "
+                "scheduled are not counted: the executive summary says what stops them. On "
+                "screen, the roadmap's bars say what held each project."
             ),
         ],
     )

@@ -218,7 +218,7 @@ def test_a_single_value_is_spread_by_the_policy_and_the_forecast_says_how_many()
             replacement_cost_gbp_high=2e6,
         ),
     ]
-    result, outlook = forecast(records, runs=2000, **{"uncertainty.distribution": "pert"})
+    _, outlook = forecast(records, runs=2000, **{"uncertainty.distribution": "pert"})
     assert outlook.warnings[0].startswith(
         "1 of 2 systems give a single value or no estimate for cost or duration: their ranges "
         "are the policy's spread (low x0.85, high x1.5 of the likely value)"
