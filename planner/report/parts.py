@@ -285,7 +285,7 @@ def roadmap_part(by_category: pd.DataFrame, gantt: GanttView, chart: Chart) -> P
                 "projects": ("Projects", number),
                 "not_scheduled": ("Not scheduled", number),
                 "systems": ("Systems", number),
-                "cost_gbp": ("Cost", money),
+                "cost_gbp": ("Cost scheduled", money),
                 "first_start": ("First start", month),
                 "last_go_live": ("Last go-live", month),
             },
