@@ -176,7 +176,7 @@ def build_report(
     """Gather every section of a plan into a :class:`Report`.
 
     ``forecast`` is the plan's Monte Carlo forecast (run here with ``runs``, default the
-    policy's, when not given; none when nothing is planned); ``scenarios`` adds policies
+    policy's, when not given; none when nothing is scheduled); ``scenarios`` adds policies
     (name -> Policy) to the options appraisal; ``levers=False`` skips the levers
     (:func:`planner.levers.levers`, which places the plan again once per lever).
     ``organisation`` goes on the cover (default: the inventory's ODS codes); ``date`` is the
@@ -185,7 +185,14 @@ def build_report(
     """
     when = pd.Timestamp(date).normalize() if date is not None else pd.Timestamp.today().normalize()
     planned = len(result.schedule) > 0  # a forecast of nothing planned is refused
-    outlook = forecast if forecast is not None or not planned else forecast_plan(result, runs=runs)
+    scheduled = bool(result.units["scheduled"].any())  # and of nothing scheduled, empty
+    outlook = (
+        None
+        if not scheduled
+        else forecast
+        if forecast is not None
+        else forecast_plan(result, runs=runs)
+    )
     stability = rank_stability(result.scores, result.policy) if planned else None
     head = headline(result, outlook)
     programmes = major_programmes(result)

@@ -111,7 +111,16 @@ def summary_part(
     :func:`~planner.report.constraints.binding_constraints`; ``lever_words`` the levers'
     summary (None when not computed)."""
     blocks: list[Block] = []
-    if head.not_scheduled:
+    if head.not_scheduled and not head.projects:
+        blocks.append(
+            Alert(
+                f"Nothing fits: none of the {_plural(head.total_projects, 'project')} "
+                f"({_plural(head.not_scheduled_systems, 'system')}, "
+                f"{money(head.not_scheduled_cost_gbp)}) can be scheduled under this policy; "
+                "the table at the end of this summary says why."
+            )
+        )
+    elif head.not_scheduled:
         blocks.append(
             Alert(
                 f"Not everything fits: {_plural(head.not_scheduled, 'project')} of "
@@ -266,6 +275,8 @@ def roadmap_part(by_category: pd.DataFrame, gantt: GanttView, chart: Chart) -> P
         f"{_plural(len(gantt.groups), 'category', 'categories')}, each bar from the start to "
         "the go-live. Diamonds mark a business case approved, ticks a clinical safety case "
         "signed off. Every system is listed in Annex B."
+        if gantt.projects
+        else "Nothing is scheduled, so the roadmap is empty. Every system is listed in Annex B."
     )
     blocks: list[Block] = []
     if gantt.unscheduled:
@@ -398,33 +409,37 @@ def confidence_part(
     stability: tuple[str, Chart] | None,
     warnings: Sequence[str] = (),
 ) -> Part:
-    """How sure the dates and the order are: the forecast (with its warnings: ranges that
-    are the policy's spread, capital likely to slip past 31 March) and the rank stability
-    (its sentence and chart). Both are None when nothing is planned."""
-    if programme is None or stability is None:
+    """How sure the dates and the order are: the forecast (with its warnings, such as the
+    ranges that are the policy's spread), None when nothing is scheduled; and the rank
+    stability (its sentence and chart), None when nothing is planned."""
+    title = "How sure are the dates?"
+    if stability is None:
         return Part(
             "confidence",
-            "How sure are the dates?",
+            title,
             [Note("Nothing is planned, so there are no dates to forecast or order to test.")],
         )
+    blocks: list[Block] = []
+    if programme is None:
+        blocks.append(Note("Nothing is scheduled, so there are no dates to forecast."))
+    else:
+        blocks += [
+            Text(
+                "Each Monte Carlo run draws every project's cost and duration from its low, "
+                "likely and high estimate and replays the plan under the same budgets and "
+                "teams. P80 is the date by which four runs in five are done."
+            ),
+            table_of(
+                programme.rename(index={"planned": "Planned"}),
+                {"go-live": ("Programme end", month)},
+                index="Percentile",
+            ),
+            *[Note(_sentence(message)) for message in warnings],
+            *forecast_charts,
+        ]
     describe, chart = stability
-    blocks: list[Block] = [
-        Text(
-            "Each Monte Carlo run draws every project's cost and duration from its low, "
-            "likely and high estimate and replays the plan under the same budgets and "
-            "teams. P80 is the date by which four runs in five are done."
-        ),
-        table_of(
-            programme.rename(index={"planned": "Planned"}),
-            {"go-live": ("Programme end", month)},
-            index="Percentile",
-        ),
-        *[Note(_sentence(message)) for message in warnings],
-        *forecast_charts,
-        Text("How sure is the order? " + describe),
-        chart,
-    ]
-    return Part("confidence", "How sure are the dates?", blocks)
+    blocks += [Text("How sure is the order? " + describe), chart]
+    return Part("confidence", title, blocks)
 
 
 def run_cost_part(costs: pd.DataFrame, chart: Chart, parallel_months: int) -> Part:

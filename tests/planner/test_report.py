@@ -613,6 +613,20 @@ def test_an_unscheduled_plan_says_so_first_everywhere(left_out, tmp_path):
     assert left_out.headline in text  # on the cover
 
 
+def test_a_plan_with_nothing_scheduled_still_makes_a_pack(tmp_path):
+    result = plan_of(
+        [system("pas", team_demand={"integration": 2.0}), system("ed", after=("pas",))],
+        **{"schedule.teams": {"integration": 1}},
+    )
+    report = build_report(result, runs=20)  # no forecast of nothing: no IndexError either
+    assert report.data["forecast"] is None
+    by_key = {part.key: texts(part) for part in report.parts}
+    assert by_key["summary"].startswith("Nothing fits: none of the 2 projects (2 systems, £2.4m)")
+    assert "Nothing is scheduled, so there are no dates to forecast." in by_key["confidence"]
+    assert "Nothing is scheduled, so the roadmap is empty." in by_key["roadmap"]
+    assert report.write(tmp_path / "r.pdf").read_bytes().startswith(b"%PDF-")
+
+
 def test_the_summary_facts_are_the_plans_own():
     result = planner.plan("data/sample-trust")
     head = headline(result)
