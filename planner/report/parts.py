@@ -165,7 +165,7 @@ def summary_part(
     if len(constraints):
         first = constraints.iloc[0]
         words = (
-            f"What holds the programme back most is {first['constraint']}: "
+            f"What holds the programme back most: {first['constraint']}, "
             f"{number(first['project_months'])} project-months of waiting across "
             f"{_plural(int(first['projects']), 'project')}."
         )
