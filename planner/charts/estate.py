@@ -434,7 +434,8 @@ def plot_end_of_support(
         running_total.set_ylabel("out of support, running total")
         running_total.legend(fontsize=8, frameon=False, loc="upper center")
     ax.grid(axis="y", color="#eeeeee", zorder=0)
-    ax.legend(title="risk", fontsize=8, title_fontsize=8, frameon=False, loc="upper left")
+    if len(table):  # no system with an end of support: no bars to name
+        ax.legend(title="risk", fontsize=8, title_fontsize=8, frameon=False, loc="upper left")
     ax.set_title(
         f"End of support by quarter: {len(eos)} systems with a date, {unknown} unknown",
         fontsize=10,

@@ -55,6 +55,9 @@ def _gantt_rows(result, group_by: str | None) -> pd.DataFrame:
                 "category": grouped["category"].first(),
                 "domain": grouped["domain"].first(),
                 "wave": grouped["wave"].min(),
+                # a group's milestones: every one of its projects'
+                "safety_signoff": grouped["safety_signoff"].agg(_dates),
+                "approved_by": grouped["approved_by"].agg(_dates),
             }
         )
         rows["label"] = [
@@ -64,6 +67,23 @@ def _gantt_rows(result, group_by: str | None) -> pd.DataFrame:
         rows[group_by] = rows.index
         return rows.sort_values(["start", "go_live"]).reset_index(drop=True)
     return units.sort_values(["start", "go_live", "label"]).reset_index()
+
+
+def _dates(values: pd.Series) -> list[pd.Timestamp]:
+    return [value for value in values if pd.notna(value)]
+
+
+def _milestones(rows: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """The dates (as plot numbers) and row positions of a milestone column: one date a row,
+    or a list of them for a group of projects."""
+    dates: list[pd.Timestamp] = []
+    at: list[int] = []
+    if len(rows) and column in rows:
+        for position, value in enumerate(rows[column]):
+            found = value if isinstance(value, list) else _dates(pd.Series([value]))
+            dates += found
+            at += [position] * len(found)
+    return (mdates.date2num(dates) if dates else np.zeros(0)), np.asarray(at)
 
 
 def plot_gantt(
@@ -78,9 +98,11 @@ def plot_gantt(
 
     Bars are coloured by ``colour_by`` (domain, category or wave); a black outline marks the
     critical path; red diamonds mark end-of-support dates that fall inside the plan; a red triangle
-    on the left marks projects already out of support when the plan starts. Winter change
-    freezes are shaded, financial years (1 April) gridded, and ``today`` drawn as a line.
-    ``group_by`` (category, wave or organisation) summarises to one bar per group.
+    on the left marks projects already out of support when the plan starts; black ticks mark
+    clinical safety cases signed off and dark thin diamonds business cases approved. Winter
+    change freezes are shaded, financial years (1 April) gridded, and ``today`` drawn as a line.
+    ``group_by`` (category, wave or organisation) summarises to one bar per group, with every
+    milestone of its projects.
     """
     rows = _gantt_rows(result, group_by)
     if colour_by not in ("domain", "category", "wave"):
@@ -136,16 +158,19 @@ def plot_gantt(
             markersize=4,
             zorder=5,
         )
-    signoff = rows["safety_signoff"] if n and "safety_signoff" in rows else pd.Series([])
-    has_signoff = signoff.notna()
-    if has_signoff.any():
+    signoff_at, signoff_rows = _milestones(rows, "safety_signoff")
+    if len(signoff_at):
+        ax.plot(signoff_at, signoff_rows, "|", color="black", markersize=7, mew=1.6, zorder=6)
+    approval_at, approval_rows = _milestones(rows, "approved_by")
+    if len(approval_at):
         ax.plot(
-            mdates.date2num(signoff[has_signoff]),
-            np.flatnonzero(has_signoff),
-            "|",
-            color="black",
-            markersize=7,
-            mew=1.6,
+            approval_at,
+            approval_rows,
+            "d",
+            color="#212b32",
+            markeredgecolor="white",
+            markeredgewidth=0.6,
+            markersize=6,
             zorder=6,
         )
     ax.set_yticks(y, rows["label"].tolist(), fontsize=6.5 if n > 60 else 8)
@@ -192,11 +217,15 @@ def plot_gantt(
         plt.Line2D([], [], marker="D", color="#b2182b", ls="", label="end of support"),
         plt.Line2D([], [], marker=">", color="#b2182b", ls="", label="already unsupported"),
     ]
-    if has_signoff.any():
+    if len(signoff_at):
         handles.append(
             plt.Line2D(
                 [], [], marker="|", color="black", mew=1.6, ls="", label="safety case signed off"
             )
+        )
+    if len(approval_at):
+        handles.append(
+            plt.Line2D([], [], marker="d", color="#212b32", ls="", label="business case approved")
         )
     ax.legend(
         handles=handles,

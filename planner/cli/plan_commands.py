@@ -361,11 +361,16 @@ def report_command(
     ] = None,
     runs: Annotated[int | None, typer.Option(help="Monte Carlo runs (policy: 1000).")] = None,
     levers: Annotated[
-        bool, typer.Option(help="Re-plan with more capital and each team +1 FTE (levers).")
+        bool,
+        typer.Option(
+            help="What each lever buys: a person more in each team, more capital each year, "
+            "each freeze lifted, contracts ended early (as 'modernise levers')."
+        ),
     ] = True,
 ) -> None:
-    """The board pack: one self-contained HTML page (or PDF) with the executive summary,
-    options appraisal, roadmap, money, risks, clinical safety, assumptions and annexes."""
+    """The board pack: one self-contained HTML page (or PDF) with the executive
+    summary (what is not scheduled first), roadmap, money, risks, what holds the
+    programme back, levers, approvals, clinical safety, assumptions and annexes."""
     charts()
     from planner.api import resolve_policy
     from planner.report import build_report, store_batch

@@ -64,11 +64,22 @@ def changes_from_default(policy: Policy) -> pd.DataFrame:
     )
 
 
+def _months(count: float) -> str:
+    return f"{count:g} month" + ("" if count == 1 else "s")
+
+
+def _budget(budget) -> str:
+    """A budget per financial year in words: its years, and the rest (None: no limit)."""
+    years = ", ".join(f"{year} {money(amount)}" for year, amount in budget.by_year.items())
+    other = "no limit" if budget.default_gbp is None else money(budget.default_gbp)
+    if not years:
+        return other if budget.default_gbp is None else f"{other} every year"
+    return f"{years}; {other} in any other year"
+
+
 def assumptions(policy: Policy) -> list[tuple[str, str]]:
     """The policy in words, setting by setting, as a board reads it."""
     schedule = policy.schedule
-    budget = schedule.budget
-    years = ", ".join(f"{year} {money(amount)}" for year, amount in budget.by_year.items())
     teams = ", ".join(f"{team} {amount:g}" for team, amount in schedule.teams.items())
     weights = policy.priority.weights
     total = weights.risk + weights.impact + weights.cost
@@ -80,12 +91,27 @@ def assumptions(policy: Policy) -> list[tuple[str, str]]:
         for name, c in defaults.categories.items()
         if c.replacement_cost_gbp is not None and c.replacement_months is not None
     )
+    shares = policy.money.capital_share
+    by_category = "".join(f", {name} {share:.0%}" for name, share in shares.categories.items())
+    go_live = schedule.go_live
+    approval = schedule.approval
+    safety = policy.clinical_safety
+    retire = policy.ordering.retire
+    contracts = (
+        "no go-live before the current contract ends"
+        if schedule.respect_contract_end
+        else "go-lives may come before a contract ends"
+    )
+    if schedule.contract_deadline:
+        contracts += ", and none after it"
     return [
         ("Plan start", day(policy.plan_start)),
         ("Planning horizon", f"{policy.horizon_months} months"),
+        ("Capital budget per financial year", _budget(schedule.budget)),
+        ("Revenue budget per financial year", _budget(schedule.revenue_budget)),
         (
-            "Capital budget per financial year",
-            f"{years}; {money(budget.default_gbp)} in any other year",
+            "Capital share of a cost",
+            f"{shares.default:.0%}, SaaS {shares.SaaS:.0%}{by_category} (the rest is revenue)",
         ),
         ("Delivery teams (full-time people a month)", teams or "none"),
         (
@@ -96,10 +122,34 @@ def assumptions(policy: Policy) -> list[tuple[str, str]]:
         ),
         ("No go-live in", freeze),
         (
-            "Contracts",
-            "no go-live before the current contract ends"
-            if schedule.respect_contract_end
-            else "go-lives may come before a contract ends",
+            "Go-lives",
+            (
+                "no limit a month"
+                if go_live.per_month is None
+                else f"at most {go_live.per_month} a month"
+            )
+            + f"; clinical ones {_months(go_live.clinical_gap_months)} apart in a department or "
+            f"through an integration engine; none for {_months(go_live.stabilisation_months)} "
+            f"after a major one ({money(go_live.major_cost_gbp)} or more)",
+        ),
+        ("Contracts", contracts),
+        (
+            "Business case approval",
+            f"trust board from {money(approval.board_gbp)} ({_months(approval.board_months)}); "
+            f"national above {money(approval.national_capital_gbp)} capital or "
+            f"{money(approval.national_whole_life_gbp)} over {approval.whole_life_years} years "
+            f"({_months(approval.national_months)})",
+        ),
+        (
+            "Clinical safety (DCB0160)",
+            f"signed off in the {_months(safety.lead_months)} before a clinical go-live by the "
+            f"{safety.team} team ({safety.fte.low:g} / {safety.fte.medium:g} / "
+            f"{safety.fte.high:g} FTE for a low / medium / high class)",
+        ),
+        (
+            "Double running",
+            f"a replaced system runs {_months(policy.money.parallel_running_months)} beside its "
+            "replacement",
         ),
         (
             "Priority",
@@ -125,8 +175,9 @@ def assumptions(policy: Policy) -> list[tuple[str, str]]:
         ),
         (
             "Retiring a system",
-            f"{policy.ordering.retire.cost_fraction:.0%} of its replacement cost over "
-            f"{policy.ordering.retire.months:g} months",
+            f"{money(retire.base_gbp)} plus {money(retire.archive_gbp_per_gb)} a GB of data to "
+            f"archive (data not given: {retire.cost_fraction:.0%} of its replacement cost), "
+            f"over {retire.months:g} months",
         ),
         (
             "Uncertainty",

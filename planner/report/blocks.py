@@ -1,5 +1,5 @@
 """What a part of the report is made of, for both the HTML page and the PDF: paragraphs,
-notes, key facts, tables of text, charts and the interactive Gantt. Every value is already
+notes, alerts, key facts, tables of text, charts and the interactive Gantt. Every value is already
 text here; the HTML template escapes it and the PDF writer draws it as text.
 
 Examples
@@ -23,7 +23,7 @@ from planner.report.figures import Chart
 from planner.report.formatting import BLANK, blank, money, number, share
 from planner.report.gantt import GanttView
 
-__all__ = ["Block", "Facts", "Gantt", "Note", "Part", "Table", "Text", "table_of"]
+__all__ = ["Alert", "Block", "Facts", "Gantt", "Note", "Part", "Table", "Text", "table_of"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,14 @@ class Note:
 
     text: str
     kind: str = "note"
+
+
+@dataclass(frozen=True)
+class Alert:
+    """What the board must not miss, set apart in red: work the plan could not schedule."""
+
+    text: str
+    kind: str = "alert"
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,7 @@ class Gantt:
     kind: str = "gantt"
 
 
-Block = Text | Note | Facts | Table | Chart | Gantt
+Block = Text | Note | Alert | Facts | Table | Chart | Gantt
 
 
 @dataclass(frozen=True)

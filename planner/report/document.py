@@ -9,6 +9,8 @@ Examples
 >>> report = build_report(result, organisation="Example Trust", runs=100, levers=False)
 >>> [part.key for part in report.parts][:4]
 ['summary', 'programmes', 'roadmap', 'spend']
+>>> report.headline
+'4 of 4 projects planned (£7.2m), Apr 2027 to Jun 2029'
 >>> page = report.to_html()
 >>> page.startswith("<!DOCTYPE html>") and "http" not in page
 True
@@ -39,10 +41,12 @@ from planner.charts import (
     plot_rank_stability,
     plot_spend,
 )
+from planner.levers import levers as levers_of
 from planner.montecarlo import Forecast, forecast_plan
 from planner.report import parts
 from planner.report.assumptions import assumptions, changes_from_default
 from planner.report.blocks import Part
+from planner.report.constraints import binding_constraints
 from planner.report.figures import Chart, inline_svg, plot_run_cost
 from planner.report.formatting import day, month
 from planner.report.gantt import gantt_view
@@ -54,12 +58,12 @@ from planner.report.headline import (
     roadmap_by_category,
 )
 from planner.report.manifest import run_manifest
-from planner.report.money import contract_exposure, run_cost_trajectory, spend_against_budgets
-from planner.report.options import levers as levers_of
+from planner.report.milestones import approvals, clinical_safety
+from planner.report.money import contract_extensions, run_cost_by_year, spend_by_year
 from planner.report.options import options_appraisal
 from planner.report.quality import data_quality
 from planner.report.register import unsupported_register
-from planner.report.risk import accepted_risks, burndown_by_year, clinical_safety
+from planner.report.risk import accepted_risks, burndown_by_year
 from planner.stability import rank_stability
 
 __all__ = ["Report", "build_report"]
@@ -75,14 +79,16 @@ _TEMPLATES = jinja2.Environment(
 
 @dataclass(frozen=True)
 class Report:
-    """A board pack: the cover's facts, the parts in order, the run manifest, and the
-    sections' plain data (``data``, by section) for analysts."""
+    """A board pack: the cover's facts (with the plan's headline, which never hides what is
+    not scheduled), the parts in order, the run manifest, and the sections' plain data
+    (``data``, by section) for analysts."""
 
     title: str
     organisation: str
     date: pd.Timestamp
     parts: list[Part]
     manifest: dict
+    headline: str = ""
     data: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -95,6 +101,11 @@ class Report:
         """The plan's span as a board reads it: 'Apr 2027 to Mar 2037'."""
         plan = self.manifest["plan"]
         return f"{month(plan['start'])} to {month(plan['end'])}"
+
+    @property
+    def unscheduled(self) -> bool:
+        """Whether the plan leaves projects out (the cover says so in red)."""
+        return self.data["headline"].not_scheduled > 0 if "headline" in self.data else False
 
     def to_html(self) -> str:
         """The report as one self-contained HTML page."""
@@ -165,38 +176,54 @@ def build_report(
     """Gather every section of a plan into a :class:`Report`.
 
     ``forecast`` is the plan's Monte Carlo forecast (run here with ``runs``, default the
-    policy's, when not given); ``scenarios`` adds policies (name -> Policy) to the options
-    appraisal; ``levers=False`` skips the levers (one plan per team and one for capital).
+    policy's, when not given; none when nothing is scheduled); ``scenarios`` adds policies
+    (name -> Policy) to the options appraisal; ``levers=False`` skips the levers
+    (:func:`planner.levers.levers`, which places the plan again once per lever).
     ``organisation`` goes on the cover (default: the inventory's ODS codes); ``date`` is the
     paper's date (default today). ``inputs``, ``store`` and ``created`` go to the run
     manifest (:func:`planner.report.manifest.run_manifest`).
     """
     when = pd.Timestamp(date).normalize() if date is not None else pd.Timestamp.today().normalize()
-    planned = len(result.schedule) > 0  # a forecast needs something planned
-    outlook = forecast if forecast is not None or not planned else forecast_plan(result, runs=runs)
+    planned = len(result.schedule) > 0  # a forecast of nothing planned is refused
+    scheduled = bool(result.units["scheduled"].any())  # and of nothing scheduled, empty
+    outlook = (
+        None
+        if not scheduled
+        else forecast
+        if forecast is not None
+        else forecast_plan(result, runs=runs)
+    )
     stability = rank_stability(result.scores, result.policy) if planned else None
     head = headline(result, outlook)
     programmes = major_programmes(result)
     late = not_scheduled(result)
     by_category = roadmap_by_category(result)
-    spend = spend_against_budgets(result)
+    spend = spend_by_year(result, outlook)
     by_year = burndown_by_year(result)
-    trajectory = run_cost_trajectory(result)
+    run_costs = run_cost_by_year(result)
     comparison = options_appraisal(result, scenarios)
-    lever_table = levers_of(result) if levers else None
-    exposure = contract_exposure(result)
+    held = binding_constraints(result)
+    lever_values = levers_of(result) if levers else None
+    extensions = contract_extensions(result)
     accepted = accepted_risks(result)
+    cases = approvals(result)
     sign_offs = clinical_safety(result)
     quality = data_quality(result)
     changes = changes_from_default(result.policy)
     register = unsupported_register(result)
     manifest = run_manifest(result, inputs=inputs, store=store, forecast=outlook, created=created)
     systems = result.inventory.systems
+    warnings = result.warnings
+    policy = result.policy
 
-    def chart(key: str, caption: str, figure, tight: bool = True) -> Chart:
-        return Chart(key, caption, inline_svg(figure, key, tight=tight))
+    def chart(key: str, caption: str, figure, tight: bool = True, wide: bool = False) -> Chart:
+        return Chart(key, caption, inline_svg(figure, key, tight=tight), wide=wide)
 
     planned_months = head.months if head.end is not None else float(np.inf)
+    forecast_warnings = outlook.warnings if outlook is not None else []
+    years = set(spend["financial_year"])  # the forecast names a year slipping first
+    slipping = [message for message in forecast_warnings if message.split(":")[0] in years]
+    units = result.units
     report_parts = [
         parts.summary_part(
             head,
@@ -205,6 +232,8 @@ def build_report(
             parts.on_time_share(outlook, planned_months)
             if outlook is not None and head.end is not None
             else None,
+            held,
+            _best_lever(lever_values),
         ),
         parts.major_programmes_part(programmes),
         parts.roadmap_part(
@@ -212,12 +241,17 @@ def build_report(
             gantt_view(result),
             chart(
                 "gantt",
-                "The roadmap by category (one bar per category: its first start to last go-live)",
+                "The roadmap by category (one bar per category: its first start to last "
+                "go-live; diamonds mark business cases approved, ticks safety cases signed off)",
                 plot_gantt(result, group_by="category", today=when),
+                wide=True,
             ),
         ),
         parts.spend_part(
-            spend, chart("spend", "Capital spend per financial year", plot_spend(result))
+            spend,
+            chart("spend", "Capital and revenue per financial year", plot_spend(result)),
+            warnings.loc[warnings["kind"] == "budget", "message"].tolist(),
+            slipping,
         ),
         parts.risk_part(
             by_year,
@@ -243,22 +277,34 @@ def build_report(
             )
             if stability is not None
             else None,
+            [message for message in forecast_warnings if message not in slipping],
         ),
         parts.run_cost_part(
-            trajectory, chart("run-cost", "Running cost per year", plot_run_cost(result))
+            run_costs,
+            chart("run-cost", "Running cost per year", plot_run_cost(result)),
+            policy.money.parallel_running_months,
         ),
         parts.options_part(
             comparison.table,
             chart("options", "Options side by side", plot_comparison(comparison)),
         ),
-        parts.levers_part(lever_table),
-        parts.contract_part(exposure, int(systems["contract_end"].isna().sum()), len(systems)),
+        parts.constraints_part(held),
+        parts.levers_part(lever_values),
+        parts.contract_part(extensions, int(systems["contract_end"].isna().sum()), len(systems)),
         parts.accepted_risks_part(accepted),
-        parts.clinical_safety_part(sign_offs),
+        parts.approvals_part(
+            cases, policy.schedule.approval.board_months, policy.schedule.approval.national_months
+        ),
+        parts.clinical_safety_part(
+            sign_offs,
+            policy.clinical_safety.lead_months,
+            int((~units["scheduled"] & (units["clinical_safety_class"] != "none")).sum()),
+        ),
         parts.data_quality_part(quality),
-        parts.assumptions_part(assumptions(result.policy), changes, result.policy.source),
+        parts.assumptions_part(assumptions(policy), changes, policy.source),
         parts.register_part(register, result.start),
         parts.project_list_part(project_list(result)),
+        parts.warnings_part(warnings),
         parts.manifest_part(manifest),
     ]
     data = {
@@ -268,11 +314,13 @@ def build_report(
         "roadmap by category": by_category,
         "spend": spend,
         "risk by year": by_year,
-        "run cost": trajectory,
+        "run cost": run_costs,
         "options": comparison,
-        "levers": lever_table,
-        "contract exposure": exposure,
+        "binding constraints": held,
+        "levers": lever_values,
+        "contract extensions": extensions,
         "accepted risks": accepted,
+        "approvals": cases,
         "clinical safety": sign_offs,
         "data quality": quality,
         "policy changes": changes,
@@ -286,5 +334,31 @@ def build_report(
         date=when,
         parts=report_parts,
         manifest=manifest,
+        headline=head.text,
         data=data,
+    )
+
+
+def _best_lever(levers) -> str | None:
+    """The lever worth most, in words, for the summary (None without levers)."""
+    if levers is None:
+        return None
+    helpful = levers.helpful
+    if helpful.empty:
+        return "none brings the end sooner or cuts the risk carried"
+    best = helpful.iloc[0]
+    months = int(best["months_sooner"])
+    when = (
+        f"ends {months} months sooner"
+        if months > 0
+        else f"ends {-months} months later"
+        if months < 0
+        else "the same end"
+    )
+    more = int(best["newly_scheduled"])
+    if more:
+        when = f"schedules {more} more project{'s' if more != 1 else ''} and {when}"
+    return (
+        f"the one worth most is to {best['lever'][0].lower()}{best['lever'][1:]} ({when}; "
+        f"risk exposure {best['risk_exposure_change']:+,.0f} risk-months)"
     )

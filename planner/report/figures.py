@@ -23,19 +23,21 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from planner.report.money import run_cost_trajectory
+from planner.report.money import run_cost_by_year
 
 __all__ = ["Chart", "inline_svg", "plot_run_cost", "svg_document"]
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart of the pack: its key (also its ids' prefix), caption and inline SVG."""
+    """A chart of the pack: its key (also its ids' prefix), caption and inline SVG;
+    ``wide`` charts (the Gantt) are set on a landscape page in the PDF."""
 
     key: str
     caption: str
     svg: str
     kind: str = "chart"
+    wide: bool = False
 
 
 def inline_svg(figure: Figure, key: str, *, tight: bool = True) -> str:
@@ -70,21 +72,27 @@ def svg_document(svg: str) -> str:
 
 
 def plot_run_cost(result) -> Figure:
-    """What the estate costs to run each financial year, with the plan and doing nothing
-    (:func:`planner.report.money.run_cost_trajectory`), in £ million a year."""
-    frame = run_cost_trajectory(result)
+    """What the estate costs to run each financial year
+    (:func:`planner.report.money.run_cost_by_year`), in £ million a year: with the plan, as
+    stacked bars of the legacy systems still running, the double running among them (a
+    legacy system paid beside its live replacement) and what replaced them; doing nothing
+    as a line."""
+    frame = run_cost_by_year(result)
     figure, ax = plt.subplots(figsize=(7, 3.6))
-    x = range(len(frame))
+    x = list(range(len(frame)))
+    double = frame["double_running_gbp"] / 1e6
+    legacy = frame["legacy_gbp"] / 1e6 - double
+    new = frame["replacement_gbp"] / 1e6
+    ax.bar(x, legacy, color="#bbbbbb", label="legacy systems", zorder=3)
+    ax.bar(x, double, bottom=legacy, color="#ee7733", label="double running", zorder=3)
+    ax.bar(x, new, bottom=legacy + double, color="#228833", label="new systems", zorder=3)
     ax.plot(x, frame["do_nothing_gbp"] / 1e6, color="#b2182b", ls="--", lw=1.5, label="do nothing")
-    ax.plot(
-        x, frame["plan_gbp"] / 1e6, color="#228833", lw=2, marker="o", ms=3, label="with the plan"
-    )
-    ax.set_xticks(list(x), frame["financial_year"].tolist(), rotation=45, fontsize=8)
+    ax.set_xticks(x, frame["financial_year"].tolist(), rotation=45, fontsize=8)
     ax.set_ylim(bottom=0)
     ax.set_ylabel("£ million a year")
     ax.set_xlabel("financial year")
     ax.set_title("Running cost of the estate", fontsize=10)
-    ax.grid(color="#eeeeee")
-    ax.legend(fontsize=8, frameon=False, loc="lower left")
+    ax.grid(axis="y", color="#eeeeee", zorder=0)
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     figure.tight_layout()
     return figure

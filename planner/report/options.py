@@ -1,6 +1,7 @@
 """The options a board weighs: the plan against doing the minimum and against budgets 20%
-lower and higher (and any other policies given), and the levers that would move it: what
-a tenth more capital, or one more person in a delivery team, buys.
+lower and higher (and any other policies given). What each single lever would buy (a
+person more, more capital, a freeze lifted, a contract ended early) is
+:func:`planner.levers.levers`.
 
 **Do minimum**, defined: replace only what must be replaced now. Of the systems the plan
 would replace, keep those already out of support when the plan starts and those rated
@@ -27,7 +28,7 @@ from inventory.model import Inventory
 from planner.plan import make_plan
 from planner.scenarios import Comparison, compare_plans, scale_budget
 
-__all__ = ["BUDGET_STEPS", "do_minimum", "levers", "options_appraisal"]
+__all__ = ["BUDGET_STEPS", "do_minimum", "options_appraisal"]
 
 #: The budget scenarios of every appraisal: 20% less and 20% more capital each year.
 BUDGET_STEPS = {"budget -20%": 0.8, "budget +20%": 1.2}
@@ -80,40 +81,3 @@ def options_appraisal(result, scenarios: Mapping | None = None) -> Comparison:
     for name, other in (scenarios or {}).items():
         plans[str(name)] = make_plan(result.inventory, other, impact=result.impact)
     return compare_plans(plans)
-
-
-def levers(result, *, capital: float = 0.1, people: float = 1.0) -> pd.DataFrame:
-    """What each lever buys, one plan each: ``capital`` more budget every year, or
-    ``people`` more FTE in one delivery team (each team in turn). Per lever: the programme's
-    end, how many months sooner, the risk exposure (risk-months) and its change.
-
-    >>> import planner
-    >>> table = levers(planner.plan("data/examples/five-systems"))
-    >>> table.index[0]
-    '+10% capital'
-    """
-    policy = result.policy
-    changes = {f"+{capital:.0%} capital": scale_budget(policy, 1 + capital)}
-    for team, capacity in policy.schedule.teams.items():
-        changes[f"+{people:g} FTE {team}"] = policy.with_overrides(
-            {f"schedule.teams.{team}": capacity + people}
-        )
-    rows = {}
-    base_end, base_exposure = result.end, result.risk_exposure
-    for name, changed in changes.items():
-        other = make_plan(result.inventory, changed, impact=result.impact)
-        sooner = (
-            (base_end.year - other.end.year) * 12 + base_end.month - other.end.month
-            if base_end is not None and other.end is not None
-            else None
-        )
-        rows[name] = {
-            "end": other.end,
-            "months_sooner": sooner,
-            "projects_scheduled": int(other.units["scheduled"].sum()),
-            "risk_exposure": other.risk_exposure,
-            "exposure_change": other.risk_exposure / base_exposure - 1 if base_exposure else 0.0,
-        }
-    frame = pd.DataFrame.from_dict(rows, orient="index")
-    frame.index.name = "lever"
-    return frame

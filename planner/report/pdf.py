@@ -27,7 +27,7 @@ from fpdf import FPDF
 from fpdf.enums import TableBordersLayout, XPos, YPos
 from fpdf.fonts import FontFace
 
-from planner.report.blocks import Facts, Note, Part, Table, Text
+from planner.report.blocks import Alert, Facts, Note, Part, Table, Text
 from planner.report.figures import Chart, svg_document
 
 __all__ = ["report_pdf"]
@@ -37,6 +37,8 @@ _BLUE = (0, 94, 184)
 _GREY = (76, 98, 114)
 _PALE = (240, 244, 245)
 _DARK = (33, 43, 50)
+_RED = (178, 24, 43)
+_PINK = (251, 234, 236)
 
 
 class _Paper(FPDF):
@@ -77,6 +79,12 @@ def _cover(pdf: _Paper, report) -> None:
     pdf.multi_cell(
         0, 8, f"Board paper · {report.date:%-d %B %Y}", new_x=XPos.LMARGIN, new_y=YPos.NEXT
     )
+    if report.headline:
+        pdf.ln(2)
+        pdf.set_font("DejaVu", "B", 11)
+        pdf.set_text_color(*(_RED if report.unscheduled else _DARK))
+        pdf.multi_cell(0, 6, report.headline, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_text_color(*_DARK)
     pdf.ln(6)
     _facts(
         pdf,
@@ -107,25 +115,52 @@ def _heading(pdf: _Paper, title: str) -> None:
     pdf.set_line_width(0.8)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
     pdf.ln(3)
+    _thin_rules(pdf)
     pdf.set_text_color(*_DARK)
     pdf.set_font("DejaVu", "", 9.5)
 
 
+def _thin_rules(pdf: _Paper) -> None:
+    """The lines between table rows: thin and grey (a heading's rule is thick and blue)."""
+    pdf.set_draw_color(216, 221, 224)
+    pdf.set_line_width(0.2)
+
+
 def _text(pdf: _Paper, block: Text) -> None:
     pdf.set_font("DejaVu", "", 9.5)
-    pdf.multi_cell(0, 5, block.text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 5, block.text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
 
 
 def _note(pdf: _Paper, block: Note) -> None:
     pdf.set_font("DejaVu", "I", 9)
     pdf.set_fill_color(*_PALE)
-    pdf.multi_cell(0, 5, block.text, fill=True, padding=2, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(
+        0, 5, block.text, fill=True, padding=2, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
+    pdf.ln(2)
+
+
+def _alert(pdf: _Paper, block: Alert) -> None:
+    """Set apart in red: a red rule on the left of a pale red box, bold dark red text."""
+    pdf.set_font("DejaVu", "B", 9.5)
+    pdf.set_fill_color(*_PINK)
+    pdf.set_text_color(122, 15, 29)
+    top = pdf.get_y()
+    pdf.multi_cell(
+        0, 5, block.text, fill=True, padding=(2, 2, 2, 4), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
+    if pdf.get_y() > top:  # on the same page: draw the rule beside it
+        pdf.set_fill_color(*_RED)
+        pdf.rect(pdf.l_margin, top, 1.4, pdf.get_y() - top, style="F")
+    pdf.set_fill_color(*_PALE)  # tables fill their rows with the current colour
+    pdf.set_text_color(*_DARK)
     pdf.ln(2)
 
 
 def _facts(pdf: _Paper, items: list[tuple[str, str]]) -> None:
     pdf.set_font("DejaVu", "", 9)
+    _thin_rules(pdf)
     with pdf.table(
         col_widths=(35, 65),
         first_row_as_headings=False,
@@ -181,6 +216,7 @@ def _table(pdf: _Paper, block: Table) -> None:
     pdf.set_font("DejaVu", "", 7 if columns > 8 else 8)
     widths = _widths(pdf, block)
     aligns = tuple("RIGHT" if n else "LEFT" for n in block.numeric)
+    _thin_rules(pdf)
     with pdf.table(
         width=min(sum(widths), pdf.epw),
         align="LEFT",
@@ -205,15 +241,23 @@ def _aspect(svg: str) -> float:
 
 
 def _chart(pdf: _Paper, chart: Chart) -> None:
-    """A chart the page's width (or less, to fit a page), on a new page if it does not
-    fit the rest of this one, with its caption."""
-    width = pdf.epw
-    height = width * _aspect(chart.svg)
-    limit = pdf.h - pdf.t_margin - pdf.b_margin - 10
-    if height > limit:
-        width, height = width * limit / height, limit
-    if height > pdf.h - pdf.b_margin - pdf.get_y() - 8:
-        pdf.add_page()
+    """A chart the page's width (or less, to fit a page), with its caption: shrunk a little
+    to fit the rest of this page, or else on a new page of the same orientation."""
+    aspect = _aspect(chart.svg)
+
+    def size(room: float) -> tuple[float, float]:
+        width = pdf.epw
+        height = width * aspect
+        return (width * room / height, room) if height > room else (width, height)
+
+    caption = 12  # mm: the caption and the space after it
+    width, height = size(pdf.h - pdf.t_margin - pdf.b_margin - caption)
+    room = pdf.h - pdf.b_margin - pdf.get_y() - caption
+    if height > room:
+        if room >= 0.8 * height:
+            width, height = size(room)
+        else:
+            pdf.add_page(orientation=pdf.cur_orientation.value)
     svg = svg_document(chart.svg).encode("utf-8")
     # fpdf2 draws a glyph (<use>) in the current fill colour, not its group's: set it to
     # the charts' text colour, or a table's white heading text would leave labels blank
@@ -222,17 +266,21 @@ def _chart(pdf: _Paper, chart: Chart) -> None:
     pdf.image(io.BytesIO(svg), x=pdf.l_margin + (pdf.epw - width) / 2, w=width, h=height)
     pdf.set_font("DejaVu", "I", 8)
     pdf.set_text_color(*_GREY)
-    pdf.cell(0, 5, chart.caption, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 4.5, chart.caption, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_text_color(*_DARK)
     pdf.ln(2)
 
 
-#: A part with a table this wide is set on landscape pages.
+#: A part with a table this wide (or a wide chart) is set on landscape pages.
 _LANDSCAPE_COLUMNS = 10
 
 
 def _part(pdf: _Paper, part: Part) -> None:
-    wide = any(isinstance(b, Table) and len(b.columns) >= _LANDSCAPE_COLUMNS for b in part.blocks)
+    wide = any(
+        (isinstance(b, Table) and len(b.columns) >= _LANDSCAPE_COLUMNS)
+        or (isinstance(b, Chart) and b.wide)
+        for b in part.blocks
+    )
     pdf.add_page(orientation="L" if wide else "P")
     _heading(pdf, part.title)
     for block in part.blocks:
@@ -240,6 +288,8 @@ def _part(pdf: _Paper, part: Part) -> None:
             _text(pdf, block)
         elif isinstance(block, Note):
             _note(pdf, block)
+        elif isinstance(block, Alert):
+            _alert(pdf, block)
         elif isinstance(block, Facts):
             _facts(pdf, block.items)
         elif isinstance(block, Table):

@@ -1,6 +1,6 @@
-"""The risks a board accepts or must govern: the risk burn-down by financial year, the high
-and extreme risks of systems nobody plans to replace, and the go-lives that need a DCB0160
-clinical safety sign-off.
+"""The risks a board accepts or must govern: the risk burn-down by financial year, and the
+high and extreme risks of systems the plan retains (the plan's own
+:attr:`~planner.plan.PlanResult.accepted_risks`) with why each is high.
 
 Examples
 --------
@@ -8,8 +8,8 @@ Examples
 >>> result = planner.plan("data/examples/five-systems")
 >>> accepted_risks(result).empty  # the portal is retained, at low risk
 True
->>> clinical_safety(result).index.tolist()
-['ed', 'pas']
+>>> burndown_by_year(result)["financial_year"].tolist()
+['2027/28', '2028/29', '2029/30', '2030/31']
 """
 
 from __future__ import annotations
@@ -17,27 +17,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from planner.charts.style import DOMAIN_OF
 from planner.policy import financial_year
 
-__all__ = [
-    "CLINICAL_DOMAINS",
-    "SIGN_OFFS_NOT_IN_PLAN",
-    "accepted_risks",
-    "burndown_by_year",
-    "clinical_safety",
-    "risk_reasons",
-]
-
-#: Domains whose systems are health IT under DCB0160 (with anything patient-facing).
-CLINICAL_DOMAINS = ("clinical", "diagnostics", "medicines", "medical devices")
-#: Said above the clinical safety table: the plan derives it, it holds no milestones.
-SIGN_OFFS_NOT_IN_PLAN = (
-    "The plan holds no clinical safety sign-off milestones yet. Listed are the planned "
-    "go-lives and decommissionings of clinical or patient-facing systems: under DCB0160 each "
-    "needs a hazard log and a safety case signed off by the Clinical Safety Officer before it "
-    "goes live."
-)
+__all__ = ["accepted_risks", "burndown_by_year", "risk_reasons"]
 
 
 def burndown_by_year(result) -> pd.DataFrame:
@@ -86,43 +68,7 @@ def risk_reasons(result, systems: pd.Index) -> pd.Series:
 
 
 def accepted_risks(result) -> pd.DataFrame:
-    """Systems rated high or extreme that the plan leaves in place (disposition retain, or
-    retired from planning): the risks the board accepts, highest first, with why."""
-    scores = result.scores
-    kept = scores[~scores["planned"] & scores["risk_rating"].isin(["extreme", "high"])]
-    kept = kept.sort_values(["risk", "rank"], ascending=[False, True])
-    systems = result.inventory.systems
-    return pd.DataFrame(
-        {
-            "name": kept["name"],
-            "category": kept["category"],
-            "risk": kept["risk"],
-            "risk_rating": kept["risk_rating"],
-            "end_of_support": systems["end_of_support"].reindex(kept.index),
-            "why": risk_reasons(result, kept.index),
-        },
-        index=kept.index,
-    )
-
-
-def clinical_safety(result) -> pd.DataFrame:
-    """Scheduled go-lives (and decommissionings) of clinical or patient-facing systems, in
-    date order: each needs a DCB0160 safety case signed off before it (see
-    :data:`SIGN_OFFS_NOT_IN_PLAN`). Clinical means a category in :data:`CLINICAL_DOMAINS`."""
-    schedule = result.scheduled
-    systems = result.inventory.systems.loc[schedule.index]
-    clinical = systems["category"].map(DOMAIN_OF).isin(CLINICAL_DOMAINS) | systems[
-        "patient_facing"
-    ].astype(bool)
-    chosen = schedule[clinical.to_numpy()]
-    frame = pd.DataFrame(
-        {
-            "name": chosen["name"],
-            "category": chosen["category"],
-            "change": np.where(chosen["disposition"] == "retire", "decommission", "deploy"),
-            "criticality": systems.loc[chosen.index, "criticality"],
-            "sign_off_by": chosen["go_live"],
-        },
-        index=chosen.index,
-    )
-    return frame.sort_values(["sign_off_by", "name"], kind="stable")
+    """The plan's accepted risks (retained systems rated high or extreme, highest first:
+    name, category, risk, risk_rating, end_of_support) with why each is high."""
+    accepted = result.accepted_risks
+    return accepted.assign(why=risk_reasons(result, accepted.index))

@@ -1,5 +1,6 @@
-"""The board pack: each section's rule on small inventories worked by hand, the HTML page
-(escaping, no other host), the PDF read back, and the command line."""
+"""The board pack: each section read from the plan (checked against the PlanResult's own
+tables) or worked by hand on small inventories, the HTML page (escaping, no other host), the
+PDF read back, and the command line."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import html.parser
 import json
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import openpyxl
 import pandas as pd
 import pytest
@@ -17,22 +19,34 @@ from pypdf import PdfReader
 import planner
 from inventory.errors import InvalidArgumentError
 from planner.cli import main
+from planner.levers import levers
+from planner.montecarlo import forecast_plan
 from planner.plan import make_plan
 from planner.report import (
     build_report,
     do_minimum,
-    levers,
     options_appraisal,
+    parts,
     run_manifest,
     unsupported_register,
     write_register,
 )
-from planner.report.assumptions import changes_from_default
-from planner.report.figures import inline_svg
-from planner.report.headline import headline, major_programmes, not_scheduled
-from planner.report.money import contract_exposure, run_cost_trajectory
+from planner.report.assumptions import assumptions, changes_from_default
+from planner.report.blocks import Alert, Facts, Note, Table, Text
+from planner.report.constraints import binding_constraints, held_words
+from planner.report.figures import inline_svg, plot_run_cost
+from planner.report.gantt import gantt_view
+from planner.report.headline import (
+    headline,
+    major_programmes,
+    not_scheduled,
+    project_list,
+    roadmap_by_category,
+)
+from planner.report.milestones import approvals, clinical_safety
+from planner.report.money import contract_extensions, run_cost_by_year, spend_by_year
 from planner.report.quality import data_quality
-from planner.report.risk import accepted_risks, burndown_by_year, clinical_safety
+from planner.report.risk import accepted_risks, burndown_by_year
 from tests.planner.conftest import inventory, simple_policy, system
 
 HOSTILE = {
@@ -47,6 +61,34 @@ def plan_of(systems, dependencies=(), **policy):
     return make_plan(inventory(systems, dependencies), simple_policy(**policy))
 
 
+def texts(part) -> str:
+    """Every word of a part: its paragraphs, notes, alerts, facts and table cells."""
+    words = []
+    for block in part.blocks:
+        if isinstance(block, Text | Note | Alert):
+            words.append(block.text)
+        elif isinstance(block, Facts):
+            words += [f"{label}: {value}" for label, value in block.items]
+        elif isinstance(block, Table):
+            words += [" | ".join(block.columns)] + [" | ".join(row) for row in block.rows]
+    return "\n".join(words)
+
+
+@pytest.fixture(scope="module")
+def left_out():
+    """A PAS needing 2 integration engineers of the 1 there is, an ED after it (so left out
+    too), and a lab system that fits: 1 of 3 projects planned."""
+    return plan_of(
+        [
+            system("pas", team_demand={"integration": 2.0}, replacement_cost_gbp_likely=3e6),
+            system("ed", after=("pas",), replacement_cost_gbp_likely=5e5),
+            system("lab", replacement_cost_gbp_likely=1e6),
+            system("kept", disposition="retain"),
+        ],
+        **{"schedule.teams": {"integration": 1}},
+    )
+
+
 # --- headline -----------------------------------------------------------------------------
 
 
@@ -59,7 +101,13 @@ def test_headline_and_major_programmes_by_cost_not_priority():
         ]
     )
     head = headline(result)
-    assert (head.projects, head.systems, head.retained, head.not_scheduled) == (2, 2, 1, 0)
+    assert head.text == result.headline == "2 of 2 projects planned (£4.0m), Apr 2027 to Mar 2028"
+    assert (head.projects, head.total_projects, head.systems, head.retained) == (2, 2, 2, 1)
+    assert (head.not_scheduled, head.not_scheduled_systems, head.not_scheduled_cost_gbp) == (
+        0,
+        0,
+        0.0,
+    )
     assert head.total_cost_gbp == 4_000_000.0
     assert head.months == 12  # Apr 2027 to Mar 2028, both at the start
     programmes = major_programmes(result)
@@ -67,60 +115,162 @@ def test_headline_and_major_programmes_by_cost_not_priority():
     assert programmes["share"].tolist() == [0.75, 0.25]
 
 
-def test_not_scheduled_gives_the_schedulers_reason():
-    result = plan_of(
-        [system("big", team_demand={"integration": 5.0})], **{"schedule.teams": {"integration": 2}}
+def test_the_headline_never_hides_what_is_not_scheduled(left_out):
+    head = headline(left_out)
+    assert head.text == left_out.headline
+    assert head.text.endswith("; 2 not scheduled (2 systems, £3.5m)")
+    assert (head.projects, head.total_projects, head.not_scheduled) == (1, 3, 2)
+    assert head.not_scheduled_cost_gbp == left_out.unscheduled_cost == 3_500_000.0
+    summary = parts.summary_part(
+        head,
+        not_scheduled(left_out),
+        major_programmes(left_out),
+        None,
+        binding_constraints(left_out),
+        None,
     )
+    first = summary.blocks[0]
+    assert isinstance(first, Alert)
+    assert first.text.startswith("Not everything fits: 2 projects of 3 (2 systems, £3.5m)")
+    assert "Not scheduled: 2 projects · 2 systems · £3.5m" in texts(summary)
+    # the dearest project is not scheduled: the board sees it, not the cheaper one that fits
+    programmes = major_programmes(left_out)
+    assert programmes.index.tolist() == ["pas", "lab", "ed"]
+    assert programmes.loc["pas", "share"] == pytest.approx(3 / 4.5)
+    assert not programmes.loc["pas", "scheduled"] and pd.isna(programmes.loc["pas", "go_live"])
+    by_category = roadmap_by_category(left_out)
+    assert by_category[["projects", "not_scheduled"]].sum().tolist() == [1, 2]
+
+
+def test_not_scheduled_counts_what_waits_against_what_holds_it(left_out):
+    frame = not_scheduled(left_out)
+    assert frame.index.tolist() == ["pas"]  # the ED only waits for it
+    pas = frame.loc["pas"]
+    assert pas["why"].startswith("needs 2 FTE of integration a month but the team has 1")
+    assert (pas["cost_gbp"], pas["waiting"], pas["waiting_cost_gbp"]) == (3e6, 1, 5e5)
+
+
+def test_a_cycle_of_constraints_is_listed_not_lost():
+    result = plan_of([system("a", after=("b",)), system("b", after=("a",)), system("c")])
     frame = not_scheduled(result)
-    assert frame.index.tolist() == ["big"]
-    assert frame.loc["big", "why"].startswith(
-        "needs 5 FTE of integration a month but the team has 2"
+    assert sorted(frame.index) == ["a", "b"]  # each waits for the other: both are listed
+    assert all(why.startswith("impossible constraint") for why in frame["why"])
+
+
+def test_the_annex_lists_every_planned_system_those_not_scheduled_last(left_out):
+    frame = project_list(left_out)
+    assert frame.index.tolist()[0] == "lab" and sorted(frame.index[1:]) == ["ed", "pas"]
+    pd.testing.assert_series_equal(
+        frame["safety_signoff"], left_out.schedule.loc[frame.index, "safety_signoff"]
     )
+    (table,) = parts.project_list_part(frame).blocks
+    go_live = table.columns.index("Go-live")
+    assert [row[go_live] for row in table.rows] == ["Mar 2028", "not scheduled", "not scheduled"]
 
 
 # --- money --------------------------------------------------------------------------------
 
 
-def test_run_cost_trajectory_worked_by_hand():
-    # replaced Apr 2027 - Mar 2028 (go-live in month 11): 120k a year before, 70% after;
-    # a system still to be built (status planned) costs nothing until its go-live, then all;
-    # a retired system nothing. The burn-down runs to a year past the last go-live (months
-    # 0 to 23): 2027/28 and 2028/29.
+def test_spend_is_the_plans_capital_and_revenue_with_the_forecasts_odds():
+    # 1.2m over 12 months, half capital: 600k of each in 2027/28 under a 12m capital budget
     result = plan_of(
-        [
-            system("old", annual_run_cost_gbp=120_000.0),
-            system("new", status="planned", annual_run_cost_gbp=60_000.0),
-            system("gone", status="retired", disposition="retain", annual_run_cost_gbp=1e6),
-        ]
+        [system("a")], **{"money.capital_share.default": 0.5, "schedule.budget.default_gbp": 12e6}
     )
-    frame = run_cost_trajectory(result).set_index("financial_year")
+    frame = spend_by_year(result)
+    assert frame["financial_year"].tolist() == ["2027/28"]
+    row = frame.iloc[0]
+    assert (row["capital_gbp"], row["revenue_gbp"], row["capital_headroom_gbp"]) == pytest.approx(
+        (600_000, 600_000, 11_400_000)
+    )
+    assert pd.isna(row["revenue_budget_gbp"]) and pd.isna(row["p_capital_slips_past_31_march"])
+    pd.testing.assert_frame_equal(frame[result.spend_by_fy.columns], result.spend_by_fy)
+    outlook = forecast_plan(result, runs=40)
+    joined = spend_by_year(result, outlook)
+    expected = outlook.spend_by_fy.set_index("financial_year")["p_capital_slips_past_31_march"]
+    assert joined["p_capital_slips_past_31_march"].tolist() == [expected["2027/28"]]
+    words = texts(parts.spend_part(joined, None, [], []))  # type: ignore[arg-type]
+    assert "£600k of capital and £600k of revenue (£1.2m in all)" in words
+    assert "the policy sets no revenue budget" in words
+    assert "Revenue budget" not in words  # no limit: the columns are left out
+
+
+def test_run_cost_is_the_plans_with_double_running_worked_by_hand():
+    # replaced: go-live Mar 2028 (month 11); the legacy system (120k a year) runs 3 months
+    # more (money.parallel_running_months) beside its replacement (60k a year)
+    result = plan_of([system("old", annual_run_cost_gbp=120_000.0, future_run_cost_gbp=60_000.0)])
+    frame = run_cost_by_year(result).set_index("financial_year")
     assert frame.index.tolist() == ["2027/28", "2028/29"]
     assert frame["do_nothing_gbp"].tolist() == pytest.approx([120_000, 120_000])
-    assert frame["plan_gbp"].tolist() == pytest.approx([120_000, 84_000 + 60_000])
-    assert frame["saving_gbp"].tolist() == pytest.approx([0, -24_000])
+    assert frame["legacy_gbp"].tolist() == pytest.approx([120_000, 30_000])
+    assert frame["double_running_gbp"].tolist() == pytest.approx([0, 30_000])
+    assert frame["replacement_gbp"].tolist() == pytest.approx([0, 60_000])
+    assert frame["planned_gbp"].tolist() == pytest.approx([120_000, 90_000])
+    assert frame["saving_gbp"].tolist() == pytest.approx([0, 30_000])
+    part = parts.run_cost_part(run_cost_by_year(result), None, 3)  # type: ignore[arg-type]
+    words = texts(part)
+    assert "In 2028/29 the plan brings that to £90k (£30k for the legacy systems" in words
+    assert "that double running costs £30k over the plan, most in 2028/29 (£30k)" in words
+    ax = plot_run_cost(result).axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "do nothing",
+        "legacy systems",
+        "double running",
+        "new systems",
+    ]
+    plt.close(ax.figure)
 
 
-def test_contract_exposure_extends_and_renews():
+def test_contract_extensions_are_the_plans_with_the_supplier():
+    # late: its contract ends Sep 2027 but it runs to Jun 2028 (go-live Mar 2028, then 3
+    # months' parallel running): Oct 2027 - Jun 2028, 9 months at 120k a year; a retained
+    # system's contract is not the plan's to extend
     result = plan_of(
         [
-            system("late", contract_end="2027-09-30", annual_run_cost_gbp=120_000.0),
+            system(
+                "late", contract_end="2027-09-30", annual_run_cost_gbp=120_000.0, supplier="Acme"
+            ),
             system("kept", disposition="retain", contract_end="2027-06-30"),
             system("fine", contract_end="2030-03-31"),
         ],
         **{"schedule.respect_contract_end": False},
     )
-    frame = contract_exposure(result)
-    assert frame.index.tolist() == ["kept", "late"]
-    assert frame.loc["late", "months"] == 6  # Sep 2027 to the go-live in Mar 2028
-    assert frame.loc["late", "extension_cost_gbp"] == pytest.approx(60_000)
-    assert frame.loc["kept", "months"] == 9  # Jun 2027 to the programme's end, Mar 2028
-    assert frame.loc["kept", "why"] == "renew: retained or not scheduled"
+    frame = contract_extensions(result)
+    assert frame.index.tolist() == ["late"] == result.contract_extensions.index.tolist()
+    late = frame.loc["late"]
+    assert (late["months"], late["cost_gbp"], late["supplier"]) == (
+        9,
+        pytest.approx(90_000),
+        "Acme",
+    )
+    assert late["runs_until"] == pd.Timestamp("2028-06-30")
+    words = texts(parts.contract_part(frame, 0, 3))
+    assert words.startswith("1 legacy contract ends before its system stops running")
+    assert "LATE | Acme | Sep 2027 | Jun 2028 | 9 | £90k" in words
+
+
+def test_a_contract_of_a_system_not_scheduled_runs_to_the_horizon(left_out):
+    result = plan_of(
+        [
+            system(
+                "pas",
+                team_demand={"integration": 2.0},
+                contract_end="2027-12-31",
+                annual_run_cost_gbp=12_000.0,
+            )
+        ],
+        **{"schedule.teams": {"integration": 1}},
+    )
+    frame = contract_extensions(result)
+    assert pd.isna(frame.loc["pas", "runs_until"])
+    words = texts(parts.contract_part(frame, 0, 1))
+    assert "PAS | — | Dec 2027 | not scheduled |" in words
+    assert "1 system of these is not scheduled" in words
 
 
 # --- risk ---------------------------------------------------------------------------------
 
 
-def test_accepted_risks_are_retained_high_and_extreme_only():
+def test_accepted_risks_are_the_plans_with_why():
     result = plan_of(
         [
             system(
@@ -135,24 +285,9 @@ def test_accepted_risks_are_retained_high_and_extreme_only():
         ]
     )
     frame = accepted_risks(result)
+    pd.testing.assert_frame_equal(frame.drop(columns="why"), result.accepted_risks)
     assert frame.index.tolist() == ["xp"]
-    assert frame.loc["xp", "risk_rating"] in ("extreme", "high")
     assert "out of support" in frame.loc["xp", "why"] and "scarce skills" in frame.loc["xp", "why"]
-
-
-def test_clinical_safety_lists_clinical_and_patient_facing_changes():
-    result = plan_of(
-        [
-            system("ed", category="ED"),
-            system("old-lab", category="pathology LIMS", disposition="retire"),
-            system("ledger", category="finance"),
-            system("portal", category="patient portal", patient_facing=True),
-        ]
-    )
-    frame = clinical_safety(result)
-    assert sorted(frame.index) == ["ed", "old-lab", "portal"]
-    assert frame.loc["old-lab", "change"] == "decommission"
-    assert frame.loc["ed", "sign_off_by"] == result.schedule.loc["ed", "go_live"]
 
 
 def test_burndown_by_year_starts_each_financial_year():
@@ -163,7 +298,116 @@ def test_burndown_by_year_starts_each_financial_year():
     assert frame.loc[1, "removed"] == 1.0
 
 
-# --- options and levers -------------------------------------------------------------------
+# --- milestones: approvals and clinical safety --------------------------------------------
+
+
+def test_clinical_safety_sign_offs_are_the_plans():
+    result = plan_of(
+        [
+            system("ed", clinical_safety_class="high"),
+            system("portal", category="patient portal", patient_facing=True),  # low, derived
+            system("ledger", category="finance"),
+            system("old-lab", disposition="retire", clinical_safety_class="high"),
+        ],
+        **{"schedule.teams": {"integration": 100, "clinical safety": 10}},
+    )
+    frame = clinical_safety(result)
+    units = result.units
+    assert sorted(frame.index) == sorted(units.index[units["safety_signoff"].notna()])
+    assert sorted(frame.index) == ["ed", "portal"]  # a retirement has no safety case
+    assert frame["safety_class"].sort_index().to_dict() == {"ed": "high", "portal": "low"}
+    for unit, row in frame.iterrows():
+        assert row["safety_signoff"] == units.loc[unit, "safety_signoff"] < row["go_live"]
+    words = texts(parts.clinical_safety_part(frame, 2, 0))
+    assert "2 clinical safety cases to sign off under DCB0160 (1 high, 1 low by class)" in words
+
+
+def test_approvals_are_the_plans_business_cases():
+    # 2m needs trust board approval (from 1m), 3 months: it starts Jul 2027, not Apr
+    result = plan_of(
+        [system("big", replacement_cost_gbp_likely=2e6), system("small")],
+        **{"schedule.approval.board_gbp": 1.5e6},
+    )
+    frame = approvals(result)
+    assert frame.index.tolist() == ["big"]
+    big = frame.loc["big"]
+    assert (big["approval"], big["approved_by"]) == ("trust board", pd.Timestamp("2027-07-01"))
+    assert big["approved_by"] == result.units.loc["big", "approved_by"]
+    assert result.units.loc["big", "start"] == pd.Timestamp("2027-07-01")
+    words = texts(parts.approvals_part(frame, 3, 9))
+    assert words.startswith("1 business case needs trust board approval before")
+
+
+def test_the_gantt_shows_approvals_and_sign_offs_as_milestones():
+    result = plan_of(
+        [system("ed", clinical_safety_class="high", replacement_cost_gbp_likely=2e6)],
+        **{
+            "schedule.approval.board_gbp": 1.5e6,
+            "schedule.teams": {"integration": 100, "clinical safety": 10},
+        },
+    )
+    (group,) = gantt_view(result).groups
+    (bar,) = group.bars
+    kinds = {mark.kind: mark for mark in bar.milestones}
+    assert set(kinds) == {"approval", "safety"}
+    assert kinds["approval"].left == bar.left  # approved when it starts
+    assert bar.left < kinds["safety"].left < bar.left + bar.width
+    assert "signed off" in kinds["safety"].tooltip and "trust board" in kinds["approval"].tooltip
+    ax = planner.charts.plot_gantt(result, group_by="category").axes[0]
+    markers = {line.get_marker() for line in ax.get_lines()}
+    assert {"|", "d"} <= markers  # the sign-off tick and the approval diamond
+    plt.close(ax.figure)
+
+
+# --- what holds the programme back, levers -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def one_engineer():
+    """Two 12-month projects, each needing the one integration engineer: back to back."""
+    return plan_of(
+        [system(name, team_demand={"integration": 1.0}) for name in ("a", "b")],
+        **{"schedule.teams": {"integration": 1, "training": 1}},
+    )
+
+
+def test_binding_constraints_add_up_what_held_each_project(one_engineer):
+    frame = binding_constraints(one_engineer)
+    assert frame.to_dict("records") == [
+        {"constraint": "team capacity (integration)", "projects": 1, "project_months": 12}
+    ]
+    held = held_words(one_engineer)
+    (waited,) = held.index  # the second of the two, whichever it is
+    assert held[waited] == "held 12 months by team capacity (integration)"
+    tooltips = [bar.tooltip for g in gantt_view(one_engineer).groups for bar in g.bars]
+    assert sum("held 12 months by team capacity (integration)" in t for t in tooltips) == 1
+    words = texts(parts.constraints_part(frame))
+    assert (
+        "In all, projects wait 12 project-months, most for team capacity (integration) (12)"
+        in words
+    )
+
+
+def test_levers_are_the_planners(one_engineer):
+    found = levers(one_engineer)
+    part = parts.levers_part(found)
+    words = texts(part)
+    assert (
+        "Add 1 FTE to the integration team | integration 1 to 2 FTE (+1) | Mar 2028 | +12" in words
+    )
+    (table,) = [b for b in part.blocks if isinstance(b, Table)]
+    assert len(table.rows) == len(found.helpful) == 1
+    assert "Change nothing on their own" in words and "Add 1 FTE to the training team" in words
+    report = build_report(one_engineer, runs=20)
+    assert report.data["levers"].table.equals(found.table)
+    summary = texts(report.parts[0])
+    assert (
+        "the one worth most is to add 1 FTE to the integration team (ends 12 months sooner"
+        in summary
+    )
+
+
+# --- options ------------------------------------------------------------------------------
 
 
 def test_do_minimum_keeps_what_must_go_and_what_it_waits_for():
@@ -190,20 +434,6 @@ def test_options_appraisal_names_every_option():
         "more teams",
     ]
     assert comparison.table.loc["do minimum", "projects scheduled"] == 1
-
-
-def test_a_person_more_in_the_binding_team_brings_the_end_forward():
-    # two 12-month projects each needing the one integration person: one after the other;
-    # a second person lets them run side by side, 12 months sooner
-    result = plan_of(
-        [system(name, team_demand={"integration": 1.0}) for name in ("a", "b")],
-        **{"schedule.teams": {"integration": 1, "training": 1}},
-    )
-    table = levers(result)
-    assert table.index.tolist() == ["+10% capital", "+1 FTE integration", "+1 FTE training"]
-    assert table.loc["+1 FTE integration", "months_sooner"] == 12
-    assert table.loc["+1 FTE training", "months_sooner"] == 0
-    assert table.loc["+1 FTE integration", "exposure_change"] < 0
 
 
 # --- data quality and assumptions ---------------------------------------------------------
@@ -350,6 +580,84 @@ def test_every_section_and_the_gantt_are_in_the_page(hostile_report):
     (gantt,) = [b for b in roadmap.blocks if b.kind == "gantt"]
     assert page.count("<details") == len(gantt.view.groups) == 4
     assert page.count('<span class="bar d-') == gantt.view.projects
+
+
+def test_the_pack_says_what_the_plan_says(hostile_report):
+    page = hostile_report.to_html()
+    head = hostile_report.data["headline"]
+    assert hostile_report.headline == head.text and f'<p class="headline">{head.text}' in page
+    (summary,) = [p for p in hostile_report.parts if p.key == "summary"]
+    (facts,) = [b for b in summary.blocks if isinstance(b, Facts)]
+    shown = dict(facts.items)
+    assert shown["Projects planned"] == f"{head.projects} of {head.total_projects}"
+    assert shown["Not scheduled"] == "none"
+    (warnings,) = [p for p in hostile_report.parts if p.key == "warnings"]
+    (table,) = [b for b in warnings.blocks if isinstance(b, Table)]
+    assert len(table.rows) == int(warnings.blocks[0].text.split()[0])
+
+
+def test_an_unscheduled_plan_says_so_first_everywhere(left_out, tmp_path):
+    report = build_report(left_out, runs=20, levers=False)
+    assert report.headline == left_out.headline and report.unscheduled
+    page = report.to_html()
+    assert f'<p class="headline alert">{left_out.headline}</p>' in page
+    assert page.index('class="alert"') < page.index('id="programmes"')  # in the summary
+    assert '<details class="group unscheduled" open>' in page
+    assert "£3.0m · needs 2 FTE of integration a month" in page  # the PAS row in the Gantt
+    assert "waits for pas, which is not scheduled" in page  # the ED row
+    (clinical,) = [p for p in report.parts if p.key == "clinical-safety"]
+    assert not any(isinstance(b, Alert) for b in clinical.blocks)  # neither is clinical
+    pdf = PdfReader(report.write(tmp_path / "r.pdf"))
+    text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+    assert "Not everything fits: 2 projects of 3" in text
+    assert left_out.headline in text  # on the cover
+
+
+def test_a_plan_with_nothing_scheduled_still_makes_a_pack(tmp_path):
+    result = plan_of(
+        [system("pas", team_demand={"integration": 2.0}), system("ed", after=("pas",))],
+        **{"schedule.teams": {"integration": 1}},
+    )
+    report = build_report(result, runs=20)  # no forecast of nothing: no IndexError either
+    assert report.data["forecast"] is None
+    by_key = {part.key: texts(part) for part in report.parts}
+    assert by_key["summary"].startswith("Nothing fits: none of the 2 projects (2 systems, £2.4m)")
+    assert "Nothing is scheduled, so there are no dates to forecast." in by_key["confidence"]
+    assert "Nothing is scheduled, so the roadmap is empty." in by_key["roadmap"]
+    assert report.write(tmp_path / "r.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_the_summary_facts_are_the_plans_own():
+    result = planner.plan("data/sample-trust")
+    head = headline(result)
+    summary = result.summary()
+    assert head.contracts_to_extend == summary["contracts to extend"]
+    assert round(head.contract_extension_gbp) == summary["contract extensions (GBP)"]
+    assert round(head.double_running_gbp) == summary["double running (GBP)"]
+    assert head.accepted_risks == summary["accepted risks"] == len(result.accepted_risks)
+    assert head.not_scheduled == summary["not scheduled"]
+
+
+def test_forecast_warnings_go_where_a_board_reads_them():
+    result = planner.plan("data/examples/five-systems")
+    outlook = forecast_plan(result, runs=20)
+    slip = "2027/28: in 60% of runs less capital is spent by 31 March than planned"
+    spread = "3 of 4 systems give a single value: their ranges are the policy's spread"
+    outlook = type(outlook)(**{**outlook.__dict__, "warnings": [spread, slip]})
+    report = build_report(result, forecast=outlook, levers=False)
+    by_key = {part.key: texts(part) for part in report.parts}
+    assert "2027/28: In 60% of runs" not in by_key["spend"]
+    assert "2027/28: in 60% of runs less capital" in by_key["spend"]
+    assert "3 of 4 systems give a single value" in by_key["confidence"]
+    assert "2027/28: in 60%" not in by_key["confidence"]
+
+
+def test_assumptions_name_the_money_and_governance_rules():
+    words = dict(assumptions(planner.load_policy()))
+    assert words["Revenue budget per financial year"] == "no limit"
+    assert words["Double running"] == "a replaced system runs 3 months beside its replacement"
+    assert words["Business case approval"].startswith("trust board from £1.0m (3 months)")
+    assert words["Clinical safety (DCB0160)"].startswith("signed off in the 2 months before")
 
 
 def test_charts_are_inline_svg_without_namespaces_or_comments():

@@ -90,12 +90,33 @@ def test_the_gantt_groups_open_and_close(browser, page_path):
     page.close()
 
 
+def test_the_gantt_shows_each_approval_and_sign_off_on_its_bar(browser, page_path):
+    path, _ = page_path
+    units = planner.plan("data/sample-trust").units  # the same plan, made again
+    scheduled = units[units["scheduled"]]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(path.as_uri())
+    approvals = page.locator(".gantt .ms-approval")
+    sign_offs = page.locator(".gantt .ms-safety")
+    assert approvals.count() == int((scheduled["approval"] != "").sum())
+    assert sign_offs.count() == int(scheduled["safety_signoff"].notna().sum())
+    epr = page.locator(".gantt details", has=page.locator("summary strong", has_text="EPR"))
+    epr.locator("summary").click()
+    mark = epr.locator(".ms-safety").first
+    assert mark.is_visible() and "signed off" in mark.get_attribute("title")
+    bar = mark.locator("xpath=..").locator(".bar").bounding_box()
+    box = mark.bounding_box()
+    assert bar["x"] <= box["x"] <= bar["x"] + bar["width"]  # on its bar, before the go-live
+    page.close()
+
+
 def test_the_page_prints_to_a4_with_the_chart_for_the_gantt(browser, page_path, tmp_path):
     path, report = page_path
     page = browser.new_page()
     page.goto(path.as_uri())
     page.emulate_media(media="print")
     assert not page.locator(".gantt").is_visible()
+    assert not page.get_by_text("Open a category to see its projects").is_visible()
     assert page.locator("#chart-gantt").is_visible()
     page.pdf(path=tmp_path / "printed.pdf", format="A4")
     reader = PdfReader(tmp_path / "printed.pdf")
