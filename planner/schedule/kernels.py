@@ -94,6 +94,7 @@ class Arrays(NamedTuple):
     capital_budget: np.ndarray  # per financial year (inf: no limit)
     revenue_budget: np.ndarray  # per financial year (inf: no limit)
     fy_index: np.ndarray  # per month: its financial year
+    fy_next: np.ndarray  # per month: the first month of the next financial year
     frozen: np.ndarray  # no go-live in these months
     is_go_live: np.ndarray  # per unit: its end is a go-live (not a decommissioning)
     org: np.ndarray  # per unit: its organisation (0..), for the go-live limit
@@ -204,9 +205,33 @@ def objective(weights, start_at, status, lengths, horizon, makespan_weight):  # 
 
 
 @njit(cache=True)
-def _check(i, t, length, a, s, need_capital, need_revenue):  # pragma: no cover - jit
+def chunk_share(profile, shares, lo, hi, length):  # pragma: no cover - jit
+    """The share of a unit's cost spent in its project months ``lo .. hi - 1`` of
+    ``length``: :func:`month_share` summed, in closed form but for a custom profile.
+
+    Front-loaded and back-loaded are arithmetic series; the S-curve's half-sine terms
+    telescope to ``(cos(pi lo / L) - cos(pi hi / L)) / 2``.
+    """
+    if profile == FLAT:
+        return (hi - lo) / length
+    triangle = length * (length + 1) / 2.0
+    if profile == FRONT:
+        return ((hi - lo) * length - (lo + hi - 1) * (hi - lo) / 2.0) / triangle
+    if profile == BACK:
+        return (hi - lo) * (lo + hi + 1) / 2.0 / triangle
+    if profile == S_CURVE:
+        return (np.cos(np.pi * lo / length) - np.cos(np.pi * hi / length)) / 2.0
+    total = 0.0
+    for k in range(lo, hi):
+        total += month_share(profile, shares, k, length)
+    return total
+
+
+@njit(cache=True)
+def _check(i, t, length, a, s):  # pragma: no cover - jit
     """Whether unit ``i`` fits at start ``t`` with ``length``: ``(next t to try, code, detail,
-    need, free)``; ``next`` is ``t`` when it fits, -1 when no later start can fit."""
+    need, free)``; ``next`` is ``t`` when it fits, -1 when no later start can fit. The cheap
+    rules are checked first; a start held by several is reported under the first."""
     horizon = len(a.frozen)
     end = t + length
     last = end - 1
@@ -214,6 +239,15 @@ def _check(i, t, length, a, s, need_capital, need_revenue):  # pragma: no cover 
         return -1, DEADLINE, a.deadline[i], 0.0, 0.0
     if a.frozen[last]:
         return t + 1, FREEZE, last, 0.0, 0.0
+    if a.golive_limit >= 0 and a.is_go_live[i] and s.golives[a.org[i], last] >= a.golive_limit:
+        return t + 1, GOLIVES, last, 1.0, 0.0
+    for k in range(a.group_indptr[i], a.group_indptr[i + 1]):
+        group = a.group_indices[k]
+        gap = a.group_gap[group]
+        lo, hi = max(0, last - gap + 1), min(horizon - 1, last + gap - 1)
+        for month in range(lo, hi + 1):
+            if s.group_golives[group, month] > 0:
+                return t + 1, SPACING, group, 0.0, 0.0
     # teams: a clash in month m rules out every start up to m (or, for the tail's extra
     # demand alone, every start that keeps m in the tail)
     jump = t
@@ -243,34 +277,25 @@ def _check(i, t, length, a, s, need_capital, need_revenue):  # pragma: no cover 
                 break
     if jump > t:
         return jump, code, detail, need_at, free_at
-    if a.golive_limit >= 0 and a.is_go_live[i] and s.golives[a.org[i], last] >= a.golive_limit:
-        return t + 1, GOLIVES, last, 1.0, 0.0
-    for k in range(a.group_indptr[i], a.group_indptr[i + 1]):
-        group = a.group_indices[k]
-        gap = a.group_gap[group]
-        lo, hi = max(0, last - gap + 1), min(horizon - 1, last + gap - 1)
-        for month in range(lo, hi + 1):
-            if s.group_golives[group, month] > 0:
-                return t + 1, SPACING, group, 0.0, 0.0
     cost = a.costs[i]
     if cost > 0.0:
-        need_capital[:] = 0.0
-        need_revenue[:] = 0.0
         share = a.capital_share[i]
-        for k in range(length):
-            year = a.fy_index[t + k]
-            part = cost * month_share(a.profile[i], a.year_shares[i], k, length)
-            need_capital[year] += part * share
-            need_revenue[year] += part * (1.0 - share)
-        for year in range(len(need_capital)):
-            if need_capital[year] > 0.0:
+        month = t
+        while month < end:  # one financial year at a time
+            year = a.fy_index[month]
+            upto = min(end, a.fy_next[month])
+            part = cost * chunk_share(a.profile[i], a.year_shares[i], month - t, upto - t, length)
+            need = part * share
+            if need > 0.0:
                 free = a.capital_budget[year] - s.capital[year]
-                if need_capital[year] > free + EPS:
-                    return t + 1, CAPITAL, year, need_capital[year], free
-            if need_revenue[year] > 0.0:
+                if need > free + EPS:
+                    return t + 1, CAPITAL, year, need, free
+            need = part - need
+            if need > 0.0:
                 free = a.revenue_budget[year] - s.revenue[year]
-                if need_revenue[year] > free + EPS:
-                    return t + 1, REVENUE, year, need_revenue[year], free
+                if need > free + EPS:
+                    return t + 1, REVENUE, year, need, free
+            month = upto
     return t, 0, 0, 0.0, 0.0
 
 
@@ -325,14 +350,14 @@ def _ready(i, a, status, start_at, lengths, ignore):  # pragma: no cover - jit
 
 
 @njit(cache=True)
-def _first_fit(i, lo, hi, length, a, s, need_capital, need_revenue, trace, log):  # pragma: no cover
+def _first_fit(i, lo, hi, length, a, s, trace, log):  # pragma: no cover - jit
     """The first start in ``lo .. hi`` where unit ``i`` fits (-1 if none), and whether money
     (a budget) was among what held it. With ``trace``, each rejected range is logged."""
     t = lo
     for_money = False
     horizon = len(a.frozen)
     while t <= hi and t + length <= horizon:
-        nxt, code, detail, need, free = _check(i, t, length, a, s, need_capital, need_revenue)
+        nxt, code, detail, need, free = _check(i, t, length, a, s)
         if nxt == t:
             return t, for_money
         if code == CAPITAL or code == REVENUE:  # noqa: SIM109 - numba compiles this form
@@ -374,15 +399,12 @@ def place(sequence, a, floor, s, trace, log):  # pragma: no cover - jit
     """
     n = len(a.lengths)
     horizon = len(a.frozen)
-    years = len(a.capital_budget)
     start_at = np.full(n, -1, dtype=np.int64)
     lengths = a.lengths.copy()
     status = np.zeros(n, dtype=np.int64)
     root = np.full(n, -1, dtype=np.int64)
     early = np.zeros((2, n), dtype=np.int64)  # earliest start, and what set it
     early[1, :] = -1
-    need_capital = np.zeros(years)
-    need_revenue = np.zeros(years)
     for i in sequence:
         if status[i] == PLACED:
             continue  # placed with the unit that absorbs it
@@ -408,44 +430,28 @@ def place(sequence, a, floor, s, trace, log):  # pragma: no cover - jit
             source = -3
         early[0, i] = earliest
         early[1, i] = source
-        found, for_money = _place_with_ties(
-            i,
-            earliest,
-            length,
-            a,
-            s,
-            status,
-            start_at,
-            lengths,
-            need_capital,
-            need_revenue,
-            trace,
-            log,
-            early,
-        )
-        if found < 0 and for_money and a.costs[i] > 0.0:
-            # phase it: the same cost over more months, a quarter longer at a time
-            stretched = length
-            limit = min(int(length * a.max_stretch), horizon)
-            while found < 0 and stretched < limit:
-                stretched = min(limit, int(np.ceil(stretched * 1.25)))
-                found, _ = _place_with_ties(
-                    i,
-                    max(earliest, a.contract_month[i] - stretched + 1),
-                    stretched,
-                    a,
-                    s,
-                    status,
-                    start_at,
-                    lengths,
-                    need_capital,
-                    need_revenue,
-                    False,
-                    log,
-                    early,
-                )
-                if found >= 0:
-                    lengths[i] = stretched
+        # its own length first; if money held it everywhere, phased: the same cost over a
+        # quarter more months at a time, up to max_stretch times its length
+        limit = min(int(length * a.max_stretch), horizon)
+        trying, start_from = length, earliest
+        while True:
+            found, for_money = _place_with_ties(
+                i,
+                start_from,
+                trying,
+                a,
+                s,
+                status,
+                start_at,
+                lengths,
+                trace and trying == length,
+                log,
+                early,
+            )
+            if found >= 0 or not for_money or a.costs[i] <= 0.0 or trying >= limit:
+                break
+            trying = min(limit, int(np.ceil(trying * 1.25)))
+            start_from = max(earliest, a.contract_month[i] - trying + 1)
         if found < 0:
             status[i] = NO_ROOM
             root[i] = i
@@ -462,8 +468,6 @@ def _place_ties(
     status,
     start_at,
     lengths,
-    nc,
-    nr,
     placed,
     all_needed,
     trace,
@@ -493,7 +497,7 @@ def _place_ties(
             ready, source = a.approval_month[f], -4
         lo = ready
         hi = go_live + a.tie_window - lf + 1
-        spot, _ = _first_fit(f, lo, hi, lf, a, s, nc, nr, trace, log)
+        spot, _ = _first_fit(f, lo, hi, lf, a, s, trace, log)
         if spot < 0:
             if all_needed:
                 for j in range(count):
@@ -531,8 +535,6 @@ def _place_with_ties(
     status,
     start_at,
     lengths,
-    need_capital,
-    need_revenue,
     trace,
     log,
     early,
@@ -544,87 +546,40 @@ def _place_with_ties(
     are placed, in priority order; the rest follow in their own turn (the plan warns).
     Returns ``(start, for_money)``."""
     horizon = len(a.frozen)
-    first, for_money = _first_fit(
-        i, earliest, horizon - length, length, a, s, need_capital, need_revenue, trace, log
-    )
-    if first < 0:
-        return -1, for_money
-    lengths[i] = length
     ties = a.tie_indptr[i + 1] - a.tie_indptr[i]
-    _commit(i, first, length, a, s, 1)
-    start_at[i] = first
-    status[i] = PLACED
-    if ties == 0:
-        return first, for_money
-    placed = np.empty(ties, dtype=np.int64)
-    t = first
+    placed = np.empty(max(ties, 1), dtype=np.int64)
+    lo, hi = earliest, horizon - length
+    first = -1
+    for_money = False
+    all_needed = ties > 0
     while True:
+        t, money = _first_fit(i, lo, hi, length, a, s, trace and first < 0, log)
+        if first < 0:
+            for_money = money
+            if t < 0:
+                return -1, for_money
+            first = t
+            lengths[i] = length
+        if t < 0:  # no start within reach keeps every window: its first, and what fits
+            t, all_needed = first, False
+        _commit(i, t, length, a, s, 1)
+        start_at[i] = t
+        status[i] = PLACED
+        if ties == 0:
+            return t, for_money
         mark = log[0, 0]
         count = _place_ties(
-            i,
-            t,
-            length,
-            a,
-            s,
-            status,
-            start_at,
-            lengths,
-            need_capital,
-            need_revenue,
-            placed,
-            True,
-            trace,
-            log,
-            early,
+            i, t, length, a, s, status, start_at, lengths, placed, all_needed, trace, log, early
         )
         if count >= 0:
             return t, for_money
-        # some absorbed unit does not fit: take it all back (and what the trace said of
-        # them), try a later start of i
+        # an absorbed unit does not fit: take it back (and what the trace said of them), and
+        # try a later start of i, up to the window's length after its first
         log[0, 0] = mark
         _take_back(i, a, s, status, start_at, lengths)
         if trace:
             _log(log, i, t, t, WINDOW, 0, 0.0, 0.0)
-        nxt, _ = _first_fit(
-            i,
-            t + 1,
-            min(first + a.tie_window, horizon - length),
-            length,
-            a,
-            s,
-            need_capital,
-            need_revenue,
-            False,
-            log,
-        )
-        if nxt < 0:
-            break
-        _commit(i, nxt, length, a, s, 1)
-        start_at[i] = nxt
-        status[i] = PLACED
-        t = nxt
-    # no start within reach keeps every window: its first start, and the ties that fit
-    _commit(i, first, length, a, s, 1)
-    start_at[i] = first
-    status[i] = PLACED
-    _place_ties(
-        i,
-        first,
-        length,
-        a,
-        s,
-        status,
-        start_at,
-        lengths,
-        need_capital,
-        need_revenue,
-        placed,
-        False,
-        trace,
-        log,
-        early,
-    )
-    return first, for_money
+        lo, hi = t + 1, min(first + a.tie_window, horizon - length)
 
 
 @njit(cache=True)

@@ -307,6 +307,7 @@ def build_problem(
         capital_budget=np.array([policy.budget_for(label) for label in fy_labels]),
         revenue_budget=np.array([policy.revenue_budget_for(label) for label in fy_labels]),
         fy_index=calendar.fy_index.astype(np.int64),
+        fy_next=_next_year_starts(calendar.fy_index),
         frozen=np.isin(calendar.month_of_year, list(policy.schedule.freeze_months)),
         is_go_live=~units["decommission"].to_numpy(dtype=bool),
         org=pd.factorize(units["organisation"].fillna(""))[0].astype(np.int64),
@@ -337,6 +338,17 @@ def build_problem(
         not_before=units["not_before"],
         unknown_teams=frozenset(unknown_teams),
     )
+
+
+def _next_year_starts(fy_index: np.ndarray) -> np.ndarray:
+    """For each month, the first month of the next financial year (the horizon for the last).
+
+    >>> _next_year_starts(np.array([0, 0, 1, 1, 1, 2])).tolist()
+    [2, 2, 5, 5, 5, 6]
+    """
+    starts = np.flatnonzero(np.r_[True, fy_index[1:] != fy_index[:-1]])
+    following = np.r_[starts[1:], len(fy_index)]
+    return following[fy_index - fy_index[0]].astype(np.int64)
 
 
 def _or(value: int | None, missing: int) -> int:
