@@ -96,6 +96,7 @@ class Arrays(NamedTuple):
     fy_index: np.ndarray  # per month: its financial year
     fy_next: np.ndarray  # per month: the first month of the next financial year
     frozen: np.ndarray  # no go-live in these months
+    thaw: np.ndarray  # per month: the first month from it that is not frozen (horizon: none)
     is_go_live: np.ndarray  # per unit: its end is a go-live (not a decommissioning)
     org: np.ndarray  # per unit: its organisation (0..), for the go-live limit
     golive_limit: int  # go-lives in one month in one organisation, -1 for no limit
@@ -237,17 +238,17 @@ def _check(i, t, length, a, s):  # pragma: no cover - jit
     last = end - 1
     if last > a.deadline[i]:
         return -1, DEADLINE, a.deadline[i], 0.0, 0.0
-    if a.frozen[last]:
-        return t + 1, FREEZE, last, 0.0, 0.0
+    if a.frozen[last]:  # the next start whose go-live month is not frozen
+        return a.thaw[last] - length + 1, FREEZE, last, 0.0, 0.0
     if a.golive_limit >= 0 and a.is_go_live[i] and s.golives[a.org[i], last] >= a.golive_limit:
         return t + 1, GOLIVES, last, 1.0, 0.0
     for k in range(a.group_indptr[i], a.group_indptr[i + 1]):
         group = a.group_indices[k]
         gap = a.group_gap[group]
         lo, hi = max(0, last - gap + 1), min(horizon - 1, last + gap - 1)
-        for month in range(lo, hi + 1):
+        for month in range(hi, lo - 1, -1):  # the latest go-live too close: go past it
             if s.group_golives[group, month] > 0:
-                return t + 1, SPACING, group, 0.0, 0.0
+                return month + gap - length + 1, SPACING, group, 0.0, 0.0
     # teams: a clash in month m rules out every start up to m (or, for the tail's extra
     # demand alone, every start that keeps m in the tail)
     jump = t

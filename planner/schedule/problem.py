@@ -164,6 +164,8 @@ class Problem:
     def with_arrays(self, **changes: object) -> Problem:
         """The same problem with some of the kernels' arrays changed (a lever, a forecast
         run): ``problem.with_arrays(capacity=more)``."""
+        if "frozen" in changes and "thaw" not in changes:
+            changes["thaw"] = _thaw(np.asarray(changes["frozen"]))
         return replace(self, arrays=self.arrays._replace(**changes))  # type: ignore[arg-type]
 
     def place(
@@ -290,6 +292,7 @@ def build_problem(
     tie_indptr, tie_indices = _ties(ties, position_of, impossible_mask, position)
     profile, year_shares = _profiles(units, policy)
     go_live = policy.schedule.go_live
+    frozen = np.isin(calendar.month_of_year, list(policy.schedule.freeze_months))
     arrays = kernels.Arrays(
         lengths=units["months"].to_numpy(dtype=np.int64),
         costs=units["cost_gbp"].to_numpy(dtype=float),
@@ -308,7 +311,8 @@ def build_problem(
         revenue_budget=np.array([policy.revenue_budget_for(label) for label in fy_labels]),
         fy_index=calendar.fy_index.astype(np.int64),
         fy_next=_next_year_starts(calendar.fy_index),
-        frozen=np.isin(calendar.month_of_year, list(policy.schedule.freeze_months)),
+        frozen=frozen,
+        thaw=_thaw(frozen),
         is_go_live=~units["decommission"].to_numpy(dtype=bool),
         org=pd.factorize(units["organisation"].fillna(""))[0].astype(np.int64),
         golive_limit=_or(go_live.per_month, -1),
@@ -338,6 +342,17 @@ def build_problem(
         not_before=units["not_before"],
         unknown_teams=frozenset(unknown_teams),
     )
+
+
+def _thaw(frozen: np.ndarray) -> np.ndarray:
+    """For each month, the first month from it that is not frozen (the horizon if none).
+
+    >>> _thaw(np.array([False, True, True, False, True])).tolist()
+    [0, 3, 3, 3, 5]
+    """
+    months = len(frozen)
+    open_at = np.where(~frozen, np.arange(months), months)
+    return np.minimum.accumulate(open_at[::-1])[::-1].astype(np.int64)
 
 
 def _next_year_starts(fy_index: np.ndarray) -> np.ndarray:
