@@ -247,68 +247,72 @@ def planning_units(systems: pd.DataFrame, dependencies: pd.DataFrame, policy: Po
 
 
 def _units(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    """One row per unit from its members' rows (vectorised for single-member units)."""
-    grouped = frame.groupby("unit", sort=False)
-    members = pd.Series(frame.index.to_numpy(dtype=object), index=frame["unit"].to_numpy())
-    shared = members.index.duplicated(keep=False)
+    """One row per unit from its members' rows: a single-member unit's row is its system's
+    (vectorised); a move group's is aggregated (costs summed, the longest duration, the
+    largest member's spend profile, the earliest deadline, the highest clinical class...)."""
+    order = pd.unique(frame["unit"].to_numpy(dtype=object))
+    shared = frame["unit"].duplicated(keep=False).to_numpy()
     single = frame[~shared]
-    single_units = single["unit"].to_numpy(dtype=object)
-    member_tuples = dict(
-        zip(single_units, ((s,) for s in single.index.to_numpy(object)), strict=True)
-    )
-    demand_of = dict(zip(single_units, single["demand"].to_numpy(dtype=object), strict=True))
-    departments = dict(
-        zip(
-            single_units,
-            [
-                (d,) if isinstance(d, str) and d else ()
-                for d in single["department"].to_numpy(object)
+    rows = pd.DataFrame(
+        {
+            "members": [(s,) for s in single.index.to_numpy(dtype=object)],
+            "cost_gbp": single["cost_gbp"].to_numpy(),
+            "capital_gbp": single["capital_gbp"].to_numpy(),
+            "run_cost_gbp": single["run_cost_gbp"].to_numpy(),
+            "months": single["months"].to_numpy(),
+            "team_demand": single["demand"].to_numpy(dtype=object),
+            "spend_profile": [
+                p if isinstance(p, str) else None
+                for p in single["spend_profile"].to_numpy(dtype=object)
             ],
-            strict=True,
-        )
+            "spend_by_year": single["spend_by_year"].to_numpy(dtype=object),
+            "not_before": single["not_before"].to_numpy(),
+            "contract_deadline": single["contract_deadline"].to_numpy(),
+            "deadline": single["deadline"].to_numpy(),
+            "class_rank": single["class_rank"].to_numpy(),
+            "departments": [
+                (d,) if isinstance(d, str) and d else ()
+                for d in single["department"].to_numpy(dtype=object)
+            ],
+            "engines": single["engines"].to_numpy(dtype=object),
+            "organisation": single["organisation"].to_numpy(dtype=object),
+            "decommission": single["retire"].to_numpy(dtype=bool),
+            "cost_estimated": single["cost_estimated"].to_numpy(dtype=bool),
+        },
+        index=pd.Index(single["unit"].to_numpy(dtype=object)),
     )
-    engines = dict(zip(single_units, single["engines"].to_numpy(dtype=object), strict=True))
-    largest = (
-        frame.sort_values("cost_gbp", ascending=False, kind="stable")
-        .groupby("unit", sort=False)
-        .head(1)
-        .set_index("unit")
-    )
-    for unit, group in frame[shared].groupby("unit", sort=False):
-        member_tuples[unit] = tuple(group.index)
-        demand_of[unit] = _sum_demand(group["demand"])
-        departments[unit] = _union(group["department"].dropna().map(lambda d: (d,)))
-        engines[unit] = _union(group["engines"])
-    cost = grouped["cost_gbp"].sum()
-    capital = grouped["capital_gbp"].sum()
-    run_cost = grouped["run_cost_gbp"].sum()
+    if shared.any():
+        rows = pd.concat([rows, _group_rows(frame[shared])]).reindex(order)
+    cost, capital = rows["cost_gbp"], rows["capital_gbp"]
     approval_rules = policy.schedule.approval
-    whole_life = cost + run_cost * approval_rules.whole_life_years
+    whole_life = cost + rows["run_cost_gbp"] * approval_rules.whole_life_years
     national = (capital > approval_rules.national_capital_gbp) | (
         whole_life > approval_rules.national_whole_life_gbp
     )
     board = ~national & (cost >= approval_rules.board_gbp)
-    decommission = grouped["retire"].all()  # switches systems off: not a go-live
+    decommission = rows["decommission"].astype(bool)
     units = pd.DataFrame(
         {
-            "members": pd.Series(member_tuples),
+            "members": rows["members"],
             "cost_gbp": cost,
             "capital_share": (capital / cost.where(cost > 0)).fillna(
                 policy.money.capital_share.default
             ),
-            "months": np.maximum(1, np.ceil(grouped["months"].max() - 1e-9)).astype(np.int64),
-            "team_demand": pd.Series(demand_of),
-            "spend_profile": largest["spend_profile"],
-            "spend_by_year": largest["spend_by_year"],
-            "not_before": grouped["not_before"].max(),
-            "contract_deadline": grouped["contract_deadline"].min(),
-            "deadline": grouped["deadline"].min(),
-            "clinical_safety_class": grouped["class_rank"]
-            .max()
-            .map(dict(enumerate(CLINICAL_SAFETY_CLASSES))),
-            "departments": pd.Series(departments),
-            "engines": pd.Series(engines),
-            "organisation": grouped["organisation"].first(),
+            "months": np.maximum(1, np.ceil(rows["months"].astype(float) - 1e-9)).astype(np.int64),
+            "team_demand": rows["team_demand"],
+            "spend_profile": rows["spend_profile"].astype(object).where(
+                rows["spend_profile"].notna(), None
+            ),
+            "spend_by_year": rows["spend_by_year"],
+            "not_before": pd.to_datetime(rows["not_before"]),
+            "contract_deadline": pd.to_datetime(rows["contract_deadline"]),
+            "deadline": pd.to_datetime(rows["deadline"]),
+            "clinical_safety_class": rows["class_rank"].map(
+                dict(enumerate(CLINICAL_SAFETY_CLASSES))
+            ),
+            "departments": rows["departments"],
+            "engines": rows["engines"],
+            "organisation": rows["organisation"],
             "decommission": decommission,
             "major": ~decommission & (cost >= policy.schedule.go_live.major_cost_gbp),
             "approval": np.where(national, "national", np.where(board, "trust board", "")),
@@ -317,12 +321,51 @@ def _units(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
                 approval_rules.national_months,
                 np.where(board, approval_rules.board_months, 0),
             ),
-            "cost_estimated": grouped["cost_estimated"].any(),
+            "cost_estimated": rows["cost_estimated"].astype(bool),
         },
-        index=cost.index,
+        index=rows.index,
     )
     units.index.name = "unit"
     return units
+
+
+def _group_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The move groups' rows, aggregated from their members' (see :func:`_units`)."""
+    grouped = frame.groupby("unit", sort=False)
+    largest = (
+        frame.sort_values("cost_gbp", ascending=False, kind="stable")
+        .groupby("unit", sort=False)
+        .head(1)
+        .set_index("unit")
+    )
+    rows = pd.DataFrame(
+        {
+            "cost_gbp": grouped["cost_gbp"].sum(),
+            "capital_gbp": grouped["capital_gbp"].sum(),
+            "run_cost_gbp": grouped["run_cost_gbp"].sum(),
+            "months": grouped["months"].max(),
+            "spend_profile": largest["spend_profile"],
+            "spend_by_year": largest["spend_by_year"],
+            "not_before": grouped["not_before"].max(),
+            "contract_deadline": grouped["contract_deadline"].min(),
+            "deadline": grouped["deadline"].min(),
+            "class_rank": grouped["class_rank"].max(),
+            "organisation": grouped["organisation"].first(),
+            "decommission": grouped["retire"].all(),
+            "cost_estimated": grouped["cost_estimated"].any(),
+        }
+    )
+    members, demand, departments, engines = [], [], [], []
+    for _, group in grouped:
+        members.append(tuple(group.index))
+        demand.append(_sum_demand(group["demand"]))
+        departments.append(_union(group["department"].dropna().map(lambda d: (d,))))
+        engines.append(_union(group["engines"]))
+    rows.insert(0, "members", members)
+    rows["team_demand"] = demand
+    rows["departments"] = departments
+    rows["engines"] = engines
+    return rows
 
 
 def _ties(chosen: pd.DataFrame, unit_of: pd.Series, impossible: tuple[str, ...]) -> pd.DataFrame:

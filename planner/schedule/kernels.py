@@ -228,27 +228,39 @@ def chunk_share(profile, shares, lo, hi, length):  # pragma: no cover - jit
     return total
 
 
-@njit(cache=True)
-def _check(i, t, length, a, s):  # pragma: no cover - jit
-    """Whether unit ``i`` fits at start ``t`` with ``length``: ``(next t to try, code, detail,
-    need, free)``; ``next`` is ``t`` when it fits, -1 when no later start can fit. The cheap
-    rules are checked first; a start held by several is reported under the first."""
+@njit(cache=True, inline="always")
+def _quick(i, t, length, a, s):  # pragma: no cover - jit
+    """The rules on the go-live month alone (deadline, freeze, go-live limit, spacing):
+    ``(next t to try, code, detail)``, ``next`` being ``t`` when none holds it and -1 when no
+    later start can fit. Each skips straight to the first start that could satisfy it."""
     horizon = len(a.frozen)
-    end = t + length
-    last = end - 1
+    last = t + length - 1
     if last > a.deadline[i]:
-        return -1, DEADLINE, a.deadline[i], 0.0, 0.0
+        return -1, DEADLINE, a.deadline[i]
     if a.frozen[last]:  # the next start whose go-live month is not frozen
-        return a.thaw[last] - length + 1, FREEZE, last, 0.0, 0.0
+        return a.thaw[last] - length + 1, FREEZE, last
     if a.golive_limit >= 0 and a.is_go_live[i] and s.golives[a.org[i], last] >= a.golive_limit:
-        return t + 1, GOLIVES, last, 1.0, 0.0
+        month = last + 1  # the next month with room for a go-live
+        while month < horizon and s.golives[a.org[i], month] >= a.golive_limit:
+            month += 1
+        return month - length + 1, GOLIVES, last
     for k in range(a.group_indptr[i], a.group_indptr[i + 1]):
         group = a.group_indices[k]
         gap = a.group_gap[group]
         lo, hi = max(0, last - gap + 1), min(horizon - 1, last + gap - 1)
         for month in range(hi, lo - 1, -1):  # the latest go-live too close: go past it
             if s.group_golives[group, month] > 0:
-                return month + gap - length + 1, SPACING, group, 0.0, 0.0
+                return month + gap - length + 1, SPACING, group
+    return t, 0, 0
+
+
+@njit(cache=True)
+def _check(i, t, length, a, s):  # pragma: no cover - jit
+    """Whether unit ``i``, its go-live month clear (:func:`_quick`), fits at start ``t``
+    with ``length``: teams, the project cap, capital and revenue. Returns ``(next t to try,
+    code, detail, need, free)``; ``next`` is ``t`` when it fits."""
+    end = t + length
+    last = end - 1
     # teams: a clash in month m rules out every start up to m (or, for the tail's extra
     # demand alone, every start that keeps m in the tail)
     jump = t
@@ -358,7 +370,10 @@ def _first_fit(i, lo, hi, length, a, s, trace, log):  # pragma: no cover - jit
     for_money = False
     horizon = len(a.frozen)
     while t <= hi and t + length <= horizon:
-        nxt, code, detail, need, free = _check(i, t, length, a, s)
+        nxt, code, detail = _quick(i, t, length, a, s)
+        need, free = 0.0, 0.0
+        if nxt == t:
+            nxt, code, detail, need, free = _check(i, t, length, a, s)
         if nxt == t:
             return t, for_money
         if code == CAPITAL or code == REVENUE:  # noqa: SIM109 - numba compiles this form
