@@ -300,9 +300,9 @@ def _units(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
             ),
             "months": np.maximum(1, np.ceil(rows["months"].astype(float) - 1e-9)).astype(np.int64),
             "team_demand": rows["team_demand"],
-            "spend_profile": rows["spend_profile"].astype(object).where(
-                rows["spend_profile"].notna(), None
-            ),
+            "spend_profile": rows["spend_profile"]
+            .astype(object)
+            .where(rows["spend_profile"].notna(), None),
             "spend_by_year": rows["spend_by_year"],
             "not_before": pd.to_datetime(rows["not_before"]),
             "contract_deadline": pd.to_datetime(rows["contract_deadline"]),
@@ -355,16 +355,19 @@ def _group_rows(frame: pd.DataFrame) -> pd.DataFrame:
             "cost_estimated": grouped["cost_estimated"].any(),
         }
     )
-    members, demand, departments, engines = [], [], [], []
+    members: list[tuple] = []
+    demand: list[dict[str, float]] = []
+    departments: list[tuple] = []
+    engines: list[tuple] = []
     for _, group in grouped:
         members.append(tuple(group.index))
         demand.append(_sum_demand(group["demand"]))
         departments.append(_union(group["department"].dropna().map(lambda d: (d,))))
         engines.append(_union(group["engines"]))
     rows.insert(0, "members", members)
-    rows["team_demand"] = demand
-    rows["departments"] = departments
-    rows["engines"] = engines
+    rows["team_demand"] = pd.Series(demand, index=rows.index, dtype=object)
+    rows["departments"] = pd.Series(departments, index=rows.index, dtype=object)
+    rows["engines"] = pd.Series(engines, index=rows.index, dtype=object)
     return rows
 
 

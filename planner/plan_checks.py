@@ -38,18 +38,24 @@ EXPOSURE_MONTHS = 24
 #: A financial year whose January-March holds more than this share of its capital is warned
 #: (an even spread puts a quarter there).
 YEAR_END_SHARE = 0.4
+#: A warning names this many systems, and says how many more.
+LISTED = 12
 #: Accepted risks: retained systems rated at these levels.
 ACCEPTED_RATINGS = ("extreme", "high")
 
 
-def listed(items: list[str], limit: int = 12) -> str:
-    """Up to ``limit`` items joined by commas, and how many more.
+def listed(items: list[str], limit: int = LISTED, total: int | None = None) -> str:
+    """Up to ``limit`` items joined by commas, and how many more (of ``total``, when only
+    the first items are given).
 
     >>> listed(["a", "b", "c"], limit=2)
     'a, b and 1 more'
+    >>> listed(["a", "b"], limit=2, total=40)
+    'a, b and 38 more'
     """
+    total = len(items) if total is None else total
     shown = ", ".join(items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+    return shown + (f" and {total - limit} more" if total > limit else "")
 
 
 def contract_extensions(
@@ -120,10 +126,22 @@ def contract_warnings(extensions: pd.DataFrame) -> list[dict]:
 
 
 def _month_names(dates: pd.Series) -> np.ndarray:
-    """'Mar 2028' for each date (None where blank), formatting each distinct month once."""
-    months = dates.dt.to_period("M")
-    names = {m: f"{m:%b %Y}" for m in months.dropna().unique()}
-    return np.array([names.get(m) for m in months], dtype=object)
+    """'Mar 2028' for each date (None where blank), formatting each distinct month once.
+
+    >>> _month_names(pd.Series(pd.to_datetime(["2028-03-31", None, "2028-03-01"]))).tolist()
+    ['Mar 2028', None, 'Mar 2028']
+    """
+    known = dates.notna().to_numpy()
+    names = np.full(len(dates), None, dtype=object)
+    if known.any():
+        shown = dates[known]
+        key = (shown.dt.year * 12 + shown.dt.month - 1).to_numpy(dtype=np.int64)
+        months, inverse = np.unique(key, return_inverse=True)
+        labels = np.array(
+            [f"{pd.Timestamp(m // 12, m % 12 + 1, 1):%b %Y}" for m in months], dtype=object
+        )
+        names[known] = labels[inverse]
+    return names
 
 
 def accepted_risks(systems: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
@@ -214,7 +232,9 @@ def window_warnings(
 def _most_held(missed: pd.DataFrame, held: pd.DataFrame) -> dict[str, str]:
     """Per absorber, what held the absorbed units it waited on most, in months ('team
     capacity (data migration)')."""
-    rows = held.merge(missed[["absorber", "absorbed"]], left_on="unit", right_on="absorbed")
+    rows = held[held["unit"].isin(missed["absorbed"])].merge(
+        missed[["absorber", "absorbed"]], left_on="unit", right_on="absorbed"
+    )
     if rows.empty:
         return {}
     months = (
@@ -266,7 +286,7 @@ def exposure_warnings(schedule: pd.DataFrame) -> list[dict]:
         return []
     names = [
         f"{system} ({int(months)} months)"
-        for system, months in exposed["months_unsupported_in_plan"].items()
+        for system, months in exposed["months_unsupported_in_plan"].head(LISTED).items()
     ]
     return [
         {
@@ -274,7 +294,7 @@ def exposure_warnings(schedule: pd.DataFrame) -> list[dict]:
             "system": None,
             "message": f"{len(exposed)} high or extreme risk systems run out of support for more "
             f"than {EXPOSURE_MONTHS} months of the plan before they are replaced: "
-            f"{listed(names)}; consider compensating controls (isolation, extended support) "
-            "or a larger budget",
+            f"{listed(names, total=len(exposed))}; consider compensating controls (isolation, "
+            "extended support) or a larger budget",
         }
     ]

@@ -423,35 +423,33 @@ def _spacing_groups(
     go-lives in one organisation (the stabilisation window)."""
     rules = policy.schedule.go_live
     clinical = units["clinical_safety_class"].isin(rules.spaced_classes).to_numpy()
-    organisations = units["organisation"].fillna("").to_numpy(dtype=object)
-    owner: list[int] = []
-    keys: list[str] = []
-    gaps: dict[str, int] = {}
-    if rules.clinical_gap_months > 0:
-        departments = units["departments"].to_numpy(dtype=object)
-        engines = units["engines"].to_numpy(dtype=object)
-        for i in np.flatnonzero(clinical).tolist():
-            where = f" ({organisations[i]})" if organisations[i] else ""
-            for key in [f"department: {d}{where}" for d in departments[i]] + [
-                f"engine: {e}" for e in engines[i]
-            ]:
-                owner.append(i)
-                keys.append(key)
-                gaps[key] = rules.clinical_gap_months
+    organisations = units["organisation"].fillna("").astype(str)
+    parts: list[tuple[pd.Series, int]] = []  # (each unit's group keys, the groups' gap)
+    if rules.clinical_gap_months > 0 and clinical.any():
+        where = organisations.where(organisations == "", " (" + organisations + ")")[clinical]
+        departments = units["departments"][clinical].explode().dropna()
+        engines = units["engines"][clinical].explode().dropna()
+        department_keys = "department: " + departments.astype(str)
+        parts.append(
+            (department_keys + where.reindex(departments.index), rules.clinical_gap_months)
+        )
+        parts.append(("engine: " + engines.astype(str), rules.clinical_gap_months))
     if rules.stabilisation_months > 0:
-        for major in np.flatnonzero(units["major"].to_numpy()).tolist():
-            key = f"major go-lives in {organisations[major] or 'the organisation'}"
-            owner.append(major)
-            keys.append(key)
-            gaps[key] = rules.stabilisation_months
-    names = list(gaps)
-    index = {name: g for g, name in enumerate(names)}
-    indptr, indices = csr(
-        np.array(owner, dtype=np.int64),
-        np.array([index[k] for k in keys], dtype=np.int64),
-        len(units),
+        major = units["major"].to_numpy(dtype=bool)
+        owner_org = organisations[major].replace("", "the organisation")
+        parts.append(("major go-lives in " + owner_org, rules.stabilisation_months))
+    position = pd.Index(units.index)
+    keys = pd.concat([p for p, _ in parts]) if parts else pd.Series([], dtype=object)
+    gap_of = np.concatenate(
+        [np.full(len(p), gap, dtype=np.int64) for p, gap in parts] or [np.zeros(0, dtype=np.int64)]
     )
-    return names, indptr, indices, np.array([gaps[n] for n in names], dtype=np.int64)
+    codes, names = pd.factorize(keys.to_numpy(dtype=object))
+    gaps = np.zeros(len(names), dtype=np.int64)
+    gaps[codes] = gap_of
+    indptr, indices = csr(
+        position.get_indexer(keys.index).astype(np.int64), codes.astype(np.int64), len(units)
+    )
+    return [str(n) for n in names], indptr, indices, gaps
 
 
 def _ties(
