@@ -335,7 +335,7 @@ def make_plan(
     run_costs = run_costs_by_fy(systems, schedule, calendar).iloc[: len(spend_by_fy) + 1]
     extensions = plan_checks.contract_extensions(systems, schedule, calendar)
     accepted = plan_checks.accepted_risks(systems, scores)
-    capital = result.placement.state.spend_capital if result.placement else np.zeros(0)
+    capital = result.placement.by_month[0] if result.placement else np.zeros(0)
     warnings += (
         plan_checks.contract_warnings(extensions)
         + plan_checks.accepted_risk_warnings(accepted)

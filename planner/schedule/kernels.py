@@ -43,6 +43,7 @@ __all__ = [
     "Arrays",
     "State",
     "month_share",
+    "month_spend",
     "new_state",
     "objective",
     "place",
@@ -121,8 +122,6 @@ class State(NamedTuple):
     running: np.ndarray  # projects per month
     capital: np.ndarray  # spent per financial year
     revenue: np.ndarray
-    spend_capital: np.ndarray  # per month
-    spend_revenue: np.ndarray
     golives: np.ndarray  # organisation x month
     group_golives: np.ndarray  # group x month
 
@@ -137,8 +136,6 @@ def new_state(arrays: Arrays, groups: int) -> State:
         np.zeros(horizon, dtype=np.int64),
         np.zeros(years),
         np.zeros(years),
-        np.zeros(horizon),
-        np.zeros(horizon),
         np.zeros((organisations, horizon), dtype=np.int64),
         np.zeros((max(groups, 1), horizon), dtype=np.int64),
     )
@@ -329,14 +326,17 @@ def _commit(i, t, length, a, s, sign):  # pragma: no cover - jit
     cost = a.costs[i]
     share = a.capital_share[i]
     if cost > 0.0:
-        for k in range(length):
-            month = t + k
-            part = sign * cost * month_share(a.profile[i], a.year_shares[i], k, length)
-            year = a.fy_index[month]
-            s.capital[year] += part * share
-            s.revenue[year] += part * (1.0 - share)
-            s.spend_capital[month] += part * share
-            s.spend_revenue[month] += part * (1.0 - share)
+        month = t
+        while month < end:  # one financial year at a time
+            upto = min(end, a.fy_next[month])
+            part = (
+                sign
+                * cost
+                * chunk_share(a.profile[i], a.year_shares[i], month - t, upto - t, length)
+            )
+            s.capital[a.fy_index[month]] += part * share
+            s.revenue[a.fy_index[month]] += part * (1.0 - share)
+            month = upto
     if a.is_go_live[i]:
         s.golives[a.org[i], end - 1] += sign
     for k in range(a.group_indptr[i], a.group_indptr[i + 1]):
@@ -617,6 +617,23 @@ def year_spend(a, start_at, lengths):  # pragma: no cover - jit
 
 
 @njit(cache=True)
+def month_spend(a, start_at, lengths):  # pragma: no cover - jit
+    """Capital and revenue the placed units spend in each month (two arrays over months)."""
+    horizon = len(a.frozen)
+    capital = np.zeros(horizon)
+    revenue = np.zeros(horizon)
+    for i in range(len(a.lengths)):
+        if start_at[i] < 0 or a.costs[i] <= 0.0:
+            continue
+        share = a.capital_share[i]
+        for k in range(lengths[i]):
+            part = a.costs[i] * month_share(a.profile[i], a.year_shares[i], k, lengths[i])
+            capital[start_at[i] + k] += part * share
+            revenue[start_at[i] + k] += part * (1.0 - share)
+    return capital, revenue
+
+
+@njit(cache=True)
 def start_needs(a, i, length):  # pragma: no cover - jit
     """What unit ``i`` would spend in each financial year from each start month, alone:
     capital and revenue, starts x years (a start that runs past the horizon spends nothing)."""
@@ -746,8 +763,6 @@ def _reset(s):  # pragma: no cover - jit
     s.running[:] = 0
     s.capital[:] = 0.0
     s.revenue[:] = 0.0
-    s.spend_capital[:] = 0.0
-    s.spend_revenue[:] = 0.0
     s.golives[:] = 0
     s.group_golives[:] = 0
 

@@ -7,8 +7,9 @@ through :meth:`Problem.place`, so every one of them keeps the same rules (see
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -111,6 +112,7 @@ class Placement:
     earliest_from: np.ndarray
     state: kernels.State
     trace: np.ndarray  # rows of unit, first month, last month, code, detail, need, free
+    arrays: kernels.Arrays = field(repr=False)
 
     @property
     def usage(self) -> np.ndarray:
@@ -120,10 +122,16 @@ class Placement:
     def running(self) -> np.ndarray:
         return self.state.running
 
+    @functools.cached_property
+    def by_month(self) -> tuple[np.ndarray, np.ndarray]:
+        """Capital and revenue spent in each month."""
+        return kernels.month_spend(self.arrays, self.start_at, self.lengths)
+
     @property
     def spend(self) -> np.ndarray:
         """Spend per month, capital and revenue."""
-        return self.state.spend_capital + self.state.spend_revenue
+        capital, revenue = self.by_month
+        return capital + revenue
 
 
 @dataclass(frozen=True)
@@ -212,6 +220,7 @@ class Problem:
             earliest_from,
             state,
             log[1 : int(log[0, 0]) + 1],
+            arrays,
         )
 
     def objective(self, placement: Placement, makespan_weight: float) -> dict[str, float]:

@@ -242,7 +242,7 @@ def test_spend_by_year_and_spend_profiles():
     )
     by_year = result.unit_spend.loc["epr", ["2027/28", "2028/29"]].round().tolist()
     assert by_year == [7_000_000, 3_000_000]
-    monthly = result.problem.place(result.sequence).state.spend_capital
+    monthly = result.problem.place(result.sequence).by_month[0]
     assert monthly[0] == pytest.approx(10e6 * 0.7 / 12 + 120_000)
     assert monthly[11] == pytest.approx(10e6 * 0.7 / 12 + 10_000)
 
