@@ -163,18 +163,6 @@ def _engines(systems: pd.DataFrame, dependencies: pd.DataFrame) -> pd.Series:
     return pd.Series([engines.get(s, ()) for s in systems.index], index=systems.index)
 
 
-def _union(values: pd.Series) -> tuple:
-    return tuple(sorted({v for group in values for v in group}))
-
-
-def _sum_demand(demands: pd.Series) -> dict[str, float]:
-    total: dict[str, float] = {}
-    for demand in demands:
-        for team, amount in demand.items():
-            total[team] = total.get(team, 0.0) + amount
-    return total
-
-
 def planning_units(systems: pd.DataFrame, dependencies: pd.DataFrame, policy: Policy) -> Ordering:
     """Build the units to schedule, the precedence links between them and the ties.
 
@@ -355,19 +343,35 @@ def _group_rows(frame: pd.DataFrame) -> pd.DataFrame:
             "cost_estimated": grouped["cost_estimated"].any(),
         }
     )
-    members: list[tuple] = []
-    demand: list[dict[str, float]] = []
-    departments: list[tuple] = []
-    engines: list[tuple] = []
-    for _, group in grouped:
-        members.append(tuple(group.index))
-        demand.append(_sum_demand(group["demand"]))
-        departments.append(_union(group["department"].dropna().map(lambda d: (d,))))
-        engines.append(_union(group["engines"]))
-    rows.insert(0, "members", members)
-    rows["team_demand"] = pd.Series(demand, index=rows.index, dtype=object)
-    rows["departments"] = pd.Series(departments, index=rows.index, dtype=object)
-    rows["engines"] = pd.Series(engines, index=rows.index, dtype=object)
+    unit = frame["unit"].to_numpy(dtype=object)
+    members: dict[str, tuple] = {}
+    demand: dict[str, dict[str, float]] = {}
+    departments: dict[str, set] = {}
+    engines: dict[str, set] = {}
+    for u, system, asks, department, through in zip(
+        unit,
+        frame.index.to_numpy(dtype=object),
+        frame["demand"].to_numpy(dtype=object),
+        frame["department"].to_numpy(dtype=object),
+        frame["engines"].to_numpy(dtype=object),
+        strict=True,
+    ):
+        members[u] = (*members.get(u, ()), system)
+        total = demand.setdefault(u, {})
+        for team, amount in asks.items():
+            total[team] = total.get(team, 0.0) + amount
+        if isinstance(department, str) and department:
+            departments.setdefault(u, set()).add(department)
+        engines.setdefault(u, set()).update(through)
+    order = rows.index
+    rows.insert(0, "members", [members[u] for u in order])
+    rows["team_demand"] = pd.Series([demand[u] for u in order], index=order, dtype=object)
+    rows["departments"] = pd.Series(
+        [tuple(sorted(departments.get(u, ()))) for u in order], index=order, dtype=object
+    )
+    rows["engines"] = pd.Series(
+        [tuple(sorted(engines.get(u, ()))) for u in order], index=order, dtype=object
+    )
     return rows
 
 
