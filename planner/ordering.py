@@ -155,12 +155,18 @@ def _engines(systems: pd.DataFrame, dependencies: pd.DataFrame) -> pd.Series:
     through = dependencies.loc[
         dependencies["provider"].isin(engine_ids), ["consumer", "provider"]
     ].drop_duplicates()
-    engines: dict[str, tuple] = {}
-    for consumer, provider in sorted(
-        zip(through["consumer"].to_numpy(object), through["provider"].to_numpy(object), strict=True)
-    ):
-        engines[consumer] = (*engines.get(consumer, ()), provider)
-    return pd.Series([engines.get(s, ()) for s in systems.index], index=systems.index)
+    through = through.sort_values(["consumer", "provider"])
+    consumers = through["consumer"].to_numpy(dtype=object)
+    providers = through["provider"].to_numpy(dtype=object)
+    engines = pd.Series([()] * len(systems), index=systems.index, dtype=object)
+    if len(consumers):
+        first = np.flatnonzero(np.r_[True, consumers[1:] != consumers[:-1]])
+        ends = np.r_[first[1:], len(consumers)]
+        engines[consumers[first]] = [
+            (providers[a],) if b - a == 1 else tuple(providers[a:b])
+            for a, b in zip(first.tolist(), ends.tolist(), strict=True)
+        ]
+    return engines
 
 
 def planning_units(systems: pd.DataFrame, dependencies: pd.DataFrame, policy: Policy) -> Ordering:

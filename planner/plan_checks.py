@@ -205,10 +205,16 @@ def window_warnings(
         return []
     missed = missed.sort_values(["absorber", "late", "absorbed"], ascending=[True, False, True])
     reasons = _most_held(missed, held) if held is not None else {}
+    absorbers = missed["absorber"].to_numpy(dtype=object)
+    absorbed = missed["absorbed"].to_numpy(dtype=object)
+    months = missed["late"].to_numpy(dtype=int)
+    first = np.flatnonzero(np.r_[True, absorbers[1:] != absorbers[:-1]])
     warnings = []
-    for absorber, group in missed.groupby("absorber", sort=True):
+    for a, b in zip(first.tolist(), np.r_[first[1:], len(absorbers)].tolist(), strict=True):
+        absorber = absorbers[a]
         names = [
-            f"{u} ({int(m)} months)" for u, m in zip(group["absorbed"], group["late"], strict=True)
+            f"{u} ({m} months)"
+            for u, m in zip(absorbed[a : a + LISTED], months[a : a + LISTED], strict=True)
         ]
         reason = reasons.get(absorber)
         why = (
@@ -220,10 +226,10 @@ def window_warnings(
             {
                 "kind": "constraint",
                 "system": absorber,
-                "message": f"{len(group)} systems absorbed by {absorber} are decommissioned "
-                f"later than {window} months after it goes live: {listed(names)}; they run, "
-                f"and cost, twice meanwhile{why}",
-                "months": int(group["late"].max()),
+                "message": f"{b - a} systems absorbed by {absorber} are decommissioned "
+                f"later than {window} months after it goes live: "
+                f"{listed(names, total=b - a)}; they run, and cost, twice meanwhile{why}",
+                "months": int(months[a]),
             }
         )
     return warnings

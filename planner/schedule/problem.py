@@ -385,23 +385,25 @@ def _month_index(dates: pd.Series, calendar: Calendar, missing: int) -> np.ndarr
 
 
 def _demands(team_demand: pd.Series, team_names: list[str]) -> tuple[np.ndarray, set[str]]:
-    """Units x teams FTE; the teams asked for that the policy does not have."""
+    """Units x teams FTE; the teams asked for that the policy does not have.
+
+    >>> _demands(pd.Series([{"Integration": 1.0}, {"estates": 0.5}]), ["integration"])
+    (array([[1.],
+           [0.]]), {'estates'})
+    """
     demands = np.zeros((len(team_demand), len(team_names)))
-    column_of = {team: j for j, team in enumerate(team_names)}
-    column_of.update({enum_key(team): j for j, team in enumerate(team_names)})
-    unknown: set[str] = set()
-    for i, demand in enumerate(team_demand):
-        for team, amount in demand.items():
-            j = column_of.get(team)
-            if j is None:
-                key = enum_key(team)
-                j = column_of.get(key)
-                if j is None:
-                    if amount > 0:
-                        unknown.add(key)
-                    continue
-                column_of[team] = j
-            demands[i, j] += amount
+    asks = team_demand.to_numpy(dtype=object)
+    keys = [team for demand in asks for team in demand]
+    if not keys:
+        return demands, set()
+    amounts = np.fromiter((a for demand in asks for a in demand.values()), float, len(keys))
+    rows = np.repeat(np.arange(len(asks)), [len(demand) for demand in asks])
+    column_of = {enum_key(team): j for j, team in enumerate(team_names)}
+    distinct, inverse = np.unique(np.asarray(keys, dtype=object), return_inverse=True)
+    columns = np.array([column_of.get(enum_key(str(k)), -1) for k in distinct])[inverse]
+    known = columns >= 0
+    np.add.at(demands, (rows[known], columns[known]), amounts[known])
+    unknown = {enum_key(str(k)) for k in np.asarray(keys, dtype=object)[~known & (amounts > 0)]}
     return demands, unknown
 
 
