@@ -68,7 +68,8 @@ def contract_extensions(
     ``months``, ``cost_gbp``; indexed by system, longest first.
     """
     planned = schedule.index
-    contract_end = systems.loc[planned, "contract_end"]
+    own = systems.iloc[systems.index.get_indexer(planned)]  # one lookup per system
+    contract_end = own["contract_end"]
     has = contract_end.notna().to_numpy()
     ends_at = calendar.months_after_start(contract_end)
     stop = schedule["stop_month"].to_numpy(dtype=float)
@@ -76,7 +77,7 @@ def contract_extensions(
     first_uncovered = np.maximum(np.nan_to_num(ends_at, nan=0.0) + 1, 0)
     months = np.where(has, stop - first_uncovered, 0.0)
     runs_over = has & (months > 0)
-    rate = systems.loc[planned, "annual_run_cost_gbp"].fillna(0.0).to_numpy(dtype=float) / 12
+    rate = own["annual_run_cost_gbp"].fillna(0.0).to_numpy(dtype=float) / 12
     scheduled = schedule["scheduled"].to_numpy(dtype=bool)
     last = np.clip(stop - 1, 0, calendar.months - 1).astype(np.int64)
     frame = pd.DataFrame(
@@ -150,16 +151,16 @@ def accepted_risks(systems: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     Columns: ``name``, ``category``, ``risk``, ``risk_rating``, ``end_of_support``;
     highest risk first.
     """
-    retained = systems.index[systems["disposition"] == "retain"]
-    rated = scores.reindex(retained)
+    retained = systems[systems["disposition"] == "retain"]
+    rated = scores[["risk", "risk_rating"]].reindex(retained.index)
     keep = rated["risk_rating"].isin(ACCEPTED_RATINGS).to_numpy()
     frame = pd.DataFrame(
         {
-            "name": systems.loc[retained, "name"],
-            "category": systems.loc[retained, "category"],
+            "name": retained["name"],
+            "category": retained["category"],
             "risk": rated["risk"],
             "risk_rating": rated["risk_rating"],
-            "end_of_support": systems.loc[retained, "end_of_support"],
+            "end_of_support": retained["end_of_support"],
         }
     )[keep]
     return frame.sort_values(["risk", "name"], ascending=[False, True], kind="stable")

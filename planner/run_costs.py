@@ -57,7 +57,9 @@ def run_costs_by_fy(
     future = np.where(np.isnan(future), given, future)
     new = (systems["status"] == "planned").to_numpy()
     rate = np.where(new, 0.0, given)  # what runs today
-    planned = schedule.reindex(systems.index)
+    planned = schedule[["stop_month", "replaced_month", "finish_month", "disposition"]].reindex(
+        systems.index
+    )
 
     def month(column: str, missing: int) -> np.ndarray:
         values = planned[column].to_numpy(dtype=float)

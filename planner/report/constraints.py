@@ -73,7 +73,7 @@ def held_words(result) -> pd.Series:
     >>> import planner
     >>> words = held_words(planner.plan("data/sample-trust"))
     >>> words["cafm"]
-    'held 12 months by go-live limit, 9 by change freeze, 9 by team capacity (infrastructure)'
+    'held 13 months by go-live limit, 9 by change freeze, 8 by team capacity (infrastructure)'
     """
     held = result.held
     if held.empty:
