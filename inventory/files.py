@@ -35,6 +35,7 @@ from inventory.schema import canonical_column
 __all__ = [
     "HEADER_SEARCH_ROWS",
     "XLSX_FULL_CHECK_BYTES",
+    "DuplicateKeyError",
     "PlainLoader",
     "RawInventory",
     "RawTable",
@@ -364,10 +365,24 @@ def _no_duplicate_keys(path: Path):
     return build
 
 
+def _no_constants(path: Path):
+    def refuse(name: str) -> float:
+        raise InventoryFileError(
+            path,
+            f"holds {name}, which is not a number JSON allows",
+            hint="write null for a blank value, or the number itself",
+        )
+
+    return refuse
+
+
 def load_json(path: Path) -> object:
+    """A JSON document, strictly: duplicate keys and NaN or Infinity are refused."""
     text, _ = decode_text(path)
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicate_keys(path))
+        return json.loads(
+            text, object_pairs_hook=_no_duplicate_keys(path), parse_constant=_no_constants(path)
+        )
     except RecursionError as error:
         raise InventoryFileError(
             path, f"is nested more than {MAX_JSON_DEPTH} levels deep; refusing to read it"
@@ -379,9 +394,15 @@ def load_json(path: Path) -> object:
         ) from error
 
 
+class DuplicateKeyError(yaml.constructor.ConstructorError):
+    """A YAML mapping holds the same key twice (which plain YAML loading silently resolves
+    by keeping the last)."""
+
+
 class PlainLoader(yaml.SafeLoader):
-    """Safe loading, and no anchors or aliases: an inventory never needs them and they are
-    how a small file expands into a huge one (the 'billion laughs')."""
+    """Safe loading, no anchors or aliases (an inventory or a policy never needs them, and
+    they are how a small file expands into a huge one: the 'billion laughs'), and no key
+    twice in one mapping (:class:`DuplicateKeyError`, naming both lines)."""
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.events.AliasEvent):
@@ -391,11 +412,32 @@ class PlainLoader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            first: dict = {}
+            for key_node, _value in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    continue  # a complex key is refused as unhashable by the constructor
+                key = self.construct_object(key_node, deep=True)
+                if key in first:
+                    raise DuplicateKeyError(
+                        None,
+                        None,
+                        f"the key '{key}' appears twice in one mapping (lines "
+                        f"{first[key].line + 1} and {key_node.start_mark.line + 1}); "
+                        "keep one of them",
+                        key_node.start_mark,
+                    )
+                first[key] = key_node.start_mark
+        return super().construct_mapping(node, deep=deep)
+
 
 def load_yaml(path: Path) -> object:
     text, _ = decode_text(path)
     try:
         return yaml.load(text, Loader=PlainLoader)
+    except DuplicateKeyError as error:
+        raise InventoryFileError(path, f"is not valid YAML: {error.problem}") from error
     except yaml.constructor.ConstructorError as error:
         raise InventoryFileError(
             path,
