@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from inventory.errors import InvalidArgumentError
-from planner.charts.style import DOMAIN_OF, DOMAINS, figure_of, palette_for
+from planner.charts.style import DOMAIN_OF, DOMAINS, figure_of, label, palette_for
 
 __all__ = ["plot_burndown", "plot_comparison", "plot_gantt", "plot_spend", "roadmap_figure"]
 
@@ -31,7 +31,7 @@ def _gantt_rows(result, group_by: str | None) -> pd.DataFrame:
     units["organisation"] = systems.loc[first, "organisation"].to_numpy()
     names = systems["name"]
     units["label"] = [
-        (f"{names[m[0]][:34]}" if len(m) == 1 else f"Move group: {' + '.join(m)}"[:44])
+        label(f"{names[m[0]][:34]}" if len(m) == 1 else f"Move group: {' + '.join(m)}"[:44])
         for m in units["members"]
     ]
     eos = result.schedule["end_of_support"]
@@ -58,7 +58,9 @@ def _gantt_rows(result, group_by: str | None) -> pd.DataFrame:
             }
         )
         rows["label"] = [
-            f"{'Wave ' if group_by == 'wave' else ''}{key} ({n} project{'s' if n != 1 else ''})"
+            label(
+                f"{'Wave ' if group_by == 'wave' else ''}{key} ({n} project{'s' if n != 1 else ''})"
+            )
             for key, n in zip(rows.index, rows["count"], strict=True)
         ]
         rows[group_by] = rows.index
@@ -173,7 +175,7 @@ def plot_gantt(
     )
     ax.xaxis.tick_top()
     ax.grid(axis="y", color="#eeeeee", lw=0.5, zorder=0)
-    handles: list[Artist] = [Patch(facecolor=c, label=k) for k, c in colours.items()]
+    handles: list[Artist] = [Patch(facecolor=c, label=label(k)) for k, c in colours.items()]
     handles += [
         Patch(facecolor="white", edgecolor="black", lw=1.4, label="critical path"),
         Patch(facecolor="#9ecae1", alpha=0.5, label="change freeze"),
@@ -273,7 +275,7 @@ def plot_comparison(comparison) -> Figure:
             color=colours[name],
             ls=dashes[i % len(dashes)],
             lw=2.6 if i == 0 else 1.5,  # the baseline thicker, so identical stretches show
-            label=f"{name} (exposure {exposure:,.0f})",
+            label=label(f"{name} (exposure {exposure:,.0f})"),
         )
     burn.set_ylim(bottom=0)
     burn.set_ylabel("total risk score")
@@ -289,7 +291,7 @@ def plot_comparison(comparison) -> Figure:
             spend[name] / 1e6,
             width=width,
             color=colours[name],
-            label=name,
+            label=label(name),
             zorder=3,
         )
     money.set_xticks(x, spend.index.tolist(), rotation=45, fontsize=8)
