@@ -184,19 +184,19 @@ def _clean_characters(table: RawTable, report: ValidationReport) -> RawTable:
         text = [c for c in cells if isinstance(c, str)]
         if not text or _UNUSUAL.search("\n".join(text)) is None:
             continue
-        values = cells.copy()
-        for row, value in cells.items():
+        values = cells.tolist()
+        for position, (row, value) in enumerate(zip(cells.index.tolist(), values, strict=True)):
             if not isinstance(value, str) or _UNUSUAL.search(value) is None:
                 continue
             found = find_unprintable(value)
             if found is not None:
-                position, what = found
+                where, what = found
                 report.add(
                     table.source,
-                    int(row),  # type: ignore[call-overload]  # row numbers index every table
+                    int(row),
                     column,
                     value,
-                    f"{column} has {what} at character {position + 1}; delete it (it "
+                    f"{column} has {what} at character {where + 1}; delete it (it "
                     "comes from a paste or a damaged file, and no output can carry it)",
                     row_label=table.row_label,
                 )
@@ -204,7 +204,7 @@ def _clean_characters(table: RawTable, report: ValidationReport) -> RawTable:
             if soft is not None:
                 report.add(
                     table.source,
-                    int(row),  # type: ignore[call-overload]
+                    int(row),
                     column,
                     value,
                     f"{column} has {describe(soft.group())}, as Word and PowerPoint paste a "
@@ -212,8 +212,8 @@ def _clean_characters(table: RawTable, report: ValidationReport) -> RawTable:
                     severity="warning",
                     row_label=table.row_label,
                 )
-            values[row] = printable(normalise_breaks(value))
-        cleaned[column] = values
+            values[position] = printable(normalise_breaks(value))
+        cleaned[column] = pd.Series(values, index=cells.index, dtype="object")
     if not cleaned:
         return table
     return replace(table, cells=table.cells.assign(**cleaned))

@@ -114,8 +114,11 @@ def save(figure: Figure, path: str | Path, *, dpi: int = 150, tight: bool = True
             "path", f"cannot draw to '{path.name}'", hint="use a .png, .svg or .pdf file name"
         )
     _plain_text(figure)
-    settings = {"text.parse_math": False, "font.family": fonts()}
-    with warnings.catch_warnings(), matplotlib.rc_context(settings), atomic_file(path) as temporary:
+    with (
+        warnings.catch_warnings(),
+        matplotlib.rc_context({"text.parse_math": False, "font.family": fonts()}),
+        atomic_file(path) as temporary,
+    ):
         for message in _GLYPH_WARNINGS:
             warnings.filterwarnings("ignore", message=message)
         figure.savefig(

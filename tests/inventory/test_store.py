@@ -124,7 +124,7 @@ def test_failure_half_way_rolls_everything_back(make_inventory, db_path, monkeyp
         return written
 
     monkeypatch.setattr(store_module.Store, "_apply", explode_on_second_table)
-    with pytest.raises(sqlite3.OperationalError, match="simulated"):
+    with pytest.raises(StoreError, match=r"disk I/O error \(simulated\)"):
         import_inventory(path, db_path)
     assert digest(db_path) == before
     with Store(db_path) as store:
