@@ -19,11 +19,12 @@ Examples
 from __future__ import annotations
 
 import functools
+import logging
 import warnings
 from pathlib import Path
 
 import matplotlib
-from matplotlib import font_manager
+from matplotlib import cbook, font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.text import Text
@@ -76,20 +77,31 @@ def fonts() -> list[str]:
     return [family for family in FONTS if family in installed]
 
 
+def _as_written(text: str) -> str:
+    """Text matplotlib would draw without mathtext, for a Text that never parses it: the
+    ``\\$`` of :func:`label` back to ``$``, unprintable characters replaced."""
+    if not cbook.is_math_text(text):
+        text = text.replace(r"\$", "$")
+    return printable(text)
+
+
 def _plain_text(figure: Figure) -> None:
-    """Every text in ``figure`` drawn as written: no mathtext, printable characters only."""
+    """Every text in ``figure`` drawn as written (no mathtext, printable characters only)
+    in :func:`fonts`, whatever made it."""
+    families = fonts()
     for text in figure.findobj(Text):
-        text.set_parse_math(False)
         current = text.get_text()
-        cleaned = printable(current)
-        if cleaned != current:
-            text.set_text(cleaned)
-        text.set_fontfamily(fonts())
+        if text.get_parse_math():
+            text.set_parse_math(False)
+            text.set_text(_as_written(current))
+        elif printable(current) != current:
+            text.set_text(printable(current))
+        text.set_fontfamily(families)
     for ax in figure.get_axes():
         for axis in (ax.xaxis, ax.yaxis):
             formatter = axis.get_major_formatter()
             if isinstance(formatter, FixedFormatter):
-                formatter.seq = [one_line(str(item)) for item in formatter.seq]
+                formatter.seq = [_as_written(str(item)) for item in formatter.seq]
 
 
 CRITICALITY_COLOURS = {
@@ -114,20 +126,26 @@ def save(figure: Figure, path: str | Path, *, dpi: int = 150, tight: bool = True
             "path", f"cannot draw to '{path.name}'", hint="use a .png, .svg or .pdf file name"
         )
     _plain_text(figure)
-    with (
-        warnings.catch_warnings(),
-        matplotlib.rc_context({"text.parse_math": False, "font.family": fonts()}),
-        atomic_file(path) as temporary,
-    ):
-        for message in _GLYPH_WARNINGS:
-            warnings.filterwarnings("ignore", message=message)
-        figure.savefig(
-            temporary,
-            dpi=dpi,
-            bbox_inches="tight" if tight else None,
-            metadata=_metadata(path),
-            format=path.suffix.lower().lstrip("."),
-        )
+    font_log = logging.getLogger("matplotlib.font_manager")
+    level = font_log.level
+    font_log.setLevel(logging.ERROR)  # no "failed to find font weight bold" per text
+    try:
+        with (
+            warnings.catch_warnings(),
+            matplotlib.rc_context({"text.parse_math": False, "font.family": fonts()}),
+            atomic_file(path) as temporary,
+        ):
+            for message in _GLYPH_WARNINGS:
+                warnings.filterwarnings("ignore", message=message)
+            figure.savefig(
+                temporary,
+                dpi=dpi,
+                bbox_inches="tight" if tight else None,
+                metadata=_metadata(path),
+                format=path.suffix.lower().lstrip("."),
+            )
+    finally:
+        font_log.setLevel(level)
     return path
 
 

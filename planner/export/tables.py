@@ -172,12 +172,19 @@ def write_xlsx(result, path: str | Path) -> Path:
     Written in openpyxl's streaming mode; each sheet keeps at most :data:`XLSX_ROWS` rows
     (an "About" sheet says so, and the CSV tables hold everything).
     """
+
+    path = Path(path)
+    with atomic_file(path) as temporary:  # the target is checked before the work is done
+        _workbook(result).save(temporary)
+    return path
+
+
+def _workbook(result):
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    path = Path(path)
     workbook = Workbook(write_only=True)
     header_font = Font(bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor="005EB8")  # NHS blue
@@ -230,9 +237,7 @@ def write_xlsx(result, path: str | Path) -> Path:
                     cell.number_format = str(formats[i])
                     cells[i] = cell
             sheet.append(cells)
-    with atomic_file(path) as temporary:
-        workbook.save(temporary)
-    return path
+    return workbook
 
 
 def _xlsx_value(value: object) -> object:

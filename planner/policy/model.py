@@ -35,7 +35,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 from inventory.errors import InvalidPolicyError, MissingFileError
-from inventory.files import PlainLoader
+from inventory.files import PlainLoader, yaml_problem
 from inventory.report import ValidationReport
 from inventory.resources import default_policy_path
 from planner.policy.sections import (
@@ -299,9 +299,8 @@ def _read_yaml(path: Path) -> dict:
     try:
         document = yaml.load(text, Loader=PlainLoader)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or error
-        raise refuse(f"is not valid YAML: {problem}", mark.line + 1 if mark else None) from None
+        problem, line, _ = yaml_problem(error, text)
+        raise refuse(f"is not valid YAML: {problem or error}", line) from None
     if document is None:
         return {}
     if not isinstance(document, dict):
