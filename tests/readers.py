@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import fcntl
+import html
 import json
 import re
 import shutil
@@ -31,7 +32,6 @@ import openpyxl
 from markdown_it import MarkdownIt
 
 from inventory.characters import one_line
-from planner.export.text import mermaid_text
 
 MERMAID_DIR = Path(__file__).resolve().parent / "data" / "mermaid"
 
@@ -215,18 +215,35 @@ class MermaidReader:
             if self.process.stdin:
                 self.process.stdin.close()
         self.process.wait(timeout=30)
+        if self.process.stdout:
+            self.process.stdout.close()
 
     def problems(self, text: str, names: list[str], title: str) -> list[str]:
         """What Mermaid read differently from what was written: a parse error, a task lost
-        or renamed (a keyword, comment or directive taking over), another title."""
+        or renamed (a keyword, comment or directive taking over), another title. A name is
+        compared as Mermaid draws it (its entity codes decoded, as its renderer does) with
+        the name on one line."""
         found = self.read(text)
         if not found["ok"]:
             return [f"roadmap.mmd: Mermaid cannot parse it: {found['error'][:300]}"]
         problems = []
-        tasks = [t["task"].strip() for t in found["tasks"]]
-        expected = [mermaid_text(name).strip() for name in names]
-        if sorted(tasks) != sorted(expected):
+        tasks = sorted(drawn(t["task"]) for t in found["tasks"])
+        expected = sorted(written(name) for name in names)
+        if tasks != expected:
             problems.append(f"roadmap.mmd: Mermaid read the tasks {tasks}, not {expected}")
-        if found["title"].strip() != mermaid_text(title).strip():
+        if drawn(found["title"]) != written(title):
             problems.append(f"roadmap.mmd: Mermaid read the title {found['title']!r}")
         return problems
+
+
+def drawn(text: str) -> str:
+    """Text as Mermaid draws it: its entity placeholders decoded (``decodeEntities``, then
+    the HTML entity), without the zero-width space that keeps a keyword a word."""
+    text = re.sub("\ufb02\xb0\xb0(\\d+)\xb6\xdf", lambda m: chr(int(m[1])), text)
+    text = re.sub("\ufb02\xb0(\\w+)\xb6\xdf", lambda m: html.unescape(f"&{m[1]};"), text)
+    return text.removeprefix("\u200b").strip()
+
+
+def written(text: str, empty: str = "task") -> str:
+    """A name as it should be drawn: on one line, runs of spaces as one."""
+    return " ".join(one_line(text).split()) or empty

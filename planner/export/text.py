@@ -4,7 +4,7 @@ Text from the inventory is escaped so that neither reads it as its own syntax.
 Examples
 --------
 >>> mermaid_text("Click and Collect: pharmacy")  # a zero-width space keeps 'click' a word
-'\\u200bClick and Collect pharmacy'
+'\\u200bClick and Collect#58; pharmacy'
 >>> print(markdown_text("[x](http://evil) *now*"))
 \\[x\\](http\\://evil) \\*now\\*
 """
@@ -42,24 +42,27 @@ MERMAID_KEYWORDS = (
     "accdescription",
 )
 _MERMAID_STATEMENT = re.compile(
-    r"^(?:(?:" + "|".join(MERMAID_KEYWORDS) + r")(?![a-z0-9])|.?%|\d{4}-\d\d-\d\d|[{}])",
+    r"^(?:(?:" + "|".join(MERMAID_KEYWORDS) + r")(?![a-z0-9])|\d{4}-\d\d-\d\d|[{}])",
     re.IGNORECASE,
 )
-#: Mermaid's task separator and comment/entity marks; '%%' opens a comment or a directive.
-_MERMAID_MARKS = re.compile(r"[:#;]+")
+#: Characters Mermaid reads as syntax, written as its entity codes (``#58;``), which it draws
+#: as the characters: ':' ends a task's name, '#' and ';' make entity codes, '%' starts a
+#: comment or a ``%%{init}%%`` directive, '<' and '>' are read as HTML.
+_MERMAID_ENTITIES = {"#": "#35;", ";": "#59;", ":": "#58;", "%": "#37;", "<": "#lt;", ">": "#gt;"}
+_MERMAID_SYNTAX = re.compile("[" + re.escape("".join(_MERMAID_ENTITIES)) + "]")
 
 
 def mermaid_text(text: object) -> str:
-    """Text Mermaid reads as a task's (or the title's) words and nothing else.
+    """Text Mermaid draws as written and reads as a task's (or the title's) words only.
 
-    One line; no ':' (it ends a task's name), '#' or ';' (entity codes); '%%' (a comment,
-    or a ``%%{init}%%`` directive that reconfigures the diagram) split apart; and a name that
-    would start a statement (a keyword such as ``section`` or ``click``, a date, a '%' in its
-    first two characters) is prefixed with an invisible zero-width space, which Mermaid draws
-    as nothing and reads as text.
+    One line, runs of spaces as one; the characters Mermaid reads as syntax written as its
+    own entity codes (``:`` as ``#58;``, ``%`` as ``#37;``, ``<`` as ``#lt;``); and a name
+    that would start a statement (a keyword such as ``section`` or ``click``, a date) is
+    prefixed with an invisible zero-width space, which Mermaid draws as nothing and reads
+    as text.
     """
-    value = _MERMAID_MARKS.sub(" ", one_line(str(text)))
-    value = re.sub(r"\s+", " ", value.replace("%%", "% %").replace("%%", "% %")).strip()
+    value = " ".join(one_line(str(text)).split())
+    value = _MERMAID_SYNTAX.sub(lambda m: _MERMAID_ENTITIES[m.group()], value)
     if _MERMAID_STATEMENT.match(value):
         value = "\u200b" + value
     return value or "task"
