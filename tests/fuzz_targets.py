@@ -163,7 +163,7 @@ def _write_csv(path: Path, headers, rows) -> None:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers)
     writer.writerows(rows)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
+    path.write_bytes(buffer.getvalue().encode("utf-8", "surrogatepass"))  # as a damaged file
 
 
 def check_random_table(table) -> None:
