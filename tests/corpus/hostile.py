@@ -302,7 +302,7 @@ for _case in (
 # --- places a command writes to or reads from ----------------------------------------
 
 
-def _denied(path: Path) -> str:
+def deny(path: Path) -> str:
     """Make ``path`` refuse writes (immutable as root, read-only otherwise); return the
     operating system's word for the refusal."""
     if os.geteuid() == 0:
@@ -317,7 +317,7 @@ def _denied(path: Path) -> str:
 
 
 def release(path: Path) -> None:
-    """Undo :func:`_denied` so that the temporary folder can be removed."""
+    """Undo :func:`deny` so that the temporary folder can be removed."""
     if os.geteuid() == 0:
         with contextlib.suppress(FileNotFoundError):
             subprocess.run(["chattr", "-R", "-i", str(path)], capture_output=True)
@@ -370,7 +370,7 @@ def prepare_out_is_a_folder_of_other_files(tmp: Path, places: dict) -> dict:
 def prepare_out_in_a_read_only_folder(tmp: Path, places: dict) -> dict:
     parent = tmp / "locked"
     parent.mkdir()
-    return {"out": str(parent / "roadmap"), "denied": _denied(parent), "locked": str(parent)}
+    return {"out": str(parent / "roadmap"), "denied": deny(parent), "locked": str(parent)}
 
 
 def prepare_out_file_is_immutable(tmp: Path, places: dict) -> dict:
@@ -378,7 +378,7 @@ def prepare_out_file_is_immutable(tmp: Path, places: dict) -> dict:
     parent.mkdir()
     target = parent / "roadmap.json"
     target.write_text("{}\n")
-    return {"out": str(target), "denied": _denied(parent), "locked": str(parent)}
+    return {"out": str(target), "denied": deny(parent), "locked": str(parent)}
 
 
 def prepare_out_stale_file_removed(tmp: Path, places: dict) -> dict:
@@ -388,7 +388,7 @@ def prepare_out_stale_file_removed(tmp: Path, places: dict) -> dict:
 
 def prepare_out_previous_roadmap_immutable(tmp: Path, places: dict) -> dict:
     out = _previous_roadmap(places)
-    return {"denied": _denied(out), "locked": str(out)}
+    return {"denied": deny(out), "locked": str(out)}
 
 
 def prepare_csv_export_over_a_file(tmp: Path, places: dict) -> dict:
@@ -416,11 +416,11 @@ def prepare_store_in_a_read_only_folder(tmp: Path, places: dict) -> dict:
     folder.mkdir()
     db = folder / "store.db"
     db.write_bytes(Path(places["db"]).read_bytes())
-    return {"db": str(db), "denied": _denied(folder), "locked": str(folder)}
+    return {"db": str(db), "denied": deny(folder), "locked": str(folder)}
 
 
 def prepare_store_file_immutable(tmp: Path, places: dict) -> dict:
-    return {"denied": _denied(Path(places["db"])), "locked": places["db"]}
+    return {"denied": deny(Path(places["db"])), "locked": places["db"]}
 
 
 def prepare_empty_file_as_store(tmp: Path, places: dict) -> dict:
