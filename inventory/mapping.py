@@ -278,14 +278,13 @@ def _parse(text: str, source: str) -> tuple[Mapping | None, ValidationReport]:
         document = yaml.load(text, Loader=_TextLoader)
         lines = _node_lines(yaml.compose(text, Loader=_TextLoader))
     except yaml.YAMLError as error:
-        problem, line, _ = yaml_problem(error, text)
-        problem = problem or str(error)
+        what, line, _ = yaml_problem(error, text)
         report.add(
             source,
             line,
             None,
             None,
-            f"is not valid YAML: {problem}",
+            f"is not valid YAML: {what or error}",
             row_label="line",
         )
         return None, report

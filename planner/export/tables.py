@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,9 @@ import pandas as pd
 from inventory.characters import printable
 from inventory.output import atomic_file, atomic_folder
 from inventory.spreadsheet import safe_cell, safe_csv
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 __all__ = [
     "CSV_FILES",
@@ -179,7 +183,8 @@ def write_xlsx(result, path: str | Path) -> Path:
     return path
 
 
-def _workbook(result):
+def _workbook(result) -> Workbook:
+    """The plan's tables as a streamed workbook (see :func:`write_xlsx`)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
