@@ -173,7 +173,7 @@ def _swap(new: Path, path: Path) -> None:
     os.rename(path, old)
     try:
         os.rename(new, path)
-    except OSError:
+    except BaseException:  # an error or Ctrl-C between the two moves: put the old one back
         os.rename(old, path)
         raise
     shutil.rmtree(old, ignore_errors=True)
