@@ -331,10 +331,14 @@ class Store:
                 f"cannot write to {self.path}: the file or its folder is read-only",
                 hint="nothing was changed; use a store you may write to",
             )
-        if "unable to open" in text:
+        if "unable to open" in text and not self.read_only and Path(self.path).parent.is_dir():
             return StoreError(
-                f"cannot open {self.path}: {text} (is its folder missing or read-only?)"
+                f"cannot write to {self.path}: SQLite cannot make its journal files beside it "
+                "(is the folder read-only?)",
+                hint="nothing was changed; use a store in a folder you may write to",
             )
+        if "unable to open" in text:
+            return StoreError(f"cannot open {self.path}: {text}")
         if "malformed" in text or "corrupt" in text:
             return StoreError(
                 f"{self.path} is damaged: {text}",

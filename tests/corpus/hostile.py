@@ -289,6 +289,7 @@ for _case in (
     "damaged_store_read",
     "damaged_store_import",
     "store_in_a_read_only_folder",
+    "store_in_a_read_only_folder_import",
     "store_file_immutable_import",
     "empty_file_as_store",
     "store_from_a_newer_modernise",
