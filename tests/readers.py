@@ -244,6 +244,10 @@ def drawn(text: str) -> str:
     return text.removeprefix("\u200b").strip()
 
 
+#: What JavaScript's regular expressions (and so Mermaid's lexer) read as white space.
+_JS_SPACE = re.compile("[\\s\ufeff]+")
+
+
 def written(text: str, empty: str = "task") -> str:
-    """A name as it should be drawn: on one line, runs of spaces as one."""
-    return " ".join(one_line(text).split()) or empty
+    """A name as it should be drawn: on one line, runs of white space as one."""
+    return _JS_SPACE.sub(" ", one_line(text)).strip() or empty

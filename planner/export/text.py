@@ -42,7 +42,7 @@ MERMAID_KEYWORDS = (
     "accdescription",
 )
 _MERMAID_STATEMENT = re.compile(
-    r"^(?:(?:" + "|".join(MERMAID_KEYWORDS) + r")(?![a-z0-9])|\d{4}-\d\d-\d\d|[{}])",
+    r"^(?:(?:" + "|".join(MERMAID_KEYWORDS) + r")(?![a-z0-9])|\d{4}-\d\d-\d\d|[{}\u200b])",
     re.IGNORECASE,
 )
 #: Characters Mermaid reads as syntax, written as its entity codes (``#58;``), which it draws
@@ -55,13 +55,14 @@ _MERMAID_SYNTAX = re.compile("[" + re.escape("".join(_MERMAID_ENTITIES)) + "]")
 def mermaid_text(text: object) -> str:
     """Text Mermaid draws as written and reads as a task's (or the title's) words only.
 
-    One line, runs of spaces as one; the characters Mermaid reads as syntax written as its
+    One line, runs of spaces as one (U+FEFF counts as a space, as Mermaid's lexer reads
+    it); the characters Mermaid reads as syntax written as its
     own entity codes (``:`` as ``#58;``, ``%`` as ``#37;``, ``<`` as ``#lt;``); and a name
     that would start a statement (a keyword such as ``section`` or ``click``, a date) is
     prefixed with an invisible zero-width space, which Mermaid draws as nothing and reads
-    as text.
+    as text (so is a name that starts with one, so that the prefix is never ambiguous).
     """
-    value = " ".join(one_line(str(text)).split())
+    value = " ".join(one_line(str(text)).replace("\ufeff", " ").split())  # JS: a space
     value = _MERMAID_SYNTAX.sub(lambda m: _MERMAID_ENTITIES[m.group()], value)
     if _MERMAID_STATEMENT.match(value):
         value = "\u200b" + value
