@@ -133,11 +133,12 @@ def import_inventory(
     ``busy_timeout`` (seconds) is how long to wait for another writer. With ``mapping`` (as
     for :func:`read_inventory`) the mapping's text is kept with the batch.
     """
-    db_exists = str(db) == ":memory:" or Path(db).exists()
     known: set[str] = set()
-    if db_exists and not replace:
-        with Store(db, busy_timeout=busy_timeout) as store:
-            known = store.system_ids()
+    if str(db) != ":memory:" and Path(db).is_file() and Path(db).stat().st_size:
+        # read-only: a rejected file leaves the store byte-for-byte as it was, and a file
+        # that is not a store is refused before anything is read
+        with Store(db, read_only=True, busy_timeout=busy_timeout) as store:
+            known = set() if replace else store.system_ids()
     raw, used, report = _read(path, mapping, known)
     if raw is None:
         return None, report

@@ -18,6 +18,7 @@ problems found while validating are *collected* into a
     |   +-- MissingFileError (FileNotFoundError)
     +-- StoreError                           the SQLite store refused or is not a store
     |   +-- StoreBusyError (TimeoutError)    another process holds the lock too long
+    +-- OutputError (OSError)                an output cannot be written; .path names it
     +-- SolverError (RuntimeError)           the optimiser is missing or found no plan
 
 Examples
@@ -43,6 +44,7 @@ __all__ = [
     "InventoryFileError",
     "MissingFileError",
     "ModerniseError",
+    "OutputError",
     "SolverError",
     "StoreBusyError",
     "StoreError",
@@ -158,6 +160,19 @@ class StoreError(ModerniseError):
 
 class StoreBusyError(StoreError, TimeoutError):
     """Another process holds the database lock for longer than the busy timeout."""
+
+
+class OutputError(ModerniseError, OSError):
+    """An output file or folder cannot be written ("cannot write to PATH: reason"): a
+    read-only or full disk, a file where a folder is wanted, a folder holding other files.
+
+    >>> str(OutputError("out/roadmap.xlsx", "No space left on device"))
+    'cannot write to out/roadmap.xlsx: No space left on device'
+    """
+
+    def __init__(self, path: Path | str, reason: str, *, hint: str | None = None) -> None:
+        super().__init__(f"cannot write to {path}: {reason}", hint=hint)
+        self.path = str(path)
 
 
 class SolverError(ModerniseError, RuntimeError):

@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from inventory.characters import describe
 from inventory.errors import InventoryFileError
 from inventory.report import Issue, Severity
 from inventory.schema import canonical_column
@@ -35,6 +36,7 @@ from inventory.schema import canonical_column
 __all__ = [
     "HEADER_SEARCH_ROWS",
     "XLSX_FULL_CHECK_BYTES",
+    "DuplicateKeyError",
     "PlainLoader",
     "RawInventory",
     "RawTable",
@@ -52,6 +54,7 @@ __all__ = [
     "sniff_delimiter",
     "title_issue",
     "title_lines",
+    "yaml_problem",
 ]
 
 #: Limits that keep a hostile file from exhausting memory.
@@ -200,7 +203,22 @@ def check_workbook(path: Path) -> None:
         )
 
 
+#: How Excel writes a character XML cannot hold in a cell (a control character): _x001B_.
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
 def cell_text(value: object) -> object:
+    """A workbook cell's value as the text a person sees in Excel.
+
+    Text keeps Excel's own escapes for characters XML cannot hold undone (``_x000B_`` is
+    the vertical tab Excel shows as a line break; ``_x005F_`` an underscore), so that
+    validation sees the characters themselves.
+
+    >>> cell_text("PAS_x000B_main"), cell_text(3.0), cell_text("_x005F_x0041_")
+    ('PAS\\x0bmain', '3', '_x0041_')
+    """
+    if isinstance(value, str):
+        return _OOXML_ESCAPE.sub(lambda m: chr(int(m[1], 16)), value) if "_x" in value else value
     if value is None:
         return None
     if isinstance(value, bool):
@@ -364,10 +382,24 @@ def _no_duplicate_keys(path: Path):
     return build
 
 
+def _no_constants(path: Path):
+    def refuse(name: str) -> float:
+        raise InventoryFileError(
+            path,
+            f"holds {name}, which is not a number JSON allows",
+            hint="write null for a blank value, or the number itself",
+        )
+
+    return refuse
+
+
 def load_json(path: Path) -> object:
+    """A JSON document, strictly: duplicate keys and NaN or Infinity are refused."""
     text, _ = decode_text(path)
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicate_keys(path))
+        return json.loads(
+            text, object_pairs_hook=_no_duplicate_keys(path), parse_constant=_no_constants(path)
+        )
     except RecursionError as error:
         raise InventoryFileError(
             path, f"is nested more than {MAX_JSON_DEPTH} levels deep; refusing to read it"
@@ -379,9 +411,15 @@ def load_json(path: Path) -> object:
         ) from error
 
 
+class DuplicateKeyError(yaml.constructor.ConstructorError):
+    """A YAML mapping holds the same key twice (which plain YAML loading silently resolves
+    by keeping the last)."""
+
+
 class PlainLoader(yaml.SafeLoader):
-    """Safe loading, and no anchors or aliases: an inventory never needs them and they are
-    how a small file expands into a huge one (the 'billion laughs')."""
+    """Safe loading, no anchors or aliases (an inventory or a policy never needs them, and
+    they are how a small file expands into a huge one: the 'billion laughs'), and no key
+    twice in one mapping (:class:`DuplicateKeyError`, naming both lines)."""
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.events.AliasEvent):
@@ -391,11 +429,46 @@ class PlainLoader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        if isinstance(node, yaml.MappingNode):
+            first: dict = {}
+            for key_node, _value in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    continue  # a complex key is refused as unhashable by the constructor
+                key = self.construct_object(key_node, deep=True)
+                if key in first:
+                    raise DuplicateKeyError(
+                        None,
+                        None,
+                        f"the key '{key}' appears twice in one mapping (lines "
+                        f"{first[key].line + 1} and {key_node.start_mark.line + 1}); "
+                        "keep one of them",
+                        key_node.start_mark,
+                    )
+                first[key] = key_node.start_mark
+        return super().construct_mapping(node, deep=deep)
+
+
+def yaml_problem(error: yaml.YAMLError, text: str) -> tuple[str | None, int | None, int | None]:
+    """What a YAML error says and where (line and column from 1, when known). A character
+    YAML refuses (a control character) is named, with its line."""
+    if isinstance(error, yaml.reader.ReaderError):
+        before = text[: error.position]
+        line = before.count("\n") + 1
+        column = error.position - (before.rfind("\n") + 1) + 1
+        character = chr(error.character) if isinstance(error.character, int) else error.character
+        return f"{describe(character)} is not allowed in YAML; delete it", line, column
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None)
+    return problem, (mark.line + 1 if mark else None), (mark.column + 1 if mark else None)
+
 
 def load_yaml(path: Path) -> object:
     text, _ = decode_text(path)
     try:
         return yaml.load(text, Loader=PlainLoader)
+    except DuplicateKeyError as error:
+        raise InventoryFileError(path, f"is not valid YAML: {error.problem}") from error
     except yaml.constructor.ConstructorError as error:
         raise InventoryFileError(
             path,
@@ -403,9 +476,8 @@ def load_yaml(path: Path) -> object:
             hint="remove tags such as !!python/object",
         ) from error
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None)
+        problem, line, column = yaml_problem(error, text)
+        where = f" at line {line}, column {column}" if line and column else ""
         detail = f": {problem}" if problem else ""
         raise InventoryFileError(path, f"is not valid YAML{where}{detail}") from error
     except RecursionError as error:

@@ -78,7 +78,7 @@ from pydantic_core import ErrorDetails
 from inventory import parse
 from inventory.catalogue import CATALOGUE_FIELDS
 from inventory.errors import InvalidInventoryError, InventoryFileError
-from inventory.files import PlainLoader, decode_text
+from inventory.files import PlainLoader, decode_text, yaml_problem
 from inventory.report import ValidationReport
 from inventory.schema import DEPENDENCIES, DISPOSITIONS, SYSTEMS
 
@@ -278,14 +278,13 @@ def _parse(text: str, source: str) -> tuple[Mapping | None, ValidationReport]:
         document = yaml.load(text, Loader=_TextLoader)
         lines = _node_lines(yaml.compose(text, Loader=_TextLoader))
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or str(error)
+        what, line, _ = yaml_problem(error, text)
         report.add(
             source,
-            mark.line + 1 if mark else None,
+            line,
             None,
             None,
-            f"is not valid YAML: {problem}",
+            f"is not valid YAML: {what or error}",
             row_label="line",
         )
         return None, report

@@ -19,6 +19,8 @@ from typing import Literal
 
 import pandas as pd
 
+from inventory.characters import shown as escaped
+
 __all__ = ["Issue", "ValidationReport"]
 
 Severity = Literal["error", "warning"]
@@ -46,8 +48,10 @@ class Issue:
         return self.source if self.row is None else f"{self.source} {self.row_label} {self.row}"
 
     def __str__(self) -> str:
+        """One line a terminal shows as written: characters it would act on (an escape, a
+        line break) appear as escapes such as ``\\x1b``."""
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.location}: {prefix}{self.message}"
+        return escaped(f"{self.location}: {prefix}{self.message}")
 
 
 @dataclass
@@ -67,9 +71,12 @@ class ValidationReport:
         severity: Severity = "error",
         row_label: str = "row",
     ) -> None:
-        """Record one issue; ``value`` is shown as text, shortened when very long."""
+        """Record one issue; ``value`` is shown as text, shortened when very long, with
+        unprintable characters and line breaks as escapes (``\\x1b``)."""
         shown = (
-            None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+            None
+            if value is None or (isinstance(value, float) and pd.isna(value))
+            else escaped(str(value))
         )
         if shown is not None and len(shown) > 200:
             shown = shown[:197] + "..."

@@ -19,7 +19,7 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
-from inventory.errors import InvalidArgumentError
+from inventory.errors import InvalidArgumentError, OutputError
 
 __all__ = [
     "SAMPLES",
@@ -73,10 +73,13 @@ def copy_sample(name: str, destination: str | Path) -> list[Path]:
             f"{target} already exists and is not an empty folder",
             hint="choose a new folder so that nothing is overwritten",
         )
-    target.mkdir(parents=True, exist_ok=True)
     written = []
-    for file in sorted(source.iterdir()):
-        if file.is_file():
-            written.append(Path(shutil.copy2(file, target / file.name)))
-    written.append(Path(shutil.copy2(default_policy_path(), target / "policy.yaml")))
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for file in sorted(source.iterdir()):
+            if file.is_file():
+                written.append(Path(shutil.copy2(file, target / file.name)))
+        written.append(Path(shutil.copy2(default_policy_path(), target / "policy.yaml")))
+    except OSError as error:
+        raise OutputError(target, error.strerror or str(error)) from error
     return written

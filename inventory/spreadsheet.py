@@ -3,7 +3,9 @@
 Excel, LibreOffice and Google Sheets run a cell that starts with ``=``, ``+``, ``-``, ``@``,
 a tab or a carriage return as a formula (CSV injection). Every CSV and XLSX the tool writes
 prefixes such text with an apostrophe; numbers stay numbers. The readers take the apostrophe
-off again, so the files round-trip.
+off again, so the files round-trip. Characters no spreadsheet can hold (control characters,
+lone surrogates) are replaced (:func:`inventory.characters.printable`), and a CSV file is
+written whole or not at all (:func:`inventory.output.atomic_file`).
 
 Examples
 --------
@@ -17,6 +19,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+
+from inventory.characters import printable
+from inventory.output import atomic_file
 
 __all__ = ["FORMULA_PREFIXES", "neutralise", "safe_cell", "safe_csv", "safe_frame"]
 
@@ -37,13 +42,17 @@ def neutralise(text: str) -> str:
 
 def safe_cell(value: object) -> object:
     """A cell value safe for spreadsheets: formula-like text neutralised, lists and team
-    demands joined as text, numbers kept."""
+    demands joined as text, characters no spreadsheet holds replaced, numbers kept.
+
+    >>> safe_cell(("ADT^A01", "ORU^R01")), safe_cell("@SUM(A1)"), safe_cell("\\x00") == "\\ufffd"
+    ('ADT^A01; ORU^R01', "'@SUM(A1)", True)
+    """
     if isinstance(value, str):
-        return neutralise(value)
+        return neutralise(printable(value))
     if isinstance(value, tuple | list):
-        return neutralise("; ".join(map(str, value)))
+        return neutralise(printable("; ".join(map(str, value))))
     if isinstance(value, dict):
-        return neutralise("; ".join(f"{k}: {v:g}" for k, v in value.items()))
+        return neutralise(printable("; ".join(f"{k}: {v:g}" for k, v in value.items())))
     return value
 
 
@@ -57,6 +66,11 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def safe_csv(frame: pd.DataFrame, path: str | Path | None = None) -> str | None:
-    """``frame`` as CSV with formula injection neutralised and ISO dates, to ``path`` (or
-    returned as text when there is none)."""
-    return safe_frame(frame).to_csv(path, index=False, date_format="%Y-%m-%d", lineterminator="\n")
+    """``frame`` as CSV with formula injection neutralised and ISO dates, to ``path`` (written
+    whole or not at all), or returned as text when there is none."""
+    safe = safe_frame(frame)
+    if path is None:
+        return safe.to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n")
+    with atomic_file(path) as temporary:
+        safe.to_csv(temporary, index=False, date_format="%Y-%m-%d", lineterminator="\n")
+    return None

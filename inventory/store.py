@@ -16,6 +16,11 @@ and write, so two people importing at once cannot lose each other's changes; a c
 error rolls everything back. The database runs in WAL mode with a busy timeout: readers never
 block, and a writer that waits too long gets :class:`StoreBusyError`.
 
+A store opened ``read_only`` is opened by SQLite read-only (``mode=ro``): nothing is migrated
+or switched to WAL, so reading never changes the file. A SQLite file that is not a store (it
+holds other tables) is refused unchanged, read or write; a damaged file, a read-only one
+opened for writing, and a store from an older or newer modernise are each named as such.
+
 (Over 600 lines on purpose: migrations, the import diff, audit and undo share one write
 transaction and one encoding of frames as rows; apart, each would need the others' insides.)
 
@@ -38,12 +43,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
@@ -219,6 +226,36 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
     return "locked" in text or "busy" in text
 
 
+def _read_only_connection(path: Path, timeout: float) -> sqlite3.Connection:
+    """Open ``path`` read-only. A store in WAL mode needs its shared-memory file; in a
+    folder where that cannot be made (a read-only folder) and with no write-ahead log
+    waiting, the file is opened as immutable, which SQLite reads without it."""
+    uri = f"file:{quote(str(path.absolute()))}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=timeout)
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        return conn
+    except sqlite3.OperationalError as error:
+        wal = path.with_name(path.name + "-wal")
+        if "unable to open" not in str(error) or wal.exists():
+            raise
+    conn = sqlite3.connect(uri + "&immutable=1", uri=True, timeout=timeout)
+    return conn
+
+
+def _reads(method):
+    """A reading method: a damaged file becomes StoreError naming it, not a traceback."""
+
+    @functools.wraps(method)
+    def read(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as error:
+            raise self._failure(error) from error
+
+    return read
+
+
 class Store:
     """An inventory store in one SQLite file.
 
@@ -228,6 +265,9 @@ class Store:
         The database file, or ``":memory:"``.
     create : bool
         Create the file when it does not exist; otherwise a missing file is a StoreError.
+    read_only : bool
+        Open the file read-only: nothing is written, migrated or switched to WAL; reading a
+        store from an older modernise is refused until it is opened for writing once.
     busy_timeout : float
         Seconds to wait for another writer before giving up with StoreBusyError.
     """
@@ -237,31 +277,87 @@ class Store:
         path: str | Path = "modernise.db",
         *,
         create: bool = True,
+        read_only: bool = False,
         busy_timeout: float | None = None,
     ) -> None:
         busy_timeout = BUSY_TIMEOUT_SECONDS if busy_timeout is None else busy_timeout
         self.path = str(path)
+        self.read_only = read_only
         memory = self.path == ":memory:"
-        if not memory and not create and not Path(self.path).exists():
+        if not memory and (read_only or not create) and not Path(self.path).exists():
             raise StoreError(
                 f"no inventory store at {self.path}",
                 hint="import an inventory into it first, or choose another store",
             )
-        if not memory and create:
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        if not memory and Path(self.path).is_dir():
+            raise StoreError(f"{self.path} is a folder, not a store", hint="name a file")
         try:
-            conn = sqlite3.connect(self.path, timeout=busy_timeout)
+            if read_only and not memory:
+                conn = _read_only_connection(Path(self.path), busy_timeout)
+            else:
+                if not memory:
+                    Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(self.path, timeout=busy_timeout)
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-            if not memory and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA foreign_keys = ON")
             self.db = sqlite_utils.Database(conn)
+            self._check_is_store()
+            if not read_only:
+                if not memory and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+                conn.execute("PRAGMA foreign_keys = ON")
             self._migrate()
         except sqlite3.DatabaseError as error:
             if isinstance(error, sqlite3.OperationalError) and _is_busy(error):
                 raise self._busy("another import is running") from error
-            raise StoreError(f"{self.path} is not a modernise store: {error}") from error
+            raise self._failure(error) from error
+        except OSError as error:  # the folder for a new store cannot be made
+            raise StoreError(f"cannot write to {self.path}: {error.strerror or error}") from error
+
+    def _check_is_store(self) -> None:
+        """Refuse, changing nothing, a SQLite file holding tables but not a store's."""
+        tables = {
+            name for (name,) in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        if "schema_version" in tables:
+            return
+        if tables:
+            shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+            raise StoreError(
+                f"{self.path} is not a modernise store: it is a SQLite database holding other "
+                f"tables ({shown}); it was left unchanged",
+                hint="choose another file for the store",
+            )
+        if self.read_only:
+            raise StoreError(
+                f"{self.path} holds no inventory yet",
+                hint="import an inventory into it first, or choose another store",
+            )
+
+    def _failure(self, error: sqlite3.DatabaseError) -> StoreError:
+        """A StoreError that says what SQLite's error means for this file."""
+        text = str(error)
+        if "readonly" in text.replace("-", "").replace(" ", "").lower():
+            return StoreError(
+                f"cannot write to {self.path}: the file or its folder is read-only",
+                hint="nothing was changed; use a store you may write to",
+            )
+        if "unable to open" in text and not self.read_only and Path(self.path).parent.is_dir():
+            return StoreError(
+                f"cannot write to {self.path}: SQLite cannot make its journal files beside it "
+                "(is the folder read-only?)",
+                hint="nothing was changed; use a store in a folder you may write to",
+            )
+        if "unable to open" in text:
+            return StoreError(f"cannot open {self.path}: {text}")
+        if "malformed" in text or "corrupt" in text:
+            return StoreError(
+                f"{self.path} is damaged: {text}",
+                hint="restore it from a backup (PRAGMA integrity_check lists what is wrong)",
+            )
+        if "not a database" in text or "encrypted" in text:
+            return StoreError(f"{self.path} is not a modernise store: {text}")
+        return StoreError(f"{self.path}: {text}")
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -279,12 +375,14 @@ class Store:
         """One write transaction holding the write lock from the start (BEGIN IMMEDIATE).
         Anything that fails rolls back; a busy database becomes :class:`StoreBusyError`."""
         conn = self.db.conn
+        if self.read_only:
+            raise StoreError(f"{self.path} was opened read-only", hint="open it for writing")
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
             if _is_busy(error):
                 raise self._busy("another import is running; nothing was changed") from error
-            raise
+            raise self._failure(error) from error
         try:
             yield
             conn.execute("COMMIT")
@@ -293,12 +391,15 @@ class Store:
                 conn.execute("ROLLBACK")
             if isinstance(error, sqlite3.OperationalError) and _is_busy(error):
                 raise self._busy("nothing was changed") from error
+            if isinstance(error, sqlite3.DatabaseError):
+                raise self._failure(error) from error
             raise
 
     def _busy(self, hint: str) -> StoreBusyError:
         return StoreBusyError(f"{self.path}: database is busy, try again", hint=hint)
 
     @property
+    @_reads
     def version(self) -> int:
         if not self.db["schema_version"].exists():
             return 0
@@ -313,8 +414,8 @@ class Store:
                 f"this one knows {SCHEMA_VERSION})",
                 hint="upgrade modernise",
             )
-        if current == SCHEMA_VERSION:
-            return
+        if current == SCHEMA_VERSION or (self.read_only and current > 0):
+            return  # an older store read read-only: what it has in common is readable
         with self._write():
             current = self.version  # another process may have migrated meanwhile
             if not self.db["schema_version"].exists():
@@ -329,9 +430,11 @@ class Store:
 
     # -- reading ---------------------------------------------------------------------------
 
+    @_reads
     def system_ids(self) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT id FROM systems")}
 
+    @_reads
     def counts(self) -> dict[str, int]:
         return {
             table: self.db.execute(f"SELECT COUNT(*) FROM [{table}]").fetchone()[0]
@@ -349,12 +452,14 @@ class Store:
         frame.index = _key_index(frame, table)
         return frame
 
+    @_reads
     def load(self, *, derive_end_of_support: bool = True) -> Inventory:
         """Return the stored inventory as typed frames.
 
         With ``derive_end_of_support`` (the default) blank end-of-support dates are filled
         from the platform lifecycle table (:func:`inventory.lifecycle.derive_end_of_support`).
         """
+        self._check_current()
         systems = _from_storage(self._stored("systems"), "systems")
         dependencies = _from_storage(self._stored("dependencies"), "dependencies")
         inventory = Inventory(conform_systems(systems), conform_dependencies(dependencies))
@@ -362,10 +467,13 @@ class Store:
             inventory = Inventory(derive(inventory.systems), inventory.dependencies)
         return inventory
 
+    @_reads
     def batches(self) -> pd.DataFrame:
         """Every import batch, newest last."""
+        self._check_current()
         return pd.read_sql_query("SELECT * FROM batches ORDER BY id", self.db.conn).set_index("id")
 
+    @_reads
     def audit(self, batch: int | None = None) -> pd.DataFrame:
         """The audit trail, for one batch or all of them."""
         if batch is None:
@@ -374,12 +482,23 @@ class Store:
             "SELECT * FROM audit WHERE batch = ? ORDER BY id", self.db.conn, params=(batch,)
         )
 
+    def _check_current(self) -> None:
+        """Refuse to read a store whose schema is older than this modernise's (read-only)."""
+        version = self.version
+        if version < SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} is from an older modernise (schema {version}; this one uses "
+                f"{SCHEMA_VERSION}) and is opened read-only here",
+                hint="it is upgraded the first time it is opened for writing (an import does)",
+            )
+
     def history(self) -> pd.DataFrame:
         """Every batch with what it changed; undo batches name the batch they undid, and
         ``mapping_sha256`` names the column mapping a file was read with (see :meth:`mapping`).
         """
         return self.batches()
 
+    @_reads
     def mapping(self, batch: int) -> str | None:
         """The column mapping (YAML text) batch ``batch`` was read with; None if it had none."""
         row = self.db.execute(

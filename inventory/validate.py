@@ -30,13 +30,22 @@ Examples
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import cast
 
 import numpy as np
 import pandas as pd
 
 from inventory import parse
+from inventory.characters import (
+    SOFT_BREAKS,
+    describe,
+    find_unprintable,
+    normalise_breaks,
+    printable,
+)
 from inventory.files import RawInventory, RawTable
 from inventory.model import Inventory, conform_dependencies, conform_systems
 from inventory.report import Severity, ValidationReport
@@ -160,9 +169,62 @@ def _parse_field(table: RawTable, f: Field, report: ValidationReport) -> pd.Data
     return pd.DataFrame({f.name: parsed.values}, index=cells.index)
 
 
+#: What :func:`_clean_characters` looks for: unprintable characters, soft line breaks and
+#: carriage returns.
+_UNUSUAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029]")
+
+
+def _clean_characters(table: RawTable, report: ValidationReport) -> RawTable:
+    """Refuse cells holding characters no output can carry (each located, the character
+    named) and read soft line breaks as line breaks (with a warning) and carriage returns
+    as line feeds; refused characters become U+FFFD so that later messages can show the
+    cell. Each column is scanned once for anything unusual before it is read cell by cell.
+    """
+    cleaned = {}
+    for column in table.cells.columns:
+        cells = table.cells[column]
+        text = [c for c in cells if isinstance(c, str)]
+        if not text or _UNUSUAL.search("\n".join(text)) is None:
+            continue
+        values = cells.tolist()
+        for position, (row, value) in enumerate(zip(cells.index.tolist(), values, strict=True)):
+            if not isinstance(value, str) or _UNUSUAL.search(value) is None:
+                continue
+            found = find_unprintable(value)
+            if found is not None:
+                where, what = found
+                report.add(
+                    table.source,
+                    int(row),
+                    column,
+                    value,
+                    f"{column} has {what} at character {where + 1}; delete it (it "
+                    "comes from a paste or a damaged file, and no output can carry it)",
+                    row_label=table.row_label,
+                )
+            soft = SOFT_BREAKS.search(value)
+            if soft is not None:
+                report.add(
+                    table.source,
+                    int(row),
+                    column,
+                    value,
+                    f"{column} has {describe(soft.group())}, as Word and PowerPoint paste a "
+                    "soft line break; read as a line break",
+                    severity="warning",
+                    row_label=table.row_label,
+                )
+            values[position] = printable(normalise_breaks(value))
+        cleaned[column] = pd.Series(values, index=cells.index, dtype="object")
+    if not cleaned:
+        return table
+    return replace(table, cells=table.cells.assign(**cleaned))
+
+
 def _parse_table(
     table: RawTable, fields: dict[str, Field], report: ValidationReport
 ) -> pd.DataFrame:
+    table = _clean_characters(table, report)
     cells = table.cells
     for f in fields.values():
         # a table with no rows has nothing to check (an empty file is reported by the reader)

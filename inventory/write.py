@@ -15,10 +15,12 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from inventory.characters import printable
 from inventory.errors import InventoryFileError
 from inventory.model import DERIVED_COLUMNS
+from inventory.output import atomic_file, atomic_folder
 from inventory.schema import DEPENDENCIES, SYSTEMS
-from inventory.spreadsheet import neutralise
+from inventory.spreadsheet import safe_cell
 
 __all__ = ["format_money", "inventory_tables", "write_inventory"]
 
@@ -107,7 +109,9 @@ def _range_text(values: tuple, show) -> str:
 def write_inventory(inventory, path: str | Path) -> list[Path]:
     """Write an inventory as a CSV folder, an .xlsx workbook, or a .json/.yaml document.
 
-    Text that a spreadsheet would run as a formula is neutralised in CSV and XLSX.
+    Text that a spreadsheet would run as a formula is neutralised in CSV and XLSX, and
+    characters no file can hold are replaced (:func:`inventory.characters.printable`). Each
+    file (or the CSV folder) is written whole or not at all (:mod:`inventory.output`).
     Returns the files written.
     """
     path = Path(path)
@@ -116,20 +120,19 @@ def write_inventory(inventory, path: str | Path) -> list[Path]:
     if suffix in (".json", ".yaml", ".yml"):
         document = {
             name: [
-                {k: v for k, v in record.items() if v != ""} for record in table.to_dict("records")
+                {k: printable(v) if isinstance(v, str) else v for k, v in record.items() if v != ""}
+                for record in table.to_dict("records")
             ]
             for name, table in tables.items()
         }
-        path.parent.mkdir(parents=True, exist_ok=True)
         if suffix == ".json":
-            path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", "utf-8")
+            text = json.dumps(document, indent=1, ensure_ascii=False) + "\n"
         else:
-            path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), "utf-8")
+            text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+        with atomic_file(path) as temporary:
+            temporary.write_text(text, "utf-8")
         return [path]
-    safe = {
-        name: table.map(lambda v: neutralise(v) if isinstance(v, str) else v)
-        for name, table in tables.items()
-    }
+    safe = {name: table.map(safe_cell) for name, table in tables.items()}
     if suffix == ".xlsx":
         import openpyxl
         from openpyxl.utils import get_column_letter
@@ -145,17 +148,15 @@ def write_inventory(inventory, path: str | Path) -> list[Path]:
             for position, column in enumerate(table.columns, 1):
                 width = max([len(str(column))] + [len(str(v)) for v in table[column].head(200)])
                 sheet.column_dimensions[get_column_letter(position)].width = min(60, width + 2)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        workbook.save(path)
+        with atomic_file(path) as temporary:
+            workbook.save(temporary)
         return [path]
     if suffix:
         raise InventoryFileError(
             path, f"cannot write '{suffix}'", hint="use a folder, .xlsx, .json or .yaml"
         )
-    path.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, table in safe.items():
-        target = path / f"{name}.csv"
-        table.to_csv(target, index=False, lineterminator="\n")
-        written.append(target)
-    return written
+    names = [f"{name}.csv" for name in safe]
+    with atomic_folder(path, names) as temporary:
+        for name, table in safe.items():
+            table.to_csv(temporary / f"{name}.csv", index=False, lineterminator="\n")
+    return [path / name for name in names]

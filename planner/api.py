@@ -104,7 +104,7 @@ def load(
             "a column mapping reads a register file; the store holds an inventory already",
             hint="give the register file as well, or leave the mapping out",
         )
-    with Store(db, create=False, busy_timeout=busy_timeout) as store:
+    with Store(db, read_only=True, busy_timeout=busy_timeout) as store:
         return store.load(derive_end_of_support=derive)
 
 

@@ -141,3 +141,75 @@ def concurrent_round(folder: Path, size: int = 300) -> int:
         assert len(present) == (size if name in succeeded else 0), name
     assert len(modes) == 1 + sum(n in succeeded for n in ("a", "b"))
     return busy
+
+
+def foreign_round(folder: Path, rng: random.Random) -> str:
+    """Point a random read or write command at a file that is not a store (another
+    program's SQLite database, a damaged store, a text file): it must print an error, no
+    traceback, exit 1, and leave the file byte-for-byte unchanged. Returns the kind tried."""
+    import contextlib
+    import io
+
+    from planner.cli import main
+
+    folder.mkdir(parents=True)
+    kind = rng.choice(["foreign", "damaged", "text", "empty"])
+    path = folder / "some.sqlite"
+    if kind == "foreign":
+        with contextlib.closing(sqlite3.connect(path)) as conn:
+            for t in range(rng.randint(1, 4)):
+                conn.execute(f"CREATE TABLE t{t} (a, b)")
+                conn.executemany(
+                    f"INSERT INTO t{t} VALUES (?, ?)",
+                    [(rng.random(), str(rng.random())) for _ in range(rng.randint(0, 50))],
+                )
+            if rng.random() < 0.5:
+                conn.execute("PRAGMA user_version = 7")
+            conn.commit()
+    elif kind == "damaged":
+        inventory = folder / "inventory"
+        inventory.mkdir()
+        write_csv(
+            inventory / "systems.csv", [{"id": f"s{i}", "name": f"S {i}"} for i in range(300)]
+        )
+        import_inventory(inventory, path)
+        data = bytearray(path.read_bytes())
+        start = rng.randrange(100, max(101, len(data) - 1))
+        for i in range(start, min(len(data), start + rng.randint(16, 8192))):
+            data[i] = rng.randrange(256)
+        path.write_bytes(bytes(data))
+    elif kind == "text":
+        path.write_bytes(bytes(rng.randrange(256) for _ in range(rng.randint(1, 5000))))
+    else:
+        path.write_bytes(b"")
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    inventory = folder / "new"
+    inventory.mkdir(exist_ok=True)
+    write_csv(inventory / "systems.csv", [{"id": "pas", "name": "PAS"}])
+    command = rng.choice(
+        [
+            ["systems", "--db", str(path)],
+            ["history", "--db", str(path)],
+            ["show", "pas", "--db", str(path)],
+            ["rank", "--db", str(path)],
+            ["import", str(inventory), "--db", str(path)],
+            ["init", "--db", str(path)],
+        ]
+    )
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(command)
+    text = out.getvalue() + err.getvalue()
+    assert "Traceback" not in text, text
+    changed = hashlib.sha256(path.read_bytes()).hexdigest() != before
+    writes = command[0] in ("import", "init")
+    if kind == "damaged":  # damage in pages a command never reads goes unnoticed
+        assert writes or not changed, f"{command} changed a damaged store"
+        assert code == 0 or "Error:" in text, text
+        return "damaged (refused)" if code else "damaged (still readable)"
+    if kind == "empty" and writes:
+        assert code == 0, text  # an empty file is a new store
+        return "empty (made a store)"
+    assert code == 1 and "Error:" in text, (command, text)
+    assert not changed, f"{command} changed a file that is not a store"
+    return kind

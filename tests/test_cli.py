@@ -390,3 +390,89 @@ def test_discover_hl7_writes_interfaces_and_aliases_and_diff_compares_them(capsy
     )
     assert code == 0 and out.startswith("declared, outside the traffic: 59; ")
     assert "seen, not declared" in out and "message types differ: 3" in out
+
+
+# --- hostile and unlucky use ---------------------------------------------------------
+
+
+def test_ctrl_c_says_what_was_written_and_leaves_no_half_output(capsys, tmp_path, monkeypatch):
+    from planner.export import bundle
+
+    out = tmp_path / "roadmap"
+    code, _, _ = run(capsys, "roadmap", str(SAMPLE_TRUST), "--out", str(out))
+    assert code == 0
+    before = sorted(p.name for p in out.iterdir())
+    summary = (out / "summary.md").read_bytes()
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(bundle, "write_mspdi", interrupted)  # part way through the folder
+    code, stdout, stderr = run(capsys, "roadmap", str(SAMPLE_TRUST), "--out", str(out))
+    assert code == 130 and "Traceback" not in stdout + stderr
+    assert stderr.strip() == (
+        "Interrupted: nothing was written (an output in progress was removed, an import in "
+        "progress rolled back, and earlier outputs and the store are as they were)"
+    )
+    assert sorted(p.name for p in out.iterdir()) == before
+    assert (out / "summary.md").read_bytes() == summary
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["roadmap"]
+
+
+def test_ctrl_c_after_an_output_names_it(capsys, tmp_path, monkeypatch):
+    from planner import charts
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    chart = tmp_path / "ranks.png"
+    monkeypatch.setattr(charts, "plot_rank_stability", interrupted)
+    code, _, stderr = run(
+        capsys, "stability", str(SAMPLE_TRUST), "--samples", "20", "--chart", str(chart)
+    )
+    assert code == 130 and stderr.startswith("Interrupted: nothing was written")
+    monkeypatch.undo()
+    changes = tmp_path / "changes.csv"
+    monkeypatch.setattr(charts, "plot_comparison", interrupted)
+    code, _, stderr = run(
+        capsys,
+        "compare",
+        str(SAMPLE_TRUST),
+        "--budget-scale",
+        "0.5",
+        "--changes",
+        str(changes),
+        "--chart",
+        str(tmp_path / "c.png"),
+    )
+    assert code == 130
+    assert stderr.startswith(f"Interrupted: {changes} was written whole; nothing else was")
+
+
+def test_an_operating_system_error_is_a_message_not_a_traceback(capsys, monkeypatch):
+    import planner.api
+
+    def unreadable(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", "/shares/it/systems.csv")
+
+    monkeypatch.setattr(planner.api, "load", unreadable)
+    code, stdout, stderr = run(capsys, "rank", "/shares/it")
+    assert code == 1 and "Traceback" not in stdout + stderr
+    assert stderr.strip() == "Error: /shares/it/systems.csv: Permission denied"
+
+
+def test_data_prints_as_text_never_as_console_markup(capsys, tmp_path, db_path):
+    from tests.conftest import write_csv
+
+    folder = tmp_path / "inventory"
+    folder.mkdir()
+    names = ["[/bold] PAS", "[red]LIMS", ":pill: store", "ESC\x1b[2J"]
+    write_csv(folder / "systems.csv", [{"id": f"s{i}", "name": n} for i, n in enumerate(names[:3])])
+    assert run(capsys, "import", str(folder), "--db", str(db_path))[0] == 0
+    for args in (["systems"], ["show", "s0"], ["history"]):
+        code, stdout, stderr = run(capsys, *args, "--db", str(db_path))
+        assert code == 0 and "Traceback" not in stdout + stderr
+    code, stdout, _ = run(capsys, "systems", "--db", str(db_path))
+    assert all(name in stdout for name in names[:3])
+    code, _, stderr = run(capsys, "show", "[/bold]", "--db", str(db_path))
+    assert code == 2 and "no system '[/bold]'" in stderr

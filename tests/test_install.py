@@ -37,7 +37,14 @@ def installed(tmp_path_factory) -> Path:
         source,
         symlinks=True,
         ignore=shutil.ignore_patterns(
-            ".git", ".venv", "out", "build", "*.egg-info", "__pycache__", ".*_cache"
+            ".git",
+            ".venv",
+            "out",
+            "build",
+            "*.egg-info",
+            "__pycache__",
+            ".*_cache",
+            "node_modules",
         ),
     )
     run(

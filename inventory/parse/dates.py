@@ -254,6 +254,14 @@ def parse_date(cells: pd.Series, *, partial: Partial | None = None) -> Parsed:
         f"'{v}' has the year {int(y)}; dates must fall between {MIN_YEAR} and {MAX_YEAR}"
         for v, y in zip(text[out_of_range], year[out_of_range], strict=True)
     ]
+    late_serial = is_serial & (values.dt.year > MAX_YEAR)
+    problems[late_serial] = [
+        f"'{v}' is Excel serial day {int(n)}, which is {day:%Y-%m-%d}; dates must fall "
+        f"between {MIN_YEAR} and {MAX_YEAR}"
+        for v, n, day in zip(
+            text[late_serial], serial[late_serial], values[late_serial], strict=True
+        )
+    ]
     impossible = in_range & values.isna()
     problems[impossible] = [
         _impossible_date(v, int(y), int(m), int(d))

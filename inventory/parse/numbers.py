@@ -18,6 +18,9 @@ from inventory.parse.core import (
 )
 
 __all__ = [
+    "MAX_MONEY",
+    "MAX_MONTHS",
+    "MAX_WHOLE",
     "parse_fraction",
     "parse_int",
     "parse_money",
@@ -25,6 +28,23 @@ __all__ = [
     "parse_range",
     "parse_shares",
 ]
+
+#: The largest whole number read: above it a float no longer holds every whole number, and
+#: nothing counted in an inventory comes near it.
+MAX_WHOLE = 2**53 - 1
+
+#: The largest amount of money read (£1,000bn, several times the NHS's yearly budget).
+MAX_MONEY = 1e12
+
+#: The longest duration read, in months (100 years, the longest plan horizon).
+MAX_MONTHS = 1200.0
+
+
+def _too_large(values: pd.Series, text: pd.Series, limit: float, wording: str) -> pd.Series:
+    """Cells whose value is above ``limit`` (or infinite): their problem message, else NA."""
+    over = values.abs() > limit
+    return problems_where(over, text, "'{value}' is too large; " + wording)
+
 
 _NUMBER = r"(?P<number>\d[\d,]*(?:\.\d+)?|\.\d+)"
 
@@ -43,7 +63,9 @@ def parse_int(cells: pd.Series) -> Parsed:
     values = values.where(match["sign"] != "-", -values)
     bad = text.notna() & values.isna()
     problems = problems_where(bad, text, "'{value}' is not a whole number")
-    return Parsed(values, problems)
+    large = _too_large(values, text, MAX_WHOLE, f"a whole number here is at most {MAX_WHOLE:,}")
+    problems = problems.fillna(large)
+    return Parsed(values.where(large.isna()), problems)
 
 
 _PER_YEAR = (
@@ -139,7 +161,10 @@ def parse_money(cells: pd.Series, *, per_year: bool = False) -> Parsed:
                 text[remarked], values[remarked], match["words"][remarked], strict=True
             )
         ]
-    return Parsed(values.astype("float64"), problems, assumed)
+    large = _too_large(values, text, MAX_MONEY, "amounts here are at most £1,000bn")
+    if large.notna().any():
+        problems, assumed = problems.fillna(large), assumed.where(large.isna())
+    return Parsed(values.where(large.isna()).astype("float64"), problems, assumed)
 
 
 _MONTHS_VALUE = re.compile(
@@ -164,7 +189,8 @@ def parse_months(cells: pd.Series) -> Parsed:
     problems = problems_where(
         bad, text, "'{value}' is not a number of months; write it like 18 or '2 years'"
     )
-    return Parsed(values, problems)
+    large = _too_large(values, text, MAX_MONTHS, "durations here are at most 1,200 months")
+    return Parsed(values.where(large.isna()), problems.fillna(large))
 
 
 #: Two values joined by a dash or 'to' (``9-12 months``, ``£1m to £2m``); the low value

@@ -21,7 +21,14 @@ from matplotlib.patches import Patch
 from inventory.errors import InvalidArgumentError
 from inventory.graph import neighbourhood
 from inventory.schema import enum_key
-from planner.charts.style import CRITICALITY_COLOURS, DOMAIN_OF, DOMAINS, figure_of, palette_for
+from planner.charts.style import (
+    CRITICALITY_COLOURS,
+    DOMAIN_OF,
+    DOMAINS,
+    figure_of,
+    palette_for,
+)
+from planner.charts.style import label as as_label
 
 __all__ = ["plot_category_map", "plot_dependency_map", "plot_end_of_support", "plot_portfolio"]
 
@@ -129,7 +136,7 @@ def plot_dependency_map(
         data = G.nodes[node]
         colour = CRITICALITY_COLOURS.get(data.get("criticality"), CRITICALITY_COLOURS[None])
         name = str(data.get("name") or node)
-        lines = [str(node), name[:30] + ("…" if len(name) > 30 else "")]
+        lines = [as_label(node), as_label(name[:30] + ("…" if len(name) > 30 else ""))]
         link = None
         for c in centres:
             if G.has_edge(node, c):
@@ -139,7 +146,7 @@ def plot_dependency_map(
         if link is not None and node not in centre_set:
             interface = _interface_text(link, max_messages)
             if interface:
-                lines.append(interface[:40] + ("…" if len(interface) > 40 else ""))
+                lines.append(as_label(interface[:40] + ("…" if len(interface) > 40 else "")))
         dark = data.get("criticality") == "critical"
         ax.text(
             nx_,
@@ -194,7 +201,7 @@ def plot_dependency_map(
         frameon=False,
     )
     ax.set_title(
-        f"Dependencies of {', '.join(centres)} (arrows point from consumer to provider)",
+        as_label(f"Dependencies of {', '.join(centres)} (arrows point from consumer to provider)"),
         fontsize=10,
     )
     return figure_of(ax)
@@ -302,7 +309,7 @@ def plot_portfolio(
             alpha=0.65,
             edgecolor="white",
             linewidth=0.6,
-            label=key,
+            label=as_label(key),
             zorder=3,
         )
     for (high_risk, high_impact), text in TIME_QUADRANTS.items():
@@ -327,7 +334,7 @@ def plot_portfolio(
     _place_labels(
         ax,
         [
-            (float(impact), float(risk), str(system))
+            (float(impact), float(risk), as_label(system))
             for system, impact, risk in zip(top.index, top["impact"], top["risk"], strict=True)
         ],
     )

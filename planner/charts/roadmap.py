@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from inventory.errors import InvalidArgumentError
-from planner.charts.style import DOMAIN_OF, DOMAINS, figure_of, palette_for
+from planner.charts.style import DOMAIN_OF, DOMAINS, figure_of, label, palette_for
 
 __all__ = ["plot_burndown", "plot_comparison", "plot_gantt", "plot_spend", "roadmap_figure"]
 
@@ -31,7 +31,7 @@ def _gantt_rows(result, group_by: str | None) -> pd.DataFrame:
     units["organisation"] = systems.loc[first, "organisation"].to_numpy()
     names = systems["name"]
     units["label"] = [
-        (f"{names[m[0]][:34]}" if len(m) == 1 else f"Move group: {' + '.join(m)}"[:44])
+        label(f"{names[m[0]][:34]}" if len(m) == 1 else f"Move group: {' + '.join(m)}"[:44])
         for m in units["members"]
     ]
     eos = result.schedule["end_of_support"]
@@ -61,7 +61,9 @@ def _gantt_rows(result, group_by: str | None) -> pd.DataFrame:
             }
         )
         rows["label"] = [
-            f"{'Wave ' if group_by == 'wave' else ''}{key} ({n} project{'s' if n != 1 else ''})"
+            label(
+                f"{'Wave ' if group_by == 'wave' else ''}{key} ({n} project{'s' if n != 1 else ''})"
+            )
             for key, n in zip(rows.index, rows["count"], strict=True)
         ]
         rows[group_by] = rows.index
@@ -210,7 +212,7 @@ def plot_gantt(
     )
     ax.xaxis.tick_top()
     ax.grid(axis="y", color="#eeeeee", lw=0.5, zorder=0)
-    handles: list[Artist] = [Patch(facecolor=c, label=k) for k, c in colours.items()]
+    handles: list[Artist] = [Patch(facecolor=c, label=label(k)) for k, c in colours.items()]
     handles += [
         Patch(facecolor="white", edgecolor="black", lw=1.4, label="critical path"),
         Patch(facecolor="#9ecae1", alpha=0.5, label="change freeze"),
@@ -244,7 +246,7 @@ def plot_gantt(
         heading = f"Replacement roadmap by {group_by}: {n} groups" + left_out
     else:
         heading = "Replacement roadmap: " + result.headline
-    ax.set_title(heading, fontsize=11, pad=24)
+    ax.set_title(label(heading), fontsize=11, pad=24)
     return figure_of(ax)
 
 
@@ -260,7 +262,7 @@ def plot_spend(result, *, ax: Axes | None = None) -> Figure:
     ax.bar(
         x, frame["revenue_gbp"] / 1e6, bottom=capital, color="#88ccee", label="revenue", zorder=3
     )
-    for column, colour, label in (
+    for column, colour, legend in (
         ("capital_budget_gbp", "#b2182b", "capital budget"),
         ("revenue_budget_gbp", "#ee7733", "revenue budget"),
     ):
@@ -273,7 +275,7 @@ def plot_spend(result, *, ax: Axes | None = None) -> Figure:
                 markersize=18,
                 lw=0,
                 mew=2.2,
-                label=label,
+                label=legend,
                 zorder=4,
             )
     ax.set_xticks(x, frame["financial_year"].tolist(), rotation=45, fontsize=8)
@@ -330,7 +332,7 @@ def plot_comparison(comparison) -> Figure:
             color=colours[name],
             ls=dashes[i % len(dashes)],
             lw=2.6 if i == 0 else 1.5,  # the baseline thicker, so identical stretches show
-            label=f"{name} (exposure {exposure:,.0f})",
+            label=label(f"{name} (exposure {exposure:,.0f})"),
         )
     burn.set_ylim(bottom=0)
     burn.set_ylabel("estate risk (sum of 0-100 scores)")
@@ -346,7 +348,7 @@ def plot_comparison(comparison) -> Figure:
             spend[name] / 1e6,
             width=width,
             color=colours[name],
-            label=name,
+            label=label(name),
             zorder=3,
         )
     money.set_xticks(x, spend.index.tolist(), rotation=45, fontsize=8)

@@ -1,28 +1,108 @@
 """What every chart shares: colours (criticality, a colour-blind-safe palette, the
-domains a board recognises) and :func:`save`.
+domains a board recognises), text from data drawn as text (:func:`label`), the fonts, and
+:func:`save`.
 
 Nothing here calls ``show()`` or chooses a matplotlib backend; the command line chooses its
 own, and a notebook keeps its inline one.
+
+Text from the inventory is drawn as written: :func:`label` escapes the ``$`` that would
+start matplotlib's mathtext and replaces characters no output can carry, and :func:`save`
+draws every text plainly (no mathtext) in :data:`FONTS` (DejaVu Sans, then Noto Sans CJK for
+Chinese, Japanese and Korean), with no warning per missing glyph.
+
+Examples
+--------
+>>> label("Costs in $ and £: $x^2$")
+'Costs in \\\\$ and £: \\\\$x^2\\\\$'
 """
 
 from __future__ import annotations
 
+import functools
+import logging
+import warnings
 from pathlib import Path
 
+import matplotlib
+from matplotlib import cbook, font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.ticker import FixedFormatter
 
+from inventory.characters import one_line, printable
 from inventory.errors import InvalidArgumentError
+from inventory.output import atomic_file
 
 __all__ = [
     "CRITICALITY_COLOURS",
     "DOMAINS",
     "DOMAIN_OF",
+    "FONTS",
     "PALETTE",
     "figure_of",
+    "fonts",
+    "label",
     "palette_for",
     "save",
 ]
+
+#: The fonts charts draw in, in order of preference; a character missing from the first is
+#: drawn from the next that has it (DejaVu Sans ships with matplotlib; Noto Sans CJK JP with
+#: the ``noto-cjk-sans-jp-regular`` package, a dependency).
+FONTS = ("DejaVu Sans", "Noto Sans CJK JP")
+
+#: Warnings matplotlib gives per character or script it cannot draw (one per glyph, so a
+#: name in an unsupported script printed a dozen); such characters are drawn as boxes.
+_GLYPH_WARNINGS = (r"Glyph \d+ .*missing from", r"Matplotlib currently does not support")
+
+
+def label(text: object) -> str:
+    """Text from data for a chart: one line, ``$`` escaped (no mathtext), and characters no
+    output can carry replaced."""
+    return one_line(str(text)).replace("$", r"\$")
+
+
+@functools.cache
+def fonts() -> list[str]:
+    """The families of :data:`FONTS` that are installed (the CJK font is registered with
+    matplotlib the first time this is called)."""
+    try:
+        import noto_cjk_sans_jp_regular as cjk  # type: ignore[import-untyped]
+
+        font_manager.fontManager.addfont(str(cjk.FONT_PATH))
+    except (ImportError, OSError, RuntimeError):  # not installed, or unreadable: DejaVu only
+        pass
+    installed = {entry.name for entry in font_manager.fontManager.ttflist}
+    return [family for family in FONTS if family in installed]
+
+
+def _as_written(text: str) -> str:
+    """Text matplotlib would draw without mathtext, for a Text that never parses it: the
+    ``\\$`` of :func:`label` back to ``$``, unprintable characters replaced."""
+    if not cbook.is_math_text(text):
+        text = text.replace(r"\$", "$")
+    return printable(text)
+
+
+def _plain_text(figure: Figure) -> None:
+    """Every text in ``figure`` drawn as written (no mathtext, printable characters only)
+    in :func:`fonts`, whatever made it."""
+    families = fonts()
+    for text in figure.findobj(Text):
+        current = text.get_text()
+        if text.get_parse_math():
+            text.set_parse_math(False)
+            text.set_text(_as_written(current))
+        elif printable(current) != current:
+            text.set_text(printable(current))
+        text.set_fontfamily(families)
+    for ax in figure.get_axes():
+        for axis in (ax.xaxis, ax.yaxis):
+            formatter = axis.get_major_formatter()
+            if isinstance(formatter, FixedFormatter):
+                formatter.seq = [_as_written(str(item)) for item in formatter.seq]
+
 
 CRITICALITY_COLOURS = {
     "critical": "#b2182b",
@@ -45,8 +125,27 @@ def save(figure: Figure, path: str | Path, *, dpi: int = 150, tight: bool = True
         raise InvalidArgumentError(
             "path", f"cannot draw to '{path.name}'", hint="use a .png, .svg or .pdf file name"
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=dpi, bbox_inches="tight" if tight else None, metadata=_metadata(path))
+    _plain_text(figure)
+    font_log = logging.getLogger("matplotlib.font_manager")
+    level = font_log.level
+    font_log.setLevel(logging.ERROR)  # no "failed to find font weight bold" per text
+    try:
+        with (
+            warnings.catch_warnings(),
+            matplotlib.rc_context({"text.parse_math": False, "font.family": fonts()}),
+            atomic_file(path) as temporary,
+        ):
+            for message in _GLYPH_WARNINGS:
+                warnings.filterwarnings("ignore", message=message)
+            figure.savefig(
+                temporary,
+                dpi=dpi,
+                bbox_inches="tight" if tight else None,
+                metadata=_metadata(path),
+                format=path.suffix.lower().lstrip("."),
+            )
+    finally:
+        font_log.setLevel(level)
     return path
 
 

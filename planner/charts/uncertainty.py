@@ -11,6 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from planner.charts.style import figure_of
+from planner.charts.style import label as as_label
 from planner.stability import RankStability
 
 __all__ = ["plot_completion_histogram", "plot_forecast_fan", "plot_rank_stability"]
@@ -93,7 +94,7 @@ def plot_rank_stability(
     )
     if top:
         ax.axvline(top + 0.5, color="#888888", ls="--", lw=1, label=f"top {top}")
-    ax.set_yticks(y, rows.index.tolist(), fontsize=8)
+    ax.set_yticks(y, [as_label(i) for i in rows.index], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("rank (P5 to P95 of the draws)")
     draws = stability.summary["draws"]

@@ -24,8 +24,11 @@ from planner.cli.base import (
     load_inventory,
     make_plan,
     months_text,
+    out_path,
+    plain,
     policy_from,
     write_frame,
+    wrote,
 )
 
 __all__: list[str] = []
@@ -55,7 +58,10 @@ def forecast_command(
         typer.Option("--budget-mode", help="hold (overruns wait for money) or flex."),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Folder for the CSV tables and charts.")
+        Path | None,
+        typer.Option(
+            "--out", parser=out_path, metavar="<path>", help="Folder for the CSV tables and charts."
+        ),
     ] = None,
     limit: LimitOption = 15,
 ) -> None:
@@ -73,7 +79,7 @@ def forecast_command(
     result = plan(load_inventory(inventory, db, mapping), settings)
     outlook = forecast(result, runs=runs, seed=seed)
     out_console = console()
-    out_console.print(repr(outlook), markup=False)
+    out_console.print(plain(repr(outlook)))
     programme = months_text(outlook.programme.rename_axis("").reset_index())
     out_console.print(frame_table(programme, title="Programme completion"))
     deadlines = outlook.systems.dropna(subset=["P(live by end of support)"])
@@ -113,7 +119,8 @@ def forecast_command(
         from planner.export import write_forecast
 
         written = write_forecast(outlook, out)
-        out_console.print(f"Wrote {len(written)} files to {out}/", markup=False)
+        wrote(out)
+        out_console.print(plain(f"Wrote {len(written)} files to {out}/"))
 
 
 @command("levers")
@@ -198,7 +205,13 @@ def stability_command(
     output: FormatOption = "table",
     limit: LimitOption = 30,
     chart: Annotated[
-        Path | None, typer.Option("--chart", help="Also draw the rank ranges (PNG/SVG/PDF).")
+        Path | None,
+        typer.Option(
+            "--chart",
+            parser=out_path,
+            metavar="<path>",
+            help="Also draw the rank ranges (PNG/SVG/PDF).",
+        ),
     ] = None,
 ) -> None:
     """How much the ranking depends on the priority weights: rank range, how often each
@@ -217,7 +230,7 @@ def stability_command(
     if output != "table":
         write_frame(table.reset_index(), output, "Rank stability", limit)
     else:
-        console().print(stability.describe(), markup=False)
+        console().print(plain(stability.describe()))
         shown = table.reset_index()[
             [
                 "rank",
@@ -237,7 +250,8 @@ def stability_command(
     if chart is not None:
         draw = charts()
         draw.save(draw.plot_rank_stability(stability, limit=limit or len(table)), chart)
-        console(stderr=output != "table").print(f"Wrote {chart}", markup=False)
+        wrote(chart)
+        console(stderr=output != "table").print(plain(f"Wrote {chart}"))
 
 
 @command("compare")
@@ -272,10 +286,22 @@ def compare_command(
     output: FormatOption = "table",
     limit: LimitOption = 20,
     chart: Annotated[
-        Path | None, typer.Option("--chart", help="Draw burn-downs and spend (PNG/SVG/PDF).")
+        Path | None,
+        typer.Option(
+            "--chart",
+            parser=out_path,
+            metavar="<path>",
+            help="Draw burn-downs and spend (PNG/SVG/PDF).",
+        ),
     ] = None,
     changes: Annotated[
-        Path | None, typer.Option("--changes", help="Write every system that moves (CSV).")
+        Path | None,
+        typer.Option(
+            "--changes",
+            parser=out_path,
+            metavar="<path>",
+            help="Write every system that moves (CSV).",
+        ),
     ] = None,
 ) -> None:
     """Plan the inventory under two or more policies or budgets and compare them: end
@@ -309,11 +335,13 @@ def compare_command(
         from inventory.spreadsheet import safe_csv
 
         safe_csv(comparison.changes, changes)
-        console(stderr=output != "table").print(f"Wrote {changes}", markup=False)
+        wrote(changes)
+        console(stderr=output != "table").print(plain(f"Wrote {changes}"))
     if chart is not None:
         draw = charts()
         draw.save(draw.plot_comparison(comparison), chart)
-        console(stderr=output != "table").print(f"Wrote {chart}", markup=False)
+        wrote(chart)
+        console(stderr=output != "table").print(plain(f"Wrote {chart}"))
 
 
 @command("impact")

@@ -1,9 +1,12 @@
 """What every command shares: the app, error handling, options and rendering.
 
 Library errors (:mod:`inventory.errors`) become ``Error: ...`` lines: exit code 2 for a
-usage problem (a bad option or argument, an unknown system), 1 for a data problem;
-``--debug`` shows the traceback instead. Data goes to standard output as text, never as
-console markup.
+usage problem (a bad option or argument, an unknown system), 1 for a data problem or an
+output that cannot be written (any other operating-system error too); ``--debug`` shows the
+traceback instead. Ctrl-C stops with exit code 130 and says what was written. Data goes to
+standard output as text, never as console markup (:func:`plain`): a name holding
+``[/bold]`` or ``:pill:`` prints as written, and characters a terminal would act on (an
+escape sequence) are replaced.
 
 Library modules are imported inside the functions that use them, so that ``modernise
 --help`` and the quick commands start without loading the planner's heavy dependencies.
@@ -19,8 +22,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
+from inventory.characters import printable, shown
 from inventory.errors import (
     InvalidArgumentError,
     ModerniseError,
@@ -35,7 +41,18 @@ if TYPE_CHECKING:
     from planner.plan import PlanResult
     from planner.policy import Policy
 
-__all__ = ["UsageError", "app", "command", "console", "main", "run"]
+__all__ = [
+    "UsageError",
+    "app",
+    "command",
+    "console",
+    "error_line",
+    "main",
+    "out_path",
+    "plain",
+    "run",
+    "wrote",
+]
 
 app = typer.Typer(
     name="modernise",
@@ -45,7 +62,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-_state: dict = {"debug": False, "busy_timeout": None}
+_state: dict = {"debug": False, "busy_timeout": None, "written": []}
 
 DEFAULT_DB = Path("modernise.db")
 
@@ -55,9 +72,52 @@ class UsageError(ModerniseError):
 
 
 def console(stderr: bool = False) -> Console:
-    """Rich output; in logs and pipes, lines are not wrapped (tables fit 120 columns)."""
+    """Rich output; in logs and pipes, lines are not wrapped (tables fit 120 columns).
+    Emoji codes such as ``:pill:`` are printed as written."""
     tty = (sys.stderr if stderr else sys.stdout).isatty()
-    return Console(stderr=stderr, width=None if tty else 120, highlight=False, soft_wrap=not tty)
+    return Console(
+        stderr=stderr,
+        width=None if tty else 120,
+        highlight=False,
+        soft_wrap=not tty,
+        emoji=False,
+    )
+
+
+def plain(value: object) -> Text:
+    """Data as Rich text: never read as markup, characters a terminal acts on replaced.
+
+    >>> plain("[/bold] PAS").plain
+    '[/bold] PAS'
+    """
+    return Text(printable(str(value)))
+
+
+def wrote(*paths: object) -> None:
+    """Record outputs a command has finished writing (what Ctrl-C reports as written)."""
+    _state["written"].extend(str(p) for p in paths)
+
+
+def out_path(text: str | Path) -> Path:
+    """An output path option: an empty one is refused (it would mean the working folder)."""
+    if not str(text).strip():
+        raise typer.BadParameter("an empty path names no file or folder; name one")
+    return Path(text)
+
+
+def _interrupted() -> str:
+    """What Ctrl-C leaves: outputs are written whole or not at all, imports roll back."""
+    written = _state["written"]
+    done = (
+        f"{', '.join(written)} {'was' if len(written) == 1 else 'were'} written whole; "
+        "nothing else was"
+        if written
+        else "nothing was written"
+    )
+    return (
+        f"Interrupted: {done} (an output in progress was removed, an import in progress rolled "
+        "back, and earlier outputs and the store are as they were)"
+    )
 
 
 def _exit_code(error: ModerniseError) -> int:
@@ -79,25 +139,45 @@ def command(
     def register(function: Callable) -> Callable:
         @functools.wraps(function)
         def run_command(*args: Any, **kw: Any) -> Any:
+            _state["written"] = []
             try:
                 return function(*args, **kw)
+            except KeyboardInterrupt:
+                if _state["debug"]:
+                    raise
+                console(stderr=True).print(_interrupted(), markup=False, soft_wrap=True)
+                raise typer.Exit(130) from None
             except ModerniseError as error:
                 if _state["debug"]:
                     raise
                 report = getattr(error, "report", None)
                 if report is not None:
                     print_report(report)
-                err = console(stderr=True)
-                err.print("[bold red]Error:[/] ", end="")
-                err.print(error.message, markup=False)
-                hint = _hint(error)
-                if hint:
-                    err.print(f"  {hint}", markup=False)
+                _print_error(error.message, _hint(error))
                 raise typer.Exit(_exit_code(error)) from None
+            except OSError as error:  # a file the library does not name: say which and why
+                if _state["debug"]:
+                    raise
+                where = f"{error.filename}: " if error.filename else ""
+                _print_error(f"{where}{error.strerror or error}", None)
+                raise typer.Exit(1) from None
 
         return (group or app).command(name, **kwargs)(run_command)
 
     return register
+
+
+def _print_error(message: str, hint: str | None) -> None:
+    err = console(stderr=True)
+    err.print("[bold red]Error:[/] ", end="")
+    err.print(shown(message), markup=False)
+    if hint:
+        err.print(f"  {shown(hint)}", markup=False)
+
+
+def error_line(text: str) -> None:
+    """An ``Error: ...`` line on standard error (``text`` is printed as written)."""
+    console(stderr=True).print(f"[bold red]Error:[/] {escape(shown(text))}")
 
 
 @app.callback()
@@ -158,11 +238,13 @@ def busy_timeout() -> float | None:
     return _state["busy_timeout"]
 
 
-def store(db: Path, *, create: bool = True) -> Store:
-    """The store at ``db``, waiting ``--busy-timeout`` seconds for other writers."""
+def store(db: Path, *, create: bool = True, read_only: bool | None = None) -> Store:
+    """The store at ``db``, waiting ``--busy-timeout`` seconds for other writers; read-only
+    unless it may be created (or ``read_only`` says otherwise)."""
     from inventory.store import Store
 
-    return Store(db, create=create, busy_timeout=busy_timeout())
+    read_only = not create if read_only is None else read_only
+    return Store(db, create=create, read_only=read_only, busy_timeout=busy_timeout())
 
 
 def load_inventory(path: Path | None, db: Path, mapping: Path | None = None):
@@ -237,7 +319,7 @@ def print_report(report: ValidationReport, *, limit: int = 200) -> None:
     issues = report.sorted()
     if not out.is_terminal:  # logs and pipes: one plain line per issue, easy to grep
         for issue in issues[:limit]:
-            out.print(str(issue), markup=False, highlight=False, soft_wrap=True)
+            out.print(plain(issue), highlight=False, soft_wrap=True)
         if len(issues) > limit:
             out.print(f"... and {len(issues) - limit:,} more (use --all)")
         return
@@ -247,10 +329,10 @@ def print_report(report: ValidationReport, *, limit: int = 200) -> None:
     for issue in issues[:limit]:
         style = "yellow" if issue.severity == "warning" else None
         table.add_row(
-            issue.location,
-            issue.column or "",
-            issue.value or "",
-            ("warning: " if issue.severity == "warning" else "") + issue.message,
+            plain(shown(issue.location)),
+            plain(issue.column or ""),
+            plain(issue.value or ""),
+            plain(shown(("warning: " if issue.severity == "warning" else "") + issue.message)),
             style=style,
         )
     out.print(table)
@@ -274,12 +356,12 @@ def frame_table(frame: pd.DataFrame, title: str | None = None) -> Table:
     """A Rich table of a frame, numbers right-aligned."""
     import pandas as pd
 
-    table = Table(title=title)
+    table = Table(title=None if title is None else plain(title))
     for column in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[column])
-        table.add_column(str(column), justify="right" if numeric else "left", overflow="fold")
+        table.add_column(plain(column), justify="right" if numeric else "left", overflow="fold")
     for row in frame.itertuples(index=False):
-        table.add_row(*("" if blank(v) else str(v) for v in row))
+        table.add_row(*(plain("" if blank(v) else v) for v in row))
     return table
 
 
@@ -290,7 +372,11 @@ def write_frame(frame: pd.DataFrame, output: str, title: str, limit: int) -> Non
 
         sys.stdout.write(safe_csv(frame) or "")
     elif output == "json":
-        sys.stdout.write(frame.to_json(orient="records", indent=1, date_format="iso") + "\n")
+        text = frame.copy()
+        for column in text.columns:  # no character JSON readers refuse (lone surrogates)
+            if text[column].dtype == object:
+                text[column] = text[column].map(lambda v: printable(v) if isinstance(v, str) else v)
+        sys.stdout.write(text.to_json(orient="records", indent=1, date_format="iso") + "\n")
     elif output == "table":
         rows = frame if limit == 0 else frame.head(limit)
         console().print(frame_table(rows, title=title))
@@ -319,7 +405,7 @@ def print_warnings(result: PlanResult) -> None:
         return
     out.print(f"{len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}:")
     for _, warning in result.warnings.iterrows():
-        out.print(f"  {warning['kind']}: {warning['message']}", markup=False, soft_wrap=True)
+        out.print(plain(f"  {warning['kind']}: {warning['message']}"), soft_wrap=True)
 
 
 def charts():

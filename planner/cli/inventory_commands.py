@@ -21,10 +21,14 @@ from planner.cli.base import (
     charts,
     command,
     console,
+    error_line,
     frame_table,
+    out_path,
+    plain,
     print_report,
     store,
     write_frame,
+    wrote,
 )
 
 __all__: list[str] = []
@@ -37,7 +41,9 @@ def init(db: DbOption = DEFAULT_DB) -> None:
     with store(db) as opened:
         version = opened.version
     verb = "Opened existing" if existed else "Created"
-    console().print(f"{verb} {db} (schema version {version})", markup=False)
+    if not existed:
+        wrote(db)
+    console().print(plain(f"{verb} {db} (schema version {version})"))
 
 
 @command("sample")
@@ -51,7 +57,8 @@ def sample_command(
     from inventory.resources import copy_sample
 
     written = copy_sample(name, out)
-    console().print(f"Wrote {len(written)} files to {out}/", markup=False)
+    wrote(*written)
+    console().print(plain(f"Wrote {len(written)} files to {out}/"))
 
 
 @command("map")
@@ -60,12 +67,20 @@ def map_command(
         Path, typer.Argument(help="Register: an .xlsx workbook, a CSV file or a folder of CSVs.")
     ],
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Where to write the proposed mapping (YAML).")
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            parser=out_path,
+            metavar="<path>",
+            help="Where to write the proposed mapping (YAML).",
+        ),
     ] = Path("mapping.yaml"),
 ) -> None:
     """Propose how a register kept in its own layout maps to the inventory's fields: a
     mapping file to review, with a confidence for each field and the columns not used."""
     from inventory import propose_mapping
+    from inventory.output import atomic_file
 
     if out.exists():
         raise UsageError(
@@ -75,12 +90,15 @@ def map_command(
     mapping = propose_mapping(path)
     frame = mapping.to_frame()
     frame["confidence"] = frame["confidence"].map(lambda c: "" if c != c else f"{c:.2f}")
-    out.write_text(mapping.to_yaml(), encoding="utf-8")
+    with atomic_file(out) as temporary:
+        temporary.write_text(mapping.to_yaml(), encoding="utf-8")
+    wrote(out)
     console().print(frame_table(frame.fillna(""), title=f"Proposed mapping for {path}"))
     console().print(
-        f"Wrote {out}. Review it (a line or two usually), then: modernise validate {path} "
-        f"--mapping {out}",
-        markup=False,
+        plain(
+            f"Wrote {out}. Review it (a line or two usually), then: modernise validate {path} "
+            f"--mapping {out}"
+        ),
         soft_wrap=True,
     )
 
@@ -99,16 +117,16 @@ def validate_command(
         print_report(report, limit=len(report.issues) if show_all else 200)
     if not report.valid:
         count = len(report.errors)
-        console(stderr=True).print(
-            f"[bold red]Error:[/] {path} has {count} error{'s' if count != 1 else ''}; "
-            "fix them and run validate again"
+        error_line(
+            f"{path} has {count} error{'s' if count != 1 else ''}; fix them and run validate again"
         )
         raise typer.Exit(1)
     console().print(
-        f"{path} is valid: {len(inventory.systems):,} systems, "
-        f"{len(inventory.dependencies):,} dependencies"
-        + (f", {len(report.warnings)} warnings" if report.warnings else ""),
-        markup=False,
+        plain(
+            f"{path} is valid: {len(inventory.systems):,} systems, "
+            f"{len(inventory.dependencies):,} dependencies"
+            + (f", {len(report.warnings)} warnings" if report.warnings else "")
+        )
     )
 
 
@@ -156,12 +174,10 @@ def import_command(
         print_report(report)
     if result is None:
         count = len(report.errors)
-        console(stderr=True).print(
-            f"[bold red]Error:[/] {path} has {count} error{'s' if count != 1 else ''}; "
-            "nothing was imported"
-        )
+        error_line(f"{path} has {count} error{'s' if count != 1 else ''}; nothing was imported")
         raise typer.Exit(1)
-    console().print(f"Imported {path} into {db}: {result}", markup=False)
+    wrote(db)
+    console().print(plain(f"Imported {path} into {db}: {result}"))
 
 
 @command("history")
@@ -173,7 +189,7 @@ def history_command(db: DbOption = DEFAULT_DB, output: FormatOption = "table") -
     with store(db, create=False) as opened:
         batches = opened.history().reset_index()
     if batches.empty and output == "table":
-        console().print(f"{db} has no imports yet", markup=False)
+        console().print(plain(f"{db} has no imports yet"))
         return
     batches["undoes"] = batches["undoes"].map(lambda v: "" if pd.isna(v) else f"batch {int(v)}")
     batches["sha256"] = batches["sha256"].fillna("").str[:12]
@@ -198,9 +214,10 @@ def undo_command(
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Restore the store to how it was before a batch (the undo is audited as a batch too)."""
-    with store(db, create=False) as opened:
+    with store(db, create=False, read_only=False) as opened:
         result = opened.undo(batch)
-    console().print(f"Undid batch {batch} and every later one: {result}", markup=False)
+    wrote(db)
+    console().print(plain(f"Undid batch {batch} and every later one: {result}"))
 
 
 @command("systems")
@@ -266,7 +283,7 @@ def show_command(
         raise UnknownSystemError([system], where=f"in {db}")
     row = inventory.systems.loc[key]
     out = console()
-    details = Table(show_header=False, title=f"{key}: {row['name']}")
+    details = Table(show_header=False, title=plain(f"{key}: {row['name']}"))
     details.add_column("field", style="bold")
     details.add_column("value", overflow="fold")
     for field, value in row.items():
@@ -274,7 +291,7 @@ def show_command(
             continue
         if isinstance(value, pd.Timestamp):
             value = value.strftime("%Y-%m-%d")
-        details.add_row(str(field), str(value))
+        details.add_row(plain(field), plain(value))
     out.print(details)
     deps = inventory.dependencies
     for title, frame, other in (
@@ -285,7 +302,9 @@ def show_command(
         shown["messages"] = shown["messages"].map("; ".join)
         out.print(frame_table(shown, title=f"{title} ({len(shown)})"))
     reach = downstream(inventory.graph(), key)
-    out.print(f"Downstream impact: {len(reach):,} systems depend on {key} directly or indirectly.")
+    out.print(
+        plain(f"Downstream impact: {len(reach):,} systems depend on {key} directly or indirectly.")
+    )
 
 
 @command("graph")
@@ -293,9 +312,12 @@ def graph_command(
     systems: Annotated[list[str], typer.Argument(help="System id(s) at the centre.")],
     db: DbOption = DEFAULT_DB,
     depth: Annotated[int, typer.Option(help="Hops to include in each direction.")] = 1,
-    out: Annotated[Path, typer.Option("--out", help="PNG, SVG or PDF file to write.")] = Path(
-        "dependencies.png"
-    ),
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", parser=out_path, metavar="<path>", help="PNG, SVG or PDF file to write."
+        ),
+    ] = Path("dependencies.png"),
 ) -> None:
     """Draw the dependency neighbourhood of systems to PNG, SVG or PDF."""
     from inventory.errors import UnknownSystemError
@@ -311,9 +333,9 @@ def graph_command(
         raise UnknownSystemError(missing, where=f"in {db}")
     sub = neighbourhood(G, keys, depth=depth)
     draw.save(draw.plot_dependency_map(sub, keys), out)
+    wrote(out)
     console().print(
-        f"Wrote {out} ({sub.number_of_nodes()} systems, {sub.number_of_edges()} links)",
-        markup=False,
+        plain(f"Wrote {out} ({sub.number_of_nodes()} systems, {sub.number_of_edges()} links)")
     )
 
 
@@ -337,4 +359,5 @@ def synth_command(
     else:
         inventory = sample_trust(seed)
     written = write_inventory(inventory, out)
-    console().print(f"Wrote {inventory!r} to {', '.join(str(p) for p in written)}", markup=False)
+    wrote(*written)
+    console().print(plain(f"Wrote {inventory!r} to {', '.join(str(p) for p in written)}"))

@@ -26,9 +26,12 @@ from planner.cli.base import (
     frame_table,
     load_inventory,
     make_plan,
+    out_path,
+    plain,
     policy_from,
     print_warnings,
     write_frame,
+    wrote,
 )
 
 __all__: list[str] = []
@@ -56,7 +59,7 @@ def score_command(
     scored = score(inv, chosen)
     if output == "table":
         method = impact_method(len(inv.systems), chosen.impact.method, chosen.impact.exact_up_to)
-        console().print(f"Downstream impact: {method}")
+        console().print(plain(f"Downstream impact: {method}"))
     scores = scored.reset_index()
     columns = [
         "id",
@@ -157,7 +160,7 @@ def explain_command(
     out = console()
     out.print(frame_table(why.factors, title=f"{why.system}: {why.name}"))
     for number, line in enumerate(why.timing):  # what follows the first line explains it
-        out.print(("  " if number else "") + line, markup=False, soft_wrap=True)
+        out.print(plain(("  " if number else "") + line), soft_wrap=True)
 
 
 @command("gantt")
@@ -168,7 +171,9 @@ def gantt_command(
     policy: PolicyOption = None,
     budget: BudgetOption = None,
     start: StartOption = None,
-    out: Annotated[Path, typer.Option("--out", help="PNG, SVG or PDF file.")] = Path("roadmap.png"),
+    out: Annotated[
+        Path, typer.Option("--out", parser=out_path, metavar="<path>", help="PNG, SVG or PDF file.")
+    ] = Path("roadmap.png"),
     group_by: Annotated[
         str | None, typer.Option("--group-by", help="category, wave or organisation.")
     ] = None,
@@ -181,7 +186,8 @@ def gantt_command(
     result = make_plan(inventory, db, policy, budget, start, mapping=mapping)
     figure = draw.roadmap_figure(result, colour_by=colour_by, group_by=group_by)
     draw.save(figure, out, tight=False)
-    console().print(f"Wrote {out}", markup=False)
+    wrote(out)
+    console().print(plain(f"Wrote {out}"))
 
 
 @command("chart")
@@ -193,7 +199,10 @@ def chart_command(
     policy: PolicyOption = None,
     budget: BudgetOption = None,
     start: StartOption = None,
-    out: Annotated[Path | None, typer.Option("--out", help="PNG, SVG or PDF file.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", parser=out_path, metavar="<path>", help="PNG, SVG or PDF file."),
+    ] = None,
     system: Annotated[
         list[str] | None, typer.Option("--system", help="dependencies: centre on these ids.")
     ] = None,
@@ -243,7 +252,8 @@ def chart_command(
             "roadmap": lambda: draw.roadmap_figure(result, group_by=group_by),
         }[kind]()
     draw.save(figure, out, tight=kind not in ("gantt", "roadmap"))
-    console().print(f"Wrote {out}", markup=False)
+    wrote(out)
+    console().print(plain(f"Wrote {out}"))
 
 
 @command("export")
@@ -251,7 +261,12 @@ def export_command(
     output: Annotated[
         str, typer.Option("--format", help="csv, xlsx, json, mspdi, mermaid or markdown.")
     ],
-    out: Annotated[Path, typer.Option("--out", help="File (or folder for csv) to write.")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", parser=out_path, metavar="<path>", help="File (or folder for csv) to write."
+        ),
+    ],
     inventory: InventoryArgument = None,
     db: DbOption = DEFAULT_DB,
     mapping: MappingOption = None,
@@ -281,7 +296,8 @@ def export_command(
         result = result.for_organisation(organisation)
     written = writers[output](result, out)
     paths = written if isinstance(written, list) else [written]
-    console().print(f"Wrote {', '.join(str(p) for p in paths)}", markup=False)
+    wrote(*paths)
+    console().print(plain(f"Wrote {', '.join(str(p) for p in paths)}"))
 
 
 TitleOption = Annotated[str, typer.Option(help="Title for the charts and documents.")]
@@ -299,9 +315,12 @@ def _manifest_inputs(*paths: Path | None) -> list[Path]:
 @command("roadmap")
 def roadmap_command(
     inventory: Annotated[Path, typer.Argument(help="Inventory folder, .xlsx, .json or .yaml.")],
-    out: Annotated[Path, typer.Option("--out", help="Folder to write everything into.")] = Path(
-        "roadmap"
-    ),
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", parser=out_path, metavar="<path>", help="Folder to write everything into."
+        ),
+    ] = Path("roadmap"),
     policy: PolicyOption = None,
     budget: BudgetOption = None,
     start: StartOption = None,
@@ -328,15 +347,14 @@ def roadmap_command(
             "inputs": _manifest_inputs(inventory, policy, mapping),
         },
     )
+    wrote(out)
     summary = result.summary()
-    console().print(repr(result), markup=False)
+    console().print(plain(repr(result)))
     console().print(
         f"Risk {summary['risk now']:,.0f} -> {summary['risk at end']:,.0f}; "
         f"{summary['not scheduled']} projects not scheduled; {summary['warnings']} warnings."
     )
-    console().print(
-        f"Wrote {len(written)} files to {out}/ (start with {out}/report.html)", markup=False
-    )
+    console().print(plain(f"Wrote {len(written)} files to {out}/ (start with {out}/report.html)"))
 
 
 @command("report")
@@ -393,5 +411,6 @@ def report_command(
         store=store_batch(db) if inventory is None else None,
     )
     report.write(out)
-    console().print(repr(report), markup=False)
-    console().print(f"Wrote {out}", markup=False)
+    wrote(out)
+    console().print(plain(repr(report)))
+    console().print(plain(f"Wrote {out}"))

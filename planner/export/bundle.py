@@ -1,5 +1,10 @@
 """Everything a CIO hands on, written into one folder: the roadmap (charts, workbook, MS
-Project, Mermaid, JSON, CSV tables, Markdown summary) and the Monte Carlo forecast."""
+Project, Mermaid, JSON, CSV tables, Markdown summary) and the Monte Carlo forecast.
+
+Each folder is built beside its target and swapped into place when complete
+(:func:`inventory.output.atomic_folder`): a run that fails or is stopped leaves the previous
+folder as it was, and a finished run leaves no file of an earlier one behind.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from inventory.output import atomic_folder
 from planner.charts import (
     plot_burndown,
     plot_completion_histogram,
@@ -17,10 +23,18 @@ from planner.charts import (
     save,
 )
 from planner.export.mspdi import write_mspdi
-from planner.export.tables import safe_csv, write_csv, write_json, write_xlsx
+from planner.export.tables import CSV_FILES, safe_csv, write_csv, write_json, write_xlsx
 from planner.export.text import write_markdown, write_mermaid
 
-__all__ = ["MERMAID_TASKS", "PROJECT_FILE_TASKS", "write_forecast", "write_roadmap"]
+__all__ = [
+    "FORECAST_FILES",
+    "MERMAID_TASKS",
+    "PROJECT_FILE_TASKS",
+    "ROADMAP_FILES",
+    "roadmap_files",
+    "write_forecast",
+    "write_roadmap",
+]
 
 #: Project and Mermaid files are written whole only up to these many projects (else per
 #: organisation).
@@ -28,6 +42,27 @@ PROJECT_FILE_TASKS = 20_000
 MERMAID_TASKS = 1_000
 
 _LAID_OUT = {"roadmap", "roadmap-by-category"}
+_FIGURES = ("roadmap", "roadmap-by-category", "spend-by-year", "risk-burndown")
+_SUFFIXES = (".png", ".svg")
+
+#: Every file and folder a roadmap folder may hold (a folder holding anything else is not
+#: replaced).
+ROADMAP_FILES = frozenset(
+    [f"{name}{suffix}" for name in _FIGURES for suffix in _SUFFIXES]
+    + ["roadmap.xlsx", "roadmap.xml", "roadmap.mmd", "roadmap.json", "summary.md", "csv"]
+    + [f"csv/{name}" for name in CSV_FILES]
+    # the board pack's, which planner.report adds to the same folder
+    + ["report.html", "report.pdf", "manifest.json"]
+    + ["unsupported-systems.csv", "unsupported-systems.xlsx"]
+)
+_FORECAST_TABLES = ("forecast-systems", "forecast-programme", "forecast-spend-by-year")
+_FORECAST_FIGURES = ("forecast-risk-fan", "forecast-completion")
+
+#: Every file a forecast folder may hold.
+FORECAST_FILES = frozenset(
+    [f"{name}.csv" for name in _FORECAST_TABLES]
+    + [f"{name}{suffix}" for name in _FORECAST_FIGURES for suffix in _SUFFIXES]
+)
 
 
 def write_roadmap(
@@ -38,25 +73,42 @@ def write_roadmap(
     today: pd.Timestamp | None = None,
 ) -> list[Path]:
     """Everything a CIO hands on, into one folder: charts (PNG and SVG), the workbook, the
-    MS Project file, the Mermaid file, the CSV tables and a Markdown summary."""
+    MS Project file, the Mermaid file, the CSV tables and a Markdown summary.
+
+    The folder is written whole or not at all; an existing folder is replaced only if it
+    holds nothing but a roadmap's files (:data:`ROADMAP_FILES`).
+    """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    with atomic_folder(folder, ROADMAP_FILES) as temporary:
+        written = roadmap_files(result, temporary, title=title, today=today)
+    return [folder / path.relative_to(temporary) for path in written]
+
+
+def roadmap_files(
+    result, folder: Path, *, title: str = "Legacy replacement roadmap", today=None
+) -> list[Path]:
+    """The roadmap's files, written into ``folder`` as it is (not swapped into place: for a
+    writer that adds its own files and swaps the whole folder, as the board pack does)."""
     written: list[Path] = []
     projects = int(result.units["scheduled"].sum())
     organisations = result.inventory.systems["organisation"].nunique()
     overview = None
     if projects > 300:  # a bar per project is unreadable: one per organisation, or wave
         overview = "organisation" if organisations <= 300 else "wave"
-    figures = {
-        "roadmap": roadmap_figure(result, group_by=overview, today=today),
-        "roadmap-by-category": roadmap_figure(result, group_by="category", today=today),
-        "spend-by-year": plot_spend(result),
-        "risk-burndown": plot_burndown(result),
+    drawers = {
+        "roadmap": lambda: roadmap_figure(result, group_by=overview, today=today),
+        "roadmap-by-category": lambda: roadmap_figure(result, group_by="category", today=today),
+        "spend-by-year": lambda: plot_spend(result),
+        "risk-burndown": lambda: plot_burndown(result),
     }
-    for name, figure in figures.items():
-        for suffix in (".png", ".svg"):
-            written.append(save(figure, folder / f"{name}{suffix}", tight=name not in _LAID_OUT))
-        plt.close(figure)
+    for name, draw in drawers.items():
+        figure = draw()
+        try:
+            for suffix in _SUFFIXES:
+                path = folder / f"{name}{suffix}"
+                written.append(save(figure, path, tight=name not in _LAID_OUT))
+        finally:
+            plt.close(figure)
     written.append(write_xlsx(result, folder / "roadmap.xlsx"))
     notes = []
     if projects <= PROJECT_FILE_TASKS:
@@ -93,23 +145,29 @@ def write_roadmap(
 
 def write_forecast(forecast, folder: str | Path) -> list[Path]:
     """A Monte Carlo forecast into a folder: per-system and per-year CSV tables (safe cells),
-    the fan chart and the completion histogram (PNG and SVG)."""
+    the fan chart and the completion histogram (PNG and SVG), written whole or not at all."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, table in (
-        ("forecast-systems", forecast.systems.reset_index()),
-        ("forecast-programme", forecast.programme.rename_axis("percentile").reset_index()),
-        ("forecast-spend-by-year", forecast.spend_by_fy),
-    ):
-        path = folder / f"{name}.csv"
-        safe_csv(table, path)
-        written.append(path)
-    for name, draw in (
-        ("forecast-risk-fan", plot_forecast_fan),
-        ("forecast-completion", plot_completion_histogram),
-    ):
-        figure = draw(forecast)
-        written += [save(figure, folder / f"{name}{suffix}") for suffix in (".png", ".svg")]
-        plt.close(figure)
-    return written
+    with atomic_folder(folder, FORECAST_FILES) as temporary:
+        for name, table in zip(
+            _FORECAST_TABLES,
+            (
+                forecast.systems.reset_index(),
+                forecast.programme.rename_axis("percentile").reset_index(),
+                forecast.spend_by_fy,
+            ),
+            strict=True,
+        ):
+            safe_csv(table, temporary / f"{name}.csv")
+            written.append(f"{name}.csv")
+        for name, draw in zip(
+            _FORECAST_FIGURES, (plot_forecast_fan, plot_completion_histogram), strict=True
+        ):
+            figure = draw(forecast)
+            try:
+                for suffix in _SUFFIXES:
+                    save(figure, temporary / f"{name}{suffix}")
+                    written.append(f"{name}{suffix}")
+            finally:
+                plt.close(figure)
+    return [folder / name for name in written]

@@ -9,6 +9,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from inventory.characters import printable
+from inventory.output import atomic_file
+
 __all__ = ["MSPDI_NAMESPACE", "write_mspdi"]
 
 MSPDI_NAMESPACE = "http://schemas.microsoft.com/project"
@@ -33,8 +36,10 @@ def _task_dates(
 
 
 def _text(parent: ET.Element, tag: str, value: object) -> ET.Element:
+    """A child element holding ``value`` as text XML 1.0 allows (the writer escapes markup;
+    control characters and lone surrogates, which XML cannot hold at all, are replaced)."""
     element = ET.SubElement(parent, tag)
-    element.text = str(value)
+    element.text = printable(str(value))
     return element
 
 
@@ -200,6 +205,6 @@ def write_mspdi(result, path: str | Path, *, title: str = "Legacy replacement ro
                     next_uid += 1
                     task_id += 1
     ET.indent(project)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ET.ElementTree(project).write(path, encoding="utf-8", xml_declaration=True)
+    with atomic_file(path) as temporary:
+        ET.ElementTree(project).write(temporary, encoding="utf-8", xml_declaration=True)
     return path

@@ -2,7 +2,9 @@
 
 Every text cell a spreadsheet could run as a formula (starting with ``=``, ``+``, ``-``,
 ``@``, tab or carriage return) is prefixed with an apostrophe in CSV and XLSX; numbers stay
-numbers.
+numbers. Characters no file format can hold (control characters, lone surrogates) are
+replaced, an XLSX cell longer than Excel's 32,767 characters is cut (and says so), JSON is
+strict (no NaN), and every file is written whole or not at all.
 """
 
 from __future__ import annotations
@@ -10,13 +12,29 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from inventory.characters import printable
+from inventory.output import atomic_file, atomic_folder
 from inventory.spreadsheet import safe_cell, safe_csv
 
-__all__ = ["XLSX_ROWS", "safe_csv", "tables", "write_csv", "write_json", "write_xlsx"]
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
+__all__ = [
+    "CSV_FILES",
+    "XLSX_CELL_CHARACTERS",
+    "XLSX_ROWS",
+    "csv_name",
+    "safe_csv",
+    "tables",
+    "write_csv",
+    "write_json",
+    "write_xlsx",
+]
 
 _ROADMAP_COLUMNS = [
     "name",
@@ -89,6 +107,31 @@ _SCORE_COLUMNS = [
 #: Spreadsheets keep at most this many rows a sheet (the full tables go to CSV).
 XLSX_ROWS = 5_000
 
+#: The most characters Excel holds in one cell.
+XLSX_CELL_CHARACTERS = 32_767
+
+#: Every table :func:`tables` can return, in order.
+TABLE_NAMES = (
+    "Roadmap",
+    "Scores",
+    "Spend by FY",
+    "Spend by project",
+    "Warnings",
+    "Dependencies",
+    "Order constraints",
+    "Risk burn-down",
+    "By organisation",
+)
+
+
+def csv_name(table: str) -> str:
+    """The file a table is written to: ``Spend by FY`` -> ``spend-by-fy.csv``."""
+    return re.sub(r"[^a-z0-9]+", "-", table.lower()).strip("-") + ".csv"
+
+
+#: The files :func:`write_csv` may write.
+CSV_FILES = tuple(csv_name(name) for name in TABLE_NAMES)
+
 
 def tables(result) -> dict[str, pd.DataFrame]:
     """The plan as named tables: Roadmap, Scores, Spend by FY (capital and revenue), Run cost
@@ -127,15 +170,15 @@ def tables(result) -> dict[str, pd.DataFrame]:
 
 
 def write_csv(result, folder: str | Path) -> list[Path]:
-    """One CSV file per table, formula injection neutralised."""
+    """One CSV file per table, formula injection neutralised; the folder is written whole
+    or not at all (:func:`inventory.output.atomic_folder`)."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, table in tables(result).items():
-        path = folder / (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") + ".csv")
-        safe_csv(table, path)
-        written.append(path)
-    return written
+    names = []
+    with atomic_folder(folder, CSV_FILES) as temporary:
+        for name, table in tables(result).items():
+            safe_csv(table, temporary / csv_name(name))
+            names.append(csv_name(name))
+    return [folder / name for name in names]
 
 
 _MONEY_COLUMNS = re.compile(r"_gbp$|^\d{4}/\d{2}$")
@@ -147,12 +190,20 @@ def write_xlsx(result, path: str | Path) -> Path:
     Written in openpyxl's streaming mode; each sheet keeps at most :data:`XLSX_ROWS` rows
     (an "About" sheet says so, and the CSV tables hold everything).
     """
+
+    path = Path(path)
+    with atomic_file(path) as temporary:  # the target is checked before the work is done
+        _workbook(result).save(temporary)
+    return path
+
+
+def _workbook(result) -> Workbook:
+    """The plan's tables as a streamed workbook (see :func:`write_xlsx`)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    path = Path(path)
     workbook = Workbook(write_only=True)
     header_font = Font(bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor="005EB8")  # NHS blue
@@ -205,9 +256,7 @@ def write_xlsx(result, path: str | Path) -> Path:
                     cell.number_format = str(formats[i])
                     cells[i] = cell
             sheet.append(cells)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
-    return path
+    return workbook
 
 
 def _xlsx_value(value: object) -> object:
@@ -223,13 +272,29 @@ def _xlsx_value(value: object) -> object:
         return float(value)
     if isinstance(value, np.bool_):
         return bool(value)
-    return safe_cell(value)
+    cell = safe_cell(value)
+    if isinstance(cell, str) and len(cell) > XLSX_CELL_CHARACTERS:
+        note = " ... (cut: the CSV holds it all)"
+        return cell[: XLSX_CELL_CHARACTERS - len(note)] + note
+    return cell
+
+
+def _json_value(value: object) -> object:
+    """A value for strict JSON: text with printable characters only, tuples as lists."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, tuple | list):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {printable(str(k)): _json_value(v) for k, v in value.items()}
+    return value
 
 
 def write_json(result, path: str | Path) -> Path:
     """The plan as one JSON document: summary, roadmap, spend, warnings, burn-down."""
     path = Path(path)
-    parts = [f'"summary": {json.dumps(result.summary(), ensure_ascii=False)}']
+    summary = _json_value(result.summary())
+    parts = [f'"summary": {json.dumps(summary, ensure_ascii=False, allow_nan=False)}']
     for name, table in tables(result).items():
         if name in ("Dependencies",):
             continue
@@ -239,10 +304,10 @@ def write_json(result, path: str | Path) -> Path:
             if pd.api.types.is_datetime64_any_dtype(plain[column]):
                 text = plain[column].dt.strftime("%Y-%m-%d")
                 plain[column] = text.astype("object").where(text.notna(), None)
-            elif plain[column].dtype == object:
-                plain[column] = plain[column].map(lambda v: list(v) if isinstance(v, tuple) else v)
+            elif plain[column].dtype == object or pd.api.types.is_string_dtype(plain[column]):
+                plain[column] = plain[column].map(_json_value)
         records = plain.to_json(orient="records", force_ascii=False, double_precision=4)
         parts.append(f"{json.dumps(key)}: {records}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("{" + ",\n".join(parts) + "}\n", encoding="utf-8")
+    with atomic_file(path) as temporary:
+        temporary.write_text("{" + ",\n".join(parts) + "}\n", encoding="utf-8")
     return path

@@ -1,5 +1,13 @@
 """The plan as text other programs render: a Mermaid Gantt and a Markdown board summary.
-Text from the inventory is sanitised so that neither reads it as its own syntax."""
+Text from the inventory is escaped so that neither reads it as its own syntax.
+
+Examples
+--------
+>>> mermaid_text("Click and Collect: pharmacy")  # a zero-width space keeps 'click' a word
+'\\u200bClick and Collect#58; pharmacy'
+>>> print(markdown_text("[x](http://evil) *now*"))
+\\[x\\](http\\://evil) \\*now\\*
+"""
 
 from __future__ import annotations
 
@@ -8,12 +16,59 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["write_markdown", "write_mermaid"]
+from inventory.characters import one_line
+from inventory.output import atomic_file
+
+__all__ = ["markdown_text", "mermaid_text", "write_markdown", "write_mermaid"]
+
+#: Words that open a statement of Mermaid's Gantt grammar (in any case) when a line starts
+#: with them: a task named "Section 136 Suite" would become a section, "Click and Collect"
+#: a click handler.
+MERMAID_KEYWORDS = (
+    "gantt",
+    "dateformat",
+    "inclusiveenddates",
+    "topaxis",
+    "axisformat",
+    "tickinterval",
+    "includes",
+    "excludes",
+    "todaymarker",
+    "weekday",
+    "weekend",
+    "title",
+    "section",
+    "click",
+    "acctitle",
+    "accdescr",
+    "accdescription",
+)
+_MERMAID_STATEMENT = re.compile(
+    r"^(?:(?:" + "|".join(MERMAID_KEYWORDS) + r")(?![a-z0-9])|\d{4}-\d\d-\d\d|[{}\u200b])",
+    re.IGNORECASE,
+)
+#: Characters Mermaid reads as syntax, written as its entity codes (``#58;``), which it draws
+#: as the characters: ':' ends a task's name, '#' and ';' make entity codes, '%' starts a
+#: comment or a ``%%{init}%%`` directive, '<' and '>' are read as HTML.
+_MERMAID_ENTITIES = {"#": "#35;", ";": "#59;", ":": "#58;", "%": "#37;", "<": "#lt;", ">": "#gt;"}
+_MERMAID_SYNTAX = re.compile("[" + re.escape("".join(_MERMAID_ENTITIES)) + "]")
 
 
-def _mermaid_text(text: str) -> str:
-    """Task text Mermaid cannot misread: no ':', '#', ';' or line breaks."""
-    return re.sub(r"[:#;\r\n]+", " ", str(text)).strip() or "task"
+def mermaid_text(text: object) -> str:
+    """Text Mermaid draws as written and reads as a task's (or the title's) words only.
+
+    One line, runs of spaces as one (U+FEFF counts as a space, as Mermaid's lexer reads
+    it); the characters Mermaid reads as syntax written as its
+    own entity codes (``:`` as ``#58;``, ``%`` as ``#37;``, ``<`` as ``#lt;``); and a name
+    that would start a statement (a keyword such as ``section`` or ``click``, a date) is
+    prefixed with an invisible zero-width space, which Mermaid draws as nothing and reads
+    as text (so is a name that starts with one, so that the prefix is never ambiguous).
+    """
+    value = " ".join(one_line(str(text)).replace("\ufeff", " ").split())  # JS: a space
+    value = _MERMAID_SYNTAX.sub(lambda m: _MERMAID_ENTITIES[m.group()], value)
+    if _MERMAID_STATEMENT.match(value):
+        value = "\u200b" + value
+    return value or "task"
 
 
 def write_mermaid(result, path: str | Path, *, title: str = "Legacy replacement roadmap") -> Path:
@@ -24,7 +79,7 @@ def write_mermaid(result, path: str | Path, *, title: str = "Legacy replacement 
     names = result.inventory.systems["name"]
     lines = [
         "gantt",
-        f"    title {_mermaid_text(title)}",
+        f"    title {mermaid_text(title)}",
         "    dateFormat YYYY-MM-DD",
         "    axisFormat %Y-%m",
     ]
@@ -37,23 +92,41 @@ def write_mermaid(result, path: str | Path, *, title: str = "Legacy replacement 
             name = names[members[0]] if len(members) == 1 else " + ".join(members)
             tags = "crit, " if row["critical"] else ""
             lines.append(
-                f"    {_mermaid_text(name)} :{tags}w{wave}t{number}, "
+                f"    {mermaid_text(name)} :{tags}w{wave}t{number}, "
                 f"{row['start']:%Y-%m-%d}, {row['go_live']:%Y-%m-%d}"
             )
             if pd.notna(row["safety_signoff"]):
                 lines.append(
-                    f"    Safety case signed off {_mermaid_text(name)} :milestone, "
+                    f"    Safety case signed off {mermaid_text(name)} :milestone, "
                     f"w{wave}s{number}, {row['safety_signoff']:%Y-%m-%d}, 0d"
                 )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with atomic_file(path) as temporary:
+        temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
-def _md(text: object) -> str:
-    """Text for a Markdown table cell: pipes and angle brackets escaped, no line breaks."""
-    value = str(text).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
-    return value.replace(">", "&gt;").replace("\n", " ")
+#: Characters Markdown (CommonMark, and GitHub's extensions) reads as syntax inside a line:
+#: emphasis, code, links and images, raw HTML and entities, table cells, strikethrough,
+#: GitHub's math, and a heading's closing '#'.
+_MARKDOWN_MARKS = re.compile(r"([\\`*_\[\]<>&|~$#])")
+
+
+def markdown_text(text: object) -> str:
+    """Text Markdown shows as written, in a table cell, a list item or a heading.
+
+    One line (a line break would start a heading or end the table); every character that
+    is Markdown syntax inside a line is escaped with a backslash, so ``[x](http://...)`` is
+    no link, ``![](...)`` no image, ``<b>`` no HTML and ``*x*`` no emphasis; a web address's
+    ``://`` and ``www.`` are escaped too, so that no renderer turns them into links.
+    """
+    value = _MARKDOWN_MARKS.sub(r"\\\1", one_line(str(text)))
+    value = re.sub(r":(?=//)", r"\\:", value)
+    return re.sub(r"(?i)\bwww\.", lambda m: m.group()[:3] + "\\.", value)
+
+
+def _code(text: object) -> str:
+    """An id in a code span: one line, no backquote to close it, pipes escaped for tables."""
+    return one_line(str(text)).replace("`", "'").replace("|", "\\|")
 
 
 def write_markdown(
@@ -71,24 +144,24 @@ def write_markdown(
     by_rank = result.scores[result.scores["planned"]].sort_values("rank")
     key_dates = schedule.sort_values("rank").drop_duplicates("unit").head(10)
     lines = [
-        f"# {_md(title)}",
+        f"# {markdown_text(title)}",
         "",
-        f"**{_md(result.headline)}**. Estate risk falls from {s['risk now']:,.0f} to "
+        f"**{markdown_text(result.headline)}**. Estate risk falls from {s['risk now']:,.0f} to "
         f"{s['risk at end']:,.0f} ({100 * (1 - s['risk at end'] / s['risk now']):.0f}% lower)."
         if result.end is not None and s["risk now"]
-        else f"**{_md(result.headline)}**: nothing could be scheduled; see the warnings.",
+        else f"**{markdown_text(result.headline)}**: nothing could be scheduled; see the warnings.",
         "",
-        f"Downstream impact: {_md(s['impact method'])}.",
+        f"Downstream impact: {markdown_text(s['impact method'])}.",
         "",
     ]
     for label, file in (figures or {}).items():
-        lines += [f"![{_md(label)}]({file})", ""]
+        lines += [f"![{markdown_text(label)}]({file})", ""]
     for note in notes or []:
-        lines += [f"> {_md(note)}", ""]
+        lines += [f"> {markdown_text(note)}", ""]
     lines += ["## Headline dates", "", "| system | goes live | cost | risk |", "|---|---|---:|---|"]
     for system, row in key_dates.iterrows():
         lines.append(
-            f"| {_md(row['name'])} (`{_md(system)}`) | {row['go_live']:%b %Y} | "
+            f"| {markdown_text(row['name'])} (`{_code(system)}`) | {row['go_live']:%b %Y} | "
             f"£{row['cost_gbp'] / 1e6:,.2f}m | {row['risk_rating']} |"
         )
     lines += ["", *_money_lines(result)]
@@ -104,17 +177,17 @@ def write_markdown(
         if row["likelihood_vulnerabilities"] > 0:
             why.append("known vulnerabilities")
         lines.append(
-            f"| {row['rank']} | {_md(row['name'])} (`{_md(system)}`) | {row['risk']:.0f} | "
-            f"{_md(', '.join(why) or row['risk_rating'])} |"
+            f"| {row['rank']} | {markdown_text(row['name'])} (`{_code(system)}`) | "
+            f"{row['risk']:.0f} | {markdown_text(', '.join(why) or row['risk_rating'])} |"
         )
     lines += _accepted_lines(result)
     lines += ["", "## Warnings", ""]
     if result.warnings.empty:
         lines.append("None.")
     for _, warning in result.warnings.iterrows():
-        lines.append(f"- **{_md(warning['kind'])}**: {_md(warning['message'])}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        lines.append(f"- **{markdown_text(warning['kind'])}**: {markdown_text(warning['message'])}")
+    with atomic_file(path) as temporary:
+        temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
@@ -163,8 +236,9 @@ def _money_lines(result) -> list[str]:
         for system, row in extensions.iterrows():
             until = f"{row['runs_until']:%b %Y}" if pd.notna(row["runs_until"]) else "not scheduled"
             lines.append(
-                f"| {_md(row['name'])} (`{_md(system)}`) | {row['contract_end']:%b %Y} | "
-                f"{until} | {int(row['months'])} | £{row['cost_gbp']:,.0f} |"
+                f"| {markdown_text(row['name'])} (`{_code(system)}`) | "
+                f"{row['contract_end']:%b %Y} | {until} | {int(row['months'])} | "
+                f"£{row['cost_gbp']:,.0f} |"
             )
     return lines
 
@@ -183,6 +257,7 @@ def _accepted_lines(result) -> list[str]:
     ]
     for system, row in accepted.iterrows():
         lines.append(
-            f"| {_md(row['name'])} (`{_md(system)}`) | {row['risk']:.0f} | {row['risk_rating']} |"
+            f"| {markdown_text(row['name'])} (`{_code(system)}`) | {row['risk']:.0f} | "
+            f"{row['risk_rating']} |"
         )
     return lines

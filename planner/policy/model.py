@@ -35,6 +35,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 from inventory.errors import InvalidPolicyError, MissingFileError
+from inventory.files import PlainLoader, yaml_problem
 from inventory.report import ValidationReport
 from inventory.resources import default_policy_path
 from planner.policy.sections import (
@@ -291,29 +292,32 @@ def _known(location: tuple) -> list[str]:
 
 
 def _read_yaml(path: Path) -> dict:
-    """Settings from a YAML file, read with safe loading."""
+    """Settings from a YAML file: safe loading, no aliases, no key given twice."""
+
+    def refuse(message: str, line: int | None = None) -> InvalidPolicyError:
+        report = ValidationReport()
+        report.add(path.name, line, None, None, message, row_label="line")
+        return InvalidPolicyError(report)
+
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except FileNotFoundError:
         raise MissingFileError(path, what="policy file") from None
+    except OSError as error:
+        raise refuse(f"cannot be read: {error.strerror or error}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise refuse(f"is not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+    try:
+        document = yaml.load(text, Loader=PlainLoader)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        report = ValidationReport()
-        report.add(
-            path.name,
-            mark.line + 1 if mark else None,
-            None,
-            None,
-            f"is not valid YAML: {getattr(error, 'problem', None) or error}",
-            row_label="line",
-        )
-        raise InvalidPolicyError(report) from None
+        problem, line, _ = yaml_problem(error, text)
+        raise refuse(f"is not valid YAML: {problem or error}", line) from None
     if document is None:
         return {}
     if not isinstance(document, dict):
-        report = ValidationReport()
-        report.add(path.name, None, None, None, "must hold settings (a YAML mapping)")
-        raise InvalidPolicyError(report)
+        raise refuse("must hold settings (a YAML mapping)")
     return document
 
 

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.export import write_roadmap
+from inventory.output import atomic_folder
+from planner.export.bundle import ROADMAP_FILES, roadmap_files
 from planner.report.document import Report, build_report
 from planner.report.manifest import write_manifest
 from planner.report.register import write_register
@@ -40,17 +41,21 @@ def write_board_pack(
     report_options: Mapping | None = None,
 ) -> list[Path]:
     """Write the roadmap folder and the board pack into ``folder``; ``report_options`` go to
-    :func:`planner.report.build_report` (organisation, inputs, store, scenarios, ...)."""
+    :func:`planner.report.build_report` (organisation, inputs, store, scenarios, ...).
+
+    The folder is written whole or not at all (as :func:`planner.export.write_roadmap`).
+    """
     folder = Path(folder)
-    written = write_roadmap(result, folder, title=title, today=today)
     report: Report = build_report(result, title=title, **dict(report_options or {}))
-    written.append(report.write(folder / "report.html"))
-    if pdf:
-        written.append(report.write(folder / "report.pdf"))
-    written.append(write_manifest(report.manifest, folder / "manifest.json"))
-    register = report.data["unsupported register"]
-    for suffix in (".csv", ".xlsx"):
-        written.append(
-            write_register(register, folder / f"{REGISTER_NAME}{suffix}", as_of=result.start)
-        )
-    return written
+    with atomic_folder(folder, ROADMAP_FILES) as temporary:
+        written = roadmap_files(result, temporary, title=title, today=today)
+        written.append(report.write(temporary / "report.html"))
+        if pdf:
+            written.append(report.write(temporary / "report.pdf"))
+        written.append(write_manifest(report.manifest, temporary / "manifest.json"))
+        register = report.data["unsupported register"]
+        for suffix in (".csv", ".xlsx"):
+            written.append(
+                write_register(register, temporary / f"{REGISTER_NAME}{suffix}", as_of=result.start)
+            )
+    return [folder / path.relative_to(temporary) for path in written]

@@ -124,7 +124,7 @@ def test_failure_half_way_rolls_everything_back(make_inventory, db_path, monkeyp
         return written
 
     monkeypatch.setattr(store_module.Store, "_apply", explode_on_second_table)
-    with pytest.raises(sqlite3.OperationalError, match="simulated"):
+    with pytest.raises(StoreError, match=r"disk I/O error \(simulated\)"):
         import_inventory(path, db_path)
     assert digest(db_path) == before
     with Store(db_path) as store:
@@ -275,9 +275,7 @@ def test_each_batch_keeps_the_mapping_it_was_read_with(db_path):
     assert history["mapping_sha256"].fillna("").tolist() == ["", digest, digest]
 
 
-def test_a_version_3_store_gains_the_new_system_fields_and_keeps_its_data(
-    db_path, make_inventory
-):
+def test_a_version_3_store_gains_the_new_system_fields_and_keeps_its_data(db_path, make_inventory):
     import sqlite3
 
     new = [
@@ -301,3 +299,59 @@ def test_a_version_3_store_gains_the_new_system_fields_and_keeps_its_data(
         assert all(column in columns for column in new)
         systems = store.load().systems
     assert len(systems) == 3 and systems["move_with"].tolist() == [(), (), ()]
+
+
+# --- reading never writes; what is not a store is left alone ---------------------------
+
+
+def test_a_read_only_store_changes_nothing_and_writes_nothing(make_inventory, db_path):
+    import_inventory(make_inventory(), db_path)
+    with sqlite3.connect(db_path) as conn:  # a store left in the default rollback journal
+        conn.execute("PRAGMA journal_mode = DELETE")
+    before = digest(db_path)
+    with Store(db_path, read_only=True) as store:
+        assert store.load().systems.index.tolist() == ["pas", "tie", "ed"]
+        with pytest.raises(StoreError, match="opened read-only"):
+            store.undo(1)
+    assert digest(db_path) == before  # no switch to WAL
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+
+
+def test_a_sqlite_file_that_is_not_a_store_is_refused_unchanged(tmp_path):
+    path = tmp_path / "clinic.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE patients (nhs_number TEXT)")
+    before = digest(path)
+    for read_only in (True, False):
+        with pytest.raises(StoreError) as caught:
+            Store(path, read_only=read_only)
+        assert str(caught.value) == (
+            f"{path} is not a modernise store: it is a SQLite database holding other tables "
+            "(patients); it was left unchanged (choose another file for the store)"
+        )
+    assert digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clinic.sqlite"]
+
+
+def test_an_older_store_is_read_only_as_far_as_it_goes(make_inventory, db_path):
+    import_inventory(make_inventory(), db_path)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DELETE FROM schema_version WHERE version = ?", (SCHEMA_VERSION,))
+    before = digest(db_path)
+    with Store(db_path, read_only=True) as store:
+        assert store.system_ids() == {"pas", "tie", "ed"}  # what an import compares with
+        with pytest.raises(StoreError, match="is from an older modernise"):
+            store.load()
+    assert digest(db_path) == before
+
+
+def test_a_damaged_store_is_named_as_damaged(make_inventory, db_path):
+    rows = [{"id": f"sys-{i}", "name": f"System {i}"} for i in range(2_000)]
+    import_inventory(make_inventory(rows, []), db_path)
+    data = bytearray(db_path.read_bytes())
+    data[8192:16384] = b"\x55" * 8192
+    db_path.write_bytes(bytes(data))
+    with pytest.raises(StoreError) as caught, Store(db_path, read_only=True) as store:
+        store.load()
+    assert str(caught.value).startswith(f"{db_path} is damaged: database disk image is malformed")

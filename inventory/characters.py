@@ -1,0 +1,128 @@
+"""Characters no output can carry: control characters, lone surrogates and noncharacters.
+
+Text reaches many readers (a terminal, a spreadsheet, XML, Markdown, Mermaid, a chart), and
+some characters break every one of them: control characters other than tab and the line
+breaks (an ESC recolours a terminal, a NUL or a vertical tab makes XML malformed and Excel
+refuse the cell), lone surrogates (half an emoji: not a character at all, and no UTF-8 file
+can hold one) and the noncharacters U+FFFE and U+FFFF. Validation refuses them where they are
+read (:func:`find_unprintable` locates the first), and every writer replaces them on the way
+out (:func:`printable`), so text built in code cannot break an output either.
+
+The soft line breaks Word and PowerPoint paste into a cell (vertical tab, form feed, and the
+Unicode line and paragraph separators) are read as line breaks (:func:`normalise_breaks`).
+
+Examples
+--------
+>>> find_unprintable("PAS\\x1b[31m")
+(3, 'an escape character (ESC, U+001B)')
+>>> printable("PAS\\x00 main\\ud800")
+'PAS\\ufffd main\\ufffd'
+>>> one_line("Ward 7\\r\\n# kiosk")
+'Ward 7 # kiosk'
+>>> normalise_breaks("line one\\x0bline two")
+'line one\\nline two'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = [
+    "LINE_BREAKS",
+    "REPLACEMENT",
+    "SOFT_BREAKS",
+    "UNPRINTABLE",
+    "describe",
+    "find_unprintable",
+    "normalise_breaks",
+    "one_line",
+    "printable",
+    "shown",
+]
+
+#: Characters refused in input and replaced in output: C0 controls but tab, line feed and
+#: carriage return; DEL and the C1 controls; lone surrogates; U+FFFE and U+FFFF.
+UNPRINTABLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+#: Line breaks other than line feed that people paste: vertical tab (Word's soft line break),
+#: form feed, next line (U+0085), line and paragraph separators.
+SOFT_BREAKS = re.compile("[\x0b\x0c\x85\u2028\u2029]")
+
+#: Every kind of line break, for outputs whose text must stay on one line.
+LINE_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
+
+#: What replaces a character an output cannot carry.
+REPLACEMENT = "\ufffd"
+
+_NAMES = {
+    0x00: "a NUL character (U+0000)",
+    0x07: "a bell character (BEL, U+0007)",
+    0x08: "a backspace character (BS, U+0008)",
+    0x0B: "a vertical tab (U+000B)",
+    0x0C: "a form feed (U+000C)",
+    0x1B: "an escape character (ESC, U+001B)",
+    0x7F: "a delete character (DEL, U+007F)",
+    0x85: "a next-line character (NEL, U+0085)",
+    0x2028: "a line separator (U+2028)",
+    0x2029: "a paragraph separator (U+2029)",
+    0xFFFE: "the noncharacter U+FFFE",
+    0xFFFF: "the noncharacter U+FFFF",
+}
+
+
+def describe(character: str) -> str:
+    """Name a character a person cannot see, with its code point.
+
+    >>> describe("\\x01"), describe("\\udc80")
+    ('a control character (U+0001)', 'a lone surrogate (U+DC80, half of a character pair)')
+    """
+    code = ord(character)
+    if code in _NAMES:
+        return _NAMES[code]
+    if 0xD800 <= code <= 0xDFFF:
+        return f"a lone surrogate (U+{code:04X}, half of a character pair)"
+    if unicodedata.category(character) == "Cc":
+        return f"a control character (U+{code:04X})"
+    return f"the character U+{code:04X}"
+
+
+def find_unprintable(text: str) -> tuple[int, str] | None:
+    """The position (from 0) and description of the first unprintable character, or None."""
+    match = UNPRINTABLE.search(text)
+    return None if match is None else (match.start(), describe(match.group()))
+
+
+def normalise_breaks(text: str) -> str:
+    """Soft line breaks and carriage returns (alone or before a line feed) become line feeds."""
+    return SOFT_BREAKS.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def printable(text: str, replacement: str = REPLACEMENT) -> str:
+    """``text`` with every unprintable character replaced (by U+FFFD unless told otherwise).
+
+    Soft line breaks become line feeds; tab, line feed and carriage return are kept.
+    """
+    if not text.isascii() or not text.isprintable():
+        text = UNPRINTABLE.sub(replacement, SOFT_BREAKS.sub("\n", text))
+    return text
+
+
+def one_line(text: str, replacement: str = REPLACEMENT) -> str:
+    """:func:`printable` text on one line: every line break and tab becomes a space."""
+    return printable(LINE_BREAKS.sub(" ", text).replace("\t", " "), replacement)
+
+
+def shown(text: str) -> str:
+    """Text as a person can read it in a message: unprintable characters and line breaks
+    written as escapes (``\\x1b``, ``\\n``), everything else as it is.
+
+    >>> shown("PAS\\x1bmain\\nward")
+    'PAS\\\\x1bmain\\\\nward'
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii")
+        for c in text
+    )
