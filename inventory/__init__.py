@@ -13,19 +13,43 @@ True
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from inventory.apply_mapping import read_with_mapping
 from inventory.errors import InvalidInventoryError, ModerniseError, StoreBusyError, StoreError
-from inventory.files import RawInventory
-from inventory.graph import ArrayGraph, downstream, neighbourhood, to_graph, upstream
-from inventory.io import read_raw
-from inventory.lifecycle import derive_end_of_support, load_lifecycles
-from inventory.mapping import Mapping, load_mapping, read_mapping
-from inventory.model import Inventory, empty_dependencies, empty_systems
-from inventory.propose import propose_mapping
-from inventory.report import Issue, ValidationReport
-from inventory.store import ImportResult, Store
-from inventory.validate import validate
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from inventory.files import RawInventory
+    from inventory.graph import ArrayGraph, downstream, neighbourhood, to_graph, upstream
+    from inventory.lifecycle import derive_end_of_support, load_lifecycles
+    from inventory.mapping import Mapping, load_mapping
+    from inventory.model import Inventory
+    from inventory.propose import propose_mapping
+    from inventory.report import Issue, ValidationReport
+    from inventory.store import ImportResult, Store
+
+    MappingSource: TypeAlias = Mapping | str | Path
+
+#: Where each public name that is not defined here lives: imported on first use (PEP 562),
+#: so that ``import inventory`` stays light for the command line's quick commands.
+_HOMES = {
+    "ArrayGraph": "inventory.graph",
+    "downstream": "inventory.graph",
+    "neighbourhood": "inventory.graph",
+    "to_graph": "inventory.graph",
+    "upstream": "inventory.graph",
+    "derive_end_of_support": "inventory.lifecycle",
+    "load_lifecycles": "inventory.lifecycle",
+    "Mapping": "inventory.mapping",
+    "load_mapping": "inventory.mapping",
+    "Inventory": "inventory.model",
+    "propose_mapping": "inventory.propose",
+    "Issue": "inventory.report",
+    "ValidationReport": "inventory.report",
+    "ImportResult": "inventory.store",
+    "Store": "inventory.store",
+}
 
 __all__ = [
     "ArrayGraph",
@@ -53,10 +77,25 @@ __all__ = [
 ]
 
 
-MappingSource = Mapping | str | Path
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'inventory' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})
 
 
 def _mapping(mapping: MappingSource) -> tuple[Mapping | None, ValidationReport]:
+    from inventory.mapping import Mapping, read_mapping
+    from inventory.report import ValidationReport
+
     if isinstance(mapping, Mapping):
         return mapping, ValidationReport()
     return read_mapping(mapping)
@@ -66,6 +105,10 @@ def _read(
     path: str | Path, mapping: MappingSource | None, known_ids: set[str] | frozenset[str]
 ) -> tuple[RawInventory | None, Mapping | None, ValidationReport]:
     """Raw tables of a file, through a column mapping if one is given (a file or an object)."""
+    from inventory.apply_mapping import read_with_mapping
+    from inventory.io import read_raw
+    from inventory.report import ValidationReport
+
     if mapping is None:
         return read_raw(path), None, ValidationReport()
     checked, report = _mapping(mapping)
@@ -92,6 +135,9 @@ def read_inventory(
     are reported too. The inventory holds only the rows that passed; check ``report.valid``
     before using it.
     """
+    from inventory.model import Inventory, empty_dependencies, empty_systems
+    from inventory.validate import validate
+
     raw, _, report = _read(path, mapping, known_ids)
     if raw is None:
         return Inventory(empty_systems(), empty_dependencies()), report
@@ -109,6 +155,9 @@ def load_inventory(
     lifecycle table and ``end_of_support_source`` says where each date came from. ``mapping``
     is as for :func:`read_inventory`.
     """
+    from inventory.lifecycle import derive_end_of_support
+    from inventory.model import Inventory
+
     inventory, report = read_inventory(path, mapping=mapping)
     if not report.valid:
         raise InvalidInventoryError(report)
@@ -133,6 +182,9 @@ def import_inventory(
     ``busy_timeout`` (seconds) is how long to wait for another writer. With ``mapping`` (as
     for :func:`read_inventory`) the mapping's text is kept with the batch.
     """
+    from inventory.store import Store
+    from inventory.validate import validate
+
     known: set[str] = set()
     if str(db) != ":memory:" and Path(db).is_file() and Path(db).stat().st_size:
         # read-only: a rejected file leaves the store byte-for-byte as it was, and a file

@@ -23,13 +23,15 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import pandas as pd
 
 from inventory.errors import InvalidArgumentError, UnknownSystemError
-from inventory.graph import ArrayGraph, to_graph
 from inventory.schema import DEPENDENCIES, SYSTEMS, Field
+
+if TYPE_CHECKING:  # networkx and scipy load when a graph is first asked for
+    import networkx as nx
 
 __all__ = [
     "DEPENDENCY_COLUMNS",
@@ -201,6 +203,8 @@ class Inventory:
                 missing = [c for c in centres if c not in systems.index]
                 if missing:
                     raise UnknownSystemError(missing, where="in the inventory")
+                from inventory.graph import ArrayGraph
+
                 graph = ArrayGraph.from_frames(systems, dependencies)
                 positions = systems.index.get_indexer(pd.Index(centres))
                 keep.iloc[graph.within(positions, depth)] = True
@@ -224,6 +228,8 @@ class Inventory:
                 f"a networkx graph of {len(systems):,} systems is too big to build here",
                 hint="ask for organisation=... or around=..., or raise limit=",
             )
+        from inventory.graph import to_graph
+
         return to_graph(systems, dependencies)
 
     def __repr__(self) -> str:
