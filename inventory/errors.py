@@ -13,6 +13,7 @@ problems found while validating are *collected* into a
     +-- InvalidInventoryError (ValueError)   an inventory with errors; .report lists them
     +-- InvalidPolicyError (ValueError)      a policy with errors; .report lists them
     +-- InvalidArgumentError (ValueError)    an argument that cannot work; .argument names it
+    |   +-- ArgumentTypeError (TypeError)    an argument of the wrong type; .expected
     +-- UnknownSystemError (KeyError)        ids not in the inventory; .ids
     +-- InventoryFileError (ValueError)      a file that cannot be read at all; .path
     |   +-- MissingFileError (FileNotFoundError)
@@ -38,6 +39,7 @@ if TYPE_CHECKING:  # the report module imports nothing from here; this only type
     from inventory.report import ValidationReport
 
 __all__ = [
+    "ArgumentTypeError",
     "InvalidArgumentError",
     "InvalidInventoryError",
     "InvalidPolicyError",
@@ -83,7 +85,14 @@ class _ReportError(ModerniseError, ValueError):
     def __init__(self, report: ValidationReport, *, hint: str) -> None:
         errors = report.errors
         count = len(errors)
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} in {self.what}", hint=hint)
+        sources = list(dict.fromkeys(issue.source for issue in errors))
+        named = ", ".join(sources[:3]) + (
+            f" and {len(sources) - 3} more" if len(sources) > 3 else ""
+        )
+        origin = f" from {named}" if sources else ""
+        super().__init__(
+            f"{count} problem{'s' if count != 1 else ''} in {self.what}{origin}", hint=hint
+        )
         self.report = report
 
     def __str__(self) -> str:
@@ -120,6 +129,23 @@ class InvalidArgumentError(ModerniseError, ValueError):
     def __init__(self, argument: str, message: str, *, hint: str | None = None) -> None:
         super().__init__(message, hint=hint)
         self.argument = argument
+
+
+class ArgumentTypeError(InvalidArgumentError, TypeError):
+    """An argument of the wrong type: the message names the argument, the type expected and
+    the type given.
+
+    >>> str(ArgumentTypeError("source", "a path, an Inventory or None", 42))
+    'source must be a path, an Inventory or None, not int (42)'
+    """
+
+    def __init__(self, argument: str, expected: str, value: object) -> None:
+        shown = repr(value)
+        shown = shown if len(shown) <= 40 else shown[:37] + "..."
+        super().__init__(
+            argument, f"{argument} must be {expected}, not {type(value).__name__} ({shown})"
+        )
+        self.expected = expected
 
 
 class UnknownSystemError(ModerniseError, KeyError):

@@ -18,14 +18,16 @@ True
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from numbers import Integral
 from pathlib import Path
 
 import networkx as nx
 import pandas as pd
 
 from inventory import Inventory, Store, load_inventory
-from inventory.errors import InvalidArgumentError
+from inventory.errors import ArgumentTypeError, InvalidArgumentError
 from inventory.mapping import Mapping as ColumnMapping
 from inventory.select import select_systems
 from planner import blast
@@ -96,6 +98,14 @@ def load(
     """
     if isinstance(source, Inventory):
         return source
+    if isinstance(source, PlanResult):
+        return source.inventory
+    if not isinstance(source, str | os.PathLike | None):
+        raise ArgumentTypeError(
+            "source",
+            "a file or folder path, an Inventory, a PlanResult or None (the store)",
+            source,
+        )
     if source is not None:
         return load_inventory(source, derive=derive, mapping=mapping)
     if mapping is not None:
@@ -146,10 +156,8 @@ def resolve_policy(policy: PolicyLike = None, **overrides: object) -> Policy:
     elif policy is None:
         base = load_policy()
     else:
-        raise InvalidArgumentError(
-            "policy",
-            f"a policy cannot be a {type(policy).__name__}",
-            hint="give a Policy, a YAML path or a dict of settings",
+        raise ArgumentTypeError(
+            "policy", "a Policy, a YAML file path, a dict of settings or None", policy
         )
     changes = policy_changes(**overrides)
     return base.with_overrides(changes, source="the keyword arguments") if changes else base
@@ -230,6 +238,8 @@ def rank_stability(
 ) -> RankStability:
     """How the ranking moves when the priority weights are redrawn around the chosen ones
     (:func:`planner.stability.rank_stability`): rank range, P(top N), fragile, driving weight."""
+    for argument, value in (("samples", samples), ("top", top), ("seed", seed)):
+        _whole(argument, value)
     if isinstance(source, PlanResult):
         scores, chosen = source.scores, source.policy
     else:
@@ -250,6 +260,10 @@ def plan(
 def explain(result: PlanResult, system: str) -> Explanation:
     """Why a system ranks where it does, factor by factor, and when it is planned
     (:class:`planner.explain.Explanation`)."""
+    if not isinstance(result, PlanResult):
+        raise ArgumentTypeError("result", "a PlanResult (from planner.plan)", result)
+    if not isinstance(system, str):
+        raise ArgumentTypeError("system", "a system id (str)", system)
     return explain_system(result, system)
 
 
@@ -265,7 +279,7 @@ def blast_radius(
     interface kinds (:class:`planner.blast.BlastRadius`). With ``window=True``, during their
     planned cut-over instead: every system going live in the same month is down too, and
     ``windows`` lists the months and what is cut over in each."""
-    names = [systems] if isinstance(systems, str) else list(systems)
+    names = [systems] if isinstance(systems, str) else _ids("systems", systems)
     if window:
         result = source if isinstance(source, PlanResult) else plan(source, policy, **overrides)
         return blast.cutover_window(result, names)
@@ -285,6 +299,10 @@ def compare(
     (:func:`planner.scenarios.compare_plans`). A scenario is a policy (file, dict, Policy,
     or None for ``policy`` itself) or a number: ``policy`` with every budget scaled by it.
     The first scenario is the baseline."""
+    if not isinstance(scenarios, Mapping):
+        raise ArgumentTypeError(
+            "scenarios", "a mapping of scenario name to policy or scale", scenarios
+        )
     inventory = load(source)
     base = resolve_policy(policy)
     plans = {}
@@ -311,6 +329,8 @@ def forecast(
 ) -> Forecast:
     """Monte Carlo forecast of a plan (:func:`planner.montecarlo.forecast_plan`): P50 / P80 /
     P95 go-live per system and for the programme, spend per year, deadline odds."""
+    _whole("runs", runs)
+    _whole("seed", seed)
     result = source if isinstance(source, PlanResult) else plan(source, policy, **overrides)
     return forecast_plan(result, runs=runs, seed=seed)
 
@@ -358,3 +378,20 @@ def board_pack(
     result = source if isinstance(source, PlanResult) else plan(source, policy)
     chosen = {name: resolve_policy(value) for name, value in (scenarios or {}).items()}
     return build_report(result, scenarios=chosen, **options)
+
+
+def _whole(argument: str, value: object) -> None:
+    """Refuse anything but a whole number (or None) for ``argument``."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, Integral)):
+        raise ArgumentTypeError(argument, "a whole number", value)
+
+
+def _ids(argument: str, values: object) -> list[str]:
+    """System ids given as a list (or other collection) of strings."""
+    if isinstance(values, str | bytes) or not hasattr(values, "__iter__"):
+        raise ArgumentTypeError(argument, "a system id or a list of system ids", values)
+    names = list(values)
+    wrong = [name for name in names if not isinstance(name, str)]
+    if wrong:
+        raise ArgumentTypeError(argument, "a system id or a list of system ids (str)", wrong[0])
+    return names

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -26,6 +25,7 @@ from planner.charts.style import (
     DOMAIN_OF,
     DOMAINS,
     figure_of,
+    new_figure,
     palette_for,
 )
 from planner.charts.style import label as as_label
@@ -113,7 +113,9 @@ def plot_dependency_map(
         for n in nodes:
             position[n] = (position[n][0], position[n][1] + shift)
     if ax is None:
-        _, ax = plt.subplots(figsize=(max(8.0, 1.15 * x + 1.0), max(4.0, 0.55 * tallest + 1.6)))
+        ax = new_figure(
+            figsize=(max(8.0, 1.15 * x + 1.0), max(4.0, 0.55 * tallest + 1.6))
+        ).subplots()
     centre_set = set(centres)
     for u, v in G.edges():
         near = u in centre_set or v in centre_set
@@ -283,7 +285,7 @@ def plot_portfolio(
     ``category``.
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(11, 8))
+        ax = new_figure(figsize=(11, 8)).subplots()
     frame = scores.copy()
     frame["domain"] = frame["category"].map(DOMAIN_OF).fillna("other")
     if colour_by == "domain":
@@ -373,7 +375,7 @@ def plot_end_of_support(
     at ``plan_start`` are to the left of its line.
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(12, 4.5))
+        ax = new_figure(figsize=(12, 4.5)).subplots()
     eos = systems["end_of_support"].dropna()
     quarter = eos.dt.to_period("Q")
     rating = (

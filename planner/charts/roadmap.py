@@ -8,16 +8,16 @@ on one page.
 from __future__ import annotations
 
 import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from inventory.errors import InvalidArgumentError
-from planner.charts.style import DOMAIN_OF, DOMAINS, figure_of, label, palette_for
+from planner.charts.style import DOMAIN_OF, DOMAINS, figure_of, label, new_figure, palette_for
 
 __all__ = ["plot_burndown", "plot_comparison", "plot_gantt", "plot_spend", "roadmap_figure"]
 
@@ -118,7 +118,7 @@ def plot_gantt(
     colours = palette_for(keys)
     n = len(rows)
     if ax is None:
-        figure = plt.figure(figsize=(15, _gantt_height(n)))
+        figure = new_figure(figsize=(15, _gantt_height(n)))
         ax = figure.add_axes(_GANTT_BOX)
     start = result.start
     end = (rows["go_live"].max() if n else start) + pd.DateOffset(months=3)
@@ -216,18 +216,18 @@ def plot_gantt(
     handles += [
         Patch(facecolor="white", edgecolor="black", lw=1.4, label="critical path"),
         Patch(facecolor="#9ecae1", alpha=0.5, label="change freeze"),
-        plt.Line2D([], [], marker="D", color="#b2182b", ls="", label="end of support"),
-        plt.Line2D([], [], marker=">", color="#b2182b", ls="", label="already unsupported"),
+        Line2D([], [], marker="D", color="#b2182b", ls="", label="end of support"),
+        Line2D([], [], marker=">", color="#b2182b", ls="", label="already unsupported"),
     ]
     if len(signoff_at):
         handles.append(
-            plt.Line2D(
+            Line2D(
                 [], [], marker="|", color="black", mew=1.6, ls="", label="safety case signed off"
             )
         )
     if len(approval_at):
         handles.append(
-            plt.Line2D([], [], marker="d", color="#212b32", ls="", label="business case approved")
+            Line2D([], [], marker="d", color="#212b32", ls="", label="business case approved")
         )
     ax.legend(
         handles=handles,
@@ -255,7 +255,7 @@ def plot_spend(result, *, ax: Axes | None = None) -> Figure:
     the revenue budget where the policy sets one)."""
     frame = result.spend_by_fy
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 3.6))
+        ax = new_figure(figsize=(7, 3.6)).subplots()
     x = list(range(len(frame)))
     capital = frame["capital_gbp"] / 1e6
     ax.bar(x, capital, color="#4477aa", label="capital", zorder=3)
@@ -290,7 +290,7 @@ def plot_burndown(result, *, ax: Axes | None = None) -> Figure:
     """Total risk still live each month: the plan against doing nothing."""
     frame = result.burndown
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 3.6))
+        ax = new_figure(figsize=(7, 3.6)).subplots()
     ax.plot(
         frame["month"],
         frame["do_nothing_risk"],
@@ -318,7 +318,8 @@ _SCENARIO_COLOURS = ["#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa
 def plot_comparison(comparison) -> Figure:
     """Scenarios side by side (:func:`planner.compare`): each plan's risk burn-down, and
     its spend per financial year as grouped bars against the baseline's budget."""
-    figure, (burn, money) = plt.subplots(1, 2, figsize=(14, 4.4), width_ratios=[1, 1.1])
+    figure = new_figure(figsize=(14, 4.4))
+    burn, money = figure.subplots(1, 2, width_ratios=[1, 1.1])
     names = list(comparison.plans)
     colours = {n: _SCENARIO_COLOURS[i % len(_SCENARIO_COLOURS)] for i, n in enumerate(names)}
     dashes = ["-", "--", ":", "-."]
@@ -376,7 +377,7 @@ def roadmap_figure(
     rows = len(_gantt_rows(result, group_by))
     gantt_height = _gantt_height(rows)
     total = gantt_height + 5.0
-    figure = plt.figure(figsize=(15, total))
+    figure = new_figure(figsize=(15, total))
     # margins in inches: 0.9 above the Gantt (title, year labels), 1.3 between, 0.9 below
     grid = figure.add_gridspec(
         2,

@@ -26,6 +26,7 @@ from pathlib import Path
 import matplotlib
 from matplotlib import cbook, font_manager
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import FixedFormatter
@@ -43,6 +44,7 @@ __all__ = [
     "figure_of",
     "fonts",
     "label",
+    "new_figure",
     "palette_for",
     "save",
 ]
@@ -170,6 +172,36 @@ PALETTE = (
     "#cc6677",
     "#ddcc77",
 )
+
+
+class ChartFigure(Figure):
+    """A chart's figure: drawn off screen, kept by no one but its caller (pyplot never sees
+    it, so nothing piles up and no backend is chosen), shown as a PNG when it is the value
+    of a Jupyter cell."""
+
+    def _repr_png_(self) -> bytes:
+        import io
+
+        buffer = io.BytesIO()
+        with matplotlib.rc_context({"text.parse_math": False, "font.family": fonts()}):
+            self.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+        return buffer.getvalue()
+
+
+def new_figure(**kwargs: object) -> Figure:
+    """A new figure for a chart (``kwargs`` as for :class:`matplotlib.figure.Figure`).
+
+    It belongs to no pyplot window and so never needs closing; in a notebook it displays
+    inline as the cell's value (``figure`` on the last line), whatever the backend.
+
+    >>> import matplotlib.pyplot as plt
+    >>> figure = new_figure(figsize=(2, 1))
+    >>> figure.get_size_inches().tolist(), plt.get_fignums()
+    ([2.0, 1.0], [])
+    """
+    figure = ChartFigure(**kwargs)  # type: ignore[arg-type]  # Figure's own keywords
+    FigureCanvasAgg(figure)  # draws and measures text off screen, like the Agg backend
+    return figure
 
 
 def figure_of(ax: Axes) -> Figure:

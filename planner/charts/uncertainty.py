@@ -4,13 +4,12 @@ the ranking moves with the priority weights.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from planner.charts.style import figure_of
+from planner.charts.style import figure_of, new_figure
 from planner.charts.style import label as as_label
 from planner.stability import RankStability
 
@@ -26,7 +25,7 @@ def plot_forecast_fan(forecast, *, ax: Axes | None = None) -> Figure:
     x = forecast.month_starts[:months]
     bands = np.quantile(remaining[:, :months], [0.05, 0.2, 0.5, 0.8, 0.95], axis=0)
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 3.8))
+        ax = new_figure(figsize=(8, 3.8)).subplots()
     ax.fill_between(x, bands[0], bands[4], color="#4477aa", alpha=0.18, lw=0, label="P5-P95")
     ax.fill_between(x, bands[1], bands[3], color="#4477aa", alpha=0.35, lw=0, label="P20-P80")
     ax.plot(x, bands[2], color="#224477", lw=1.8, label="median run")
@@ -45,7 +44,7 @@ def plot_completion_histogram(forecast, *, ax: Axes | None = None) -> Figure:
     finished = forecast.completion_months[np.isfinite(forecast.completion_months)]
     beyond = forecast.runs - len(finished)
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 3.6))
+        ax = new_figure(figsize=(8, 3.6)).subplots()
     if len(finished):
         # a run done after n months goes live in month n - 1 (counted from 0)
         months, counts = np.unique(finished.astype(np.int64) - 1, return_counts=True)
@@ -77,7 +76,7 @@ def plot_rank_stability(
     rows = table.head(limit)
     top = stability.summary["top N"]
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, max(3.0, 0.24 * len(rows) + 1.2)))
+        ax = new_figure(figsize=(8, max(3.0, 0.24 * len(rows) + 1.2))).subplots()
     y = np.arange(len(rows))
     colours = ["#b2182b" if fragile else "#4477aa" for fragile in rows["fragile"]]
     ax.hlines(y, rows["best rank (P5)"], rows["worst rank (P95)"], colors=colours, lw=3, alpha=0.6)

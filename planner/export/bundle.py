@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from inventory.output import atomic_folder
@@ -102,13 +101,10 @@ def roadmap_files(
         "risk-burndown": lambda: plot_burndown(result),
     }
     for name, draw in drawers.items():
-        figure = draw()
-        try:
-            for suffix in _SUFFIXES:
-                path = folder / f"{name}{suffix}"
-                written.append(save(figure, path, tight=name not in _LAID_OUT))
-        finally:
-            plt.close(figure)
+        figure = draw()  # held by no one else: freed when the next one is drawn
+        for suffix in _SUFFIXES:
+            path = folder / f"{name}{suffix}"
+            written.append(save(figure, path, tight=name not in _LAID_OUT))
     written.append(write_xlsx(result, folder / "roadmap.xlsx"))
     notes = []
     if projects <= PROJECT_FILE_TASKS:
@@ -164,10 +160,7 @@ def write_forecast(forecast, folder: str | Path) -> list[Path]:
             _FORECAST_FIGURES, (plot_forecast_fan, plot_completion_histogram), strict=True
         ):
             figure = draw(forecast)
-            try:
-                for suffix in _SUFFIXES:
-                    save(figure, temporary / f"{name}{suffix}")
-                    written.append(f"{name}{suffix}")
-            finally:
-                plt.close(figure)
+            for suffix in _SUFFIXES:
+                save(figure, temporary / f"{name}{suffix}")
+                written.append(f"{name}{suffix}")
     return [folder / name for name in written]

@@ -4,9 +4,9 @@ every setting)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated
+from typing import Annotated, TypeVar
 
-from pydantic import BeforeValidator, field_validator
+from pydantic import BaseModel, BeforeValidator, field_validator
 
 from inventory.schema import (
     CLINICAL_SAFETY_CLASSES,
@@ -140,6 +140,26 @@ class RunCostSaved(Section):
     retain: Fraction
 
 
+_SectionT = TypeVar("_SectionT", bound=BaseModel)
+
+
+def complete_shares(weights: _SectionT) -> _SectionT:
+    """Weights are shares that add up to 1: a partial set (one weight changed, the others
+    left as they were) is refused rather than silently rescaled.
+
+    A problem reads like 'add up to 1.15, not 1 (risk 0.7, impact 0.3, cost 0.15); give
+    every weight, as shares adding up to 1'.
+    """
+    values = weights.model_dump()
+    total = sum(values.values())
+    if total > 0 and abs(total - 1) > 1e-6:
+        listed = ", ".join(f"{name} {value:g}" for name, value in values.items())
+        raise problem(
+            f"add up to {total:g}, not 1 ({listed}); give every weight, as shares adding up to 1"
+        )
+    return weights
+
+
 class CostWeights(Section):
     money: Amount
     months: Amount
@@ -152,6 +172,11 @@ class CostSettings(Section):
     money_reference_gbp: Positive
     months_reference: Positive
     weights: CostWeights
+
+    @field_validator("weights")
+    @classmethod
+    def _complete(cls, weights: CostWeights) -> CostWeights:
+        return complete_shares(weights)
 
 
 class ImpactParts(Section):
@@ -168,6 +193,11 @@ class ImpactSettings(Section):
     criticality_weights: CriticalityPoints
     references: ImpactParts
     weights: ImpactParts
+
+    @field_validator("weights")
+    @classmethod
+    def _complete(cls, weights: ImpactParts) -> ImpactParts:
+        return complete_shares(weights)
 
 
 class BlastRadiusSettings(Section):
@@ -191,7 +221,7 @@ class PrioritySettings(Section):
     def _some_weight(cls, weights: PriorityWeights) -> PriorityWeights:
         if weights.risk + weights.impact + weights.cost <= 0:
             raise problem("add up to 0; give at least one weight above 0")
-        return weights
+        return complete_shares(weights)
 
 
 class Retire(Section):

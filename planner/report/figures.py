@@ -6,8 +6,9 @@ chart so that two charts never share one.
 
 Examples
 --------
->>> import matplotlib.pyplot as plt
->>> figure, ax = plt.subplots(figsize=(2, 1))
+>>> from planner.charts.style import new_figure
+>>> figure = new_figure(figsize=(2, 1))
+>>> ax = figure.subplots()
 >>> _ = ax.plot([0, 1], [0, 1])
 >>> svg = inline_svg(figure, "line")
 >>> svg.startswith("<svg") and "http" not in svg and 'id="line_' in svg
@@ -20,9 +21,10 @@ import io
 import re
 from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
+import matplotlib
 from matplotlib.figure import Figure
 
+from planner.charts.style import new_figure
 from planner.report.money import run_cost_by_year
 
 __all__ = ["Chart", "inline_svg", "plot_run_cost", "svg_document"]
@@ -41,14 +43,12 @@ class Chart:
 
 
 def inline_svg(figure: Figure, key: str, *, tight: bool = True) -> str:
-    """``figure`` as an ``<svg>`` element for an HTML page (see the module docstring); the
-    figure is closed afterwards."""
+    """``figure`` as an ``<svg>`` element for an HTML page (see the module docstring)."""
     buffer = io.StringIO()
-    with plt.rc_context({"svg.fonttype": "path", "svg.hashsalt": "modernise"}):
+    with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "modernise"}):
         figure.savefig(
             buffer, format="svg", bbox_inches="tight" if tight else None, metadata={"Date": None}
         )
-    plt.close(figure)
     text = buffer.getvalue()
     text = text[text.index("<svg") :]
     text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
@@ -78,7 +78,8 @@ def plot_run_cost(result) -> Figure:
     legacy system paid beside its live replacement) and what replaced them; doing nothing
     as a line."""
     frame = run_cost_by_year(result)
-    figure, ax = plt.subplots(figsize=(7, 3.6))
+    figure = new_figure(figsize=(7, 3.6))
+    ax = figure.subplots()
     x = list(range(len(frame)))
     double = frame["double_running_gbp"] / 1e6
     legacy = frame["legacy_gbp"] / 1e6 - double

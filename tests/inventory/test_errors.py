@@ -51,7 +51,8 @@ def test_an_invalid_inventory_lists_its_first_ten_problems_and_a_count():
     report.add("systems.csv", 3, "notes", None, "a note", severity="warning")
     text = str(InvalidInventoryError(report)).splitlines()
     assert text[0] == (
-        "13 problems in the inventory (fix the rows listed and try again; nothing was changed):"
+        "13 problems in the inventory from systems.csv (fix the rows listed and try again; "
+        "nothing was changed):"
     )
     assert text[1] == "  systems.csv row 2: criticality 'hgh' is wrong"
     assert len(text) == 12 and text[-1] == "  ... and 3 more"

@@ -169,8 +169,8 @@ def test_the_error_lists_its_problems_and_is_a_value_error():
     with pytest.raises(ValueError) as raised:
         load_policy(overrides={"schedule.passes": 0, "horizon_months": -1})
     assert str(raised.value) == (
-        "2 problems in the policy (fix the settings listed; the default policy.yaml documents "
-        "each one):\n"
+        "2 problems in the policy from the overrides (fix the settings listed; the default "
+        "policy.yaml documents each one):\n"
         "  the overrides: horizon_months '-1' is not a whole number from 1 to 1,200\n"
         "  the overrides: schedule.passes '0' is not a whole number from 1 to 100,000"
     )

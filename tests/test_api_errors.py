@@ -1,0 +1,154 @@
+"""What the Python API says when it is called wrongly: one exact message per error path.
+
+Each message lists the problems (the first ten and a count), names the keyword or file they
+came from, gives the full path and the working folder for a missing file, and says which
+type was expected; none names a command-line flag.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import planner
+from inventory.errors import (
+    ArgumentTypeError,
+    InvalidInventoryError,
+    InvalidPolicyError,
+    MissingFileError,
+)
+from tests.conftest import BASIC_SYSTEMS, ROOT
+
+FIVE = ROOT / "data" / "examples" / "five-systems"
+
+HINT = "(fix the settings listed; the default policy.yaml documents each one)"
+
+
+@pytest.fixture(scope="module")
+def five():
+    return planner.load(FIVE)
+
+
+def test_a_policy_keyword_is_named_as_the_keyword_arguments_not_a_file(five):
+    with pytest.raises(InvalidPolicyError) as raised:
+        planner.score(five, weights={"risk": 1, "impact": "x", "cost": 0})
+    assert str(raised.value) == (
+        f"1 problem in the policy from the keyword arguments {HINT}:\n"
+        "  the keyword arguments: priority.weights.impact 'x' is not a number of zero or more"
+    )
+
+
+def test_a_policy_dict_is_named_as_the_policy_mapping(five):
+    with pytest.raises(InvalidPolicyError) as raised:
+        planner.plan(five, {"horizon_months": 0})
+    assert str(raised.value) == (
+        f"1 problem in the policy from the policy mapping {HINT}:\n"
+        "  the policy mapping: horizon_months '0' is not a whole number from 1 to 1,200"
+    )
+
+
+def test_a_policy_file_is_named_and_its_problems_listed(five, tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("priority:\n  weights:\n    risk: lots\nschedule:\n  teams: 5\n")
+    with pytest.raises(InvalidPolicyError) as raised:
+        planner.plan(five, path)
+    assert str(raised.value) == (
+        f"2 problems in the policy from bad.yaml {HINT}:\n"
+        "  bad.yaml: priority.weights.risk 'lots' is not a number of zero or more\n"
+        "  bad.yaml: schedule.teams must be a group of settings"
+    )
+
+
+def test_partial_weights_are_refused_not_rescaled(five):
+    # risk 0.7 with the default impact 0.30 and cost 0.15 adds up to 1.15
+    with pytest.raises(InvalidPolicyError) as raised:
+        planner.score(five, weights={"risk": 0.7})
+    assert [issue.message for issue in raised.value.report.errors] == [
+        "priority.weights add up to 1.15, not 1 (risk 0.7, impact 0.3, cost 0.15); give every "
+        "weight, as shares adding up to 1"
+    ]
+
+
+def test_complete_weights_are_used_as_given(five):
+    scores = planner.score(five, weights={"risk": 1.0, "impact": 0.0, "cost": 0.0})
+    assert (scores["priority"] - scores["risk"]).abs().max() < 1e-9
+
+
+def test_an_invalid_inventory_lists_ten_problems_a_count_and_the_file(make_inventory):
+    rows = [dict(BASIC_SYSTEMS[0], id=f"s{i}", criticality="hgh") for i in range(12)]
+    with pytest.raises(InvalidInventoryError) as raised:
+        planner.load(make_inventory(rows, []))
+    lines = str(raised.value).splitlines()
+    assert lines[0] == (
+        "12 problems in the inventory from systems.csv (fix the rows listed and try again; "
+        "nothing was changed):"
+    )
+    assert lines[1] == (
+        "  systems.csv row 2: criticality 'hgh' is not one of: low, medium, high, critical; "
+        "did you mean 'high'?"
+    )
+    assert len(lines) == 12 and lines[-1] == "  ... and 2 more"
+
+
+def test_a_missing_inventory_names_the_full_path_and_the_working_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(MissingFileError) as raised:
+        planner.load("data/sample-trust")
+    assert str(raised.value) == (
+        f"sample-trust: no such file or folder ({tmp_path}/data/sample-trust) "
+        f"(check the path; relative paths are read from {tmp_path})"
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda five: planner.score(42),
+            "source must be a file or folder path, an Inventory, a PlanResult or None (the "
+            "store), not int (42)",
+        ),
+        (
+            lambda five: planner.plan(five, 3),
+            "policy must be a Policy, a YAML file path, a dict of settings or None, not int (3)",
+        ),
+        (
+            lambda five: planner.explain(five, "pas"),
+            "result must be a PlanResult (from planner.plan), not Inventory (<Inventory: 5 "
+            "systems, 5 dependencies>)",
+        ),
+        (
+            lambda five: planner.forecast(five, runs="many"),
+            "runs must be a whole number, not str ('many')",
+        ),
+        (
+            lambda five: planner.blast_radius(five, 5),
+            "systems must be a system id or a list of system ids, not int (5)",
+        ),
+        (
+            lambda five: planner.compare(five, ["baseline"]),
+            "scenarios must be a mapping of scenario name to policy or scale, not list "
+            "(['baseline'])",
+        ),
+    ],
+    ids=["source", "policy", "explain", "runs", "systems", "scenarios"],
+)
+def test_a_wrong_type_says_what_was_expected(five, call, message):
+    with pytest.raises(ArgumentTypeError) as raised:
+        call(five)
+    assert isinstance(raised.value, TypeError) and str(raised.value) == message
+
+
+def test_library_messages_never_name_command_line_flags():
+    flag = re.compile(r"""["'][^"'\n]*(?<![\w-])--[a-z][\w-]*""")
+    offenders = []
+    for folder in ("inventory", "planner"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if Path("planner", "cli") in path.relative_to(ROOT).parents:
+                continue
+            for number, line in enumerate(path.read_text().splitlines(), 1):
+                if flag.search(line) and not line.lstrip().startswith(("#", ">>>")):
+                    offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert offenders == []
