@@ -90,7 +90,8 @@ def sample_trust_gap(time_limit: float) -> str:
         out.append(
             f"| {label} | {search['objective']:.2f} | "
             f"{search['risk-weighted mean go-live (months)']:.1f} | "
-            f"{search['programme (months)']:.0f} | {search['risk exposure (risk-months)']:,.0f} |"
+            f"{search['programme (months)']:.0f} | "
+            f"{search['risk-weighted go-live (risk-months)']:,.0f} |"
         )
     gap = fast.search["objective"] / best.search["objective"] - 1
     out.append(

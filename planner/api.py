@@ -139,13 +139,17 @@ def resolve_policy(policy: PolicyLike = None, **overrides: object) -> Policy:
     default, with keyword overrides applied.
 
     ``budget={"2027/28": 4.5e6}`` sets those years' budgets (others keep theirs);
-    ``teams``, ``weights``, ``precedence``, ``plan_start`` (or ``start``), ``freeze_months``,
-    ``max_concurrent_projects``, ``horizon_months`` and ``impact`` (the impact method) name
-    common settings; any other
-    setting is reachable with ``__`` for ``.``, as in ``priority__weights__risk=0.7``.
+    ``budget_scale=0.8`` multiplies every capital budget (each year's and the default) after
+    the other changes, as a scaled scenario of :func:`compare` does;
+    ``teams``, ``weights`` (all three, adding up to 1), ``precedence``, ``plan_start`` (or
+    ``start``), ``freeze_months``, ``max_concurrent_projects``, ``horizon_months`` and
+    ``impact`` (the impact method) name common settings; any other setting is reachable with
+    ``__`` for ``.``, as in ``priority__top_n=10``.
 
     >>> resolve_policy(precedence="none", budget={"2027/28": "4.5m"}).budget_for("2027/28")
     4500000.0
+    >>> resolve_policy(budget={"2027/28": "4.5m"}, budget_scale=0.5).budget_for("2027/28")
+    2250000.0
     """
     if isinstance(policy, Policy):
         base = policy
@@ -159,8 +163,14 @@ def resolve_policy(policy: PolicyLike = None, **overrides: object) -> Policy:
         raise ArgumentTypeError(
             "policy", "a Policy, a YAML file path, a dict of settings or None", policy
         )
+    scale = overrides.pop("budget_scale", None)
     changes = policy_changes(**overrides)
-    return base.with_overrides(changes, source="the keyword arguments") if changes else base
+    chosen = base.with_overrides(changes, source="the keyword arguments") if changes else base
+    if scale is None:
+        return chosen
+    if isinstance(scale, bool) or not isinstance(scale, int | float):
+        raise ArgumentTypeError("budget_scale", "a number above 0", scale)
+    return scale_budget(chosen, float(scale))
 
 
 def policy_changes(**overrides: object) -> dict[str, object]:

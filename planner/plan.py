@@ -137,7 +137,9 @@ class PlanResult:
 
     @property
     def risk_exposure(self) -> float:
-        """Area under the plan's risk burn-down (risk points x months)."""
+        """The risk exposure: the area under the plan's risk burn-down (risk points x months,
+        from the plan start to the horizon), the one figure ``summary()``, ``compare`` and
+        ``levers`` report under that name (``docs/planning.md``)."""
         return float(self.burndown["plan_risk"].sum())
 
     def for_organisation(self, organisation: str) -> PlanResult:
@@ -252,6 +254,7 @@ class PlanResult:
             "accepted risks": len(self.accepted_risks),
             "risk now": round(float(self.burndown["plan_risk"].iloc[0]), 1),
             "risk at end": round(float(self.burndown["plan_risk"].iloc[-1]), 1),
+            "risk exposure (risk-months)": round(self.risk_exposure),
             "warnings": len(self.warnings),
             "impact method": self.impact_method,
             **{
@@ -261,7 +264,6 @@ class PlanResult:
                 in (
                     "method",
                     "programme (months)",
-                    "risk exposure (risk-months)",
                     "risk-weighted mean go-live (months)",
                 )
             },

@@ -239,7 +239,9 @@ class Problem:
             "unscheduled": int(missing),
             "risk-weighted mean go-live (months)": float(mean),
             "programme (months)": float(makespan),
-            "risk exposure (risk-months)": float(exposure),
+            # the weights times go-live months: what the search weighs, not the risk exposure
+            # (the area under the burn-down, PlanResult.risk_exposure; docs/planning.md)
+            "risk-weighted go-live (risk-months)": float(exposure),
             "objective": float(value),
         }
 
