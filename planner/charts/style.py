@@ -179,6 +179,9 @@ class ChartFigure(Figure):
     it, so nothing piles up and no backend is chosen), shown as a PNG when it is the value
     of a Jupyter cell."""
 
+    def __repr__(self) -> str:
+        return super().__repr__().replace(type(self).__name__, "Figure", 1)
+
     def _repr_png_(self) -> bytes:
         import io
 
