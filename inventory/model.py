@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from inventory.errors import InvalidArgumentError, UnknownSystemError
-from inventory.schema import DEPENDENCIES, SYSTEMS, Field
+from inventory.schema import DEPENDENCIES, ORDERED_DTYPES, SYSTEMS, Field
 
 if TYPE_CHECKING:  # networkx and scipy load when a graph is first asked for
     import networkx as nx
@@ -89,7 +89,9 @@ def _conform(frame: pd.DataFrame, fields: Mapping[str, Field], table: str) -> pd
             series = frame[column] if column in frame else pd.Series(None, index=frame.index)
             series = _fill_default(series, f)
             dtype = dtypes[column]
-            if dtype == "object":
+            if column in ORDERED_DTYPES[table]:  # ordered by severity, not alphabetically
+                series = series.astype("object").astype(ORDERED_DTYPES[table][column])
+            elif dtype == "object":
                 series = series.astype("object")
                 series = series.where(series.notna(), None)
             elif dtype == "datetime64[ns]":

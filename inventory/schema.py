@@ -12,6 +12,8 @@ Examples
 ('replacement_cost_gbp_low', 'replacement_cost_gbp_likely', 'replacement_cost_gbp_high')
 >>> canonical_column("Annual Run Cost GBP")
 'annual_run_cost_gbp'
+>>> pd.Series(["high", "low", "critical"], dtype=CRITICALITY_DTYPE).sort_values().tolist()
+['low', 'high', 'critical']
 """
 
 from __future__ import annotations
@@ -20,14 +22,21 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
+import pandas as pd
+
 __all__ = [
     "CATEGORIES",
     "CLINICAL_SAFETY_CLASSES",
     "CRITICALITIES",
+    "CRITICALITY_DTYPE",
     "DEPENDENCIES",
     "DEPENDENCY_KINDS",
     "DISPOSITIONS",
     "HOSTINGS",
+    "ORDERED_DTYPES",
+    "RISK_RATINGS",
+    "RISK_RATING_DTYPE",
+    "SCARCITY_DTYPE",
     "SKILLS_SCARCITIES",
     "SPEND_PROFILES",
     "STATUSES",
@@ -114,6 +123,22 @@ HOSTINGS = ("on-premises", "private cloud", "public cloud", "SaaS")
 STATUSES = ("live", "decommissioning", "retired", "planned")
 DISPOSITIONS = ("retain", "retire", "rehost", "replatform", "refactor", "replace")
 SKILLS_SCARCITIES = ("none", "low", "medium", "high", "critical")
+#: Risk ratings from the risk score (likelihood x consequence), least first; the thresholds
+#: are in :data:`planner.scoring.RISK_RATINGS`.
+RISK_RATINGS = ("low", "moderate", "high", "extreme")
+
+#: Ordered categoricals, defined once: ``criticality`` (systems and dependencies),
+#: ``skills_scarcity`` and ``risk_rating`` sort and compare by severity, not alphabetically
+#: (``systems.sort_values("criticality")`` puts low first, critical last;
+#: ``systems["criticality"] >= "high"`` keeps high and critical).
+CRITICALITY_DTYPE = pd.CategoricalDtype(CRITICALITIES, ordered=True)
+SCARCITY_DTYPE = pd.CategoricalDtype(SKILLS_SCARCITIES, ordered=True)
+RISK_RATING_DTYPE = pd.CategoricalDtype(RISK_RATINGS, ordered=True)
+#: The inventory columns held as ordered categoricals, by table.
+ORDERED_DTYPES = {
+    "systems": {"criticality": CRITICALITY_DTYPE, "skills_scarcity": SCARCITY_DTYPE},
+    "dependencies": {"criticality": CRITICALITY_DTYPE},
+}
 SpendProfile = Literal["flat", "front-loaded", "back-loaded", "S-curve"]
 #: How a project's cost falls over its months (``spend_by_year`` gives it exactly instead).
 SPEND_PROFILES: tuple[str, ...] = ("flat", "front-loaded", "back-loaded", "S-curve")

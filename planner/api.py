@@ -65,7 +65,7 @@ __all__ = [
 PolicyLike = Policy | str | Path | Mapping | None
 
 #: Keyword shortcuts for common settings; any other keyword uses '__' for '.'
-#: (``priority__weights__risk=0.7``).
+#: (``priority__top_n=10``).
 _SHORTCUTS = {
     "plan_start": "plan_start",
     "start": "plan_start",

@@ -227,7 +227,10 @@ def _frame(table, links, reached, state, parent_edge, consumer, provider) -> pd.
             {
                 "effect": frame["effect"].map(_EFFECT_ORDER),
                 "hops": frame["hops"],
-                "criticality": frame["criticality"].map(_CRITICALITY_ORDER).fillna(4),
+                "criticality": frame["criticality"]
+                .astype(object)
+                .map(_CRITICALITY_ORDER)
+                .fillna(4),
             }
         )
         frame = frame.loc[keys.sort_values(list(keys.columns), kind="stable").index]

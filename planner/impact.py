@@ -221,7 +221,9 @@ def downstream_impact(
     """
     weights_by_level = dict(criticality_weights or DEFAULT_CRITICALITY_WEIGHTS)
     graph = ArrayGraph.from_frames(systems, dependencies)
-    criticality = systems["criticality"].map(weights_by_level).fillna(0).to_numpy(float)
+    criticality = (
+        systems["criticality"].astype(object).map(weights_by_level).fillna(0).to_numpy(float)
+    )
     patient = systems["patient_facing"].fillna(False).to_numpy(bool).astype(float)
     node_weights = np.column_stack([np.ones(graph.n), criticality, patient])
     if impact_method(graph.n, method, exact_up_to) == "exact":

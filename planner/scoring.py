@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from inventory.errors import UnknownSystemError
+from inventory.schema import RISK_RATING_DTYPE
 from planner.policy import Policy
 
 __all__ = ["RISK_RATINGS", "explain", "rank", "score"]
@@ -115,11 +116,15 @@ def score(
     _consequence(out, systems, impact, policy)
     out["risk"] = 4.0 * out["likelihood"] * out["consequence"]
     register = out["likelihood"] * out["consequence"]
-    out["risk_rating"] = np.select(
-        [register >= threshold for threshold, _ in RISK_RATINGS],
-        [label for _, label in RISK_RATINGS],
-        default="low",
-    )
+    out["risk_rating"] = pd.Series(
+        np.select(
+            [register >= threshold for threshold, _ in RISK_RATINGS],
+            [label for _, label in RISK_RATINGS],
+            default="low",
+        ),
+        index=out.index,
+        dtype="object",
+    ).astype(RISK_RATING_DTYPE)
     _cost(out, systems, policy)
     _impact(out, impact, policy)
     weights = policy.priority.weights
@@ -176,7 +181,11 @@ def _likelihood(out: pd.DataFrame, systems: pd.DataFrame, policy: Policy, as_of)
         rules.max_vulnerability_points,
     )
     out["likelihood_skills"] = (
-        systems["skills_scarcity"].map(rules.skills_scarcity.model_dump()).fillna(0.0)
+        systems["skills_scarcity"]
+        .astype(object)
+        .map(rules.skills_scarcity.model_dump())
+        .astype(float)
+        .fillna(0.0)
     )
     out["likelihood_hosting"] = np.where(
         (months <= 0) & systems["hosting"].isin(_RUN_BY_TRUST), rules.unsupported_hosting, 0.0
@@ -196,7 +205,9 @@ def _likelihood(out: pd.DataFrame, systems: pd.DataFrame, policy: Policy, as_of)
 def _consequence(out: pd.DataFrame, systems, impact: pd.DataFrame, policy: Policy) -> None:
     rules = policy.risk.consequence
     criticality = rules.criticality.model_dump()
-    out["consequence_criticality"] = systems["criticality"].map(criticality).fillna(1.0)
+    out["consequence_criticality"] = (
+        systems["criticality"].astype(object).map(criticality).astype(float).fillna(1.0)
+    )
     out["consequence_patient_facing"] = np.where(
         systems["patient_facing"], rules.patient_facing, 0.0
     )

@@ -379,7 +379,7 @@ def plot_end_of_support(
     eos = systems["end_of_support"].dropna()
     quarter = eos.dt.to_period("Q")
     rating = (
-        scores["risk_rating"].reindex(eos.index).fillna("unrated")
+        scores["risk_rating"].astype(object).reindex(eos.index).fillna("unrated")
         if scores is not None
         else pd.Series("systems", index=eos.index)
     )

@@ -15,10 +15,11 @@ Examples
 >>> policy.budget_for("2027/28")
 12000000.0
 >>> changed = policy.with_overrides(
-...     {"priority.weights.risk": 0.8, "schedule.budget.by_year.2027/28": "4.5m"}
+...     {"priority.weights.risk": 0.7, "priority.weights.impact": 0.15,
+...      "schedule.budget.by_year.2027/28": "4.5m"}
 ... )
 >>> changed.priority.weights.risk, changed.budget_for("2027/28")
-(0.8, 4500000.0)
+(0.7, 4500000.0)
 """
 
 from __future__ import annotations
@@ -330,7 +331,7 @@ def load_policy(
 ) -> Policy:
     """Load a policy file (or the default) and apply overrides.
 
-    ``overrides`` takes dotted keys (``{"priority.weights.risk": 0.7}``); keyword arguments
+    ``overrides`` takes dotted keys (``{"priority.top_n": 10}``); keyword arguments
     name top-level settings (``plan_start="2028-04-01"``). Problems in the file are reported
     against the file's name, problems in the overrides against ``source``.
     """
