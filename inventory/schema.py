@@ -131,9 +131,9 @@ RISK_RATINGS = ("low", "moderate", "high", "extreme")
 #: ``skills_scarcity`` and ``risk_rating`` sort and compare by severity, not alphabetically
 #: (``systems.sort_values("criticality")`` puts low first, critical last;
 #: ``systems["criticality"] >= "high"`` keeps high and critical).
-CRITICALITY_DTYPE = pd.CategoricalDtype(CRITICALITIES, ordered=True)
-SCARCITY_DTYPE = pd.CategoricalDtype(SKILLS_SCARCITIES, ordered=True)
-RISK_RATING_DTYPE = pd.CategoricalDtype(RISK_RATINGS, ordered=True)
+CRITICALITY_DTYPE = pd.CategoricalDtype(list(CRITICALITIES), ordered=True)
+SCARCITY_DTYPE = pd.CategoricalDtype(list(SKILLS_SCARCITIES), ordered=True)
+RISK_RATING_DTYPE = pd.CategoricalDtype(list(RISK_RATINGS), ordered=True)
 #: The inventory columns held as ordered categoricals, by table.
 ORDERED_DTYPES = {
     "systems": {"criticality": CRITICALITY_DTYPE, "skills_scarcity": SCARCITY_DTYPE},

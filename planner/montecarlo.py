@@ -23,7 +23,7 @@ Examples
 >>> forecast = planner.forecast("data/examples/five-systems", runs=200)
 >>> forecast.programme.index.tolist()
 ['planned', 'P50', 'P80', 'P95']
->>> bool((forecast.systems["P80 go-live"] >= forecast.systems["P50 go-live"]).all())
+>>> bool((forecast.systems["p80_go_live"] >= forecast.systems["p50_go_live"]).all())
 True
 """
 
@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -39,9 +40,23 @@ from pandas._libs.tslibs.nattype import NaTType
 from inventory.errors import InvalidArgumentError
 from planner.scoring import estimates
 
-__all__ = ["Forecast", "draw", "forecast_plan"]
+__all__ = ["LABELS", "Forecast", "draw", "forecast_plan"]
 
 PERCENTILES = {"P50": 0.5, "P80": 0.8, "P95": 0.95}
+
+#: Display labels of the forecast's columns, for the command line and the files it writes.
+LABELS = {
+    "planned_go_live": "planned go-live",
+    "p50_go_live": "P50 go-live",
+    "p80_go_live": "P80 go-live",
+    "p95_go_live": "P95 go-live",
+    "p_fits_horizon": "P(fits the horizon)",
+    "p_live_by_end_of_support": "P(live by end of support)",
+    "go_live": "go-live",
+    "p50_gbp": "P50_gbp",
+    "p80_gbp": "P80_gbp",
+    "p95_gbp": "P95_gbp",
+}
 #: A year's capital is warned as slipping past 31 March when it is more likely than not to,
 #: by a median shortfall of at least this share of the year's planned capital.
 SLIP_SHARE = 0.05
@@ -124,7 +139,10 @@ def _triples(systems: pd.DataFrame, policy) -> tuple[dict[str, Triple], np.ndarr
 
 @dataclass(frozen=True)
 class Forecast:
-    """What the runs say: per system, for the programme, and per financial year."""
+    """What the runs say: per system, for the programme, and per financial year (columns in
+    snake_case; :attr:`LABELS` gives their display labels)."""
+
+    LABELS: ClassVar[dict[str, str]] = LABELS
 
     runs: int
     distribution: str
@@ -141,7 +159,7 @@ class Forecast:
     warnings: list[str] = field(default_factory=list)
 
     def __repr__(self) -> str:
-        ends = self.programme["go-live"]
+        ends = self.programme["go_live"]
         text = ", ".join(
             f"{k} {v:%b %Y}" if pd.notna(v) else f"{k} after horizon" for k, v in ends.items()
         )
@@ -155,14 +173,14 @@ class Forecast:
 
     def summary(self) -> dict:
         """Headline figures: the programme's end at P50 / P80 / P95 and the deadline odds."""
-        deadlines = self.systems["P(live by end of support)"].dropna()
+        deadlines = self.systems["p_live_by_end_of_support"].dropna()
         return {
             "runs": self.runs,
             "distribution": self.distribution,
             "budget": self.budget_mode,
             **{
                 f"programme end {k}": (v.date().isoformat() if pd.notna(v) else "after horizon")
-                for k, v in self.programme["go-live"].items()
+                for k, v in self.programme["go_live"].items()
             },
             "systems with an end-of-support deadline": len(deadlines),
             "of them, below 50% likely to make it": int((deadlines < 0.5).sum()),
@@ -242,20 +260,22 @@ def forecast_plan(result, *, runs: int | None = None, seed: int | None = None) -
 
     frame = pd.DataFrame(index=systems.index)
     frame["unit"] = result.schedule["unit"]
-    frame["planned go-live"] = result.schedule["go_live"]
+    frame["planned_go_live"] = result.schedule["go_live"]
     for label, q in PERCENTILES.items():
-        frame[f"{label} go-live"] = [date_of(m) for m in _quantile_months(system_go_live, q)]
-    frame["P(fits the horizon)"] = np.isfinite(system_go_live).mean(axis=0)
+        frame[f"{label.lower()}_go_live"] = [
+            date_of(m) for m in _quantile_months(system_go_live, q)
+        ]
+    frame["p_fits_horizon"] = np.isfinite(system_go_live).mean(axis=0)
     eos = systems["end_of_support"]
     deadline = calendar.months_after_start(eos)
     ahead = (eos >= calendar.start).to_numpy()
     live_by = (system_go_live - 1 <= deadline).mean(axis=0)
     frame["end_of_support"] = eos
-    frame["P(live by end of support)"] = np.where(ahead, live_by, np.nan)
+    frame["p_live_by_end_of_support"] = np.where(ahead, live_by, np.nan)
     planned_end = result.end
     programme = pd.DataFrame(
         {
-            "go-live": [planned_end]
+            "go_live": [planned_end]
             + [
                 date_of(np.quantile(completion, q, method="inverted_cdf"))
                 for q in PERCENTILES.values()
@@ -275,7 +295,7 @@ def forecast_plan(result, *, runs: int | None = None, seed: int | None = None) -
             .to_numpy(),
             "mean_gbp": spend.mean(axis=0),
             **{
-                f"{label}_gbp": np.quantile(spend, q, axis=0, method="inverted_cdf")
+                f"{label.lower()}_gbp": np.quantile(spend, q, axis=0, method="inverted_cdf")
                 for label, q in PERCENTILES.items()
             },
         },

@@ -36,7 +36,7 @@ from planner.run_costs import run_costs_by_fy
 from planner.schedule import Calendar, Problem, ScheduleResult, schedule_units
 from planner.scoring import score
 
-__all__ = ["PlanResult", "make_plan", "risk_burndown"]
+__all__ = ["ORGANISATION_LABELS", "PlanResult", "make_plan", "risk_burndown"]
 
 WARNING_ORDER = (
     "impossible",
@@ -50,6 +50,16 @@ WARNING_ORDER = (
     "constraint",
     "estimate",
 )
+
+#: Display labels of :meth:`PlanResult.by_organisation`'s columns, for the workbook.
+ORGANISATION_LABELS = {
+    "systems_planned": "systems planned",
+    "not_scheduled": "not scheduled",
+    "first_start": "first start",
+    "last_go_live": "last go-live",
+    "extreme_risk": "extreme risk",
+    "risk_now": "risk now",
+}
 
 
 @dataclass(frozen=True)
@@ -196,7 +206,8 @@ class PlanResult:
         )
 
     def by_organisation(self) -> pd.DataFrame:
-        """One row per organisation: what is planned, when, for how much, and the risk."""
+        """One row per organisation: what is planned, when, for how much, and the risk
+        (display labels for the workbook in :data:`ORGANISATION_LABELS`)."""
         systems = self.inventory.systems
         schedule = self.schedule.join(systems["organisation"])
         scores = self.scores.join(systems["organisation"])
@@ -204,24 +215,24 @@ class PlanResult:
         frame = pd.DataFrame(
             {
                 "systems": risk.size(),
-                "extreme risk": risk["extreme"].sum().astype("int64"),
-                "risk now": risk["risk"].sum(),
+                "extreme_risk": risk["extreme"].sum().astype("int64"),
+                "risk_now": risk["risk"].sum(),
             }
         )
         grouped = schedule.assign(unscheduled=~schedule["scheduled"]).groupby("organisation")
         planned = pd.DataFrame(
             {
-                "systems planned": grouped.size(),
-                "not scheduled": grouped["unscheduled"].sum().astype("int64"),
+                "systems_planned": grouped.size(),
+                "not_scheduled": grouped["unscheduled"].sum().astype("int64"),
                 "cost_gbp": grouped["cost_gbp"].sum(),
-                "first start": grouped["start"].min(),
-                "last go-live": grouped["go_live"].max(),
+                "first_start": grouped["start"].min(),
+                "last_go_live": grouped["go_live"].max(),
             }
         )
         frame = planned.join(frame, how="outer")
-        frame = frame.fillna({"systems planned": 0, "not scheduled": 0, "cost_gbp": 0.0})
-        frame = frame.astype({"systems planned": "int64", "not scheduled": "int64"})
-        return frame.sort_values("risk now", ascending=False)
+        frame = frame.fillna({"systems_planned": 0, "not_scheduled": 0, "cost_gbp": 0.0})
+        frame = frame.astype({"systems_planned": "int64", "not_scheduled": "int64"})
+        return frame.sort_values("risk_now", ascending=False)
 
     def summary(self) -> dict:
         """Headline figures for a board paper (what is left out is always among them)."""

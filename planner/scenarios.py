@@ -13,7 +13,7 @@ Examples
 ... )
 >>> comparison.table.index.tolist()
 ['baseline', 'half budget']
->>> "risk exposure (risk-months)" in comparison.table.columns
+>>> "risk_exposure" in comparison.table.columns
 True
 """
 
@@ -29,7 +29,37 @@ import pandas as pd
 from inventory.errors import InvalidArgumentError
 from planner.plan import PlanResult
 
-__all__ = ["Comparison", "compare_plans", "scale_budget", "scenario_set"]
+__all__ = ["LABELS", "Comparison", "compare_plans", "labelled", "scale_budget", "scenario_set"]
+
+#: Display labels of the comparison's columns, for the command line and the board pack
+#: (``baseline_wave`` and ``baseline_go_live`` read with the baseline's name).
+LABELS = {
+    "last_go_live": "last go-live",
+    "programme_months": "programme (months)",
+    "projects_scheduled": "projects scheduled",
+    "not_scheduled": "not scheduled",
+    "cost_gbp": "cost (GBP)",
+    "risk_now": "risk now",
+    "risk_at_end": "risk at end",
+    "risk_exposure": "risk exposure (risk-months)",
+    "deadlines_missed": "deadlines missed",
+    "exposure_vs_baseline": "exposure vs baseline",
+    "systems_changing_wave": "systems changing wave",
+    "systems_moving": "systems moving",
+    "go_live": "go-live",
+    "months_later": "months later",
+}
+
+
+def labelled(frame: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """A comparison table with display labels (:data:`LABELS`) for its columns."""
+    return frame.rename(
+        columns={
+            **LABELS,
+            "baseline_wave": f"{baseline} wave",
+            "baseline_go_live": f"{baseline} go-live",
+        }
+    )
 
 
 def scenario_set(
@@ -120,15 +150,15 @@ def _row(result) -> dict:
     deadlines = result.warnings[result.warnings["kind"] == "deadline"]
     return {
         "start": result.start,
-        "last go-live": end,
-        "programme (months)": _months_between(result.start, end) if end is not None else 0,
-        "projects scheduled": int(result.units["scheduled"].sum()),
-        "not scheduled": int((~result.units["scheduled"]).sum()),
-        "cost (GBP)": result.total_cost,
-        "risk now": float(result.burndown["plan_risk"].iloc[0]),
-        "risk at end": float(result.burndown["plan_risk"].iloc[-1]),
-        "risk exposure (risk-months)": result.risk_exposure,
-        "deadlines missed": len(deadlines),
+        "last_go_live": end,
+        "programme_months": _months_between(result.start, end) if end is not None else 0,
+        "projects_scheduled": int(result.units["scheduled"].sum()),
+        "not_scheduled": int((~result.units["scheduled"]).sum()),
+        "cost_gbp": result.total_cost,
+        "risk_now": float(result.burndown["plan_risk"].iloc[0]),
+        "risk_at_end": float(result.burndown["plan_risk"].iloc[-1]),
+        "risk_exposure": result.risk_exposure,
+        "deadlines_missed": len(deadlines),
         "warnings": len(result.warnings),
     }
 
@@ -146,11 +176,11 @@ def _moves(base: pd.DataFrame, other: pd.DataFrame, name: str, base_name: str) -
             "scenario": name,
             "system": before.index,
             "rank": before["rank"].to_numpy(),
-            f"{base_name} wave": before["wave"].to_numpy(),
+            "baseline_wave": before["wave"].to_numpy(),
             "wave": after["wave"].to_numpy(),
-            f"{base_name} go-live": was.to_numpy(),
-            "go-live": now.to_numpy(),
-            "months later": (
+            "baseline_go_live": was.to_numpy(),
+            "go_live": now.to_numpy(),
+            "months_later": (
                 (now.dt.year - was.dt.year) * 12 + now.dt.month - was.dt.month
             ).to_numpy(dtype=float),
         }
@@ -169,8 +199,8 @@ def compare_plans(plans: Mapping[str, PlanResult]) -> Comparison:
     table.index.name = "scenario"
     base_name = next(iter(plans))
     base = plans[base_name]
-    exposure = table["risk exposure (risk-months)"].astype(float)
-    table["exposure vs baseline"] = exposure / exposure.iloc[0] - 1
+    exposure = table["risk_exposure"].astype(float)
+    table["exposure_vs_baseline"] = exposure / exposure.iloc[0] - 1
     spend = pd.concat(
         {
             name: result.spend_by_fy.set_index("financial_year")["spend_gbp"]
@@ -185,11 +215,11 @@ def compare_plans(plans: Mapping[str, PlanResult]) -> Comparison:
         ignore_index=True,
     ).sort_values(["scenario", "rank"], kind="stable")
     counts = changes_frame.groupby("scenario").size()
-    wave_changed = _differs(changes_frame[f"{base_name} wave"], changes_frame["wave"])
-    table["systems changing wave"] = [
+    wave_changed = _differs(changes_frame["baseline_wave"], changes_frame["wave"])
+    table["systems_changing_wave"] = [
         int((changes_frame["scenario"].eq(name) & wave_changed).sum()) for name in plans
     ]
-    table["systems moving"] = [int(counts.get(name, 0)) for name in plans]
+    table["systems_moving"] = [int(counts.get(name, 0)) for name in plans]
     return Comparison(
         plans=plans, table=table, spend=spend, changes=changes_frame.reset_index(drop=True)
     )

@@ -16,8 +16,8 @@ Examples
 >>> import planner
 >>> stability = planner.rank_stability("data/examples/five-systems", samples=200)
 >>> stability.table.columns.tolist()[:5]
-['rank', 'median rank', 'best rank (P5)', 'worst rank (P95)', 'P(top N)']
->>> bool((stability.table["best rank (P5)"] <= stability.table["worst rank (P95)"]).all())
+['rank', 'median_rank', 'best_rank_p5', 'worst_rank_p95', 'p_top_n']
+>>> bool((stability.table["best_rank_p5"] <= stability.table["worst_rank_p95"]).all())
 True
 """
 
@@ -31,12 +31,22 @@ import pandas as pd
 
 from inventory.errors import InvalidArgumentError
 
-__all__ = ["COMPONENTS", "RankStability", "rank_stability"]
+__all__ = ["COMPONENTS", "LABELS", "RankStability", "rank_stability"]
 
 #: What each weight multiplies: priority = sum(weight x component) / sum(weights).
 COMPONENTS = {"risk": "risk", "impact": "impact", "cost": "cheapness (100 - cost)"}
 #: Memory per batch of draws: draws x systems floats.
 _BATCH_CELLS = 20_000_000
+
+#: Display labels of the table's columns, for the command line.
+LABELS = {
+    "median_rank": "median rank",
+    "best_rank_p5": "best rank (P5)",
+    "worst_rank_p95": "worst rank (P95)",
+    "p_top_n": "P(top N)",
+    "driven_by": "driven by",
+    "when_it_weighs_more": "when it weighs more",
+}
 
 
 def _components(scores: pd.DataFrame) -> np.ndarray:
@@ -140,16 +150,16 @@ def rank_stability(
     base_rank = np.arange(1, count + 1)
     table = pd.DataFrame(index=planned.index)
     table["rank"] = base_rank
-    table["median rank"] = np.median(ranks, axis=0)
-    table["best rank (P5)"] = np.quantile(ranks, 0.05, axis=0, method="inverted_cdf")
-    table["worst rank (P95)"] = np.quantile(ranks, 0.95, axis=0, method="inverted_cdf")
+    table["median_rank"] = np.median(ranks, axis=0)
+    table["best_rank_p5"] = np.quantile(ranks, 0.05, axis=0, method="inverted_cdf")
+    table["worst_rank_p95"] = np.quantile(ranks, 0.95, axis=0, method="inverted_cdf")
     in_top = (ranks <= top).mean(axis=0)
-    table["P(top N)"] = in_top
+    table["p_top_n"] = in_top
     low, high = settings.fragile_share
     table["fragile"] = (in_top > low) & (in_top < high)
     driver, direction, strength = _drivers(drawn[:, live], ranks, np.array(names)[live])
-    table["driven by"] = driver
-    table["when it weighs more"] = direction
+    table["driven_by"] = driver
+    table["when_it_weighs_more"] = direction
     table["correlation"] = strength
     table["name"] = planned["name"]
     table["priority"] = planned["priority"]

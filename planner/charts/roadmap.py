@@ -325,7 +325,7 @@ def plot_comparison(comparison) -> Figure:
     dashes = ["-", "--", ":", "-."]
     for i, (name, result) in enumerate(comparison.plans.items()):
         frame = result.burndown
-        exposure = comparison.table.loc[name, "risk exposure (risk-months)"]
+        exposure = comparison.table.loc[name, "risk_exposure"]
         burn.step(
             frame["month"],
             frame["plan_risk"],

@@ -51,7 +51,7 @@ def plot_completion_histogram(forecast, *, ax: Axes | None = None) -> Figure:
         starts = pd.date_range(forecast.month_starts[0], periods=months.max() + 1, freq="MS")
         ax.bar(starts[months], counts, width=25, align="edge", color="#4477aa", label="runs")
     styles = {"planned": ("#b2182b", "--"), "P50": ("#222222", "-"), "P80": ("#222222", "-.")}
-    for label, when in forecast.programme["go-live"].items():
+    for label, when in forecast.programme["go_live"].items():
         if pd.notna(when):
             colour, dash = styles.get(label, ("#222222", ":"))
             ax.axvline(when, color=colour, ls=dash, lw=1.3, label=f"{label} {when:%b %Y}")
@@ -79,8 +79,8 @@ def plot_rank_stability(
         ax = new_figure(figsize=(8, max(3.0, 0.24 * len(rows) + 1.2))).subplots()
     y = np.arange(len(rows))
     colours = ["#b2182b" if fragile else "#4477aa" for fragile in rows["fragile"]]
-    ax.hlines(y, rows["best rank (P5)"], rows["worst rank (P95)"], colors=colours, lw=3, alpha=0.6)
-    ax.scatter(rows["median rank"], y, color=colours, s=18, zorder=3, label="median rank")
+    ax.hlines(y, rows["best_rank_p5"], rows["worst_rank_p95"], colors=colours, lw=3, alpha=0.6)
+    ax.scatter(rows["median_rank"], y, color=colours, s=18, zorder=3, label="median rank")
     ax.scatter(
         rows["rank"],
         y,

@@ -68,6 +68,7 @@ def forecast_command(
     """How sure is the roadmap? P50 / P80 / P95 go-live per system and for the programme,
     spend per year and the odds of beating each end-of-support date (Monte Carlo)."""
     from planner.api import forecast, plan
+    from planner.montecarlo import LABELS
 
     settings = policy_from(
         policy,
@@ -80,9 +81,10 @@ def forecast_command(
     outlook = forecast(result, runs=runs, seed=seed)
     out_console = console()
     out_console.print(plain(repr(outlook)))
-    programme = months_text(outlook.programme.rename_axis("").reset_index())
+    programme = months_text(outlook.programme.rename(columns=LABELS).rename_axis("").reset_index())
     out_console.print(frame_table(programme, title="Programme completion"))
-    deadlines = outlook.systems.dropna(subset=["P(live by end of support)"])
+    systems = outlook.systems.rename(columns=LABELS)
+    deadlines = systems.dropna(subset=["P(live by end of support)"])
     if not deadlines.empty:
         table = deadlines.sort_values("P(live by end of support)").reset_index()[
             [
@@ -96,8 +98,8 @@ def forecast_command(
         ]
         table["P(live by end of support)"] = table["P(live by end of support)"].map("{:.0%}".format)
         write_frame(months_text(table), "table", "End-of-support deadlines still ahead", limit)
-    slips = outlook.systems.assign(
-        slip=(outlook.systems["P80 go-live"] - outlook.systems["planned go-live"]).dt.days / 30.44
+    slips = systems.assign(
+        slip=(systems["P80 go-live"] - systems["planned go-live"]).dt.days / 30.44
     ).sort_values("slip", ascending=False, na_position="first")
     slips = slips.reset_index()[
         [
@@ -110,7 +112,7 @@ def forecast_command(
         ]
     ]
     write_frame(months_text(slips), "table", "Most at risk of slipping (P80 against plan)", limit)
-    spend = outlook.spend_by_fy.copy()
+    spend = outlook.spend_by_fy.rename(columns=LABELS)
     for column in [c for c in spend.columns if c.endswith("_gbp")]:
         spend[column] = spend[column].map(lambda v: "" if v != v else f"£{v / 1e6:,.2f}m")
     out_console.print(frame_table(spend, title="Spend per financial year across the runs"))
@@ -226,7 +228,9 @@ def stability_command(
         top=top,
         seed=seed,
     )
-    table = stability.table
+    from planner.stability import LABELS as STABILITY_LABELS
+
+    table = stability.table.rename(columns=STABILITY_LABELS)
     if output != "table":
         write_frame(table.reset_index(), output, "Rank stability", limit)
     else:
@@ -307,11 +311,11 @@ def compare_command(
     """Plan the inventory under two or more policies or budgets and compare them: end
     dates, cost, spend per year, risk exposure and the systems that change wave."""
     from planner.api import compare
-    from planner.scenarios import scenario_set
+    from planner.scenarios import labelled, scenario_set
 
     scenarios, baseline = scenario_set(policy or [], base=base, budget_scales=budget_scale or [])
     comparison = compare(load_inventory(inventory, db, mapping), scenarios, baseline)
-    table = comparison.table.reset_index()
+    table = labelled(comparison.table, comparison.baseline).reset_index()
     if output != "table":
         write_frame(table, output, "Scenarios", limit)
     else:
@@ -328,13 +332,13 @@ def compare_command(
         )
         spend = comparison.spend.map(lambda v: f"£{v / 1e6:,.2f}m").reset_index()
         console().print(frame_table(spend, title="Spend per financial year"))
-        moved = comparison.changes
+        moved = labelled(comparison.changes, comparison.baseline)
         if len(moved):
             write_frame(months_text(moved), "table", "Highest-priority systems that move", limit)
     if changes is not None:
         from inventory.spreadsheet import safe_csv
 
-        safe_csv(comparison.changes, changes)
+        safe_csv(labelled(comparison.changes, comparison.baseline), changes)
         wrote(changes)
         console(stderr=output != "table").print(plain(f"Wrote {changes}"))
     if chart is not None:

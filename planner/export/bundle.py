@@ -148,9 +148,11 @@ def write_forecast(forecast, folder: str | Path) -> list[Path]:
         for name, table in zip(
             _FORECAST_TABLES,
             (
-                forecast.systems.reset_index(),
-                forecast.programme.rename_axis("percentile").reset_index(),
-                forecast.spend_by_fy,
+                forecast.systems.rename(columns=forecast.LABELS).reset_index(),
+                forecast.programme.rename(columns=forecast.LABELS)
+                .rename_axis("percentile")
+                .reset_index(),
+                forecast.spend_by_fy.rename(columns=forecast.LABELS),
             ),
             strict=True,
         ):

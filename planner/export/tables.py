@@ -20,6 +20,7 @@ import pandas as pd
 from inventory.characters import printable
 from inventory.output import atomic_file, atomic_folder
 from inventory.spreadsheet import safe_cell, safe_csv
+from planner.plan import ORGANISATION_LABELS
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -165,7 +166,9 @@ def tables(result) -> dict[str, pd.DataFrame]:
         "Risk burn-down": burndown,
     }
     if result.inventory.systems["organisation"].nunique() > 1:
-        named["By organisation"] = result.by_organisation().reset_index()
+        named["By organisation"] = (
+            result.by_organisation().rename(columns=ORGANISATION_LABELS).reset_index()
+        )
     return named
 
 

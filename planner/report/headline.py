@@ -85,7 +85,7 @@ def headline(result, forecast=None) -> Headline:
         else 0
     )
     units, schedule = result.units, result.schedule
-    ends = forecast.programme["go-live"] if forecast is not None else None
+    ends = forecast.programme["go_live"] if forecast is not None else None
     run_costs = result.run_costs
     return Headline(
         text=result.headline,

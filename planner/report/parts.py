@@ -431,7 +431,7 @@ def confidence_part(
             ),
             table_of(
                 programme.rename(index={"planned": "Planned"}),
-                {"go-live": ("Programme end", month)},
+                {"go_live": ("Programme end", month)},
                 index="Percentile",
             ),
             *[Note(_sentence(message)) for message in warnings],
@@ -515,18 +515,18 @@ def options_part(table: pd.DataFrame, chart: Chart) -> Part:
             table_of(
                 table,
                 {
-                    "last go-live": ("Last go-live", month),
-                    "projects scheduled": ("Projects", number),
-                    "not scheduled": ("Not scheduled", number),
-                    "cost (GBP)": ("Cost", money),
-                    "risk at end": ("Risk at end", number),
-                    "risk exposure (risk-months)": ("Exposure", number),
-                    "exposure vs baseline": (
+                    "last_go_live": ("Last go-live", month),
+                    "projects_scheduled": ("Projects", number),
+                    "not_scheduled": ("Not scheduled", number),
+                    "cost_gbp": ("Cost", money),
+                    "risk_at_end": ("Risk at end", number),
+                    "risk_exposure": ("Exposure", number),
+                    "exposure_vs_baseline": (
                         "Exposure vs plan",
                         lambda v: BLANK if blank(v) else f"{100 * float(v):+.0f}%",
                         True,
                     ),
-                    "deadlines missed": ("Late for end of support", number),
+                    "deadlines_missed": ("Late for end of support", number),
                 },
                 index="Option",
             ),

@@ -61,7 +61,7 @@ def test_three_system_chain_against_the_hand_computed_distribution():
         sd = (p * (1 - p) / outlook.runs) ** 0.5
         assert abs(observed[total] - p) < 4 * sd
     # the plan itself uses the likely values: 1 month each, live at the end of June 2027
-    assert outlook.programme["go-live"].dt.strftime("%Y-%m-%d").to_dict() == {
+    assert outlook.programme["go_live"].dt.strftime("%Y-%m-%d").to_dict() == {
         "planned": "2027-06-30",
         "P50": "2027-10-31",  # 7 months from April
         "P80": "2027-10-31",
@@ -70,10 +70,10 @@ def test_three_system_chain_against_the_hand_computed_distribution():
     # the last in the chain carries the whole distribution; the first only its own
     first, last = outlook.systems.loc["a"], outlook.systems.loc["c"]
     assert (
-        f"{first['P50 go-live']:%Y-%m}" == "2027-05"
-        and f"{first['P95 go-live']:%Y-%m}" == "2027-06"
+        f"{first['p50_go_live']:%Y-%m}" == "2027-05"
+        and f"{first['p95_go_live']:%Y-%m}" == "2027-06"
     )
-    assert f"{last['P80 go-live']:%Y-%m}" == "2027-10"
+    assert f"{last['p80_go_live']:%Y-%m}" == "2027-10"
 
 
 def test_the_same_seed_gives_the_same_forecast_and_another_seed_does_not():
@@ -109,9 +109,9 @@ def test_certain_estimates_reproduce_the_plan():
     ]
     result, outlook = forecast(records, runs=50)
     for label in ("P50", "P80", "P95"):
-        assert (outlook.systems[f"{label} go-live"] == result.schedule["go_live"]).all()
+        assert (outlook.systems[f"{label.lower()}_go_live"] == result.schedule["go_live"]).all()
     spend = outlook.spend_by_fy.set_index("financial_year")
-    assert spend["P95_gbp"].tolist() == pytest.approx(spend["planned_gbp"].tolist())
+    assert spend["p95_gbp"].tolist() == pytest.approx(spend["planned_gbp"].tolist())
     assert spend["planned_gbp"].sum() == pytest.approx(1.5e6)
     assert np.allclose(outlook.risk_remaining, outlook.planned_risk)
 
@@ -120,7 +120,7 @@ def test_probability_of_going_live_before_end_of_support():
     # live after 2 months (p .75) or 3 (p .25); support ends in May 2027, the plan's 2nd month
     records = [system("a", end_of_support="2027-05-15", replacement_months_high=3, **UNCERTAIN)]
     _, outlook = forecast(records)
-    assert outlook.systems.loc["a", "P(live by end of support)"] == pytest.approx(0.75, abs=0.03)
+    assert outlook.systems.loc["a", "p_live_by_end_of_support"] == pytest.approx(0.75, abs=0.03)
     assert outlook.summary()["systems with an end-of-support deadline"] == 1
 
 
@@ -159,10 +159,10 @@ def test_a_run_that_cannot_fit_counts_as_later_than_every_date():
         )
     ]
     _, outlook = forecast(records, runs=400, **{"horizon_months": 24})
-    fits = outlook.systems.loc["a", "P(fits the horizon)"]
+    fits = outlook.systems.loc["a", "p_fits_horizon"]
     assert 0 < fits < 1
     assert np.isinf(outlook.completion_months).mean() == pytest.approx(1 - fits)
-    assert pd.isna(outlook.programme.loc["P95", "go-live"])
+    assert pd.isna(outlook.programme.loc["P95", "go_live"])
     assert outlook.summary()["programme end P95"] == "after horizon"
 
 
@@ -224,7 +224,7 @@ def test_a_single_value_is_spread_by_the_policy_and_the_forecast_says_how_many()
         "are the policy's spread (low x0.85, high x1.5 of the likely value)"
     )
     epr = outlook.systems.loc["epr"]
-    assert epr["P95 go-live"] > epr["planned go-live"]
+    assert epr["p95_go_live"] > epr["planned_go_live"]
 
 
 def test_capital_likely_to_slip_past_31_march_is_warned_with_its_median_shortfall():

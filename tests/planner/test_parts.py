@@ -82,12 +82,12 @@ def test_by_organisation_adds_up_to_the_programme(estate, result):
     assert table["systems"].sum() == len(estate.systems)
     assert table["systems planned"].sum() == len(result.schedule)
     assert table["cost_gbp"].sum() == pytest.approx(result.schedule["cost_gbp"].sum())
-    assert table["risk now"].is_monotonic_decreasing
+    assert table["risk_now"].is_monotonic_decreasing
     code = a_trust(estate)
     row = table.loc[code]
     own = result.schedule[estate.systems.loc[result.schedule.index, "organisation"] == code]
     assert row["systems planned"] == len(own)
-    assert row["last go-live"] == own["go_live"].max()
+    assert row["last_go_live"] == own["go_live"].max()
 
 
 def test_export_for_one_organisation(tmp_path, estate, capsys):

@@ -433,7 +433,7 @@ def test_options_appraisal_names_every_option():
         "budget +20%",
         "more teams",
     ]
-    assert comparison.table.loc["do minimum", "projects scheduled"] == 1
+    assert comparison.table.loc["do minimum", "projects_scheduled"] == 1
 
 
 # --- data quality and assumptions ---------------------------------------------------------

@@ -48,15 +48,15 @@ def test_two_systems_trading_risk_against_impact():
     table = result.table
     p = 382 / 512
     tolerance = 4 * (p * (1 - p) / 20_000) ** 0.5
-    assert table.loc["a", "P(top N)"] == pytest.approx(p, abs=tolerance)
-    assert table.loc["b", "P(top N)"] == pytest.approx(1 - p, abs=tolerance)
-    assert table.loc["a", ["rank", "best rank (P5)", "worst rank (P95)"]].tolist() == [1, 1, 2]
+    assert table.loc["a", "p_top_n"] == pytest.approx(p, abs=tolerance)
+    assert table.loc["b", "p_top_n"] == pytest.approx(1 - p, abs=tolerance)
+    assert table.loc["a", ["rank", "best_rank_p5", "worst_rank_p95"]].tolist() == [1, 1, 2]
     assert table["fragile"].tolist() == [True, True]
     assert (
-        table.loc["a", "driven by"] == "risk" and table.loc["a", "when it weighs more"] == "earlier"
+        table.loc["a", "driven_by"] == "risk" and table.loc["a", "when_it_weighs_more"] == "earlier"
     )
     assert (
-        table.loc["b", "driven by"] == "risk" and table.loc["b", "when it weighs more"] == "later"
+        table.loc["b", "driven_by"] == "risk" and table.loc["b", "when_it_weighs_more"] == "later"
     )
     summary = result.summary
     assert summary["top N unchanged in"] == pytest.approx(p, abs=tolerance)
@@ -70,10 +70,10 @@ def test_a_system_better_on_every_count_never_moves():
     weights = {"risk": 0.5, "impact": 0.3, "cost": 0.2}
     result = stability_of([("a", 90, 80, 10), ("b", 50, 40, 60), ("c", 10, 5, 90)], weights)
     table = result.table
-    assert table["median rank"].tolist() == [1, 2, 3]
-    assert table["P(top N)"].tolist() == [1.0, 1.0, 1.0]  # top 20 of 3: everyone
+    assert table["median_rank"].tolist() == [1, 2, 3]
+    assert table["p_top_n"].tolist() == [1.0, 1.0, 1.0]  # top 20 of 3: everyone
     assert not table["fragile"].any()
-    assert table["driven by"].tolist() == ["", "", ""]
+    assert table["driven_by"].tolist() == ["", "", ""]
     assert result.summary["mean rank correlation with the chosen order"] == 1.0
 
 
@@ -87,7 +87,7 @@ def test_surer_weights_move_the_ranking_less():
     weights = {"risk": 0.55, "impact": 0.3, "cost": 0.15}
     loose = stability_of(rows, weights, concentration=5, top=10)
     sure = stability_of(rows, weights, concentration=500, top=10)
-    width = lambda t: (t["worst rank (P95)"] - t["best rank (P5)"]).mean()  # noqa: E731
+    width = lambda t: (t["worst_rank_p95"] - t["best_rank_p5"]).mean()  # noqa: E731
     assert width(sure.table) < width(loose.table)
     corr = "mean rank correlation with the chosen order"
     assert sure.summary[corr] > loose.summary[corr]
@@ -104,9 +104,9 @@ def test_the_same_seed_draws_the_same_weights():
 def test_sample_trust_ranking_is_stable_at_the_top():
     result = planner.rank_stability("data/sample-trust", samples=300)
     table = result.table
-    assert table.index[0] == "pas" and table.loc["pas", "P(top N)"] == 1.0
+    assert table.index[0] == "pas" and table.loc["pas", "p_top_n"] == 1.0
     assert table["rank"].tolist() == list(range(1, len(table) + 1))
-    assert (table["best rank (P5)"] <= table["worst rank (P95)"]).all()
+    assert (table["best_rank_p5"] <= table["worst_rank_p95"]).all()
     assert result.summary["mean rank correlation with the chosen order"] > 0.95
     fragile = table[table["fragile"]]
     assert len(fragile) >= 1 and (fragile["rank"] <= 40).all()
