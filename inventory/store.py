@@ -508,7 +508,48 @@ class Store:
         ).fetchone()
         return row[0] if row else None
 
+    @_reads
+    def policy(self) -> tuple[str, str] | None:
+        """The policy stored with the inventory (:meth:`use_policy`): its file name and YAML
+        text, or None when none is (or the one stored was undone)."""
+        if not self.db["policies"].exists():
+            return None
+        rows = self.db.execute(
+            "SELECT b.id, p.name, p.yaml FROM batches b JOIN policies p ON p.sha256 = b.sha256 "
+            "WHERE b.mode = 'policy' ORDER BY b.id DESC"
+        ).fetchall()
+        undos = self.db.execute(
+            "SELECT id, undoes FROM batches WHERE mode = 'undo' AND undoes IS NOT NULL"
+        ).fetchall()
+        for batch, name, text in rows:
+            # an undo of batch n reverts n and every batch after it up to the undo itself
+            if not any(first <= batch < undo for undo, first in undos):
+                return name, text
+        return None
+
     # -- writing ---------------------------------------------------------------------------
+
+    def use_policy(self, name: str, text: str) -> int:
+        """Keep a policy (its file name and YAML text) with the inventory, so that plans of
+        the store use it; an audited batch of its own (mode 'policy', the text's sha256),
+        which :meth:`undo` reverts like any other. Returns the batch number."""
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        with self._write():
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS policies "
+                "(sha256 TEXT PRIMARY KEY, name TEXT NOT NULL, yaml TEXT NOT NULL)"
+            )
+            self.db.execute(
+                "INSERT OR REPLACE INTO policies (sha256, name, yaml) VALUES (?, ?, ?)",
+                (digest, name, text),
+            )
+            cursor = self.db.execute(
+                "INSERT INTO batches (started_at, source, sha256, mode, systems_added, "
+                "systems_changed, systems_removed, dependencies_added, dependencies_changed, "
+                "dependencies_removed) VALUES (?, ?, ?, 'policy', 0, 0, 0, 0, 0, 0)",
+                (_now(), name, digest),
+            )
+            return int(cursor.lastrowid or 0)
 
     def import_inventory(
         self,

@@ -6,6 +6,7 @@ renders the answer (see :mod:`planner.cli.base` for errors and exit codes).
 - :mod:`.plan_commands`: score, rank, plan, explain, gantt, chart, export, roadmap;
 - :mod:`.analysis_commands`: forecast, stability, compare, impact;
 - :mod:`.discover_commands`: discover hl7, discover diff;
+- :mod:`.policy_commands`: policy use, policy show;
 - :mod:`.reference`: the command-line reference page, from the commands' own help.
 """
 
@@ -14,6 +15,7 @@ from planner.cli.base import app, main, run
 # isort: off
 # importing a command module registers its commands, in the order --help lists them
 from planner.cli import inventory_commands, plan_commands, analysis_commands, discover_commands
+from planner.cli import policy_commands
 
 # isort: on
 
@@ -24,5 +26,6 @@ __all__ = [
     "inventory_commands",
     "main",
     "plan_commands",
+    "policy_commands",
     "run",
 ]

@@ -74,6 +74,7 @@ def forecast_command(
         policy,
         budget,
         start,
+        store_db=db if inventory is None else None,
         uncertainty__distribution=distribution,
         uncertainty__budget=budget_mode,
     )
@@ -222,7 +223,7 @@ def stability_command(
 
     stability = rank_stability(
         load_inventory(inventory, db, mapping),
-        policy_from(policy, None, start),
+        policy_from(policy, None, start, store_db=db if inventory is None else None),
         samples=samples,
         concentration=concentration,
         top=top,
@@ -314,7 +315,8 @@ def compare_command(
     from planner.scenarios import labelled, scenario_set
 
     scenarios, baseline = scenario_set(policy or [], base=base, budget_scales=budget_scale or [])
-    comparison = compare(load_inventory(inventory, db, mapping), scenarios, baseline)
+    chosen = policy_from(baseline, store_db=db if inventory is None else None)
+    comparison = compare(load_inventory(inventory, db, mapping), scenarios, chosen)
     table = labelled(comparison.table, comparison.baseline).reset_index()
     if output != "table":
         write_frame(table, output, "Scenarios", limit)
@@ -375,10 +377,12 @@ def impact_command(
     from planner.api import blast_radius, plan
 
     inv = load_inventory(inventory, db, mapping)
+    kept = db if inventory is None else None
     if window:
-        radius = blast_radius(plan(inv, policy_from(policy, budget, start)), systems, window=True)
+        chosen = policy_from(policy, budget, start, store_db=kept)
+        radius = blast_radius(plan(inv, chosen), systems, window=True)
     else:
-        radius = blast_radius(inv, systems, policy_from(policy, None, start))
+        radius = blast_radius(inv, systems, policy_from(policy, None, start, store_db=kept))
     frame = radius.table.reset_index()
     if output != "table":
         write_frame(frame, output, "Blast radius", limit)

@@ -279,14 +279,43 @@ def parse_budget_option(text: str) -> tuple[str, float]:
     return key, number
 
 
+def stored_policy(db: Path) -> Policy | None:
+    """The policy kept in the store at ``db`` ('modernise policy use'), if there is one."""
+    if not db.is_file():
+        return None
+    from planner.policy import policy_from_text
+
+    with store(db, create=False) as opened:
+        kept = opened.policy()
+    return None if kept is None else policy_from_text(kept[1], kept[0])
+
+
+def policy_line(policy: Policy, *, changed: bool = False) -> str:
+    """Which policy a command used: its name and the first 12 characters of its hash.
+
+    >>> from planner.policy import load_policy
+    >>> policy_line(load_policy())[:29]
+    'Policy: policy.yaml (sha256 '
+    """
+    name = policy.source + (" with command-line changes" if changed else "")
+    return f"Policy: {name} (sha256 {policy.sha256[:12]})"
+
+
 def policy_from(
     path: Path | None,
     budgets: list[str] | None = None,
     start: str | None = None,
     impact: str | None = None,
+    *,
+    store_db: Path | None = None,
     **settings: object,
 ) -> Policy:
-    """The policy file with the command line's changes (``settings`` use ``__`` for ``.``)."""
+    """The policy file with the command line's changes (``settings`` use ``__`` for ``.``).
+
+    Without a file, the policy kept in the store ``store_db`` (the inventory's own, set by
+    'modernise policy use') is used when there is one, else the default. Which policy was
+    used is said on standard error (:func:`policy_line`).
+    """
     from planner.api import policy_changes, resolve_policy
 
     budget = dict(parse_budget_option(text) for text in budgets or [])
@@ -297,9 +326,13 @@ def policy_from(
         overrides["plan_start"] = start
     if impact:
         overrides["impact"] = impact
-    chosen = resolve_policy(path)
+    kept = stored_policy(store_db) if path is None and store_db is not None else None
+    chosen = kept if kept is not None else resolve_policy(path)
     changes = policy_changes(**overrides)
-    return chosen.with_overrides(changes, source="the command line") if changes else chosen
+    if changes:
+        chosen = chosen.with_overrides(changes, source="the command line")
+    console(stderr=True).print(plain(policy_line(chosen, changed=bool(changes))))
+    return chosen
 
 
 def make_plan(path, db, policy_path, budgets, start, impact=None, mapping=None) -> PlanResult:
@@ -307,7 +340,8 @@ def make_plan(path, db, policy_path, budgets, start, impact=None, mapping=None) 
     from planner.api import plan
 
     inventory = load_inventory(path, db, mapping)
-    return plan(inventory, policy_from(policy_path, budgets, start, impact))
+    chosen = policy_from(policy_path, budgets, start, impact, store_db=db if path is None else None)
+    return plan(inventory, chosen)
 
 
 # --- rendering -----------------------------------------------------------------------------

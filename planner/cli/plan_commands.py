@@ -54,7 +54,7 @@ def score_command(
     from planner.api import score
     from planner.impact import impact_method
 
-    chosen = policy_from(policy, None, start, impact)
+    chosen = policy_from(policy, None, start, impact, store_db=db if inventory is None else None)
     inv = load_inventory(inventory, db, mapping)
     scored = score(inv, chosen)
     if output == "table":
@@ -98,7 +98,7 @@ def rank_command(
 
     ranked = rank(
         load_inventory(inventory, db, mapping),
-        policy_from(policy, None, start, impact),
+        policy_from(policy, None, start, impact, store_db=db if inventory is None else None),
         include_retained=everything,
     )
     frame = ranked.reset_index()[

@@ -6,7 +6,7 @@
 - :mod:`.model`: the policy, how files and overrides merge, and the messages.
 """
 
-from planner.policy.model import Policy, load_policy
+from planner.policy.model import Policy, load_policy, policy_from_text
 from planner.policy.values import (
     IMPACT_METHODS,
     PRECEDENCE_RULES,
@@ -23,4 +23,5 @@ __all__ = [
     "fy_key",
     "load_policy",
     "parse_amount",
+    "policy_from_text",
 ]

@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import copy
 import difflib
+import hashlib
 import html
+import json
 import types
 from collections.abc import Mapping
 from pathlib import Path
@@ -56,7 +58,7 @@ from planner.policy.sections import (
 )
 from planner.policy.values import MAX_HORIZON_MONTHS, MonthStart, Section, fy_key, whole
 
-__all__ = ["Policy", "load_policy"]
+__all__ = ["Policy", "load_policy", "policy_from_text"]
 
 
 class Policy(Section):
@@ -131,6 +133,17 @@ class Policy(Section):
     def source(self) -> str:
         """Where the policy came from (a file name, or 'policy.yaml' for the default)."""
         return self._source
+
+    @property
+    def sha256(self) -> str:
+        """A hash of every setting (the policy's JSON with sorted keys): two policies with the
+        same settings have the same hash, however their files were written.
+
+        >>> load_policy().sha256 == load_policy().with_overrides({"priority.top_n": 20}).sha256
+        True
+        """
+        text = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def budget_for(self, year: str) -> float:
         """Capital budget for a financial year label such as '2027/28' (inf: no limit)."""
@@ -292,24 +305,35 @@ def _known(location: tuple) -> list[str]:
     return list(model.model_fields) if model is not None else []
 
 
+def _refuse(name: str, message: str, line: int | None = None) -> InvalidPolicyError:
+    report = ValidationReport()
+    report.add(name, line, None, None, message, row_label="line")
+    return InvalidPolicyError(report)
+
+
 def _read_yaml(path: Path) -> dict:
     """Settings from a YAML file: safe loading, no aliases, no key given twice."""
-
-    def refuse(message: str, line: int | None = None) -> InvalidPolicyError:
-        report = ValidationReport()
-        report.add(path.name, line, None, None, message, row_label="line")
-        return InvalidPolicyError(report)
-
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise MissingFileError(path, what="policy file") from None
     except OSError as error:
-        raise refuse(f"cannot be read: {error.strerror or error}") from None
+        raise _refuse(path.name, f"cannot be read: {error.strerror or error}") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise refuse(f"is not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+        raise _refuse(
+            path.name, f"is not UTF-8 text (byte {error.start}); save it as UTF-8"
+        ) from None
+    return _parse_yaml(text, path.name)
+
+
+def _parse_yaml(text: str, name: str) -> dict:
+    """Settings from YAML text read from ``name`` (safe loading, no aliases, no key twice)."""
+
+    def refuse(message: str, line: int | None = None) -> InvalidPolicyError:
+        return _refuse(name, message, line)
+
     try:
         document = yaml.load(text, Loader=PlainLoader)
     except yaml.YAMLError as error:
@@ -344,3 +368,12 @@ def load_policy(
     policy = Policy.from_mapping(changes, source=name)
     extra = {**(overrides or {}), **keywords}
     return policy.with_overrides(extra, source=source) if extra else policy
+
+
+def policy_from_text(text: str, name: str) -> Policy:
+    """A policy from the YAML text of a policy file called ``name`` (as a store keeps it).
+
+    >>> policy_from_text("priority:\n  top_n: 10\n", "board.yaml").priority.top_n
+    10
+    """
+    return Policy.from_mapping(_parse_yaml(text, name), source=name)

@@ -71,9 +71,8 @@ def inventory_sha256(inventory) -> str:
 
 
 def policy_sha256(policy) -> str:
-    """A hash of every setting of a policy (its JSON with sorted keys)."""
-    text = json.dumps(policy.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """A hash of every setting of a policy (its JSON with sorted keys; :attr:`Policy.sha256`)."""
+    return policy.sha256
 
 
 def store_batch(db: str | Path) -> dict:
