@@ -17,6 +17,7 @@ from planner.cli.base import (
     MappingOption,
     PolicyOption,
     StartOption,
+    UsageError,
     charts,
     command,
     console,
@@ -60,7 +61,11 @@ def forecast_command(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", parser=out_path, metavar="<path>", help="Folder for the CSV tables and charts."
+            "--out",
+            "-o",
+            parser=out_path,
+            metavar="<path>",
+            help="Folder for the CSV tables and charts.",
         ),
     ] = None,
     limit: LimitOption = 15,
@@ -350,12 +355,46 @@ def compare_command(
         console(stderr=output != "table").print(plain(f"Wrote {chart}"))
 
 
+def split_inventory(arguments: list[str]) -> tuple[Path | None, list[str]]:
+    """``SYSTEM... [INVENTORY]``: the last argument is the inventory when it names a file or
+    folder (it exists, or has a path separator or an inventory suffix); system ids never do.
+
+    >>> split_inventory(["pas", "data/sample-trust"])
+    (PosixPath('data/sample-trust'), ['pas'])
+    >>> split_inventory(["pas", "lims"])
+    (None, ['pas', 'lims'])
+    """
+    *ids, last = arguments
+    path = Path(last)
+    looks_like_a_path = (
+        path.exists()
+        or "/" in last
+        or "\\" in last
+        or path.suffix.lower() in (".xlsx", ".json", ".yaml", ".yml", ".csv")
+    )
+    if ids and looks_like_a_path:
+        return path, ids
+    return None, arguments
+
+
 @command("impact")
 def impact_command(
-    systems: Annotated[list[str], typer.Argument(help="Ids of the systems that are down.")],
-    inventory: Annotated[
+    arguments: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="SYSTEM... [INVENTORY]",
+            help="Ids of the systems that are down, then the inventory folder, .xlsx, .json or "
+            ".yaml (without it the store, --db, is used).",
+        ),
+    ],
+    old_inventory: Annotated[
         Path | None,
-        typer.Option("--inventory", "-i", help="Inventory file or folder (default: the store)."),
+        typer.Option(
+            "--inventory",
+            "-i",
+            hidden=True,
+            help="Deprecated: give the inventory after the system ids instead.",
+        ),
     ] = None,
     db: DbOption = DEFAULT_DB,
     mapping: MappingOption = None,
@@ -376,6 +415,17 @@ def impact_command(
     services among them."""
     from planner.api import blast_radius, plan
 
+    inventory, systems = split_inventory(arguments)
+    if old_inventory is not None:
+        if inventory is not None:
+            raise UsageError(
+                "the inventory is given twice (after the system ids and with -i)",
+                hint="give it once, after the system ids",
+            )
+        inventory = old_inventory
+        console(stderr=True).print(
+            plain("Warning: -i/--inventory is deprecated; give the inventory after the system ids")
+        )
     inv = load_inventory(inventory, db, mapping)
     kept = db if inventory is None else None
     if window:

@@ -386,21 +386,78 @@ def blank(value: object) -> bool:
     return value is None or bool(pd.isna(value))  # type: ignore[call-overload]  # any scalar
 
 
+def cell_text(value: object) -> str:
+    """A value as a table shows it: whole numbers without a decimal point, yes/no for
+    booleans, blanks empty.
+
+    >>> [cell_text(v) for v in (3.0, 540000.0, 2.5, True, False, None, "PAS")]
+    ['3', '540000', '2.5', 'yes', 'no', '', 'PAS']
+    """
+    import numbers
+
+    import numpy as np
+
+    if blank(value):
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+        number = float(value)
+        if number.is_integer():
+            return str(int(number))
+    return str(value)
+
+
+def shown_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame's cells as text (:func:`cell_text`): a column of whole numbers held as floats
+    (a blank made it float) prints as integers, booleans as yes/no."""
+    import pandas as pd
+
+    text = pd.DataFrame(index=frame.index)
+    for number in range(frame.shape[1]):
+        text[number] = [cell_text(v) for v in frame.iloc[:, number]]
+    text.columns = frame.columns
+    return text
+
+
 def frame_table(frame: pd.DataFrame, title: str | None = None) -> Table:
-    """A Rich table of a frame, numbers right-aligned."""
+    """A Rich table of a frame, numbers right-aligned, whole numbers and booleans printed as
+    such (:func:`cell_text`)."""
     import pandas as pd
 
     table = Table(title=None if title is None else plain(title))
     for column in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[column])
         table.add_column(plain(column), justify="right" if numeric else "left", overflow="fold")
-    for row in frame.itertuples(index=False):
-        table.add_row(*(plain("" if blank(v) else v) for v in row))
+    for row in shown_values(frame).itertuples(index=False):
+        table.add_row(*(plain(v) for v in row))
     return table
 
 
+def whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Float columns that hold only whole numbers (a blank made them float) as integers.
+
+    >>> import pandas as pd
+    >>> whole_numbers(pd.DataFrame({"wave": [3.0, None], "cost": [1.5, 2.0]})).dtypes.tolist()
+    [Int64Dtype(), dtype('float64')]
+    """
+    import pandas as pd
+
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_float_dtype(values):
+            known = values.dropna()
+            if len(known) and (known == known.round()).all() and known.abs().max() < 2**53:
+                out[column] = values.astype("Int64")
+    return out
+
+
 def write_frame(frame: pd.DataFrame, output: str, title: str, limit: int) -> None:
-    """A table to standard output as a Rich table, CSV or JSON."""
+    """A table to standard output as a Rich table, CSV or JSON; whole numbers are written
+    as integers (no 'wave 3.0')."""
+    if output in ("csv", "json"):
+        frame = whole_numbers(frame)
     if output == "csv":
         from inventory.spreadsheet import safe_csv
 

@@ -13,16 +13,19 @@ from planner.cli.base import (
     DEFAULT_DB,
     DbOption,
     FormatOption,
+    InventoryArgument,
     LimitOption,
     MappingOption,
     UsageError,
     blank,
     busy_timeout,
+    cell_text,
     charts,
     command,
     console,
     error_line,
     frame_table,
+    load_inventory,
     out_path,
     plain,
     print_report,
@@ -222,6 +225,7 @@ def undo_command(
 
 @command("systems")
 def systems_command(
+    inventory: InventoryArgument = None,
     db: DbOption = DEFAULT_DB,
     category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
     organisation: Annotated[str | None, typer.Option(help="Only this ODS code.")] = None,
@@ -239,11 +243,10 @@ def systems_command(
     limit: LimitOption = 50,
     output: FormatOption = "table",
 ) -> None:
-    """List systems, filtered."""
+    """List systems, filtered; --format csv or json writes every column."""
     from inventory.select import select_systems
 
-    with store(db, create=False) as opened:
-        systems = opened.load().systems
+    systems = _inventory(inventory, db).systems
     chosen = select_systems(
         systems,
         category=category,
@@ -255,19 +258,28 @@ def systems_command(
         platform=platform,
         unsupported_by=unsupported_by,
     )
+    if output != "table":  # data for another program: every column
+        write_frame(chosen.reset_index(), output, "systems", 0)
+        return
     shown = chosen.reset_index()[
         ["id", "name", "category", "criticality", "platform", "end_of_support", "disposition"]
     ]
     shown["end_of_support"] = shown["end_of_support"].dt.strftime("%Y-%m-%d")
-    if output == "table":
-        write_frame(shown, output, f"{len(shown):,} systems", limit)
-    else:
-        write_frame(shown, output, "systems", 0)
+    write_frame(shown, output, f"{len(shown):,} systems", limit)
+
+
+def _inventory(path: Path | None, db: Path):
+    """The inventory in a file or folder, or (without one) in the store at ``db``."""
+    if path is not None:
+        return load_inventory(path, db)
+    with store(db, create=False) as opened:
+        return opened.load()
 
 
 @command("show")
 def show_command(
     system: Annotated[str, typer.Argument(help="System id.")],
+    inventory: InventoryArgument = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Show one system: its details, what it depends on, and what depends on it."""
@@ -276,12 +288,11 @@ def show_command(
     from inventory.errors import UnknownSystemError
     from inventory.graph import downstream
 
-    with store(db, create=False) as opened:
-        inventory = opened.load()
+    loaded = _inventory(inventory, db)
     key = system.strip().lower()
-    if key not in inventory.systems.index:
-        raise UnknownSystemError([system], where=f"in {db}")
-    row = inventory.systems.loc[key]
+    if key not in loaded.systems.index:
+        raise UnknownSystemError([system], where=f"in {inventory or db}")
+    row = loaded.systems.loc[key]
     out = console()
     details = Table(show_header=False, title=plain(f"{key}: {row['name']}"))
     details.add_column("field", style="bold")
@@ -291,9 +302,9 @@ def show_command(
             continue
         if isinstance(value, pd.Timestamp):
             value = value.strftime("%Y-%m-%d")
-        details.add_row(plain(field), plain(value))
+        details.add_row(plain(field), plain(cell_text(value)))
     out.print(details)
-    deps = inventory.dependencies
+    deps = loaded.dependencies
     for title, frame, other in (
         ("depends on", deps[deps["consumer"] == key], "provider"),
         ("depended on by", deps[deps["provider"] == key], "consumer"),
@@ -301,7 +312,7 @@ def show_command(
         shown = frame[[other, "kind", "criticality", "messages", "route"]].copy()
         shown["messages"] = shown["messages"].map("; ".join)
         out.print(frame_table(shown, title=f"{title} ({len(shown)})"))
-    reach = downstream(inventory.graph(), key)
+    reach = downstream(loaded.graph(), key)
     out.print(
         plain(f"Downstream impact: {len(reach):,} systems depend on {key} directly or indirectly.")
     )
@@ -315,7 +326,7 @@ def graph_command(
     out: Annotated[
         Path,
         typer.Option(
-            "--out", parser=out_path, metavar="<path>", help="PNG, SVG or PDF file to write."
+            "--out", "-o", parser=out_path, metavar="<path>", help="PNG, SVG or PDF file to write."
         ),
     ] = Path("dependencies.png"),
 ) -> None:

@@ -172,7 +172,10 @@ def gantt_command(
     budget: BudgetOption = None,
     start: StartOption = None,
     out: Annotated[
-        Path, typer.Option("--out", parser=out_path, metavar="<path>", help="PNG, SVG or PDF file.")
+        Path,
+        typer.Option(
+            "--out", "-o", parser=out_path, metavar="<path>", help="PNG, SVG or PDF file."
+        ),
     ] = Path("roadmap.png"),
     group_by: Annotated[
         str | None, typer.Option("--group-by", help="category, wave or organisation.")
@@ -201,7 +204,9 @@ def chart_command(
     start: StartOption = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", parser=out_path, metavar="<path>", help="PNG, SVG or PDF file."),
+        typer.Option(
+            "--out", "-o", parser=out_path, metavar="<path>", help="PNG, SVG or PDF file."
+        ),
     ] = None,
     system: Annotated[
         list[str] | None, typer.Option("--system", help="dependencies: centre on these ids.")
@@ -256,17 +261,62 @@ def chart_command(
     console().print(plain(f"Wrote {out}"))
 
 
+#: The export format each file name suffix means (a name without one is a folder of CSVs).
+EXPORT_SUFFIXES = {
+    ".xlsx": "xlsx",
+    ".json": "json",
+    ".xml": "mspdi",
+    ".mmd": "mermaid",
+    ".mermaid": "mermaid",
+    ".md": "markdown",
+}
+
+
+def export_format(out: Path, given: str | None) -> str:
+    """The export format: ``given`` (--format), else the one ``out``'s suffix names.
+
+    >>> export_format(Path("roadmap.xlsx"), None), export_format(Path("tables"), None)
+    ('xlsx', 'csv')
+    >>> export_format(Path("plan.xml"), "mspdi")
+    'mspdi'
+    """
+    from planner.export import FORMATS
+
+    if given is not None:
+        if given not in FORMATS:
+            raise UsageError(f"--format '{given}' is not one of: {', '.join(FORMATS)}")
+        return given
+    suffix = out.suffix.lower()
+    if not suffix:
+        return "csv"
+    if suffix not in EXPORT_SUFFIXES:
+        raise UsageError(
+            f"cannot tell the format of '{out.name}' from its suffix",
+            hint=f"name a {', '.join(EXPORT_SUFFIXES)} file or a folder, or give --format",
+        )
+    return EXPORT_SUFFIXES[suffix]
+
+
 @command("export")
 def export_command(
-    output: Annotated[
-        str, typer.Option("--format", help="csv, xlsx, json, mspdi, mermaid or markdown.")
-    ],
     out: Annotated[
         Path,
         typer.Option(
-            "--out", parser=out_path, metavar="<path>", help="File (or folder for csv) to write."
+            "--out",
+            "-o",
+            parser=out_path,
+            metavar="<path>",
+            help="File (or folder for csv) to write.",
         ),
     ],
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="csv, xlsx, json, mspdi, mermaid or markdown (default: from the name: a folder "
+            "for csv, or a .xlsx, .json, .xml, .mmd or .md file).",
+        ),
+    ] = None,
     inventory: InventoryArgument = None,
     db: DbOption = DEFAULT_DB,
     mapping: MappingOption = None,
@@ -277,12 +327,11 @@ def export_command(
         str | None, typer.Option("--organisation", help="Only this organisation's part (ODS).")
     ] = None,
 ) -> None:
-    """Export the roadmap in one format."""
+    """Export the roadmap in one format, chosen by --format or by the file's suffix."""
+    chosen = export_format(out, output)
     charts()
     from planner import export
 
-    if output not in export.FORMATS:
-        raise UsageError(f"--format '{output}' is not one of: {', '.join(export.FORMATS)}")
     writers = {
         "csv": export.write_csv,
         "xlsx": export.write_xlsx,
@@ -294,7 +343,7 @@ def export_command(
     result = make_plan(inventory, db, policy, budget, start, mapping=mapping)
     if organisation:
         result = result.for_organisation(organisation)
-    written = writers[output](result, out)
+    written = writers[chosen](result, out)
     paths = written if isinstance(written, list) else [written]
     wrote(*paths)
     console().print(plain(f"Wrote {', '.join(str(p) for p in paths)}"))
@@ -318,7 +367,11 @@ def roadmap_command(
     out: Annotated[
         Path,
         typer.Option(
-            "--out", parser=out_path, metavar="<path>", help="Folder to write everything into."
+            "--out",
+            "-o",
+            parser=out_path,
+            metavar="<path>",
+            help="Folder to write everything into.",
         ),
     ] = Path("roadmap"),
     policy: PolicyOption = None,
