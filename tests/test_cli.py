@@ -62,7 +62,7 @@ def test_import_show_systems_graph(capsys, db_path, tmp_path):
         "--limit",
         "0",
     )
-    assert code == 0 and out.startswith("id,name,category")
+    assert code == 0 and out.startswith("id,name,organisation,category,supplier")
     code, out, _ = run(capsys, "show", "PAS", "--db", db_path)
     assert code == 0 and "depended on by" in out and "Downstream impact:" in out
     png = tmp_path / "pas.png"
@@ -430,7 +430,8 @@ def test_ctrl_c_after_an_output_names_it(capsys, tmp_path, monkeypatch):
     code, _, stderr = run(
         capsys, "stability", str(SAMPLE_TRUST), "--samples", "20", "--chart", str(chart)
     )
-    assert code == 130 and stderr.startswith("Interrupted: nothing was written")
+    assert code == 130 and stderr.startswith("Policy: policy.yaml (sha256 ")
+    assert stderr.splitlines()[1].startswith("Interrupted: nothing was written")
     monkeypatch.undo()
     changes = tmp_path / "changes.csv"
     monkeypatch.setattr(charts, "plot_comparison", interrupted)
@@ -445,8 +446,10 @@ def test_ctrl_c_after_an_output_names_it(capsys, tmp_path, monkeypatch):
         "--chart",
         str(tmp_path / "c.png"),
     )
-    assert code == 130
-    assert stderr.startswith(f"Interrupted: {changes} was written whole; nothing else was")
+    assert code == 130 and stderr.startswith("Policy: policy.yaml (sha256 ")
+    assert stderr.splitlines()[1].startswith(
+        f"Interrupted: {changes} was written whole; nothing else was"
+    )
 
 
 def test_an_operating_system_error_is_a_message_not_a_traceback(capsys, monkeypatch):

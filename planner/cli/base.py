@@ -294,7 +294,7 @@ def policy_line(policy: Policy, *, changed: bool = False) -> str:
     """Which policy a command used: its name and the first 12 characters of its hash.
 
     >>> from planner.policy import load_policy
-    >>> policy_line(load_policy())[:29]
+    >>> policy_line(load_policy())[:28]
     'Policy: policy.yaml (sha256 '
     """
     name = policy.source + (" with command-line changes" if changed else "")

@@ -11,7 +11,32 @@ from typer.testing import CliRunner
 
 from planner.cli.base import app
 
-__all__ = ["cli_reference"]
+__all__ = ["CONVENTIONS", "cli_reference"]
+
+#: What every command has in common, stated once at the top of the reference.
+CONVENTIONS = """\
+## Conventions
+
+- **The inventory** is an argument: a folder of CSVs, an .xlsx, .json or .yaml file, given
+  after any system ids (`modernise explain lims data/sample-trust`, `modernise impact pas
+  lims data/sample-trust`). Without it, the store (`--db`, default `modernise.db`) is used.
+  `impact -i INVENTORY` still works but is deprecated.
+- **The policy**: `--policy FILE`, else the policy kept in the store (`modernise policy use
+  FILE`, an audited batch that `undo` reverts), else the bundled default. Every command that
+  scores or plans says on standard error which one it used, by name and the first 12
+  characters of its settings hash (the hash the run manifest records):
+  `Policy: board.yaml (sha256 856226d1d48d)`.
+- **Outputs**: `-o` is short for `--out` everywhere. The format follows the file name
+  (`.png`, `.svg`, `.pdf` for charts; `export -o roadmap.xlsx`, `.json`, `.xml` (MS Project),
+  `.mmd`, `.md`, or a folder for CSV); `export --format` overrides it.
+- **Filters** on enumerated fields (`systems --criticality`, `--category`, `--status`, ...)
+  take the words and synonyms the inventory files take (`T1` is `critical`); a word that
+  matches nothing is an error that lists the allowed values.
+- **Tables**: `--format table` (default) for reading, `csv` or `json` for programs (every
+  column); whole numbers print as integers and booleans as yes/no in tables.
+- **Exit codes**: 0 done, 1 a data problem or an output that cannot be written, 2 a usage
+  problem, 130 interrupted. `--debug` shows a traceback.
+"""
 
 #: Help is rendered at this width, without colour, so the page is the same everywhere.
 WIDTH = "100"
@@ -43,6 +68,8 @@ def cli_reference() -> str:
         "```",
         _help(),
         "```",
+        "",
+        CONVENTIONS.rstrip("\n"),
     ]
     for words in commands:
         parts += ["", f"## modernise {' '.join(words)}", "", "```", _help(*words), "```"]
