@@ -452,11 +452,27 @@ def plot_end_of_support(
     return figure_of(ax)
 
 
-def plot_category_map(inventory, category: str, *, ax: Axes | None = None) -> Figure:
-    """The dependency map of every system in a category and its direct neighbours."""
-    systems = inventory.systems
-    members = systems.index[systems["category"].map(enum_key) == enum_key(category)].tolist()
-    if not members:
-        raise InvalidArgumentError("category", f"no systems in category '{category}'")
+def plot_category_map(
+    inventory, category: str | Iterable[str], *, depth: int = 1, ax: Axes | None = None
+) -> Figure:
+    """The dependency map of every system in one category or several (a list), with the
+    systems within ``depth`` links of them.
+
+    ``plot_category_map(trust, ["PAS", "pathology LIMS"])`` centres the PAS and the LIMS
+    together (as ``modernise chart dependencies --category PAS --category "pathology LIMS"``).
+    """
+    wanted = [category] if isinstance(category, str) else list(category)
+    if not wanted or not all(isinstance(c, str) for c in wanted):
+        raise InvalidArgumentError(
+            "category", "category must be a category name or a list of category names"
+        )
+    keys = inventory.systems["category"].map(enum_key)
+    empty = [c for c in wanted if not (keys == enum_key(c)).any()]
+    if empty:
+        names = ", ".join(f"'{c}'" for c in empty)
+        raise InvalidArgumentError(
+            "category", f"no systems in categor{'y' if len(empty) == 1 else 'ies'} {names}"
+        )
+    members = inventory.systems.index[keys.isin([enum_key(c) for c in wanted])].tolist()
     G = inventory.graph()
-    return plot_dependency_map(neighbourhood(G, members, depth=1), members, ax=ax)
+    return plot_dependency_map(neighbourhood(G, members, depth=depth), members, ax=ax)

@@ -212,7 +212,8 @@ def chart_command(
         list[str] | None, typer.Option("--system", help="dependencies: centre on these ids.")
     ] = None,
     category: Annotated[
-        str | None, typer.Option("--category", help="dependencies: every system in a category.")
+        list[str] | None,
+        typer.Option("--category", help="dependencies: every system in a category (repeatable)."),
     ] = None,
     depth: Annotated[int, typer.Option(help="dependencies: hops from the centre.")] = 1,
     group_by: Annotated[
@@ -232,7 +233,7 @@ def chart_command(
     if kind == "dependencies":
         inv = load_inventory(inventory, db, mapping)
         if category:
-            figure = draw.plot_category_map(inv, category)
+            figure = draw.plot_category_map(inv, category, depth=depth)
         elif system:
             keys = [s.strip().lower() for s in system]
             missing = [k for k in keys if k not in inv.systems.index]

@@ -183,3 +183,21 @@ def test_an_interface_label_gives_its_kind_messages_and_route():
         "HL7 v2 via Ensemble"
     )
     assert _interface_text({"kind": None, "messages": (), "route": None}, 2) == ""
+
+
+def test_category_map_takes_several_categories(result):
+    from planner.charts import plot_category_map
+
+    systems = result.inventory.systems
+    both = systems["category"].isin(["PAS", "medical device"]).sum()
+    ax = plot_category_map(result.inventory, ["PAS", "medical device"]).axes[0]
+    assert f"selected: {both}" in [t.get_text() for t in ax.texts]
+
+
+def test_category_map_names_the_categories_with_no_systems(result):
+    from inventory.errors import InvalidArgumentError
+    from planner.charts import plot_category_map
+
+    with pytest.raises(InvalidArgumentError) as raised:
+        plot_category_map(result.inventory, ["PAS", "abacus", "slide rule"])
+    assert str(raised.value) == "no systems in categories 'abacus', 'slide rule'"
