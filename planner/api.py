@@ -216,10 +216,18 @@ def score(
     source: str | Path | Inventory | None = None, policy: PolicyLike = None, **overrides
 ) -> pd.DataFrame:
     """Risk, cost, impact and priority for every system, with every contribution, in rank
-    order (see ``docs/scoring.md``)."""
+    order (see ``docs/scoring.md``), indexed by system id. It holds no column of the
+    systems table, so ``systems.join(scores)`` adds the scores to the systems.
+
+    >>> trust = load("data/examples/five-systems")
+    >>> table = trust.systems[["name", "criticality"]].join(score(trust)[["risk_rating"]])
+    >>> table["risk_rating"].max(), int((table["risk_rating"] >= "high").sum())
+    ('extreme', 3)
+    """
     inventory = load(source)
     chosen = resolve_policy(policy, **overrides)
-    return score_frames(inventory.systems, impact_table(inventory, chosen), chosen)
+    scores = score_frames(inventory.systems, impact_table(inventory, chosen), chosen)
+    return scores.drop(columns=[c for c in scores.columns if c in inventory.systems.columns])
 
 
 def rank(
@@ -230,10 +238,12 @@ def rank(
     **overrides,
 ) -> pd.DataFrame:
     """The replacement order: planned systems (or all with ``include_retained``) by priority."""
-    scores = score(source, policy, **overrides)
+    inventory = load(source)
+    scores = score(inventory, policy, **overrides)
     if not include_retained:
         scores = scores[scores["planned"]]
-    return scores[["rank", "name", "category", "disposition", "priority", "risk", "impact", "cost"]]
+    named = scores.join(inventory.systems[["name", "category", "disposition"]])
+    return named[["rank", "name", "category", "disposition", "priority", "risk", "impact", "cost"]]
 
 
 def rank_stability(

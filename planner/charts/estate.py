@@ -279,11 +279,17 @@ def plot_portfolio(
 ) -> Figure:
     """The portfolio matrix: risk against downstream impact, bubble size = replacement cost.
 
-    ``scores`` is :func:`planner.score` (or ``PlanResult.scores``). Quadrants follow Gartner's
+    ``scores`` is ``systems.join(planner.score(...))`` or ``PlanResult.scores``. Quadrants follow Gartner's
     TIME (tolerate, invest, migrate, eliminate) with the lines at ``threshold``; the
     ``label`` systems with the highest priority are named. Colour by ``domain`` (default) or
     ``category``.
     """
+    if "category" not in scores.columns:
+        raise InvalidArgumentError(
+            "scores",
+            "the portfolio colours systems by category, which these scores do not hold",
+            hint="pass systems.join(scores), or PlanResult.scores",
+        )
     if ax is None:
         ax = new_figure(figsize=(11, 8)).subplots()
     frame = scores.copy()
