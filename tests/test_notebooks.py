@@ -85,7 +85,7 @@ def test_importing_planner_keeps_the_inline_backend_and_charts_display(tmp_path)
         nbformat.v4.new_code_cell(
             "import matplotlib.pyplot as plt\n"
             "trust = planner.load(planner.sample_path('five-systems'))\n"
-            "figure = charts.plot_portfolio(planner.score(trust))\n"
+            "figure = charts.plot_portfolio(trust.systems.join(planner.score(trust)))\n"
             "print(plt.get_fignums())\n"
             "figure"
         ),

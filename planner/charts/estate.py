@@ -279,10 +279,10 @@ def plot_portfolio(
 ) -> Figure:
     """The portfolio matrix: risk against downstream impact, bubble size = replacement cost.
 
-    ``scores`` is ``systems.join(planner.score(...))`` or ``PlanResult.scores``. Quadrants follow Gartner's
-    TIME (tolerate, invest, migrate, eliminate) with the lines at ``threshold``; the
-    ``label`` systems with the highest priority are named. Colour by ``domain`` (default) or
-    ``category``.
+    ``scores`` is ``systems.join(planner.score(...))`` or ``PlanResult.scores``. Quadrants
+    follow Gartner's TIME (tolerate, invest, migrate, eliminate) with the lines at
+    ``threshold``; the ``label`` systems with the highest priority are named. Colour by
+    ``domain`` (default) or ``category``.
     """
     if "category" not in scores.columns:
         raise InvalidArgumentError(
