@@ -33,6 +33,7 @@ __all__ = [
     "DEPENDENCY_KINDS",
     "DISPOSITIONS",
     "HOSTINGS",
+    "ORDERED_COLUMNS",
     "ORDERED_DTYPES",
     "RISK_RATINGS",
     "RISK_RATING_DTYPE",
@@ -48,6 +49,8 @@ __all__ = [
     "canonical_column",
     "enum_key",
     "format_reference",
+    "tidy",
+    "tidy_tables",
 ]
 
 Kind = Literal[
@@ -139,6 +142,55 @@ ORDERED_DTYPES = {
     "systems": {"criticality": CRITICALITY_DTYPE, "skills_scarcity": SCARCITY_DTYPE},
     "dependencies": {"criticality": CRITICALITY_DTYPE},
 }
+#: Columns of any library table held as ordered categoricals, wherever they appear.
+ORDERED_COLUMNS = {
+    "criticality": CRITICALITY_DTYPE,
+    "skills_scarcity": SCARCITY_DTYPE,
+    "risk_rating": RISK_RATING_DTYPE,
+}
+
+
+def tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table in the library's conventions: text (columns and index) as ``object``, the one
+    text dtype of every table, and the :data:`ORDERED_COLUMNS` as their ordered categoricals.
+    Returns ``frame`` itself when it already is.
+
+    >>> frame = tidy(pd.DataFrame({"risk_rating": ["high", "low"], "why": ["a", "b"]}))
+    >>> str(frame["why"].dtype), frame["risk_rating"].max()
+    ('object', 'high')
+    """
+    text = [
+        c
+        for c in frame.columns
+        if pd.api.types.is_string_dtype(frame[c].dtype) and frame[c].dtype != object
+    ]
+    ordered = [
+        c for c in frame.columns if c in ORDERED_COLUMNS and frame[c].dtype != ORDERED_COLUMNS[c]
+    ]
+    index_text = frame.index.dtype != object and pd.api.types.is_string_dtype(frame.index.dtype)
+    if not (text or ordered or index_text):
+        return frame
+    out = frame.copy()
+    for column in text:
+        out[column] = out[column].astype(object)
+    for column in ordered:
+        out[column] = out[column].astype(object).astype(ORDERED_COLUMNS[column])
+    if index_text:
+        out.index = out.index.astype(object)
+    return out
+
+
+def tidy_tables(record: object) -> None:
+    """:func:`tidy` every DataFrame field of a (frozen) dataclass in place; its
+    ``__post_init__`` calls this, so every result table follows one set of conventions."""
+    import dataclasses
+
+    for field_ in dataclasses.fields(record):  # type: ignore[arg-type]  # a dataclass
+        value = getattr(record, field_.name)
+        if isinstance(value, pd.DataFrame):
+            object.__setattr__(record, field_.name, tidy(value))
+
+
 SpendProfile = Literal["flat", "front-loaded", "back-loaded", "S-curve"]
 #: How a project's cost falls over its months (``spend_by_year`` gives it exactly instead).
 SPEND_PROFILES: tuple[str, ...] = ("flat", "front-loaded", "back-loaded", "S-curve")

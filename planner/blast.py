@@ -44,6 +44,7 @@ import pandas as pd
 
 from inventory.errors import InvalidArgumentError, UnknownSystemError
 from inventory.graph import csr, gather
+from inventory.schema import tidy_tables
 
 __all__ = ["BlastRadius", "blast_radius", "cutover_window"]
 
@@ -109,6 +110,9 @@ class BlastRadius:
     #: named users of the systems down, and the organisation's staff (policy headcount)
     down_users: pd.Series = field(default_factory=lambda: pd.Series(dtype="float64"))
     headcount: int | None = None
+
+    def __post_init__(self) -> None:
+        tidy_tables(self)  # text as object, ordered categoricals (inventory.schema.tidy)
 
     @property
     def fails(self) -> int:

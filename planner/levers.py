@@ -76,6 +76,7 @@ import numpy as np
 import pandas as pd
 
 from inventory.errors import InvalidArgumentError
+from inventory.schema import tidy_tables
 from planner.burndown import risk_burndown
 from planner.plan import PlanResult
 from planner.policy import Policy
@@ -118,6 +119,9 @@ class Levers:
     table: pd.DataFrame
     end: pd.Timestamp | None
     exposure: float
+
+    def __post_init__(self) -> None:
+        tidy_tables(self)  # text as object, ordered categoricals (inventory.schema.tidy)
 
     @property
     def helpful(self) -> pd.DataFrame:

@@ -38,6 +38,7 @@ import pandas as pd
 from pandas._libs.tslibs.nattype import NaTType
 
 from inventory.errors import InvalidArgumentError
+from inventory.schema import tidy_tables
 from planner.scoring import estimates
 
 __all__ = ["LABELS", "Forecast", "draw", "forecast_plan"]
@@ -157,6 +158,9 @@ class Forecast:
     go_live_months: np.ndarray = field(repr=False)  # runs x units (inf: not placed)
     fy_spend: np.ndarray = field(repr=False)  # runs x financial years of the calendar
     warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        tidy_tables(self)  # text as object, ordered categoricals (inventory.schema.tidy)
 
     def __repr__(self) -> str:
         ends = self.programme["go_live"]

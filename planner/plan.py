@@ -27,6 +27,7 @@ import pandas as pd
 from inventory.errors import InvalidArgumentError
 from inventory.lifecycle import derive_end_of_support
 from inventory.model import Inventory
+from inventory.schema import tidy_tables
 from planner import plan_checks
 from planner.burndown import risk_burndown
 from planner.impact import downstream_impact, impact_method
@@ -97,6 +98,9 @@ class PlanResult:
     #: the scheduling problem and the processing order of the plan (for forecasts)
     problem: Problem | None = field(default=None, repr=False)
     sequence: np.ndarray | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        tidy_tables(self)  # text as object, ordered categoricals (inventory.schema.tidy)
 
     @property
     def scheduled(self) -> pd.DataFrame:

@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from inventory.errors import InvalidArgumentError
+from inventory.schema import tidy_tables
 from planner.plan import PlanResult
 
 __all__ = ["LABELS", "Comparison", "compare_plans", "labelled", "scale_budget", "scenario_set"]
@@ -122,6 +123,9 @@ class Comparison:
     table: pd.DataFrame
     spend: pd.DataFrame
     changes: pd.DataFrame
+
+    def __post_init__(self) -> None:
+        tidy_tables(self)  # text as object, ordered categoricals (inventory.schema.tidy)
 
     @property
     def baseline(self) -> str:

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from inventory.errors import InvalidArgumentError
+from inventory.schema import tidy_tables
 
 __all__ = ["COMPONENTS", "LABELS", "RankStability", "rank_stability"]
 
@@ -81,6 +82,9 @@ class RankStability:
 
     table: pd.DataFrame
     summary: dict
+
+    def __post_init__(self) -> None:
+        tidy_tables(self)  # text as object, ordered categoricals (inventory.schema.tidy)
 
     def describe(self) -> str:
         """The summary in one sentence."""

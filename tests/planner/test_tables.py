@@ -1,0 +1,93 @@
+"""Every table the library returns follows one set of conventions: snake_case column names,
+keys as the index, text as ``object`` (one text dtype), severities as ordered categoricals,
+and scores that join the systems table without repeating its columns."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pandas as pd
+import pytest
+
+import planner
+from inventory.schema import CRITICALITY_DTYPE, RISK_RATING_DTYPE, SCARCITY_DTYPE
+from tests.conftest import ROOT
+
+FIVE = ROOT / "data" / "examples" / "five-systems"
+SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
+#: Tables whose columns are named by the data: financial years, teams, scenarios.
+DATA_NAMED = ("plan.unit_spend", "plan.team_usage", "compare.spend")
+
+
+@pytest.fixture(scope="module")
+def results():
+    result = planner.plan(FIVE)
+    return {
+        "plan": result,
+        "forecast": planner.forecast(result, runs=20),
+        "stability": planner.rank_stability(result, samples=20),
+        "compare": planner.compare(FIVE, {"baseline": None, "half": 0.5}),
+        "blast": planner.blast_radius(result, ["pas"]),
+        "levers": planner.levers(result),
+    }
+
+
+def tables(results):
+    for name, record in results.items():
+        for field in dataclasses.fields(record):
+            value = getattr(record, field.name)
+            if isinstance(value, pd.DataFrame):
+                yield f"{name}.{field.name}", value
+
+
+def test_text_is_object_everywhere(results):
+    wrong = [
+        (name, column, str(frame[column].dtype))
+        for name, frame in tables(results)
+        for column in frame.columns
+        if pd.api.types.is_string_dtype(frame[column].dtype) and frame[column].dtype != object
+    ]
+    assert wrong == []
+
+
+def test_severities_are_ordered_categoricals(results):
+    dtypes = {"criticality": CRITICALITY_DTYPE, "risk_rating": RISK_RATING_DTYPE}
+    found = [
+        (name, column, frame[column].dtype == dtypes[column])
+        for name, frame in tables(results)
+        for column in frame.columns
+        if column in dtypes
+    ]
+    assert len(found) >= 3 and all(ok for *_, ok in found), found
+    trust = planner.load(FIVE)
+    assert trust.systems["skills_scarcity"].dtype == SCARCITY_DTYPE
+    assert trust.dependencies["criticality"].dtype == CRITICALITY_DTYPE
+
+
+def test_criticality_sorts_by_severity_not_alphabetically():
+    # five-systems: lab-db low, portal medium, pas/tie/ed critical
+    trust = planner.load(FIVE)
+    ordered = trust.systems.sort_values("criticality", kind="stable").index.tolist()
+    assert ordered == ["lab-db", "portal", "pas", "tie", "ed"]
+
+
+def test_library_columns_are_snake_case(results):
+    odd = [
+        (name, column)
+        for name, frame in tables(results)
+        for column in frame.columns
+        if not SNAKE.match(str(column)) and name not in DATA_NAMED
+    ]
+    assert odd == []
+
+
+def test_scores_join_the_systems_without_overlap():
+    trust = planner.load(FIVE)
+    scores = planner.score(trust)
+    assert set(scores.columns).isdisjoint(trust.systems.columns)
+    joined = trust.systems.join(scores)
+    assert joined.shape == (5, trust.systems.shape[1] + scores.shape[1])
+    assert scores.index.name == "id" and list(scores.index) == list(
+        scores.sort_values("rank").index
+    )
