@@ -264,7 +264,8 @@ def rank_stability(
         scores, chosen = source.scores, source.policy
     else:
         chosen = resolve_policy(policy, **overrides)
-        scores = score(source, chosen)
+        inventory = load(source)
+        scores = score_frames(inventory.systems, impact_table(inventory, chosen), chosen)
     return stability(
         scores, chosen, samples=samples, concentration=concentration, top=top, seed=seed
     )

@@ -60,7 +60,7 @@ def score_command(
     if output == "table":
         method = impact_method(len(inv.systems), chosen.impact.method, chosen.impact.exact_up_to)
         console().print(plain(f"Downstream impact: {method}"))
-    scores = scored.reset_index()
+    scores = inv.systems[["name", "category", "disposition"]].join(scored).reset_index()
     columns = [
         "id",
         "name",

@@ -373,7 +373,7 @@ def load_policy(
 def policy_from_text(text: str, name: str) -> Policy:
     """A policy from the YAML text of a policy file called ``name`` (as a store keeps it).
 
-    >>> policy_from_text("priority:\n  top_n: 10\n", "board.yaml").priority.top_n
+    >>> policy_from_text("priority: {top_n: 10}", "board.yaml").priority.top_n
     10
     """
     return Policy.from_mapping(_parse_yaml(text, name), source=name)

@@ -207,7 +207,8 @@ def test_the_command_prints_the_ranked_levers(tmp_path):
     runner = CliRunner()
     result = runner.invoke(app, ["levers", str(folder), "--capital-uplift", "0.2"])
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    policy_line, *lines = result.output.splitlines()  # which policy, then the levers
+    assert policy_line.startswith("Policy: policy.yaml (sha256 ")
     # the default policy: five teams, two financial years, three freeze months, one contract
     assert lines[0].startswith("11 levers on the plan ending Sep 2028; 1 of them help")
     assert "End the contract for PAS early" in lines[0]
