@@ -216,7 +216,7 @@ def test_the_command_prints_the_ranked_levers(tmp_path):
     assert "£14.4m" in result.output and "(+£2.4m)" in result.output  # 2027/28 + 20%
     result = runner.invoke(app, ["levers", str(folder), "--format", "csv"])
     assert result.exit_code == 0
-    assert result.output.startswith("rank,lever,kind,change,programme_end,months_sooner,")
+    assert result.stdout.startswith("rank,lever,kind,change,programme_end,months_sooner,")
     assert "\n1,End the contract for PAS early (break clause),contract," in result.output
     result = runner.invoke(app, ["levers", str(folder), "--fte", "0"])
     assert result.exit_code == 2
