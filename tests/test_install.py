@@ -3,6 +3,7 @@ checkout. The bundled policy, lifecycles and sample trust must travel inside the
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -18,8 +19,10 @@ pytestmark = pytest.mark.slow
 
 
 def run(*args: object, cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess:
+    # as a user's shell would have it: no PYTHONPATH pointing back into a checkout
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     done = subprocess.run(
-        [str(a) for a in args], cwd=cwd, capture_output=True, text=True, timeout=timeout
+        [str(a) for a in args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return done
