@@ -23,6 +23,7 @@ from planner.levers import levers
 from planner.montecarlo import forecast_plan
 from planner.plan import make_plan
 from planner.report import (
+    annexes,
     build_report,
     do_minimum,
     options_appraisal,
@@ -163,7 +164,7 @@ def test_the_annex_lists_every_planned_system_those_not_scheduled_last(left_out)
     pd.testing.assert_series_equal(
         frame["safety_signoff"], left_out.schedule.loc[frame.index, "safety_signoff"]
     )
-    (table,) = parts.project_list_part(frame).blocks
+    (table,) = annexes.project_list_part(frame).blocks
     go_live = table.columns.index("Go-live")
     assert [row[go_live] for row in table.rows] == ["Mar 2028", "not scheduled", "not scheduled"]
 
@@ -243,7 +244,7 @@ def test_contract_extensions_are_the_plans_with_the_supplier():
         "Acme",
     )
     assert late["runs_until"] == pd.Timestamp("2028-06-30")
-    words = texts(parts.contract_part(frame, 0, 3))
+    words = texts(annexes.contract_part(frame, 0, 3))
     assert words.startswith("1 legacy contract ends before its system stops running")
     assert "LATE | Acme | Sep 2027 | Jun 2028 | 9 | £90k" in words
 
@@ -262,7 +263,7 @@ def test_a_contract_of_a_system_not_scheduled_runs_to_the_horizon(left_out):
     )
     frame = contract_extensions(result)
     assert pd.isna(frame.loc["pas", "runs_until"])
-    words = texts(parts.contract_part(frame, 0, 1))
+    words = texts(annexes.contract_part(frame, 0, 1))
     assert "PAS | — | Dec 2027 | not scheduled |" in words
     assert "1 system of these is not scheduled" in words
 
@@ -318,7 +319,7 @@ def test_clinical_safety_sign_offs_are_the_plans():
     assert frame["safety_class"].sort_index().to_dict() == {"ed": "high", "portal": "low"}
     for unit, row in frame.iterrows():
         assert row["safety_signoff"] == units.loc[unit, "safety_signoff"] < row["go_live"]
-    words = texts(parts.clinical_safety_part(frame, 2, 0))
+    words = texts(annexes.clinical_safety_part(frame, 2, 0))
     assert "2 clinical safety cases to sign off under DCB0160 (1 high, 1 low by class)" in words
 
 
@@ -334,7 +335,7 @@ def test_approvals_are_the_plans_business_cases():
     assert (big["approval"], big["approved_by"]) == ("trust board", pd.Timestamp("2027-07-01"))
     assert big["approved_by"] == result.units.loc["big", "approved_by"]
     assert result.units.loc["big", "start"] == pd.Timestamp("2027-07-01")
-    words = texts(parts.approvals_part(frame, 3, 9))
+    words = texts(annexes.approvals_part(frame, 3, 9))
     assert words.startswith("1 business case needs trust board approval before")
 
 
