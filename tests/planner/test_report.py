@@ -172,6 +172,7 @@ def test_the_annex_lists_every_planned_system_those_not_scheduled_last(left_out)
 # --- money --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_spend_is_the_plans_capital_and_revenue_with_the_forecasts_odds():
     # 1.2m over 12 months, half capital: 600k of each in 2027/28 under a 12m capital budget
     result = plan_of(
@@ -389,6 +390,7 @@ def test_binding_constraints_add_up_what_held_each_project(one_engineer):
     )
 
 
+@pytest.mark.slow
 def test_levers_are_the_planners(one_engineer):
     found = levers(one_engineer)
     part = parts.levers_part(found)
@@ -559,6 +561,7 @@ def hostile_report():
     return build_report(result, organisation="<b>Trust</b>", runs=50, levers=False)
 
 
+@pytest.mark.slow
 def test_markup_in_names_comes_out_as_text(hostile_report):
     page = hostile_report.to_html()
     parsed = _Elements()
@@ -597,6 +600,7 @@ def test_the_pack_says_what_the_plan_says(hostile_report):
     assert len(table.rows) == int(warnings.blocks[0].text.split()[0])
 
 
+@pytest.mark.slow
 def test_an_unscheduled_plan_says_so_first_everywhere(left_out, tmp_path):
     report = build_report(left_out, runs=20, levers=False)
     assert report.headline == left_out.headline and report.unscheduled
@@ -614,6 +618,7 @@ def test_an_unscheduled_plan_says_so_first_everywhere(left_out, tmp_path):
     assert left_out.headline in text  # on the cover
 
 
+@pytest.mark.slow
 def test_a_plan_with_nothing_scheduled_still_makes_a_pack(tmp_path):
     result = plan_of(
         [system("pas", team_demand={"integration": 2.0}), system("ed", after=("pas",))],
@@ -639,6 +644,7 @@ def test_the_summary_facts_are_the_plans_own():
     assert head.not_scheduled == summary["not scheduled"]
 
 
+@pytest.mark.slow
 def test_forecast_warnings_go_where_a_board_reads_them():
     result = planner.plan("data/examples/five-systems")
     outlook = forecast_plan(result, runs=20)
@@ -669,6 +675,7 @@ def test_charts_are_inline_svg_without_namespaces_or_comments():
     assert 'id="spend_' in svg and "url(#spend_" in svg
 
 
+@pytest.mark.slow
 def test_the_pdf_has_every_part_as_text(hostile_report, tmp_path):
     path = hostile_report.write(tmp_path / "report.pdf")
     reader = PdfReader(path)
@@ -694,6 +701,7 @@ def run(capsys, *args) -> tuple[int, str, str]:
     return code, out, err
 
 
+@pytest.mark.slow
 def test_report_command_writes_html_or_pdf(capsys, make_inventory, tmp_path):
     folder = make_inventory()
     code, out, _ = run(
@@ -709,6 +717,7 @@ def test_report_command_writes_html_or_pdf(capsys, make_inventory, tmp_path):
     assert code == 2 and "is not a .html or .pdf file" in err
 
 
+@pytest.mark.slow
 def test_report_from_the_store_names_its_batch(capsys, make_inventory, tmp_path):
     db = tmp_path / "store.db"
     assert run(capsys, "import", make_inventory(), "--db", db)[0] == 0
@@ -718,6 +727,7 @@ def test_report_from_the_store_names_its_batch(capsys, make_inventory, tmp_path)
     assert "&#34;batch&#34;: 1" in out.read_text() or "&quot;batch&quot;: 1" in out.read_text()
 
 
+@pytest.mark.slow
 def test_roadmap_writes_the_pack_and_a_manifest_that_repeats(capsys, make_inventory, tmp_path):
     folder = make_inventory()
     manifests = []
