@@ -6,6 +6,7 @@ import pytest
 
 from inventory.store import SCHEMA_VERSION
 from planner.cli import main
+from planner.policy import load_policy
 from tests.conftest import BASIC_SYSTEMS, SAMPLE_TRUST
 
 
@@ -417,6 +418,7 @@ def test_ctrl_c_says_what_was_written_and_leaves_no_half_output(capsys, tmp_path
     code, stdout, stderr = run(capsys, "roadmap", str(SAMPLE_TRUST), "--out", str(out))
     assert code == 130 and "Traceback" not in stdout + stderr
     assert stderr.strip() == (
+        f"Policy: policy.yaml (sha256 {load_policy().sha256[:12]})\n"
         "Interrupted: nothing was written (an output in progress was removed, an import in "
         "progress rolled back, and earlier outputs and the store are as they were)"
     )

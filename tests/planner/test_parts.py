@@ -86,13 +86,13 @@ def test_plan_for_one_organisation_is_its_share_of_the_whole(estate, result):
 def test_by_organisation_adds_up_to_the_programme(estate, result):
     table = result.by_organisation()
     assert table["systems"].sum() == len(estate.systems)
-    assert table["systems planned"].sum() == len(result.schedule)
+    assert table["systems_planned"].sum() == len(result.schedule)
     assert table["cost_gbp"].sum() == pytest.approx(result.schedule["cost_gbp"].sum())
     assert table["risk_now"].is_monotonic_decreasing
     code = a_trust(estate)
     row = table.loc[code]
     own = result.schedule[estate.systems.loc[result.schedule.index, "organisation"] == code]
-    assert row["systems planned"] == len(own)
+    assert row["systems_planned"] == len(own)
     assert row["last_go_live"] == own["go_live"].max()
 
 
