@@ -23,6 +23,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import networkx as nx
 import pandas as pd
@@ -175,6 +176,21 @@ class Inventory:
             [{"consumer": u, "provider": v, **data} for u, v, data in G.edges(data=True)]
         )
         return cls(conform_systems(systems), conform_dependencies(dependencies))
+
+    @cached_property
+    def array_graph(self) -> ArrayGraph:
+        """The dependencies as integer positions over the systems, built once and kept.
+
+        Ids are looked up once here; impact and planning reuse the positions. The frames are
+        treated as immutable: build a new ``Inventory`` after changing them.
+
+        >>> inv = Inventory.from_records(
+        ...     [{"id": "pas"}, {"id": "ed"}], [{"consumer": "ed", "provider": "pas"}]
+        ... )
+        >>> inv.array_graph.consumer.tolist(), inv.array_graph.provider.tolist()
+        ([1], [0])
+        """
+        return ArrayGraph.from_frames(self.systems, self.dependencies)
 
     def graph(
         self,
