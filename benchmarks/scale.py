@@ -11,8 +11,9 @@ process so that peak memory (RSS) is the phase's own:
 1. **import**: the estate written as CSV, then ``import_inventory`` (read + validate + one
    SQLite transaction) timed; the store's size.
 2. **load**: ``Store.load`` alone.
-3. **impact**: load, then exact downstream impact twice (cold: the compiled kernel loaded from
-   its cache; warm: again); the array graph and its strongly connected components.
+3. **impact**: load, then exact downstream impact from ids twice (cold: the compiled kernel
+   loaded from its cache; then warm) and once from positions (the inventory's array graph,
+   built once, as a plan uses it); the ids' lookup and the strongly connected components.
 4. **plan**: load, scoring alone, then ``make_plan`` (impact, scores, move groups, precedence,
    schedule, burn-down) under the default policy with budgets and team capacity scaled.
 5. **export**: load, plan, then ``write_csv`` timed.
@@ -110,19 +111,23 @@ def load_phase(generator: str, n: int, folder: Path) -> dict:
 
 
 def impact_phase(generator: str, n: int, folder: Path) -> dict:
-    """Exact impact, cold (the compiled kernel from its cache) then warm; the graph alone."""
-    from inventory.graph import ArrayGraph
+    """Exact impact from ids (cold: the compiled kernel from its cache; then warm), and warm
+    from positions (``Inventory.array_graph``, as a plan uses it); the graph alone."""
     from planner.impact import downstream_impact
 
     inventory, _ = _load(folder)
     systems, dependencies = inventory.systems, inventory.dependencies
-    _, t_graph = timed(lambda: ArrayGraph.from_frames(systems, dependencies).strong_components())
+    graph, t_graph = timed(lambda: inventory.array_graph)
+    _, t_scc = timed(graph.strong_components)
     _, t_cold = timed(downstream_impact, systems, dependencies, method="exact")
-    exact, t_warm = timed(downstream_impact, systems, dependencies, method="exact")
+    _, t_ids = timed(downstream_impact, systems, dependencies, method="exact")
+    exact, t_warm = timed(downstream_impact, systems, dependencies, method="exact", graph=graph)
     (folder / "reach.json").write_text(exact["downstream"].to_json())
     return {
-        "graph + SCC s": t_graph,
+        "ids to positions s": t_graph,
+        "strong components s": t_scc,
         "impact exact cold s": t_cold,
+        "impact exact warm, from ids s": t_ids,
         "impact exact warm s": t_warm,
         "mean reach": float(exact["downstream"].mean()),
         "impact RSS MB": peak_rss_mb(),
