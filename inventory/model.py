@@ -35,8 +35,10 @@ from inventory.schema import DEPENDENCIES, SYSTEMS, Field
 __all__ = [
     "DEPENDENCY_COLUMNS",
     "DERIVED_COLUMNS",
+    "DTYPES",
     "SYSTEM_COLUMNS",
     "Inventory",
+    "conform_column",
     "conform_dependencies",
     "conform_systems",
     "empty_dependencies",
@@ -64,7 +66,8 @@ def _dtype(f: Field, column: str) -> str:
     return "object"
 
 
-_DTYPES = {
+#: The dtype of every schema column, by table (object for text, lists and team demand).
+DTYPES = {
     table: {c: _dtype(f, c) for f in fields.values() for c in f.columns}
     for table, fields in (("systems", SYSTEMS), ("dependencies", DEPENDENCIES))
 }
@@ -80,32 +83,39 @@ def _fill_default(series: pd.Series, f: Field) -> pd.Series:
     return series.where(series.notna(), f.default)
 
 
+def conform_column(series: pd.Series, f: Field, column: str, table: str) -> pd.Series:
+    """One column with its field's default and the dtype ``table`` gives it.
+
+    >>> conform_column(pd.Series(["high", None]), SYSTEMS["criticality"], "criticality",
+    ...                "systems").tolist()
+    ['high', 'medium']
+    """
+    series = _fill_default(series, f)
+    dtype = DTYPES[table][column]
+    if dtype == "object":
+        series = series.astype("object")
+        return series.where(series.notna(), None)
+    if dtype == "datetime64[ns]":
+        return pd.to_datetime(series, errors="coerce").astype("datetime64[ns]")
+    if dtype == "bool":
+        series = series.astype("object").map(
+            lambda v: bool(v) if v is not None and not pd.isna(v) else False
+        )
+        return series.astype("bool")
+    series = pd.to_numeric(series, errors="coerce")
+    return (  # a numeric dtype from _DTYPES: float64, Int64 or int64
+        series.astype(dtype)  # type: ignore[call-overload]
+        if dtype != "int64"
+        else series.fillna(0).astype("int64")
+    )
+
+
 def _conform(frame: pd.DataFrame, fields: Mapping[str, Field], table: str) -> pd.DataFrame:
-    dtypes = _DTYPES[table]
     out = {}
     for f in fields.values():
         for column in f.columns:
             series = frame[column] if column in frame else pd.Series(None, index=frame.index)
-            series = _fill_default(series, f)
-            dtype = dtypes[column]
-            if dtype == "object":
-                series = series.astype("object")
-                series = series.where(series.notna(), None)
-            elif dtype == "datetime64[ns]":
-                series = pd.to_datetime(series, errors="coerce").astype("datetime64[ns]")
-            elif dtype == "bool":
-                series = series.astype("object").map(
-                    lambda v: bool(v) if v is not None and not pd.isna(v) else False
-                )
-                series = series.astype("bool")
-            else:
-                series = pd.to_numeric(series, errors="coerce")
-                series = (  # a numeric dtype from _DTYPES: float64, Int64 or int64
-                    series.astype(dtype)  # type: ignore[call-overload]
-                    if dtype != "int64"
-                    else series.fillna(0).astype("int64")
-                )
-            out[column] = series
+            out[column] = conform_column(series, f, column, table)
     extras = [c for c in frame.columns if c not in out and c != "id"]
     for column in extras:
         series = frame[column].astype("object")
