@@ -4,6 +4,9 @@ This module is the one source for validation (:mod:`inventory.validate`), the st
 columns (:mod:`inventory.store`) and ``docs/inventory-format.md`` (generated from it by
 :func:`format_reference`, and a test keeps the two equal).
 
+Why one module of this size: it is the table of every field (the one source for validation,
+the store and the format reference); splitting it would split that table.
+
 Examples
 --------
 >>> SYSTEMS["criticality"].allowed

@@ -24,6 +24,10 @@ opened for writing, and a store from an older or newer modernise are each named 
 (Over 600 lines on purpose: migrations, the import diff, audit and undo share one write
 transaction and one encoding of frames as rows; apart, each would need the others' insides.)
 
+Why one module of this size: every SQL statement that touches the store is here, so the
+transaction boundaries (the write lock, the audit rows, undo, migrations, read-only opening)
+can be read, and reviewed, in one place.
+
 Examples
 --------
 >>> from inventory.model import Inventory

@@ -159,10 +159,14 @@ class PlanResult:
         )
         unit_spend = self.unit_spend.loc[units.index]
         spend = self.spend_by_fy.copy()
-        spend["spend_gbp"] = unit_spend.reindex(columns=spend["financial_year"]).sum().to_numpy()
-        # budgets are the programme's, not one organisation's
-        money = [c for c in spend.columns if c not in ("financial_year", "spend_gbp")]
-        spend[money] = np.nan
+        per_year = unit_spend.reindex(columns=spend["financial_year"]).fillna(0.0)
+        share = self.units["capital_share"].reindex(units.index).to_numpy(dtype=float)
+        spend["capital_gbp"] = (per_year.to_numpy() * share[:, None]).sum(axis=0)
+        spend["spend_gbp"] = per_year.sum().to_numpy()
+        spend["revenue_gbp"] = spend["spend_gbp"] - spend["capital_gbp"]
+        # budgets (and so headroom) are the programme's, not one organisation's
+        budgets = [c for c in spend.columns if "budget" in c or "headroom" in c]
+        spend[budgets] = np.nan
         scores = self.scores.loc[self.scores.index.intersection(mine)]
         burndown = risk_burndown(
             systems.loc[mine], scores, schedule["finish_month"], self.policy, self.calendar

@@ -35,8 +35,17 @@ from inventory.characters import one_line
 
 MERMAID_DIR = Path(__file__).resolve().parent / "data" / "mermaid"
 
-#: The summary's own headings and figures.
-SUMMARY_HEADINGS = ("Headline dates", "Spend per financial year", "Top risks", "Warnings")
+#: The summary's own headings, in order (a heading ending in "(" is there only when the plan
+#: has such rows, and is followed by its count), and its figures.
+SUMMARY_HEADINGS = (
+    "Headline dates",
+    "Spend per financial year",
+    "Running cost per financial year",
+    "Contracts to extend (",
+    "Top risks",
+    "Accepted risks (",
+    "Warnings",
+)
 SUMMARY_IMAGES = {"roadmap-by-category.png", "spend-by-year.png", "risk-burndown.png"}
 
 _FORMULA_START = ("=", "+", "@", "\t", "\r")
@@ -120,6 +129,23 @@ def _plain(inline) -> str:
     )
 
 
+def _summary_headings(headings: list[tuple[str, str]]) -> bool:
+    """Whether the headings are one title and then the summary's own, in order."""
+    if [tag for tag, _ in headings[:1]] != ["h1"] or any(t != "h2" for t, _ in headings[1:]):
+        return False
+    found = iter(text for _, text in headings[1:])
+    current: str | None = next(found, None)
+    for heading in SUMMARY_HEADINGS:
+        optional = heading.endswith("(")
+        if current is not None and (
+            current.startswith(heading) if optional else current == heading
+        ):
+            current = next(found, None)
+        elif not optional:
+            return False
+    return current is None
+
+
 def markdown_problems(text: str, names: Iterable[str] = (), title: str | None = None) -> list[str]:
     """What a Markdown reader finds wrong in a summary: a heading, link, image or HTML
     the summary did not write itself, or a name (or the title) not shown as written."""
@@ -129,8 +155,7 @@ def markdown_problems(text: str, names: Iterable[str] = (), title: str | None = 
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
             headings.append((token.tag, _plain(tokens[index + 1])))
-    expected = [("h2", heading) for heading in SUMMARY_HEADINGS]
-    if [h for h in headings if h[0] != "h1"] != expected or len(headings) != 5:
+    if not _summary_headings(headings):
         problems.append(f"summary.md: headings {headings} are not the summary's own")
     if title is not None and headings and headings[0][1] != one_line(title).strip():
         problems.append(f"summary.md: the title reads {headings[0][1]!r}, not {title!r}")

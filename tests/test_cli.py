@@ -45,6 +45,7 @@ def test_import_refuses_bad_data_without_touching_the_store(capsys, make_invento
     assert not db_path.exists()
 
 
+@pytest.mark.slow
 def test_import_show_systems_graph(capsys, db_path, tmp_path):
     code, out, _ = run(capsys, "import", SAMPLE_TRUST, "--db", db_path)
     assert code == 0 and "252 systems added" in out
@@ -93,6 +94,7 @@ def test_synth_writes_a_valid_inventory(capsys, tmp_path, target):
     assert code == 0
 
 
+@pytest.mark.slow
 def test_python_dash_m_planner(tmp_path):
     import subprocess
     import sys
@@ -106,6 +108,7 @@ def test_python_dash_m_planner(tmp_path):
 # --- planner commands ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_roadmap_writes_everything_a_cio_hands_on(capsys, tmp_path):
     out = tmp_path / "roadmap"
     code, text, _ = run(capsys, "roadmap", SAMPLE_TRUST, "--out", out, "--title", "Northshire")
@@ -144,6 +147,7 @@ def test_score_reads_a_file_directly(capsys):
     assert code == 0 and '"likelihood_support"' in out
 
 
+@pytest.mark.slow
 def test_export_formats(capsys, tmp_path):
     for fmt, name in (
         ("mspdi", "r.xml"),
@@ -346,6 +350,7 @@ def test_history_shows_the_mapping_of_each_batch(capsys, tmp_path, db_path):
     assert code == 0 and shown.loc[0, "mapping"] == recorded[:12]
 
 
+@pytest.mark.slow
 def test_a_register_kept_its_own_way_goes_to_a_roadmap_as_the_onboarding_guide_says(
     capsys, tmp_path
 ):
@@ -395,6 +400,7 @@ def test_discover_hl7_writes_interfaces_and_aliases_and_diff_compares_them(capsy
 # --- hostile and unlucky use ---------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ctrl_c_says_what_was_written_and_leaves_no_half_output(capsys, tmp_path, monkeypatch):
     from planner.export import bundle
 

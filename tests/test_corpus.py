@@ -68,7 +68,11 @@ def _fill(text: str, places: dict) -> str:
 
 
 #: Cases whose input is large on purpose (they run in the full suite, not the inner loop).
-SLOW_CASES = {"csv_one_million_rows"}
+#: Cases the inner loop (``-m "not slow"``) leaves to the full suite: the largest input, and
+#: every case that writes a whole roadmap folder.
+SLOW_CASES = {"csv_one_million_rows"} | {
+    c["case"] for c in CASES if any(command[0] == "roadmap" for command in c.get("commands", []))
+}
 
 
 @pytest.mark.parametrize(

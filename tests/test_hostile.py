@@ -38,6 +38,7 @@ def mermaid():
     reader.close()
 
 
+@pytest.mark.slow
 def test_mermaid_reader_finds_what_the_old_writer_broke(mermaid):
     """The reader has teeth: unescaped keywords, '%' comments and directives are caught."""
     written = (
@@ -51,6 +52,7 @@ def test_mermaid_reader_finds_what_the_old_writer_broke(mermaid):
     assert "cannot parse" in mermaid.problems(clicked, ["Click and Collect"], "T")[0]
 
 
+@pytest.mark.slow
 @EXAMPLES
 @given(hostile_plans())
 def test_every_text_output_reads_back_with_hostile_text(mermaid, plan):

@@ -41,6 +41,7 @@ def test_two_imports_and_a_plan_at_once_lose_nothing(tmp_path):
         assert busy == 0  # with the default 30 s busy timeout everyone waits their turn
 
 
+@pytest.mark.slow
 def test_a_writer_that_waits_too_long_is_told_the_database_is_busy(tmp_path):
     db = tmp_path / "store.db"
     import_inventory(SAMPLE_TRUST, db)

@@ -33,6 +33,10 @@ cut off, MSH-9 is blank); warnings are messages counted with a doubt (no usable 
 frame not closed, bytes that are not HL7 segments, a header that is not UTF-8), summed up per
 file where there could be thousands of them.
 
+Why one module of this size: splitting bytes into messages, reading their headers and
+turning them into rows is one pass over the files, kept together so that the framing rules
+(MLLP, batches, separators) are in one place.
+
 Examples
 --------
 >>> messages, report = read_messages("tests/data/hl7/pas_adt_to_engine.hl7")

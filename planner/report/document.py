@@ -43,7 +43,7 @@ from planner.charts import (
 )
 from planner.levers import levers as levers_of
 from planner.montecarlo import Forecast, forecast_plan
-from planner.report import parts
+from planner.report import annexes, parts
 from planner.report.assumptions import assumptions, changes_from_default
 from planner.report.blocks import Part
 from planner.report.constraints import binding_constraints
@@ -290,22 +290,22 @@ def build_report(
         ),
         parts.constraints_part(held),
         parts.levers_part(lever_values),
-        parts.contract_part(extensions, int(systems["contract_end"].isna().sum()), len(systems)),
-        parts.accepted_risks_part(accepted),
-        parts.approvals_part(
+        annexes.contract_part(extensions, int(systems["contract_end"].isna().sum()), len(systems)),
+        annexes.accepted_risks_part(accepted),
+        annexes.approvals_part(
             cases, policy.schedule.approval.board_months, policy.schedule.approval.national_months
         ),
-        parts.clinical_safety_part(
+        annexes.clinical_safety_part(
             sign_offs,
             policy.clinical_safety.lead_months,
             int((~units["scheduled"] & (units["clinical_safety_class"] != "none")).sum()),
         ),
-        parts.data_quality_part(quality),
-        parts.assumptions_part(assumptions(policy), changes, policy.source),
-        parts.register_part(register, result.start),
-        parts.project_list_part(project_list(result)),
-        parts.warnings_part(warnings),
-        parts.manifest_part(manifest),
+        annexes.data_quality_part(quality),
+        annexes.assumptions_part(assumptions(policy), changes, policy.source),
+        annexes.register_part(register, result.start),
+        annexes.project_list_part(project_list(result)),
+        annexes.warnings_part(warnings),
+        annexes.manifest_part(manifest),
     ]
     data = {
         "headline": head,

@@ -15,7 +15,24 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["BLANK", "blank", "day", "money", "month", "number", "share"]
+__all__ = [
+    "BLANK",
+    "NOT_SCHEDULED",
+    "blank",
+    "budget_text",
+    "count_text",
+    "day",
+    "listed",
+    "money",
+    "month",
+    "number",
+    "or_not_scheduled",
+    "plain_text",
+    "plural",
+    "sentence",
+    "share",
+    "signed",
+]
 
 #: What a cell with no value shows.
 BLANK = "—"
@@ -62,3 +79,52 @@ def share(value: object) -> str:
 def number(value: object, decimals: int = 0) -> str:
     """A number with thousands separators."""
     return BLANK if blank(value) else f"{float(value):,.{decimals}f}"  # type: ignore[arg-type]
+
+
+#: What a date column shows for a project the plan could not fit.
+NOT_SCHEDULED = "not scheduled"
+
+
+def plain_text(value: object) -> str:
+    return BLANK if blank(value) else str(value)
+
+
+def plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else plural or word + 's'}"
+
+
+def or_not_scheduled(value: object) -> str:
+    """A go-live (or a date only a scheduled project has): its month, or 'not scheduled'."""
+    return NOT_SCHEDULED if blank(value) else month(value)
+
+
+def count_text(value: object) -> str:
+    """A count, or a dash for none."""
+    return BLANK if blank(value) or not value else number(value)
+
+
+def budget_text(value: object) -> str:
+    """A budget: NaN is no limit."""
+    return "no limit" if blank(value) else money(value)
+
+
+def signed(value: object) -> str:
+    """A change with its sign: '+4', '-21,410', and '0' for none."""
+    if blank(value):
+        return BLANK
+    amount = round(float(value))  # type: ignore[arg-type]
+    return "0" if amount == 0 else f"{amount:+,}"
+
+
+def sentence(message: str) -> str:
+    """A warning as a sentence: its first letter a capital, a full stop at the end."""
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+
+
+def listed(items: list[str], limit: int = 3) -> str:
+    """'a', 'a and b', 'a, b and c', or 'a, b, c and 4 more'."""
+    if len(items) > limit:
+        return f"{', '.join(items[:limit])} and {len(items) - limit:,} more"
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"

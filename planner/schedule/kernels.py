@@ -23,6 +23,10 @@ Status codes of a unit after placement: :data:`PLACED`, :data:`NO_ROOM` (fits no
 before the horizon), :data:`WAITS` (a prerequisite is not placed), :data:`IMPOSSIBLE` (in a
 cycle of explicit constraints), :data:`UNREACHED` (never processed). Reason codes of a
 rejected start (the trace): see :data:`HELD_BY`.
+
+Why one module of this size: numba compiles these functions together (each calls the
+others), and the rules they enforce must be read side by side to see that placing, checking
+and taking back a unit agree.
 """
 
 from __future__ import annotations

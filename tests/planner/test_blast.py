@@ -85,6 +85,7 @@ def test_unknown_system_is_named():
         blast_radius(estate(), ["vm", "nope"], load_policy())
 
 
+@pytest.mark.slow
 def test_cutover_window_takes_down_what_goes_live_that_month_in_the_estate_of_then():
     records = [
         system("old-pas", replaced_by="epr", disposition="retire", replacement_months_likely=2),

@@ -114,6 +114,7 @@ def test_dependency_map_labels_interfaces(result):
     plt.close(ax.figure)
 
 
+@pytest.mark.slow
 def test_roadmap_figure_saves_in_three_formats(result, tmp_path):
     figure = roadmap_figure(result, today=TODAY)
     assert len(figure.axes) == 3

@@ -181,3 +181,15 @@ def test_mspdi_reads_back_in_mpxj_with_the_same_tasks_dates_and_links(result, tm
             sorted(label(units.at[b, "members"]) for b in before),
         )
     assert read == expected
+
+
+def test_every_table_is_one_the_folder_may_hold_and_a_rerun_replaces_it(result, tmp_path):
+    from planner.export.tables import CSV_FILES, csv_name, tables
+
+    written = {csv_name(name) for name in tables(result)}
+    assert written <= set(CSV_FILES)  # else a second run refuses its own folder
+    folder = tmp_path / "csv"
+    first = export.write_csv(result, folder)
+    again = export.write_csv(result, folder)  # over the previous run's files
+    assert sorted(p.name for p in again) == sorted(p.name for p in first)
+    assert {p.name for p in folder.iterdir()} == {p.name for p in first}

@@ -64,6 +64,7 @@ graphs = st.integers(1, 40).flatmap(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(graphs)
 def test_matches_networkx_on_random_graphs_with_cycles(graph):

@@ -72,7 +72,13 @@ def test_plan_for_one_organisation_is_its_share_of_the_whole(estate, result):
     pd.testing.assert_frame_equal(part.schedule, whole_rows)
     scheduled = part.schedule[part.schedule["scheduled"]]
     assert part.spend_by_fy["spend_gbp"].sum() == pytest.approx(scheduled["cost_gbp"].sum())
-    assert part.spend_by_fy["budget_gbp"].isna().all()
+    share = scheduled["cost_gbp"] * result.units["capital_share"].reindex(scheduled["unit"]).values
+    assert part.spend_by_fy["capital_gbp"].sum() == pytest.approx(share.sum())
+    assert (part.spend_by_fy["capital_gbp"] + part.spend_by_fy["revenue_gbp"]).sum() == (
+        pytest.approx(scheduled["cost_gbp"].sum())
+    )
+    budgets = ["capital_budget_gbp", "revenue_budget_gbp", "capital_headroom_gbp"]
+    assert part.spend_by_fy[budgets].isna().all().all()  # the programme's, not its share
     with pytest.raises(InvalidArgumentError, match="no systems belong to organisation 'XXXXX'"):
         result.for_organisation("XXXXX")
 

@@ -18,6 +18,8 @@ from inventory import load_inventory, propose_mapping
 from tests.conftest import ROOT, load_module
 from tests.test_onboarding import EASTBROOK_EDITS, WESTMOOR_EDITS, edit
 
+pytestmark = pytest.mark.slow  # plans of whole trust registers
+
 REGISTERS = ROOT / "tests" / "data" / "registers"
 hub = load_module(REGISTERS / "make_hub_register.py")
 registers = load_module(REGISTERS / "make_registers.py")

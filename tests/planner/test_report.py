@@ -23,6 +23,7 @@ from planner.levers import levers
 from planner.montecarlo import forecast_plan
 from planner.plan import make_plan
 from planner.report import (
+    annexes,
     build_report,
     do_minimum,
     options_appraisal,
@@ -163,7 +164,7 @@ def test_the_annex_lists_every_planned_system_those_not_scheduled_last(left_out)
     pd.testing.assert_series_equal(
         frame["safety_signoff"], left_out.schedule.loc[frame.index, "safety_signoff"]
     )
-    (table,) = parts.project_list_part(frame).blocks
+    (table,) = annexes.project_list_part(frame).blocks
     go_live = table.columns.index("Go-live")
     assert [row[go_live] for row in table.rows] == ["Mar 2028", "not scheduled", "not scheduled"]
 
@@ -171,6 +172,7 @@ def test_the_annex_lists_every_planned_system_those_not_scheduled_last(left_out)
 # --- money --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_spend_is_the_plans_capital_and_revenue_with_the_forecasts_odds():
     # 1.2m over 12 months, half capital: 600k of each in 2027/28 under a 12m capital budget
     result = plan_of(
@@ -243,7 +245,7 @@ def test_contract_extensions_are_the_plans_with_the_supplier():
         "Acme",
     )
     assert late["runs_until"] == pd.Timestamp("2028-06-30")
-    words = texts(parts.contract_part(frame, 0, 3))
+    words = texts(annexes.contract_part(frame, 0, 3))
     assert words.startswith("1 legacy contract ends before its system stops running")
     assert "LATE | Acme | Sep 2027 | Jun 2028 | 9 | £90k" in words
 
@@ -262,7 +264,7 @@ def test_a_contract_of_a_system_not_scheduled_runs_to_the_horizon(left_out):
     )
     frame = contract_extensions(result)
     assert pd.isna(frame.loc["pas", "runs_until"])
-    words = texts(parts.contract_part(frame, 0, 1))
+    words = texts(annexes.contract_part(frame, 0, 1))
     assert "PAS | — | Dec 2027 | not scheduled |" in words
     assert "1 system of these is not scheduled" in words
 
@@ -318,7 +320,7 @@ def test_clinical_safety_sign_offs_are_the_plans():
     assert frame["safety_class"].sort_index().to_dict() == {"ed": "high", "portal": "low"}
     for unit, row in frame.iterrows():
         assert row["safety_signoff"] == units.loc[unit, "safety_signoff"] < row["go_live"]
-    words = texts(parts.clinical_safety_part(frame, 2, 0))
+    words = texts(annexes.clinical_safety_part(frame, 2, 0))
     assert "2 clinical safety cases to sign off under DCB0160 (1 high, 1 low by class)" in words
 
 
@@ -334,7 +336,7 @@ def test_approvals_are_the_plans_business_cases():
     assert (big["approval"], big["approved_by"]) == ("trust board", pd.Timestamp("2027-07-01"))
     assert big["approved_by"] == result.units.loc["big", "approved_by"]
     assert result.units.loc["big", "start"] == pd.Timestamp("2027-07-01")
-    words = texts(parts.approvals_part(frame, 3, 9))
+    words = texts(annexes.approvals_part(frame, 3, 9))
     assert words.startswith("1 business case needs trust board approval before")
 
 
@@ -388,6 +390,7 @@ def test_binding_constraints_add_up_what_held_each_project(one_engineer):
     )
 
 
+@pytest.mark.slow
 def test_levers_are_the_planners(one_engineer):
     found = levers(one_engineer)
     part = parts.levers_part(found)
@@ -558,6 +561,7 @@ def hostile_report():
     return build_report(result, organisation="<b>Trust</b>", runs=50, levers=False)
 
 
+@pytest.mark.slow
 def test_markup_in_names_comes_out_as_text(hostile_report):
     page = hostile_report.to_html()
     parsed = _Elements()
@@ -596,6 +600,7 @@ def test_the_pack_says_what_the_plan_says(hostile_report):
     assert len(table.rows) == int(warnings.blocks[0].text.split()[0])
 
 
+@pytest.mark.slow
 def test_an_unscheduled_plan_says_so_first_everywhere(left_out, tmp_path):
     report = build_report(left_out, runs=20, levers=False)
     assert report.headline == left_out.headline and report.unscheduled
@@ -613,6 +618,7 @@ def test_an_unscheduled_plan_says_so_first_everywhere(left_out, tmp_path):
     assert left_out.headline in text  # on the cover
 
 
+@pytest.mark.slow
 def test_a_plan_with_nothing_scheduled_still_makes_a_pack(tmp_path):
     result = plan_of(
         [system("pas", team_demand={"integration": 2.0}), system("ed", after=("pas",))],
@@ -638,6 +644,7 @@ def test_the_summary_facts_are_the_plans_own():
     assert head.not_scheduled == summary["not scheduled"]
 
 
+@pytest.mark.slow
 def test_forecast_warnings_go_where_a_board_reads_them():
     result = planner.plan("data/examples/five-systems")
     outlook = forecast_plan(result, runs=20)
@@ -668,6 +675,7 @@ def test_charts_are_inline_svg_without_namespaces_or_comments():
     assert 'id="spend_' in svg and "url(#spend_" in svg
 
 
+@pytest.mark.slow
 def test_the_pdf_has_every_part_as_text(hostile_report, tmp_path):
     path = hostile_report.write(tmp_path / "report.pdf")
     reader = PdfReader(path)
@@ -693,6 +701,7 @@ def run(capsys, *args) -> tuple[int, str, str]:
     return code, out, err
 
 
+@pytest.mark.slow
 def test_report_command_writes_html_or_pdf(capsys, make_inventory, tmp_path):
     folder = make_inventory()
     code, out, _ = run(
@@ -708,6 +717,7 @@ def test_report_command_writes_html_or_pdf(capsys, make_inventory, tmp_path):
     assert code == 2 and "is not a .html or .pdf file" in err
 
 
+@pytest.mark.slow
 def test_report_from_the_store_names_its_batch(capsys, make_inventory, tmp_path):
     db = tmp_path / "store.db"
     assert run(capsys, "import", make_inventory(), "--db", db)[0] == 0
@@ -717,6 +727,7 @@ def test_report_from_the_store_names_its_batch(capsys, make_inventory, tmp_path)
     assert "&#34;batch&#34;: 1" in out.read_text() or "&quot;batch&quot;: 1" in out.read_text()
 
 
+@pytest.mark.slow
 def test_roadmap_writes_the_pack_and_a_manifest_that_repeats(capsys, make_inventory, tmp_path):
     folder = make_inventory()
     manifests = []

@@ -26,10 +26,13 @@ ARGS = [
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright's Python package is not installed"
 )
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists() and shutil.which("chromium") is None,
-    reason="Debian's chromium is not installed (.ci/run installs it with apt-get)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not CHROMIUM.exists() and shutil.which("chromium") is None,
+        reason="Debian's chromium is not installed (.ci/run installs it with apt-get)",
+    ),
+    pytest.mark.slow,
+]
 
 
 @pytest.fixture(scope="module")

@@ -293,6 +293,7 @@ def months_apart(go_lives: list[int], gap: int) -> bool:
     return all(b - a >= gap for a, b in itertools.pairwise(ordered))
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_inventory())
 def test_schedule_invariants(case):

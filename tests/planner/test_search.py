@@ -90,6 +90,7 @@ def test_a_zero_length_job_passes_its_links_through(tmp_path):
     assert ("job4", "job20") in pairs
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "optimum"), [("j301_1", 43), ("j3010_1", 42), ("j601_1", 77)])
 def test_psplib_instances_are_scheduled_feasibly_and_near_the_optimum(name, optimum):
     instance = read_sm(DATA / f"{name}.sm")
@@ -137,6 +138,7 @@ def test_the_optimiser_keeps_the_budget():
     assert result.search["programme (months)"] == 25
 
 
+@pytest.mark.slow
 def test_the_search_is_reproducible_and_never_worse_than_one_pass():
     import planner
 
