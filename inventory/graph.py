@@ -136,8 +136,8 @@ class ArrayGraph:
         """Index the systems and translate dependency ids to positions (vectorised)."""
         ids = np.asarray(systems.index, dtype=object)
         # the systems' own index keeps its hash table between calls: ids are hashed once
-        consumer = systems.index.get_indexer(dependencies["consumer"].to_numpy(dtype=object))
-        provider = systems.index.get_indexer(dependencies["provider"].to_numpy(dtype=object))
+        consumer = systems.index.get_indexer(pd.Index(dependencies["consumer"], dtype=object))
+        provider = systems.index.get_indexer(pd.Index(dependencies["provider"], dtype=object))
         keep = (consumer >= 0) & (provider >= 0)
         return cls(ids, consumer[keep].astype(np.int64), provider[keep].astype(np.int64))
 

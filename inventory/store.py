@@ -935,7 +935,9 @@ def _typed_frame(stored: dict[str, np.ndarray], table: str) -> pd.DataFrame:
             values = np.where(missing, np.array([f.default], dtype=object)[0], values)
             missing = pd.isna(values)
         if dtype == "object":
-            values = np.where(missing, None, values) if missing.any() else values
+            if missing.any():
+                values = values.copy()
+                values[missing] = None
             out[column] = pd.Series(values, index=index, dtype="object")
         elif dtype == "datetime64[ns]":
             out[column] = pd.to_datetime(

@@ -107,7 +107,7 @@ def deep(systems: int = 100_000, *, seed: int = 0) -> Inventory:
             f"{role}-{k:02d}" if role != "app" else f"app-{k:03d}" for k in range(count)
         ]
         if source is not None:
-            role_rows[where] = template.index.get_loc(source)
+            role_rows[where] = template.index.get_indexer(pd.Index([source]))[0]
     is_app = np.tile(np.isin(np.arange(per_trust), offsets["app"]), n_trusts)
     rows = np.tile(role_rows, n_trusts)
     rows[is_app] = template.index.get_indexer(apps.index)[
