@@ -1,6 +1,7 @@
 """The whole pipeline on synthetic estates of two shapes, step by step; prints a table.
 
 Usage: python benchmarks/scale.py [10000 100000 1000000] [national] [deep] [--skip-naive]
+[--skip-approximate]
 
 Two generators: ``inventory.synthetic.national`` (trusts tiled from the sample trust, GP
 practices, national hubs; mean downstream reach about 33) and ``inventory.synthetic.deep``
@@ -283,7 +284,7 @@ def cell(column: str, value: object) -> str:
     return f"{value:,.2f}"
 
 
-def main(sizes: list[int], generators: list[str], naive: bool) -> None:
+def main(sizes: list[int], generators: list[str], skip: set[str]) -> None:
     rows = []
     loads = [os.getloadavg()[0]]
     for generator in generators:
@@ -291,12 +292,12 @@ def main(sizes: list[int], generators: list[str], naive: bool) -> None:
             with tempfile.TemporaryDirectory() as folder:
                 row: dict = {"generator": generator}
                 for phase in PHASES:
-                    if phase == "naive" and not naive:
+                    if phase in skip:
                         continue
                     row.update(run_phase(phase, generator, n, Path(folder)))
                     loads.append(os.getloadavg()[0])
                     print(f"{generator} {n:,}: {phase} done", file=sys.stderr)
-                if naive:
+                if "naive" not in skip:
                     row["speed-up"] = row["naive impact s"] / row["impact exact warm s"]
                 rows.append(row)
     commands = sample_trust_commands()
@@ -322,5 +323,5 @@ if __name__ == "__main__":
         main(
             [int(a) for a in arguments] or [10_000, 100_000, 1_000_000],
             only or list(GENERATORS),
-            naive="--skip-naive" not in sys.argv,
+            {p for p in ("naive", "approximate") if f"--skip-{p}" in sys.argv},
         )
