@@ -1,20 +1,29 @@
-"""The whole pipeline on synthetic national estates, step by step; prints a table.
+"""The whole pipeline on synthetic estates of two shapes, step by step; prints a table.
 
-Usage: python benchmarks/scale.py [10000 100000 1000000] [--skip-naive]
+Usage: python benchmarks/scale.py [10000 100000 1000000] [national] [deep] [--skip-naive]
+[--skip-approximate]
 
-For each size, in fresh processes so peak memory (RSS) is per phase:
+Two generators: ``inventory.synthetic.national`` (trusts tiled from the sample trust, GP
+practices, national hubs; mean downstream reach about 33) and ``inventory.synthetic.deep``
+(layered infrastructure, engines, regional hubs and shared EPRs closing cycles of about 300;
+reach in the hundreds or thousands). For each generator and size, every phase runs in a fresh
+process so that peak memory (RSS) is the phase's own:
 
-1. **import**: ``inventory.synthetic.national`` written as CSV, then ``import_inventory``
-   (read + validate + one SQLite transaction) timed; the store's size.
-2. **plan**: load from the store; the array graph and its strongly connected components;
-   downstream impact (exact); scoring alone; then ``make_plan`` (impact, scores, move groups,
-   precedence, schedule, burn-down) under the default policy with budgets and team capacity
-   scaled to the estate; CSV export.
-2b. **approximate**: the same plan with HyperLogLog impact, in its own process.
-3. **naive**: the networkx way, ``nx.ancestors`` for every node, timed in full up to 30,000
+1. **import**: the estate written as CSV, then ``import_inventory`` (read + validate + one
+   SQLite transaction) timed; the store's size.
+2. **load**: ``Store.load`` alone.
+3. **impact**: load, then exact downstream impact from ids twice (cold: the compiled kernel
+   loaded from its cache; then warm) and once from positions (the inventory's array graph,
+   built once, as a plan uses it); the ids' lookup and the strongly connected components.
+4. **plan**: load, scoring alone, then ``make_plan`` (impact, scores, move groups, precedence,
+   schedule, burn-down) under the default policy with budgets and team capacity scaled.
+5. **export**: load, plan, then ``write_csv`` timed.
+6. **approximate**: the plan with HyperLogLog impact.
+7. **naive**: the networkx way, ``nx.ancestors`` for every node, timed in full up to 30,000
    systems and estimated above that from timed samples (see :func:`naive_impact_seconds`);
-   the speed-up is naive seconds / exact impact seconds.
+   the speed-up is naive seconds / warm exact impact seconds.
 
+Then ``modernise roadmap`` and ``modernise --help`` on the sample trust, as a user runs them.
 These are measurements to read, not tests: nothing here asserts a time.
 """
 
@@ -33,6 +42,7 @@ from pathlib import Path
 
 FULL_NAIVE_UP_TO = 30_000
 SAMPLE = 300
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def timed(function, *args, **kwargs):
@@ -52,23 +62,27 @@ def scaled_policy(systems: int):
 
     policy = load_policy()
     factor = max(1.0, systems / 250)
-    budget = policy.schedule["budget"]
+    schedule = policy.schedule
     return policy.with_overrides(
         {
-            "schedule.teams": {t: c * factor for t, c in policy.teams.items()},
-            "schedule.budget.default_gbp": budget["default_gbp"] * factor,
-            "schedule.budget.by_year": {y: b * factor for y, b in budget["by_year"].items()},
+            "schedule.teams": {t: c * factor for t, c in dict(schedule.teams).items()},
+            "schedule.budget.default_gbp": schedule.budget.default_gbp * factor,
+            "schedule.budget.by_year": {
+                str(y): b * factor for y, b in dict(schedule.budget.by_year).items()
+            },
             "schedule.max_concurrent_projects": None,
         }
     )
 
 
-def import_phase(n: int, folder: Path) -> dict:
+def import_phase(generator: str, n: int, folder: Path) -> dict:
     from inventory import import_inventory
-    from inventory.synthetic import national
+    from inventory.synthetic.deep import deep
+    from inventory.synthetic.national import national
     from inventory.write import write_inventory
 
-    estate, t_generate = timed(national, n, seed=1)
+    make = {"national": national, "deep": deep}[generator]
+    estate, t_generate = timed(make, n, seed=1)
     counts = {"systems": len(estate.systems), "dependencies": len(estate.dependencies)}
     _, t_write = timed(write_inventory, estate, folder / "csv")
     del estate
@@ -91,41 +105,71 @@ def _load(folder: Path):
         return timed(store.load)
 
 
-def plan_phase(n: int, folder: Path) -> dict:
-    """The product's pipeline with exact impact: load, graph, impact, scores, plan, CSV."""
-    from inventory.graph import ArrayGraph
+def load_phase(generator: str, n: int, folder: Path) -> dict:
+    """Load from the store alone."""
+    _, t_load = _load(folder)
+    return {"load s": t_load, "load RSS MB": peak_rss_mb()}
+
+
+def impact_phase(generator: str, n: int, folder: Path) -> dict:
+    """Exact impact from ids (cold: the compiled kernel from its cache; then warm), and warm
+    from positions (``Inventory.array_graph``, as a plan uses it); the graph alone."""
+    from planner.impact import downstream_impact
+
+    inventory, _ = _load(folder)
+    systems, dependencies = inventory.systems, inventory.dependencies
+    graph, t_graph = timed(lambda: inventory.array_graph)
+    _, t_scc = timed(graph.strong_components)
+    _, t_cold = timed(downstream_impact, systems, dependencies, method="exact")
+    _, t_ids = timed(downstream_impact, systems, dependencies, method="exact")
+    exact, t_warm = timed(downstream_impact, systems, dependencies, method="exact", graph=graph)
+    (folder / "reach.json").write_text(exact["downstream"].to_json())
+    return {
+        "ids to positions s": t_graph,
+        "strong components s": t_scc,
+        "impact exact cold s": t_cold,
+        "impact exact warm, from ids s": t_ids,
+        "impact exact warm s": t_warm,
+        "mean reach": float(exact["downstream"].mean()),
+        "impact RSS MB": peak_rss_mb(),
+    }
+
+
+def plan_phase(generator: str, n: int, folder: Path) -> dict:
+    """Scores alone, then the product's plan with exact impact."""
     from inventory.model import Inventory
-    from planner.export import write_csv
     from planner.impact import downstream_impact
     from planner.plan import make_plan
     from planner.scoring import score
 
-    inventory, t_load = _load(folder)
+    inventory, _ = _load(folder)
     systems, dependencies = inventory.systems, inventory.dependencies
-    start = time.perf_counter()
-    ArrayGraph.from_frames(systems, dependencies).strong_components()
-    t_graph = time.perf_counter() - start
-    exact, t_exact = timed(downstream_impact, systems, dependencies, method="exact")
     policy = scaled_policy(len(systems))
+    exact = downstream_impact(systems, dependencies, method="exact")
     _, t_score = timed(score, systems, exact, policy)
     del exact
     result, t_plan = timed(make_plan, Inventory(systems, dependencies), policy)
-    _, t_export = timed(write_csv, result, folder / "roadmap")
-    (folder / "reach.json").write_text(result.impact["downstream"].to_json())
     return {
-        "load s": t_load,
-        "graph + SCC s": t_graph,
-        "impact exact s": t_exact,
         "score s": t_score,
         "score + plan s": t_plan,
-        "export csv s": t_export,
         "scheduled": int(result.units["scheduled"].sum()),
         "projects": len(result.units),
         "plan RSS MB": peak_rss_mb(),
     }
 
 
-def approximate_phase(n: int, folder: Path) -> dict:
+def export_phase(generator: str, n: int, folder: Path) -> dict:
+    """The plan, then every CSV table written."""
+    from planner.export import write_csv
+    from planner.plan import make_plan
+
+    inventory, _ = _load(folder)
+    result = make_plan(inventory, scaled_policy(len(inventory.systems)))
+    _, t_export = timed(write_csv, result, folder / "roadmap")
+    return {"export csv s": t_export, "export RSS MB": peak_rss_mb()}
+
+
+def approximate_phase(generator: str, n: int, folder: Path) -> dict:
     """The same plan with HyperLogLog impact, in its own process for its own peak memory."""
     from inventory.model import Inventory
     from planner.impact import downstream_impact
@@ -169,7 +213,7 @@ def naive_impact_seconds(G, reach, heavy: int = 200) -> float:
     return heavy_seconds + per_unit * float((reach[rest] + 1).sum())
 
 
-def naive_phase(n: int, folder: Path) -> dict:
+def naive_phase(generator: str, n: int, folder: Path) -> dict:
     import networkx as nx
     import pandas as pd
 
@@ -192,21 +236,32 @@ def naive_phase(n: int, folder: Path) -> dict:
 
 PHASES = {
     "import": import_phase,
+    "load": load_phase,
+    "impact": impact_phase,
     "plan": plan_phase,
+    "export": export_phase,
     "approximate": approximate_phase,
     "naive": naive_phase,
 }
+GENERATORS = ("national", "deep")
 
 
-def run_phase(phase: str, n: int, folder: Path) -> dict:
-    done = subprocess.run(
-        [sys.executable, __file__, "--phase", phase, str(n), str(folder)],
-        capture_output=True,
-        text=True,
-    )
+def run_phase(phase: str, generator: str, n: int, folder: Path) -> dict:
+    command = [sys.executable, __file__, "--phase", phase, generator, str(n), str(folder)]
+    done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode:
-        raise SystemExit(f"{phase} at {n:,} failed:\n{done.stderr[-3000:]}")
+        raise SystemExit(f"{phase} of {generator} {n:,} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def sample_trust_commands() -> dict:
+    """``modernise roadmap`` and ``modernise --help`` on the sample trust, wall seconds."""
+    with tempfile.TemporaryDirectory() as folder:
+        modernise = [sys.executable, "-m", "planner"]
+        roadmap = [*modernise, "roadmap", str(ROOT / "data" / "sample-trust"), "--out", folder]
+        _, t_roadmap = timed(subprocess.run, roadmap, capture_output=True, check=True)
+        _, t_help = timed(subprocess.run, [*modernise, "--help"], capture_output=True, check=True)
+    return {"sample trust roadmap s": t_roadmap, "modernise --help s": t_help}
 
 
 def machine() -> str:
@@ -217,45 +272,56 @@ def machine() -> str:
     )
 
 
-def main(sizes: list[int], naive: bool) -> None:
+def cell(column: str, value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if column in ("systems", "dependencies", "scheduled", "projects"):
+        return f"{value:,.0f}"
+    if column == "speed-up":
+        return f"{value:,.0f}x"
+    if column.endswith("MB") or column == "mean reach":
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+def main(sizes: list[int], generators: list[str], skip: set[str]) -> None:
     rows = []
-    for n in sizes:
-        with tempfile.TemporaryDirectory() as folder:
-            row = {"size": n}
-            for phase in PHASES:
-                if phase == "naive" and not naive:
-                    continue
-                row.update(run_phase(phase, n, Path(folder)))
-                print(f"{n:,}: {phase} done", file=sys.stderr)
-            if naive:
-                row["speed-up"] = row["naive impact s"] / row["impact exact s"]
-            rows.append(row)
-    print(f"Machine: {machine()}\n")
-    columns = [c for c in rows[0] if c != "size"]
-    print("| step | " + " | ".join(f"{row['systems']:,} systems" for row in rows) + " |")
+    loads = [os.getloadavg()[0]]
+    for generator in generators:
+        for n in sizes:
+            with tempfile.TemporaryDirectory() as folder:
+                row: dict = {"generator": generator}
+                for phase in PHASES:
+                    if phase in skip:
+                        continue
+                    row.update(run_phase(phase, generator, n, Path(folder)))
+                    loads.append(os.getloadavg()[0])
+                    print(f"{generator} {n:,}: {phase} done", file=sys.stderr)
+                if "naive" not in skip:
+                    row["speed-up"] = row["naive impact s"] / row["impact exact warm s"]
+                rows.append(row)
+    commands = sample_trust_commands()
+    print(f"Machine: {machine()}; {time.strftime('%Y-%m-%d')}")
+    print(f"Load average (1 min) over the run: {min(loads):.1f}-{max(loads):.1f}\n")
+    columns = [c for c in rows[0] if c != "generator"]
+    print("| step | " + " | ".join(f"{r['generator']} {r['systems']:,}" for r in rows) + " |")
     print("|---|" + "---:|" * len(rows))
     for column in columns:
-        cells = []
-        for row in rows:
-            value = row.get(column, "")
-            if isinstance(value, str):
-                cells.append(value)
-            elif column in ("systems", "dependencies", "scheduled", "projects", "speed-up"):
-                cells.append(f"{value:,.0f}" + ("x" if column == "speed-up" else ""))
-            elif column.endswith("MB"):
-                cells.append(f"{value:,.0f}")
-            else:
-                cells.append(f"{value:,.2f}")
-        print(f"| {column} | " + " | ".join(cells) + " |")
+        print(f"| {column} | " + " | ".join(cell(column, r.get(column, "")) for r in rows) + " |")
+    print()
+    for name, seconds in commands.items():
+        print(f"{name}: {seconds:.2f}")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "--phase":
-        result = PHASES[sys.argv[2]](int(sys.argv[3]), Path(sys.argv[4]))
-        print(json.dumps(result))
+    if len(sys.argv) == 6 and sys.argv[1] == "--phase":
+        _, _, phase, generator, size, where = sys.argv
+        print(json.dumps(PHASES[phase](generator, int(size), Path(where))))
     else:
-        arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
+        arguments = [a for a in sys.argv[1:] if a.isdigit()]
+        only = [a for a in sys.argv[1:] if a in GENERATORS]
         main(
             [int(a) for a in arguments] or [10_000, 100_000, 1_000_000],
-            naive="--skip-naive" not in sys.argv,
+            only or list(GENERATORS),
+            {p for p in ("naive", "approximate") if f"--skip-{p}" in sys.argv},
         )

@@ -23,6 +23,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -33,11 +34,15 @@ from inventory.schema import DEPENDENCIES, ORDERED_DTYPES, SYSTEMS, Field
 if TYPE_CHECKING:  # networkx and scipy load when a graph is first asked for
     import networkx as nx
 
+    from inventory.graph import ArrayGraph
+
 __all__ = [
     "DEPENDENCY_COLUMNS",
     "DERIVED_COLUMNS",
+    "DTYPES",
     "SYSTEM_COLUMNS",
     "Inventory",
+    "conform_column",
     "conform_dependencies",
     "conform_systems",
     "empty_dependencies",
@@ -65,7 +70,8 @@ def _dtype(f: Field, column: str) -> str:
     return "object"
 
 
-_DTYPES = {
+#: The dtype of every schema column, by table (object for text, lists and team demand).
+DTYPES = {
     table: {c: _dtype(f, c) for f in fields.values() for c in f.columns}
     for table, fields in (("systems", SYSTEMS), ("dependencies", DEPENDENCIES))
 }
@@ -81,34 +87,41 @@ def _fill_default(series: pd.Series, f: Field) -> pd.Series:
     return series.where(series.notna(), f.default)
 
 
+def conform_column(series: pd.Series, f: Field, column: str, table: str) -> pd.Series:
+    """One column with its field's default and the dtype ``table`` gives it.
+
+    >>> conform_column(pd.Series(["high", None]), SYSTEMS["criticality"], "criticality",
+    ...                "systems").tolist()
+    ['high', 'medium']
+    """
+    series = _fill_default(series, f)
+    dtype = DTYPES[table][column]
+    if column in ORDERED_DTYPES[table]:  # ordered by severity, not alphabetically
+        return series.astype("object").astype(ORDERED_DTYPES[table][column])
+    if dtype == "object":
+        series = series.astype("object")
+        return series.where(series.notna(), None)
+    if dtype == "datetime64[ns]":
+        return pd.to_datetime(series, errors="coerce").astype("datetime64[ns]")
+    if dtype == "bool":
+        series = series.astype("object").map(
+            lambda v: bool(v) if v is not None and not pd.isna(v) else False
+        )
+        return series.astype("bool")
+    series = pd.to_numeric(series, errors="coerce")
+    return (  # a numeric dtype from _DTYPES: float64, Int64 or int64
+        series.astype(dtype)  # type: ignore[call-overload]
+        if dtype != "int64"
+        else series.fillna(0).astype("int64")
+    )
+
+
 def _conform(frame: pd.DataFrame, fields: Mapping[str, Field], table: str) -> pd.DataFrame:
-    dtypes = _DTYPES[table]
     out = {}
     for f in fields.values():
         for column in f.columns:
             series = frame[column] if column in frame else pd.Series(None, index=frame.index)
-            series = _fill_default(series, f)
-            dtype = dtypes[column]
-            if column in ORDERED_DTYPES[table]:  # ordered by severity, not alphabetically
-                series = series.astype("object").astype(ORDERED_DTYPES[table][column])
-            elif dtype == "object":
-                series = series.astype("object")
-                series = series.where(series.notna(), None)
-            elif dtype == "datetime64[ns]":
-                series = pd.to_datetime(series, errors="coerce").astype("datetime64[ns]")
-            elif dtype == "bool":
-                series = series.astype("object").map(
-                    lambda v: bool(v) if v is not None and not pd.isna(v) else False
-                )
-                series = series.astype("bool")
-            else:
-                series = pd.to_numeric(series, errors="coerce")
-                series = (  # a numeric dtype from _DTYPES: float64, Int64 or int64
-                    series.astype(dtype)  # type: ignore[call-overload]
-                    if dtype != "int64"
-                    else series.fillna(0).astype("int64")
-                )
-            out[column] = series
+            out[column] = conform_column(series, f, column, table)
     extras = [c for c in frame.columns if c not in out and c != "id"]
     for column in extras:
         series = frame[column].astype("object")
@@ -179,6 +192,23 @@ class Inventory:
             [{"consumer": u, "provider": v, **data} for u, v, data in G.edges(data=True)]
         )
         return cls(conform_systems(systems), conform_dependencies(dependencies))
+
+    @cached_property
+    def array_graph(self) -> ArrayGraph:
+        """The dependencies as integer positions over the systems, built once and kept.
+
+        Ids are looked up once here; impact and planning reuse the positions. The frames are
+        treated as immutable: build a new ``Inventory`` after changing them.
+
+        >>> inv = Inventory.from_records(
+        ...     [{"id": "pas"}, {"id": "ed"}], [{"consumer": "ed", "provider": "pas"}]
+        ... )
+        >>> inv.array_graph.consumer.tolist(), inv.array_graph.provider.tolist()
+        ([1], [0])
+        """
+        from inventory.graph import ArrayGraph  # loads scipy: only when asked for
+
+        return ArrayGraph.from_frames(self.systems, self.dependencies)
 
     def graph(
         self,

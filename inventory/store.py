@@ -62,8 +62,8 @@ import sqlite_utils
 
 from inventory.errors import StoreBusyError, StoreError
 from inventory.lifecycle import derive_end_of_support as derive
-from inventory.model import DERIVED_COLUMNS, Inventory, conform_dependencies, conform_systems
-from inventory.schema import DEPENDENCIES, SYSTEMS, Field
+from inventory.model import DERIVED_COLUMNS, DTYPES, Inventory, conform_column
+from inventory.schema import DEPENDENCIES, ORDERED_DTYPES, SYSTEMS, Field
 
 __all__ = ["SCHEMA_VERSION", "ImportResult", "Store"]
 
@@ -456,6 +456,25 @@ class Store:
         frame.index = _key_index(frame, table)
         return frame
 
+    def _typed(self, table: str) -> pd.DataFrame:
+        """The table as the typed frame :func:`conform_systems` / :func:`conform_dependencies`
+        would give, read column by column in chunks of rows (no list of every row is kept)."""
+        columns = [*_COLUMNS[table], "extra"]
+        quoted = ", ".join(f"[{c}]" for c in columns)
+        cursor = self.db.execute(f"SELECT {quoted} FROM [{table}] ORDER BY rowid")
+        chunks: dict[str, list[np.ndarray]] = {c: [] for c in columns}
+        while rows := cursor.fetchmany(CHUNK_ROWS):
+            block = np.array(rows, dtype=object)  # rows x columns, then the rows are let go
+            del rows
+            for j, column in enumerate(columns):
+                chunks[column].append(_column_chunk(block[:, j], column, table))
+        empty = np.empty(0, dtype=object)
+        stored = {
+            c: np.concatenate(parts) if parts else _column_chunk(empty, c, table)
+            for c, parts in chunks.items()
+        }
+        return _typed_frame(stored, table)
+
     @_reads
     def load(self, *, derive_end_of_support: bool = True) -> Inventory:
         """Return the stored inventory as typed frames.
@@ -464,9 +483,7 @@ class Store:
         from the platform lifecycle table (:func:`inventory.lifecycle.derive_end_of_support`).
         """
         self._check_current()
-        systems = _from_storage(self._stored("systems"), "systems")
-        dependencies = _from_storage(self._stored("dependencies"), "dependencies")
-        inventory = Inventory(conform_systems(systems), conform_dependencies(dependencies))
+        inventory = Inventory(self._typed("systems"), self._typed("dependencies"))
         if derive_end_of_support:
             inventory = Inventory(derive(inventory.systems), inventory.dependencies)
         return inventory
@@ -926,24 +943,70 @@ def _decode_json(series: pd.Series, empty: object) -> pd.Series:
     return pd.Series(lookup[np.where(codes < 0, len(decoded) - 1, codes)], index=series.index)
 
 
-def _from_storage(stored: pd.DataFrame, table: str) -> pd.DataFrame:
-    """Stored values -> frame ready for conform_systems / conform_dependencies."""
-    frame = stored.reset_index(drop=True).copy()
+def _column_chunk(values: np.ndarray, column: str, table: str) -> np.ndarray:
+    """Stored cells (an object column): money and fractions as floats (NULL as NaN), the rest
+    as Python objects, decoded and typed once the whole column is read."""
+    sql_type = _COLUMNS[table][column][1] if column != "extra" else str
+    if sql_type is float:
+        return pd.to_numeric(values, errors="coerce").astype(np.float64)
+    return values.copy()  # not a view that keeps the whole block alive
+
+
+def _typed_frame(stored: dict[str, np.ndarray], table: str) -> pd.DataFrame:
+    """Stored columns -> the frame ``conform_systems`` / ``conform_dependencies`` returns,
+    one vectorised conversion per column (see :func:`inventory.model.conform_systems`)."""
+    if table == "systems":
+        index: pd.Index = pd.Index(stored["id"], dtype="object", name="id")
+    else:
+        index = pd.RangeIndex(len(stored["extra"]))
+    out: dict[str, pd.Series] = {}
     for column, (f, _sql_type) in _COLUMNS[table].items():
-        if f.kind in ("ref_list", "text_list", "shares"):
-            frame[column] = _decode_json(frame[column], ())
-        elif f.kind == "team_demand":
-            frame[column] = _decode_json(frame[column], {})
-        elif f.kind == "date":
-            frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d", errors="coerce")
-    extras = frame.pop("extra")
-    has_extra = extras.notna()
+        if table == "systems" and column == "id":
+            continue
+        values = stored[column]
+        if f.kind in _JSON_KINDS:
+            empty: object = {} if f.kind == "team_demand" else ()
+            decoded = _decode_json(pd.Series(values, index=index, dtype="object"), empty)
+            # each row gets its own dict, as conform gives
+            out[column] = decoded.map(dict) if f.kind == "team_demand" else decoded
+            continue
+        dtype = DTYPES[table][column]
+        missing = pd.isna(values)
+        if f.default is not None and dtype in ("object", "bool") and missing.any():
+            values = np.where(missing, np.array([f.default], dtype=object)[0], values)
+            missing = pd.isna(values)
+        if column in ORDERED_DTYPES[table]:  # enumerations ordered by severity
+            out[column] = pd.Series(values, index=index, dtype="object").astype(
+                ORDERED_DTYPES[table][column]
+            )
+        elif dtype == "object":
+            if missing.any():
+                values = values.copy()
+                values[missing] = None
+            out[column] = pd.Series(values, index=index, dtype="object")
+        elif dtype == "datetime64[ns]":
+            out[column] = pd.to_datetime(
+                pd.Series(values, index=index, dtype="object"), format="%Y-%m-%d", errors="coerce"
+            ).astype("datetime64[ns]")
+        elif dtype == "bool":
+            out[column] = pd.Series(np.where(missing, 0, values).astype(bool), index=index)
+        elif dtype == "float64" and values.dtype == np.float64 and f.default is None:
+            out[column] = pd.Series(values, index=index)
+        else:  # whole numbers, defaults and any other dtype: as conform gives them
+            series = pd.Series(values, index=index, dtype="object")
+            out[column] = conform_column(series, f, column, table)
+    frame = pd.DataFrame(out, index=index)
+    extras = stored["extra"]
+    has_extra = pd.notna(extras)
     if has_extra.any():
         expanded = pd.DataFrame.from_records(
-            [json.loads(v) for v in extras[has_extra]], index=extras.index[has_extra]
+            [json.loads(v) for v in extras[has_extra]], index=index[has_extra]
         )
         for column in expanded.columns:
-            frame[column] = expanded[column].reindex(frame.index).astype("object")
+            if column in out or column == "id":
+                continue
+            series = expanded[column].reindex(index).astype("object")
+            frame[column] = series.where(series.notna(), None)
     return frame
 
 

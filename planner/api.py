@@ -209,6 +209,7 @@ def impact_table(
         criticality_weights=chosen.impact.criticality_weights.model_dump(),
         method=chosen.impact.method,
         exact_up_to=chosen.impact.exact_up_to,
+        graph=inventory.array_graph,
     )
 
 

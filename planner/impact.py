@@ -30,7 +30,7 @@ import pandas as pd
 from numba import njit
 
 from inventory.errors import InvalidArgumentError
-from inventory.graph import ArrayGraph, csr, dag_levels
+from inventory.graph import ArrayGraph, csr, dag_levels, sorted_unique
 
 __all__ = [
     "DEFAULT_CRITICALITY_WEIGHTS",
@@ -59,7 +59,7 @@ def _condensed_dag(graph: ArrayGraph) -> _Condensation:
     ncomp, comp = graph.strong_components()
     cu, cv = comp[graph.consumer], comp[graph.provider]
     keep = cu != cv
-    pairs = np.unique(cu[keep].astype(np.int64) * ncomp + cv[keep])
+    pairs = sorted_unique(cu[keep].astype(np.int64) * ncomp + cv[keep])
     cu, cv = pairs // ncomp, pairs % ncomp
     indptr, indices = csr(cu, cv, ncomp)
     return _Condensation(ncomp, comp, cu, cv, indptr, indices, dag_levels(indptr, indices, ncomp))
@@ -207,6 +207,7 @@ def downstream_impact(
     criticality_weights: Mapping[str, float] | None = None,
     method: Method = "auto",
     exact_up_to: int = EXACT_UP_TO,
+    graph: ArrayGraph | None = None,
 ) -> pd.DataFrame:
     """Downstream impact of every system.
 
@@ -217,10 +218,12 @@ def downstream_impact(
 
     ``method`` is ``exact`` (default up to ``exact_up_to`` systems), ``approximate``
     (HyperLogLog reach sketches, see :func:`approximate_reach_sums`) or ``auto``;
-    :func:`impact_method` says which, in words.
+    :func:`impact_method` says which, in words. ``graph``, when given, is the dependencies
+    already as positions (``Inventory.array_graph``), so no id is looked up again.
     """
     weights_by_level = dict(criticality_weights or DEFAULT_CRITICALITY_WEIGHTS)
-    graph = ArrayGraph.from_frames(systems, dependencies)
+    if graph is None:
+        graph = ArrayGraph.from_frames(systems, dependencies)
     criticality = (
         systems["criticality"].astype(object).map(weights_by_level).fillna(0).to_numpy(float)
     )

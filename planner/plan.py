@@ -311,6 +311,7 @@ def make_plan(
     """Score, order and schedule an inventory under a policy (the default policy if None)."""
     policy = policy or load_policy()
     systems, dependencies = inventory.systems, inventory.dependencies
+    graph = inventory.array_graph  # ids become positions once per plan
     if "end_of_support_source" not in systems:
         systems = derive_end_of_support(systems)
         inventory = Inventory(systems, dependencies)
@@ -323,6 +324,7 @@ def make_plan(
             criticality_weights=policy.impact.criticality_weights.model_dump(),
             method=policy.impact.method,
             exact_up_to=policy.impact.exact_up_to,
+            graph=graph,
         )
     )
     scores = score(systems, impact, policy)

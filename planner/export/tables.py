@@ -150,11 +150,12 @@ def tables(result) -> dict[str, pd.DataFrame]:
     deps["messages"] = deps["messages"].map("; ".join)
     links = result.links.rename(columns={"before": "goes live first", "after": "then starts"})
     burndown = result.burndown.copy()
-    roadmap["stops_running"] = [
-        result.calendar.month_start(int(m)) if m == m and m < result.calendar.months else pd.NaT
-        for m in roadmap.pop("stop_month")
-    ]
-    roadmap["stops_running"] = roadmap["stops_running"].astype("datetime64[ns]")
+    stop = roadmap.pop("stop_month")
+    shown = stop.notna() & (stop < result.calendar.months)
+    starts = {m: result.calendar.month_start(int(m)) for m in pd.unique(stop[shown])}
+    stops_running = pd.Series(pd.NaT, index=roadmap.index, dtype="datetime64[ns]")
+    stops_running[shown] = stop[shown].map(starts).astype("datetime64[ns]")
+    roadmap["stops_running"] = stops_running
     named = {
         "Roadmap": roadmap,
         "Scores": scores,
