@@ -49,12 +49,23 @@ def safe_cell(value: object) -> object:
     ('ADT^A01; ORU^R01', "'@SUM(A1)", True)
     """
     if isinstance(value, str):
-        return neutralise(printable(value))
+        return neutralise(_line_feeds(printable(value)))
     if isinstance(value, tuple | list):
-        return neutralise(printable("; ".join(map(str, value))))
+        return neutralise(_line_feeds(printable("; ".join(map(str, value)))))
     if isinstance(value, dict):
         return neutralise(printable("; ".join(f"{k}: {v:g}" for k, v in value.items())))
     return value
+
+
+def _line_feeds(text: str) -> str:
+    """Carriage returns (alone or before a line feed) as line feeds: a CSV writer quotes a
+    cell holding a line feed, but not one holding a bare carriage return, which a spreadsheet
+    reads as the end of the row (and the rest as a new row, whose first cell might run).
+
+    >>> _line_feeds("x\\r-2+3"), _line_feeds("a\\r\\nb")
+    ('x\\n-2+3', 'a\\nb')
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _safe_column(series: pd.Series) -> pd.Series:
