@@ -209,6 +209,7 @@ def test_chart_errors(capsys, tmp_path):
     assert code == 2 and "needs --system ID or --category NAME" in err
 
 
+@pytest.mark.slow
 def test_forecast_prints_percentiles_and_writes_tables_and_charts(capsys, tmp_path):
     code, out, err = run(
         capsys, "forecast", SAMPLE_TRUST, "--runs", 60, "--seed", 3, "--out", tmp_path / "f"
@@ -243,6 +244,7 @@ def test_stability_reports_fragile_rankings(capsys, tmp_path):
     assert code == 0 and out.startswith("id,rank,median rank,best rank (P5)")
 
 
+@pytest.mark.slow
 def test_compare_budgets_and_policies(capsys, tmp_path):
     policy = tmp_path / "consumers.yaml"
     policy.write_text("ordering:\n  precedence: consumers-first\n")
@@ -271,6 +273,7 @@ def test_compare_budgets_and_policies(capsys, tmp_path):
     assert code == 2 and "two or more scenarios" in err
 
 
+@pytest.mark.slow
 def test_impact_lists_the_blast_radius_and_the_cutover(capsys):
     code, out, err = run(capsys, "impact", "pas", "-i", SAMPLE_TRUST, "--limit", 5)
     assert code == 0, err

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from inventory.schema import format_reference
 from tests.conftest import ROOT
 
@@ -41,6 +43,7 @@ def test_scoring_worked_example_matches_the_code():
         assert int(numbers[6]) == row["rank"]
 
 
+@pytest.mark.slow
 def test_cli_reference_is_generated_from_the_commands_help():
     from planner.cli.reference import cli_reference
 

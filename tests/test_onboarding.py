@@ -165,6 +165,7 @@ def test_eastbrook_only_its_planted_mistakes_remain(eastbrook, tmp_path):
     assert two_way.loc[("app-002", "app-001"), "kind"] == "FHIR"
 
 
+@pytest.mark.slow
 def test_both_registers_are_valid_once_their_mistakes_are_fixed_and_plan(tmp_path):
     from planner.plan import make_plan
 

@@ -144,6 +144,7 @@ def test_svg_text_is_escaped(tmp_path):
     assert "<script>" not in text and "&lt;script&gt;" in text
 
 
+@pytest.mark.slow
 def test_file_names_never_come_from_data(tmp_path):
     from planner.export import write_roadmap
 

@@ -14,6 +14,8 @@ import pytest
 
 from tests.conftest import ROOT, SAMPLE_TRUST
 
+pytestmark = pytest.mark.slow  # each test starts a fresh process
+
 HEAVY = ["numba", "matplotlib", "ortools", "openpyxl"]
 
 PROBE = """

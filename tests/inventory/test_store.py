@@ -106,6 +106,7 @@ def test_invalid_file_leaves_the_store_byte_for_byte_unchanged(make_inventory, d
     assert digest(db_path) == before
 
 
+@pytest.mark.slow
 def test_failure_half_way_rolls_everything_back(make_inventory, db_path, monkeypatch):
     import_inventory(make_inventory(), db_path)
     before = digest(db_path)

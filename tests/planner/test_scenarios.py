@@ -66,6 +66,7 @@ def test_compare_needs_two_scenarios():
         compare_plans({"only": make_plan(two_projects(), simple_policy())})
 
 
+@pytest.mark.slow
 def test_sample_trust_scenarios_and_chart():
     from planner.charts import plot_comparison
 
