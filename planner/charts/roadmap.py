@@ -251,31 +251,30 @@ def plot_gantt(
 
 
 def plot_spend(result, *, ax: Axes | None = None) -> Figure:
-    """Capital and revenue per NHS financial year, stacked, against the capital budget (and
-    the revenue budget where the policy sets one)."""
+    """Capital and revenue per NHS financial year, side by side, each against its own budget
+    (a mark over its bar; the revenue budget where the policy sets one), so no bar reads as
+    over a budget it is not held to."""
     frame = result.spend_by_fy
     if ax is None:
         ax = new_figure(figsize=(7, 3.6)).subplots()
-    x = list(range(len(frame)))
-    capital = frame["capital_gbp"] / 1e6
-    ax.bar(x, capital, color="#4477aa", label="capital", zorder=3)
-    ax.bar(
-        x, frame["revenue_gbp"] / 1e6, bottom=capital, color="#88ccee", label="revenue", zorder=3
-    )
-    for column, colour, legend in (
-        ("capital_budget_gbp", "#b2182b", "capital budget"),
-        ("revenue_budget_gbp", "#ee7733", "revenue budget"),
+    x = np.arange(len(frame), dtype=float)
+    width = 0.4
+    for offset, spend, budget, colour, mark in (
+        (-width / 2, "capital_gbp", "capital_budget_gbp", "#4477aa", "#b2182b"),
+        (width / 2, "revenue_gbp", "revenue_budget_gbp", "#88ccee", "#ee7733"),
     ):
-        if frame[column].notna().any():
+        kind = spend.removesuffix("_gbp")
+        ax.bar(x + offset, frame[spend] / 1e6, width, color=colour, label=kind, zorder=3)
+        if frame[budget].notna().any():
             ax.plot(
-                x,
-                frame[column] / 1e6,
-                color=colour,
+                x + offset,
+                frame[budget] / 1e6,
+                color=mark,
                 marker="_",
-                markersize=18,
+                markersize=11,
                 lw=0,
                 mew=2.2,
-                label=legend,
+                label=f"{kind} budget",
                 zorder=4,
             )
     ax.set_xticks(x, frame["financial_year"].tolist(), rotation=45, fontsize=8)

@@ -78,19 +78,23 @@ def test_gantt_grouped_by_category_summarises(result):
     plt.close(ax.figure)
 
 
-def test_spend_chart_stacks_capital_and_revenue_per_year_under_the_budget_mark(result):
+def test_spend_chart_puts_capital_and_revenue_side_by_side_each_under_its_own_budget(result):
     ax = plot_spend(result).axes[0]
     spend = result.spend_by_fy
     assert len(ax.patches) == 2 * len(spend)
     heights = [round(p.get_height(), 6) for p in ax.patches]
     expected = [round(v / 1e6, 6) for v in [*spend["capital_gbp"], *spend["revenue_gbp"]]]
     assert heights == expected
-    tops = [round(p.get_y() + p.get_height(), 6) for p in ax.patches[len(spend) :]]
-    assert tops == [round(v / 1e6, 6) for v in spend["spend_gbp"]]
-    assert [line.get_label() for line in ax.get_lines()] == ["capital budget"]
-    assert [t.get_text() for t in ax.get_xticklabels()] == result.spend_by_fy[
-        "financial_year"
-    ].tolist()
+    assert all(p.get_y() == 0 for p in ax.patches)  # side by side, not stacked
+    capital, revenue = ax.patches[: len(spend)], ax.patches[len(spend) :]
+    for left, right in zip(capital, revenue, strict=True):
+        assert left.get_x() + left.get_width() == pytest.approx(right.get_x())
+    (budget,) = ax.get_lines()  # the sample policy sets no revenue budget
+    assert budget.get_label() == "capital budget"
+    centres = [p.get_x() + p.get_width() / 2 for p in capital]
+    assert list(budget.get_xdata()) == pytest.approx(centres)  # each mark over its own bar
+    assert list(budget.get_ydata()) == pytest.approx(list(spend["capital_budget_gbp"] / 1e6))
+    assert [t.get_text() for t in ax.get_xticklabels()] == spend["financial_year"].tolist()
     plt.close(ax.figure)
 
 
