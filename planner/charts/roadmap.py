@@ -17,7 +17,15 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from inventory.errors import InvalidArgumentError
-from planner.charts.style import DOMAIN_OF, DOMAINS, figure_of, label, new_figure, palette_for
+from planner.charts.style import (
+    DOMAIN_OF,
+    DOMAINS,
+    figure_of,
+    label,
+    month_axis,
+    new_figure,
+    palette_for,
+)
 
 __all__ = ["plot_burndown", "plot_comparison", "plot_gantt", "plot_spend", "roadmap_figure"]
 
@@ -303,6 +311,7 @@ def plot_burndown(result, *, ax: Axes | None = None) -> Figure:
         frame["month"], frame["plan_risk"], frame["do_nothing_risk"], color="#228833", alpha=0.12
     )
     ax.set_ylim(bottom=0)
+    month_axis(ax)
     ax.set_ylabel("estate risk (sum of 0-100 scores)")
     ax.set_title("Risk burn-down", fontsize=10)
     ax.grid(color="#eeeeee")
@@ -335,6 +344,7 @@ def plot_comparison(comparison) -> Figure:
             label=label(f"{name} (exposure {exposure:,.0f})"),
         )
     burn.set_ylim(bottom=0)
+    month_axis(burn)
     burn.set_ylabel("estate risk (sum of 0-100 scores)")
     burn.set_title("Risk burn-down by scenario (exposure: risk-months)", fontsize=10)
     burn.grid(color="#eeeeee")

@@ -24,6 +24,7 @@ import warnings
 from pathlib import Path
 
 import matplotlib
+import matplotlib.dates as mdates
 from matplotlib import cbook, font_manager
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -44,6 +45,7 @@ __all__ = [
     "figure_of",
     "fonts",
     "label",
+    "month_axis",
     "new_figure",
     "palette_for",
     "save",
@@ -273,3 +275,11 @@ DOMAINS = {
     "other": ("other",),
 }
 DOMAIN_OF = {category: domain for domain, categories in DOMAINS.items() for category in categories}
+
+
+def month_axis(ax: Axes) -> None:
+    """A date x axis that never crowds, whatever the plan's length: about eight ticks at
+    most, labelled concisely (years, with months between them only for a short plan)."""
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))

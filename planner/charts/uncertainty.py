@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from planner.charts.style import figure_of, new_figure
+from planner.charts.style import figure_of, month_axis, new_figure
 from planner.charts.style import label as as_label
 from planner.stability import RankStability
 
@@ -31,6 +31,7 @@ def plot_forecast_fan(forecast, *, ax: Axes | None = None) -> Figure:
     ax.plot(x, bands[2], color="#224477", lw=1.8, label="median run")
     ax.plot(x, planned[:months], color="#b2182b", lw=1.2, ls="--", label="the plan")
     ax.set_ylim(bottom=0)
+    month_axis(ax)
     ax.set_ylabel("risk of planned systems still live")
     ax.set_title(f"Risk burn-down across {forecast.runs:,} runs", fontsize=10)
     ax.grid(color="#eeeeee")
