@@ -187,7 +187,17 @@ def clinical_safety_part(sign_offs: pd.DataFrame, lead_months: int, unscheduled:
     ``unscheduled`` counts clinical projects not scheduled (their sign-offs are not
     planned)."""
     blocks: list[Block] = []
-    if sign_offs.empty:
+    if sign_offs.empty and not unscheduled:
+        blocks.append(
+            Alert(
+                "No planned project has a clinical-safety class, so the plan places no DCB0160 "
+                "safety case. The class comes from the register (clinical_safety_class, or "
+                "worked out from patient_facing and criticality where it is blank): if "
+                "clinical systems are among those planned, record it there, or this section "
+                "understates the clinical safety work."
+            )
+        )
+    elif sign_offs.empty:
         blocks.append(Note("No clinical go-live is scheduled, so no safety case is to sign off."))
     else:
         classes = sign_offs["safety_class"].value_counts()

@@ -324,6 +324,19 @@ def test_clinical_safety_sign_offs_are_the_plans():
     assert "2 clinical safety cases to sign off under DCB0160 (1 high, 1 low by class)" in words
 
 
+def test_a_plan_with_no_clinical_class_says_the_register_may_understate_it():
+    # no system is patient-facing or classed: nothing to sign off, and the page says why
+    result = plan_of([system("ledger", category="finance"), system("hr", category="HR")])
+    frame = clinical_safety(result)
+    assert frame.empty
+    (alert,) = annexes.clinical_safety_part(frame, 2, 0).blocks
+    assert isinstance(alert, Alert)
+    assert alert.text.startswith("No planned project has a clinical-safety class")
+    assert "understates the clinical safety work" in alert.text
+    (note,) = annexes.clinical_safety_part(frame, 2, 1).blocks[:1]
+    assert note.text == "No clinical go-live is scheduled, so no safety case is to sign off."
+
+
 def test_approvals_are_the_plans_business_cases():
     # 2m needs trust board approval (from 1m), 3 months: it starts Jul 2027, not Apr
     result = plan_of(
