@@ -24,24 +24,7 @@ import platform
 import statistics
 import time
 
-
-def scaled_policy(systems: int):
-    """The default policy with budgets and team capacity scaled to the estate."""
-    from planner.policy import load_policy
-
-    policy = load_policy()
-    factor = max(1.0, systems / 250)
-    schedule = policy.schedule
-    return policy.with_overrides(
-        {
-            "schedule.teams": {t: c * factor for t, c in dict(schedule.teams).items()},
-            "schedule.budget.default_gbp": schedule.budget.default_gbp * factor,
-            "schedule.budget.by_year": {
-                str(y): b * factor for y, b in dict(schedule.budget.by_year).items()
-            },
-            "schedule.max_concurrent_projects": None,
-        }
-    )
+from scaled_policy import scaled_policy  # benchmarks/ is on sys.path when run
 
 
 def main() -> None:

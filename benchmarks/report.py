@@ -23,27 +23,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from scaled_policy import scaled_policy  # benchmarks/ is on sys.path when run
+
 import planner
 from inventory.synthetic import national
 from planner.policy import load_policy
 from planner.report import build_report
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def scaled_policy(systems: int):
-    """The default policy with budgets and teams scaled to the estate (per 250 systems)."""
-    policy = load_policy()
-    factor = max(1.0, systems / 250)
-    schedule = policy.schedule
-    return policy.with_overrides(
-        {
-            "schedule.teams": {t: c * factor for t, c in schedule.teams.items()},
-            "schedule.budget.default_gbp": schedule.budget.default_gbp * factor,
-            "schedule.budget.by_year": {y: b * factor for y, b in schedule.budget.by_year.items()},
-            "schedule.max_concurrent_projects": None,
-        }
-    )
 
 
 def timed(function, *args, **kwargs):

@@ -40,6 +40,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from scaled_policy import scaled_policy  # benchmarks/ is on sys.path when run
+
 FULL_NAIVE_UP_TO = 30_000
 SAMPLE = 300
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,26 +55,6 @@ def timed(function, *args, **kwargs):
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def scaled_policy(systems: int):
-    """The default policy with budgets and team capacity scaled to the estate (per 250
-    systems, one trust's worth), as a national programme would fund it."""
-    from planner.policy import load_policy
-
-    policy = load_policy()
-    factor = max(1.0, systems / 250)
-    schedule = policy.schedule
-    return policy.with_overrides(
-        {
-            "schedule.teams": {t: c * factor for t, c in dict(schedule.teams).items()},
-            "schedule.budget.default_gbp": schedule.budget.default_gbp * factor,
-            "schedule.budget.by_year": {
-                str(y): b * factor for y, b in dict(schedule.budget.by_year).items()
-            },
-            "schedule.max_concurrent_projects": None,
-        }
-    )
 
 
 def import_phase(generator: str, n: int, folder: Path) -> dict:
