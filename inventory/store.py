@@ -975,11 +975,7 @@ def _typed_frame(stored: dict[str, np.ndarray], table: str) -> pd.DataFrame:
         if f.default is not None and dtype in ("object", "bool") and missing.any():
             values = np.where(missing, np.array([f.default], dtype=object)[0], values)
             missing = pd.isna(values)
-        if column in ORDERED_DTYPES[table]:  # enumerations ordered by severity
-            out[column] = pd.Series(values, index=index, dtype="object").astype(
-                ORDERED_DTYPES[table][column]
-            )
-        elif dtype == "object":
+        if dtype == "object" and column not in ORDERED_DTYPES[table]:
             if missing.any():
                 values = values.copy()
                 values[missing] = None
@@ -992,7 +988,7 @@ def _typed_frame(stored: dict[str, np.ndarray], table: str) -> pd.DataFrame:
             out[column] = pd.Series(np.where(missing, 0, values).astype(bool), index=index)
         elif dtype == "float64" and values.dtype == np.float64 and f.default is None:
             out[column] = pd.Series(values, index=index)
-        else:  # whole numbers, defaults and any other dtype: as conform gives them
+        else:  # whole numbers, ordered enumerations, any other dtype: as conform gives them
             series = pd.Series(values, index=index, dtype="object")
             out[column] = conform_column(series, f, column, table)
     frame = pd.DataFrame(out, index=index)
