@@ -12,7 +12,7 @@ Examples
 >>> float(row["risk"]), row["risk_rating"], int(row["rank"])
 (100.0, 'extreme', 1)
 >>> result = planner.plan(trust, budget={"2027/28": 5_000_000})
->>> bool(result.spend_by_fy.loc[0, "capital_gbp"] <= 5_000_000)
+>>> bool(result.spend_by_fy.loc["2027/28", "capital_gbp"] <= 5_000_000)
 True
 """
 
@@ -227,8 +227,7 @@ def score(
     """
     inventory = load(source)
     chosen = resolve_policy(policy, **overrides)
-    scores = score_frames(inventory.systems, impact_table(inventory, chosen), chosen)
-    return scores.drop(columns=[c for c in scores.columns if c in inventory.systems.columns])
+    return score_frames(inventory.systems, impact_table(inventory, chosen), chosen)
 
 
 def rank(
@@ -262,11 +261,12 @@ def rank_stability(
     for argument, value in (("samples", samples), ("top", top), ("seed", seed)):
         _whole(argument, value)
     if isinstance(source, PlanResult):
-        scores, chosen = source.scores, source.policy
+        scores, chosen = source.scored, source.policy
     else:
         chosen = resolve_policy(policy, **overrides)
         inventory = load(source)
-        scores = score_frames(inventory.systems, impact_table(inventory, chosen), chosen)
+        scored = score_frames(inventory.systems, impact_table(inventory, chosen), chosen)
+        scores = inventory.systems.join(scored, how="right")
     return stability(
         scores, chosen, samples=samples, concentration=concentration, top=top, seed=seed
     )

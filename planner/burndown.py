@@ -81,5 +81,6 @@ def risk_burndown(
         )
     plan = np.cumsum(plan_difference)[:months]
     return pd.DataFrame(
-        {"month": calendar.month_starts, "plan_risk": plan, "do_nothing_risk": do_nothing}
+        {"plan_risk": plan, "do_nothing_risk": do_nothing},
+        index=pd.DatetimeIndex(calendar.month_starts, name="month"),
     )

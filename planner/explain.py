@@ -55,7 +55,7 @@ def explain_system(result: PlanResult, system: str) -> Explanation:
     if key not in result.scores.index:
         raise UnknownSystemError([system])
     factors = explain_scores(result.scores, key, result.policy)
-    name = str(result.scores.at[key, "name"])
+    name = str(result.inventory.systems.at[key, "name"])
     return Explanation(key, name, factors, _timing(result, key))
 
 

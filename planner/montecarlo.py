@@ -287,7 +287,7 @@ def forecast_plan(result, *, runs: int | None = None, seed: int | None = None) -
         },
         index=["planned", *PERCENTILES],
     )
-    plan_spend = result.spend_by_fy.set_index("financial_year")
+    plan_spend = result.spend_by_fy
     planned_capital = plan_spend["capital_gbp"].reindex(problem.fy_labels).fillna(0.0).to_numpy()
     spend_frame = pd.DataFrame(
         {
@@ -324,7 +324,7 @@ def forecast_plan(result, *, runs: int | None = None, seed: int | None = None) -
         budget_mode=settings.budget,
         systems=frame,
         programme=programme,
-        spend_by_fy=spend_frame.reset_index(),
+        spend_by_fy=spend_frame,
         completion_months=completion,
         risk_remaining=risk_remaining,
         planned_risk=planned_risk,

@@ -103,6 +103,23 @@ class PlanResult:
         tidy_tables(self)  # text as object, ordered categoricals (inventory.schema.tidy)
 
     @property
+    def scored(self) -> pd.DataFrame:
+        """The register beside its scores: ``inventory.systems.join(scores)``, in rank order.
+        A column the register kept of its own under a score's name (a trust's own ``risk``
+        or ``interfaces``) is suffixed ``_register``; the score keeps its name.
+
+        >>> import planner
+        >>> result = planner.plan("data/examples/five-systems")
+        >>> first = result.scored.iloc[0]
+        >>> first["name"], int(first["rank"]), "name" in result.scores
+        ('Patient Administration System', 1, False)
+        """
+        systems = self.inventory.systems
+        clash = systems.columns.intersection(self.scores.columns)
+        register = systems.rename(columns={column: f"{column}_register" for column in clash})
+        return register.join(self.scores, how="right")
+
+    @property
     def scheduled(self) -> pd.DataFrame:
         return self.schedule[self.schedule["scheduled"]]
 
@@ -175,7 +192,7 @@ class PlanResult:
         )
         unit_spend = self.unit_spend.loc[units.index]
         spend = self.spend_by_fy.copy()
-        per_year = unit_spend.reindex(columns=spend["financial_year"]).fillna(0.0)
+        per_year = unit_spend.reindex(columns=spend.index).fillna(0.0)
         share = self.units["capital_share"].reindex(units.index).to_numpy(dtype=float)
         spend["capital_gbp"] = (per_year.to_numpy() * share[:, None]).sum(axis=0)
         spend["spend_gbp"] = per_year.sum().to_numpy()
@@ -202,7 +219,7 @@ class PlanResult:
             spend_by_fy=spend,
             unit_spend=unit_spend,
             team_usage=self.team_usage,
-            burndown=burndown.reset_index(drop=True),
+            burndown=burndown,
             warnings=warnings.reset_index(drop=True),
             calendar=self.calendar,
             impact_method=self.impact_method,
@@ -354,7 +371,7 @@ def make_plan(
     spend_by_fy = _spend_by_fy(result)
     burndown = risk_burndown(systems, scores, schedule["finish_month"], policy, calendar)
     end = int(np.nanmax(schedule["finish_month"])) + 13 if schedule["scheduled"].any() else 12
-    burndown = burndown.iloc[: min(len(burndown), end)].reset_index(drop=True)
+    burndown = burndown.iloc[: min(len(burndown), end)]
     run_costs = run_costs_by_fy(systems, schedule, calendar).iloc[: len(spend_by_fy) + 1]
     extensions = plan_checks.contract_extensions(systems, schedule, calendar)
     accepted = plan_checks.accepted_risks(systems, scores)
@@ -491,4 +508,4 @@ def _spend_by_fy(result: ScheduleResult) -> pd.DataFrame:
     frame["capital_headroom_gbp"] = frame["capital_budget_gbp"] - frame["capital_gbp"]
     frame["revenue_headroom_gbp"] = frame["revenue_budget_gbp"] - frame["revenue_gbp"]
     last = np.flatnonzero(frame["spend_gbp"] > 1e-6)
-    return frame.iloc[: (last[-1] + 1 if len(last) else 1)].reset_index(drop=True)
+    return frame.iloc[: (last[-1] + 1 if len(last) else 1)].set_index("financial_year")

@@ -17,9 +17,9 @@ Examples
 --------
 >>> import planner
 >>> result = planner.plan("data/examples/five-systems")
->>> list(result.run_costs.columns)  # doctest: +NORMALIZE_WHITESPACE
-['financial_year', 'do_nothing_gbp', 'planned_gbp', 'legacy_gbp', 'replacement_gbp',
- 'double_running_gbp']
+>>> result.run_costs.index.name, list(result.run_costs.columns)  # doctest: +NORMALIZE_WHITESPACE
+('financial_year', ['do_nothing_gbp', 'planned_gbp', 'legacy_gbp', 'replacement_gbp',
+ 'double_running_gbp'])
 """
 
 from __future__ import annotations
@@ -81,8 +81,8 @@ def run_costs_by_fy(
     )
     by_year = by_month.groupby(calendar.fy_index).sum()
     by_year.insert(1, "planned_gbp", by_year["legacy_gbp"] + by_year["replacement_gbp"])
-    by_year.insert(0, "financial_year", [calendar.fy_labels[i] for i in by_year.index])
-    return by_year.reset_index(drop=True)
+    by_year.index = pd.Index([calendar.fy_labels[i] for i in by_year.index], name="financial_year")
+    return by_year
 
 
 def _steps(rate: np.ndarray, begin: np.ndarray, end, months: int) -> np.ndarray:

@@ -206,10 +206,7 @@ def compare_plans(plans: Mapping[str, PlanResult]) -> Comparison:
     exposure = table["risk_exposure"].astype(float)
     table["exposure_vs_baseline"] = exposure / exposure.iloc[0] - 1
     spend = pd.concat(
-        {
-            name: result.spend_by_fy.set_index("financial_year")["spend_gbp"]
-            for name, result in plans.items()
-        },
+        {name: result.spend_by_fy["spend_gbp"] for name, result in plans.items()},
         axis=1,
     ).fillna(0.0)
     changes_frame = pd.concat(

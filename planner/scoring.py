@@ -105,13 +105,11 @@ def score(
     """Score every system; one row per system with each factor's contribution as a column.
 
     ``impact`` is :func:`planner.impact.downstream_impact` of the same inventory; ``as_of``
-    defaults to the policy's plan start. Returns a new frame indexed like ``systems``.
+    defaults to the policy's plan start. Returns a new frame indexed like ``systems`` that
+    holds no column of ``systems``, so ``systems.join(scores)`` adds the scores.
     """
     as_of = pd.Timestamp(as_of) if as_of is not None else policy.plan_start
     out = pd.DataFrame(index=systems.index)
-    out["name"] = systems["name"]
-    out["category"] = systems["category"]
-    out["disposition"] = systems["disposition"]
     _likelihood(out, systems, policy, as_of)
     _consequence(out, systems, impact, policy)
     out["risk"] = 4.0 * out["likelihood"] * out["consequence"]

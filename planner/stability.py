@@ -116,7 +116,8 @@ def rank_stability(
 ) -> RankStability:
     """Rank range, top-N frequency and the driving weight of each planned system.
 
-    ``scores`` is :func:`planner.score`'s table; the other arguments default to the policy's
+    ``scores`` is the register beside its scores (``systems.join(planner.score(...))`` or
+    ``PlanResult.scored``; the table names each system); the other arguments default to the policy's
     ``stability`` settings and ``priority.top_n``.
     """
     settings = policy.stability

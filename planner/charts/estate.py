@@ -279,7 +279,7 @@ def plot_portfolio(
 ) -> Figure:
     """The portfolio matrix: risk against downstream impact, bubble size = replacement cost.
 
-    ``scores`` is ``systems.join(planner.score(...))`` or ``PlanResult.scores``. Quadrants
+    ``scores`` is ``systems.join(planner.score(...))`` or ``PlanResult.scored``. Quadrants
     follow Gartner's TIME (tolerate, invest, migrate, eliminate) with the lines at
     ``threshold``; the ``label`` systems with the highest priority are named. Colour by
     ``domain`` (default) or ``category``.
@@ -288,7 +288,7 @@ def plot_portfolio(
         raise InvalidArgumentError(
             "scores",
             "the portfolio colours systems by category, which these scores do not hold",
-            hint="pass systems.join(scores), or PlanResult.scores",
+            hint="pass systems.join(scores), or PlanResult.scored",
         )
     if ax is None:
         ax = new_figure(figsize=(11, 8)).subplots()

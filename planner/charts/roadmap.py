@@ -285,7 +285,7 @@ def plot_spend(result, *, ax: Axes | None = None) -> Figure:
                 label=f"{kind} budget",
                 zorder=4,
             )
-    ax.set_xticks(x, frame["financial_year"].tolist(), rotation=45, fontsize=8)
+    ax.set_xticks(x, frame.index.tolist(), rotation=45, fontsize=8)
     ax.set_ylabel("£ million")
     ax.set_title("Spend per financial year", fontsize=10)
     ax.grid(axis="y", color="#eeeeee", zorder=0)
@@ -299,16 +299,16 @@ def plot_burndown(result, *, ax: Axes | None = None) -> Figure:
     if ax is None:
         ax = new_figure(figsize=(7, 3.6)).subplots()
     ax.plot(
-        frame["month"],
+        frame.index,
         frame["do_nothing_risk"],
         color="#b2182b",
         lw=1.5,
         ls="--",
         label="do nothing",
     )
-    ax.plot(frame["month"], frame["plan_risk"], color="#228833", lw=2, label="with the plan")
+    ax.plot(frame.index, frame["plan_risk"], color="#228833", lw=2, label="with the plan")
     ax.fill_between(
-        frame["month"], frame["plan_risk"], frame["do_nothing_risk"], color="#228833", alpha=0.12
+        frame.index, frame["plan_risk"], frame["do_nothing_risk"], color="#228833", alpha=0.12
     )
     ax.set_ylim(bottom=0)
     month_axis(ax)
@@ -335,7 +335,7 @@ def plot_comparison(comparison) -> Figure:
         frame = result.burndown
         exposure = comparison.table.loc[name, "risk_exposure"]
         burn.step(
-            frame["month"],
+            frame.index,
             frame["plan_risk"],
             where="post",
             color=colours[name],

@@ -118,7 +118,7 @@ def forecast_command(
         ]
     ]
     write_frame(months_text(slips), "table", "Most at risk of slipping (P80 against plan)", limit)
-    spend = outlook.spend_by_fy.rename(columns=LABELS)
+    spend = outlook.spend_by_fy.rename(columns=LABELS).reset_index()
     for column in [c for c in spend.columns if c.endswith("_gbp")]:
         spend[column] = spend[column].map(lambda v: "" if v != v else f"£{v / 1e6:,.2f}m")
     out_console.print(frame_table(spend, title="Spend per financial year across the runs"))

@@ -133,8 +133,8 @@ def plan_command(
     shown["cost_gbp"] = shown["cost_gbp"].map(lambda v: f"£{v:,.0f}")
     write_frame(shown, output, repr(result), limit)
     spend = result.spend_by_fy[
-        ["financial_year", "capital_budget_gbp", "capital_gbp", "revenue_budget_gbp", "revenue_gbp"]
-    ].copy()
+        ["capital_budget_gbp", "capital_gbp", "revenue_budget_gbp", "revenue_gbp"]
+    ].reset_index()
     for column in spend.columns[1:]:
         spend[column] = spend[column].map(lambda v: "no limit" if v != v else f"£{v / 1e6:,.2f}m")
     spend.columns = ["financial year", "capital budget", "capital", "revenue budget", "revenue"]
@@ -245,7 +245,7 @@ def chart_command(
     else:
         result = make_plan(inventory, db, policy, budget, start, mapping=mapping)
         figure = {
-            "portfolio": lambda: draw.plot_portfolio(result.scores),
+            "portfolio": lambda: draw.plot_portfolio(result.scored),
             "end-of-support": lambda: draw.plot_end_of_support(
                 result.inventory.systems,
                 result.scores,

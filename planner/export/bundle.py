@@ -152,7 +152,7 @@ def write_forecast(forecast, folder: str | Path) -> list[Path]:
                 forecast.programme.rename(columns=forecast.LABELS)
                 .rename_axis("percentile")
                 .reset_index(),
-                forecast.spend_by_fy.rename(columns=forecast.LABELS),
+                forecast.spend_by_fy.rename(columns=forecast.LABELS).reset_index(),
             ),
             strict=True,
         ):

@@ -142,14 +142,14 @@ def tables(result) -> dict[str, pd.DataFrame]:
     """The plan as named tables: Roadmap, Scores, Spend by FY (capital and revenue), Run cost
     by FY, Contracts to extend, Accepted risks, What held each project, Warnings, ..."""
     roadmap = result.schedule[_ROADMAP_COLUMNS].reset_index()
-    scores = result.scores[_SCORE_COLUMNS].reset_index()
-    spend = result.spend_by_fy.copy()
+    scores = result.scored[_SCORE_COLUMNS].reset_index()
+    spend = result.spend_by_fy.reset_index()
     per_project = result.unit_spend.loc[:, spend["financial_year"]].copy()
     per_project = per_project[per_project.sum(axis=1) > 0].reset_index()
     deps = result.inventory.dependencies.copy()
     deps["messages"] = deps["messages"].map("; ".join)
     links = result.links.rename(columns={"before": "goes live first", "after": "then starts"})
-    burndown = result.burndown.copy()
+    burndown = result.burndown.reset_index()
     stop = roadmap.pop("stop_month")
     shown = stop.notna() & (stop < result.calendar.months)
     starts = {m: result.calendar.month_start(int(m)) for m in pd.unique(stop[shown])}
@@ -161,7 +161,7 @@ def tables(result) -> dict[str, pd.DataFrame]:
         "Scores": scores,
         "Spend by FY": spend,
         "Spend by project": per_project,
-        "Run cost by FY": result.run_costs.copy(),
+        "Run cost by FY": result.run_costs.reset_index(),
         "Contracts to extend": result.contract_extensions.rename_axis("id").reset_index(),
         "Accepted risks": result.accepted_risks.rename_axis("id").reset_index(),
         "What held each project": result.held.copy(),

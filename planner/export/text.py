@@ -141,7 +141,8 @@ def write_markdown(
     path = Path(path)
     s = result.summary()
     schedule = result.scheduled
-    by_rank = result.scores[result.scores["planned"]].sort_values("rank")
+    scored = result.scored
+    by_rank = scored[scored["planned"]].sort_values("rank")
     key_dates = schedule.sort_values("rank").drop_duplicates("unit").head(10)
     lines = [
         f"# {markdown_text(title)}",
@@ -205,9 +206,9 @@ def _money_lines(result) -> list[str]:
         "| year | capital budget | capital | revenue budget | revenue |",
         "|---|---:|---:|---:|---:|",
     ]
-    for _, row in result.spend_by_fy.iterrows():
+    for year, row in result.spend_by_fy.iterrows():
         lines.append(
-            f"| {row['financial_year']} | {_gbp(row['capital_budget_gbp'])} | "
+            f"| {year} | {_gbp(row['capital_budget_gbp'])} | "
             f"{_gbp(row['capital_gbp'])} | {_gbp(row['revenue_budget_gbp'])} | "
             f"{_gbp(row['revenue_gbp'])} |"
         )
@@ -218,9 +219,9 @@ def _money_lines(result) -> list[str]:
         "| year | doing nothing | with the plan | of which double running |",
         "|---|---:|---:|---:|",
     ]
-    for _, row in result.run_costs.iterrows():
+    for year, row in result.run_costs.iterrows():
         lines.append(
-            f"| {row['financial_year']} | {_gbp(row['do_nothing_gbp'])} | "
+            f"| {year} | {_gbp(row['do_nothing_gbp'])} | "
             f"{_gbp(row['planned_gbp'])} | {_gbp(row['double_running_gbp'])} |"
         )
     extensions = result.contract_extensions

@@ -193,7 +193,7 @@ def build_report(
         if forecast is not None
         else forecast_plan(result, runs=runs)
     )
-    stability = rank_stability(result.scores, result.policy) if planned else None
+    stability = rank_stability(result.scored, result.policy) if planned else None
     head = headline(result, outlook)
     programmes = major_programmes(result)
     late = not_scheduled(result)
@@ -221,7 +221,7 @@ def build_report(
 
     planned_months = head.months if head.end is not None else float(np.inf)
     forecast_warnings = outlook.warnings if outlook is not None else []
-    years = set(spend["financial_year"])  # the forecast names a year slipping first
+    years = set(spend.index)  # the forecast names a year slipping first
     slipping = [message for message in forecast_warnings if message.split(":")[0] in years]
     units = result.units
     report_parts = [
@@ -256,7 +256,7 @@ def build_report(
         parts.risk_part(
             by_year,
             chart("burndown", "Risk burn-down", plot_burndown(result)),
-            chart("portfolio", "The portfolio: risk against impact", plot_portfolio(result.scores)),
+            chart("portfolio", "The portfolio: risk against impact", plot_portfolio(result.scored)),
             chart(
                 "support",
                 "End of support by quarter",

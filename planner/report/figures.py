@@ -88,7 +88,7 @@ def plot_run_cost(result) -> Figure:
     ax.bar(x, double, bottom=legacy, color="#ee7733", label="double running", zorder=3)
     ax.bar(x, new, bottom=legacy + double, color="#228833", label="new systems", zorder=3)
     ax.plot(x, frame["do_nothing_gbp"] / 1e6, color="#b2182b", ls="--", lw=1.5, label="do nothing")
-    ax.set_xticks(x, frame["financial_year"].tolist(), rotation=45, fontsize=8)
+    ax.set_xticks(x, frame.index.tolist(), rotation=45, fontsize=8)
     ax.set_ylim(bottom=0)
     ax.set_ylabel("£ million a year")
     ax.set_xlabel("financial year")

@@ -11,8 +11,9 @@ Examples
 --------
 >>> import planner
 >>> result = planner.plan("data/examples/five-systems")
->>> spend_by_year(result).columns.tolist()[:3]
-['financial_year', 'capital_budget_gbp', 'capital_gbp']
+>>> spend = spend_by_year(result)
+>>> spend.index.name, spend.columns.tolist()[:2]
+('financial_year', ['capital_budget_gbp', 'capital_gbp'])
 >>> costs = run_cost_by_year(result)
 >>> float(costs["do_nothing_gbp"].iloc[0])  # the five systems' run cost, a year
 1151000.0
@@ -38,8 +39,7 @@ def spend_by_year(result, forecast=None) -> pd.DataFrame:
         for column in SLIP_COLUMNS:
             spend[column] = np.nan
         return spend
-    odds = forecast.spend_by_fy.set_index("financial_year")[SLIP_COLUMNS]
-    return spend.join(odds, on="financial_year")
+    return spend.join(forecast.spend_by_fy[SLIP_COLUMNS])
 
 
 def run_cost_by_year(result) -> pd.DataFrame:

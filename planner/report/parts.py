@@ -271,8 +271,8 @@ def spend_part(
     warn about money: ``warnings`` (the plan's budget warnings) and ``slipping`` (the
     forecast's warnings on the years whose capital is likely to slip)."""
     capital, revenue = spend["capital_gbp"].sum(), spend["revenue_gbp"].sum()
-    over_capital = spend[spend["capital_headroom_gbp"] < -0.5]["financial_year"].tolist()
-    over_revenue = spend[spend["revenue_headroom_gbp"] < -0.5]["financial_year"].tolist()
+    over_capital = spend.index[spend["capital_headroom_gbp"] < -0.5].tolist()
+    over_revenue = spend.index[spend["revenue_headroom_gbp"] < -0.5].tolist()
     revenue_limited = bool(spend["revenue_budget_gbp"].notna().any())
     words = [
         f"Over {plural(len(spend), 'financial year')} the plan spends {money(capital)} of "
@@ -320,7 +320,7 @@ def spend_part(
             "Chance capital slips past 31 March",
             share,
         )
-    blocks.append(table_of(spend.set_index("financial_year"), columns, index="Financial year"))
+    blocks.append(table_of(spend, columns, index="Financial year"))
     for message in warnings[:8]:
         blocks.append(Note(sentence(message)))
     if len(warnings) > 8:
@@ -410,7 +410,7 @@ def run_cost_part(costs: pd.DataFrame, chart: Chart, parallel_months: int) -> Pa
     double = costs["double_running_gbp"]
     words = [
         f"The estate costs {money(costs['do_nothing_gbp'].iloc[0])} a year to run today. "
-        f"In {last['financial_year']} the plan brings that to {money(last['planned_gbp'])} "
+        f"In {last.name} the plan brings that to {money(last['planned_gbp'])} "
         f"({money(last['legacy_gbp'])} for the legacy systems still running, "
         f"{money(last['replacement_gbp'])} for what replaced them): "
         + (
@@ -425,7 +425,7 @@ def run_cost_part(costs: pd.DataFrame, chart: Chart, parallel_months: int) -> Pa
             f"A replaced system keeps running for {plural(parallel_months, 'month')} after "
             "its replacement goes live (money.parallel_running_months), and a retired one "
             f"until it is decommissioned: that double running costs {money(double.sum())} "
-            f"over the plan, most in {busiest['financial_year']} "
+            f"over the plan, most in {busiest.name} "
             f"({money(busiest['double_running_gbp'])})."
         )
     return Part(
@@ -435,7 +435,7 @@ def run_cost_part(costs: pd.DataFrame, chart: Chart, parallel_months: int) -> Pa
             Text(" ".join(words)),
             chart,
             table_of(
-                costs.set_index("financial_year"),
+                costs,
                 {
                     "do_nothing_gbp": ("Doing nothing", money),
                     "planned_gbp": ("With the plan", money),

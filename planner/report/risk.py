@@ -29,7 +29,7 @@ def burndown_by_year(result) -> pd.DataFrame:
     Risk is the sum over systems of 4 x likelihood x consequence (0-100 a system), so a
     figure of 1,000 is ten systems at the highest risk or forty at a quarter of it.
     """
-    frame = result.burndown
+    frame = result.burndown.reset_index()
     months = frame["month"]
     first = months.iloc[0]
     starts = frame[(months.dt.month == 4) | (months == first)]

@@ -94,7 +94,7 @@ def test_spend_chart_puts_capital_and_revenue_side_by_side_each_under_its_own_bu
     centres = [p.get_x() + p.get_width() / 2 for p in capital]
     assert list(budget.get_xdata()) == pytest.approx(centres)  # each mark over its own bar
     assert list(budget.get_ydata()) == pytest.approx(list(spend["capital_budget_gbp"] / 1e6))
-    assert [t.get_text() for t in ax.get_xticklabels()] == spend["financial_year"].tolist()
+    assert [t.get_text() for t in ax.get_xticklabels()] == spend.index.tolist()
     plt.close(ax.figure)
 
 
@@ -132,7 +132,7 @@ def test_portfolio_matrix_has_a_bubble_per_system_quadrants_and_names(result):
     from planner.charts import plot_portfolio
     from planner.charts.estate import TIME_QUADRANTS
 
-    ax = plot_portfolio(result.scores, label=10).axes[0]
+    ax = plot_portfolio(result.scored, label=10).axes[0]
     offsets = sum(len(c.get_offsets()) for c in ax.collections)
     assert offsets == len(result.scores)
     texts = {t.get_text() for t in ax.texts}

@@ -110,7 +110,7 @@ def test_certain_estimates_reproduce_the_plan():
     result, outlook = forecast(records, runs=50)
     for label in ("P50", "P80", "P95"):
         assert (outlook.systems[f"{label.lower()}_go_live"] == result.schedule["go_live"]).all()
-    spend = outlook.spend_by_fy.set_index("financial_year")
+    spend = outlook.spend_by_fy
     assert spend["p95_gbp"].tolist() == pytest.approx(spend["planned_gbp"].tolist())
     assert spend["planned_gbp"].sum() == pytest.approx(1.5e6)
     assert np.allclose(outlook.risk_remaining, outlook.planned_risk)
@@ -245,7 +245,7 @@ def test_capital_likely_to_slip_past_31_march_is_warned_with_its_median_shortfal
         )
     ]
     _, outlook = forecast(records, runs=4000, **{"uncertainty.distribution": "pert"})
-    year = outlook.spend_by_fy.set_index("financial_year").loc["2027/28"]
+    year = outlook.spend_by_fy.loc["2027/28"]
     assert year["p_capital_slips_past_31_march"] == pytest.approx(1.0)
     assert year["median_capital_shortfall_gbp"] == pytest.approx(1.2e6 - 1.2e6 * 12 / 14)
     assert outlook.warnings == [

@@ -179,7 +179,7 @@ def test_spend_is_the_plans_capital_and_revenue_with_the_forecasts_odds():
         [system("a")], **{"money.capital_share.default": 0.5, "schedule.budget.default_gbp": 12e6}
     )
     frame = spend_by_year(result)
-    assert frame["financial_year"].tolist() == ["2027/28"]
+    assert frame.index.tolist() == ["2027/28"]
     row = frame.iloc[0]
     assert (row["capital_gbp"], row["revenue_gbp"], row["capital_headroom_gbp"]) == pytest.approx(
         (600_000, 600_000, 11_400_000)
@@ -188,7 +188,7 @@ def test_spend_is_the_plans_capital_and_revenue_with_the_forecasts_odds():
     pd.testing.assert_frame_equal(frame[result.spend_by_fy.columns], result.spend_by_fy)
     outlook = forecast_plan(result, runs=40)
     joined = spend_by_year(result, outlook)
-    expected = outlook.spend_by_fy.set_index("financial_year")["p_capital_slips_past_31_march"]
+    expected = outlook.spend_by_fy["p_capital_slips_past_31_march"]
     assert joined["p_capital_slips_past_31_march"].tolist() == [expected["2027/28"]]
     words = texts(parts.spend_part(joined, None, [], []))  # type: ignore[arg-type]
     assert "£600k of capital and £600k of revenue (£1.2m in all)" in words
@@ -200,7 +200,7 @@ def test_run_cost_is_the_plans_with_double_running_worked_by_hand():
     # replaced: go-live Mar 2028 (month 11); the legacy system (120k a year) runs 3 months
     # more (money.parallel_running_months) beside its replacement (60k a year)
     result = plan_of([system("old", annual_run_cost_gbp=120_000.0, future_run_cost_gbp=60_000.0)])
-    frame = run_cost_by_year(result).set_index("financial_year")
+    frame = run_cost_by_year(result)
     assert frame.index.tolist() == ["2027/28", "2028/29"]
     assert frame["do_nothing_gbp"].tolist() == pytest.approx([120_000, 120_000])
     assert frame["legacy_gbp"].tolist() == pytest.approx([120_000, 30_000])

@@ -209,7 +209,7 @@ def test_capital_and_revenue_are_separate_limits():
         **{"schedule.revenue_budget.default_gbp": 600_000},
     )
     assert starts(result, "a") == ["2027-08"]
-    spend = result.spend_by_fy.set_index("financial_year")
+    spend = result.spend_by_fy
     assert spend.loc["2027/28", ["capital_gbp", "revenue_gbp"]].round().tolist() == [
         200_000,
         600_000,
@@ -371,7 +371,7 @@ def test_run_costs_show_double_running_until_the_legacy_system_stops():
     ]
     result = plan(records, **{"ordering.retire.months": 3})
     assert result.schedule.loc["pas", "start_month"] == 12
-    costs = result.run_costs.set_index("financial_year").round()
+    costs = result.run_costs.round()
     assert costs.loc["2027/28"].tolist() == [360_000, 360_000, 360_000, 0, 0]
     assert costs.loc["2028/29"].tolist() == [360_000, 510_000, 90_000, 420_000, 90_000]
 
@@ -427,7 +427,7 @@ def test_on_the_sample_trust_the_pas_goes_with_the_epr_and_no_money_lies_idle():
     epr, pas = schedule.loc["epr", "go_live"], schedule.loc["pas", "go_live"]
     assert epr < pas <= epr + pd.offsets.MonthEnd(6)
     waiting_for_money = result.held[result.held["held_by"] == "capital budget"]
-    spend = result.spend_by_fy.set_index("financial_year")
+    spend = result.spend_by_fy
     for year in waiting_for_money["what"].unique():
         assert spend.loc[year, "capital_gbp"] >= 0.5 * spend.loc[year, "capital_budget_gbp"]
 

@@ -440,7 +440,7 @@ def test_risk_burndown_starts_at_the_estate_risk_and_falls_at_go_live():
         )
     ]
     result = plan(records)
-    burndown = result.burndown.set_index("month")
+    burndown = result.burndown
     scores = result.scores
     assert burndown["plan_risk"].iloc[0] == pytest.approx(scores["risk"].sum())
     # likelihood: 1 + 1.0 (support ends within 24 months) + 1.0 (support unknown? no) ...

@@ -91,3 +91,48 @@ def test_scores_join_the_systems_without_overlap():
     assert scores.index.name == "id" and list(scores.index) == list(
         scores.sort_values("rank").index
     )
+
+
+def test_a_plans_scores_join_its_systems_without_overlap():
+    result = planner.plan(FIVE)
+    systems = result.inventory.systems
+    assert set(result.scores.columns).isdisjoint(systems.columns)
+    joined = systems.join(result.scores)
+    assert joined.shape == (5, systems.shape[1] + result.scores.shape[1])
+    # scored is that join in rank order: the register's names beside the ranks
+    assert list(result.scored.index) == list(result.scores.index)
+    assert result.scored.at["pas", "name"] == "Patient Administration System"
+    assert result.scored.at["pas", "rank"] == result.scores.at["pas", "rank"]
+
+
+def test_each_plan_table_has_its_key_as_the_index(results):
+    result, outlook = results["plan"], results["forecast"]
+    keys = {
+        "scores": (result.scores, "id"),
+        "schedule": (result.schedule, "id"),
+        "units": (result.units, "unit"),
+        "unit_spend": (result.unit_spend, "unit"),
+        "spend_by_fy": (result.spend_by_fy, "financial_year"),
+        "run_costs": (result.run_costs, "financial_year"),
+        "burndown": (result.burndown, "month"),
+        "forecast.spend_by_fy": (outlook.spend_by_fy, "financial_year"),
+    }
+    wrong = {
+        name: (frame.index.name, frame.index.is_unique)
+        for name, (frame, key) in keys.items()
+        if frame.index.name != key or not frame.index.is_unique or key in frame.columns
+    }
+    assert wrong == {}
+    # five-systems: Apr 2027 start, so the first financial year is 2027/28 and month 1 April
+    assert result.spend_by_fy.index[0] == "2027/28" == result.run_costs.index[0]
+    assert result.burndown.index[0] == pd.Timestamp("2027-04-01")
+
+
+def test_a_registers_own_column_named_like_a_score_is_kept_beside_it():
+    trust = planner.load(FIVE)
+    own = trust.systems.assign(risk="see the trust risk register", interfaces=3)
+    result = planner.plan(type(trust)(own, trust.dependencies))
+    scored = result.scored
+    assert scored.at["pas", "risk_register"] == "see the trust risk register"
+    assert scored.at["pas", "interfaces_register"] == 3
+    assert scored.at["pas", "risk"] == result.scores.at["pas", "risk"] > 0
