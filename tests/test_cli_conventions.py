@@ -93,6 +93,25 @@ def test_impact_takes_the_inventory_after_the_system_ids(store):
     assert positional.output == stored.output
 
 
+def test_graph_takes_several_systems_then_the_inventory(store, tmp_path):
+    png = tmp_path / "around.png"
+    done = invoke("graph", "pas", "lab-db", FIVE, "-o", png)
+    assert done.exit_code == 0, done.output
+    # depth 1 around pas and lab-db: pas's neighbours tie, ed and lab-db; the links
+    # tie-pas, ed-tie, ed-pas and lab-db-pas (dependencies.csv)
+    assert done.output.strip() == f"Wrote {png} (4 systems, 4 links)"
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    stored = invoke("graph", "pas", "lab-db", "--db", store, "-o", png)
+    assert stored.output == done.output
+
+
+def test_graph_names_the_inventory_a_missing_system_was_looked_for_in(tmp_path):
+    done = invoke("graph", "pas", "nope", FIVE, "-o", tmp_path / "g.png")
+    assert done.exit_code == 2
+    assert done.output.splitlines()[0] == f"Error: no system 'nope' in {FIVE}"
+    assert not (tmp_path / "g.png").exists()
+
+
 def test_impact_dash_i_still_works_and_says_it_is_deprecated():
     old = invoke("impact", "pas", "-i", FIVE)
     new = invoke("impact", "pas", FIVE)

@@ -28,6 +28,7 @@ from planner.cli.base import (
     out_path,
     plain,
     policy_from,
+    split_inventory,
     write_frame,
     wrote,
 )
@@ -353,28 +354,6 @@ def compare_command(
         draw.save(draw.plot_comparison(comparison), chart)
         wrote(chart)
         console(stderr=output != "table").print(plain(f"Wrote {chart}"))
-
-
-def split_inventory(arguments: list[str]) -> tuple[Path | None, list[str]]:
-    """``SYSTEM... [INVENTORY]``: the last argument is the inventory when it names a file or
-    folder (it exists, or has a path separator or an inventory suffix); system ids never do.
-
-    >>> split_inventory(["pas", "data/sample-trust"])
-    (PosixPath('data/sample-trust'), ['pas'])
-    >>> split_inventory(["pas", "lims"])
-    (None, ['pas', 'lims'])
-    """
-    *ids, last = arguments
-    path = Path(last)
-    looks_like_a_path = (
-        path.exists()
-        or "/" in last
-        or "\\" in last
-        or path.suffix.lower() in (".xlsx", ".json", ".yaml", ".yml", ".csv")
-    )
-    if ids and looks_like_a_path:
-        return path, ids
-    return None, arguments
 
 
 @command("impact")

@@ -260,6 +260,28 @@ def load_inventory(path: Path | None, db: Path, mapping: Path | None = None):
     return load(path, db=db, busy_timeout=busy_timeout(), mapping=mapping)
 
 
+def split_inventory(arguments: list[str]) -> tuple[Path | None, list[str]]:
+    """``SYSTEM... [INVENTORY]``: the last argument is the inventory when it names a file or
+    folder (it exists, or has a path separator or an inventory suffix); system ids never do.
+
+    >>> split_inventory(["pas", "data/sample-trust"])
+    (PosixPath('data/sample-trust'), ['pas'])
+    >>> split_inventory(["pas", "lims"])
+    (None, ['pas', 'lims'])
+    """
+    *ids, last = arguments
+    path = Path(last)
+    looks_like_a_path = (
+        path.exists()
+        or "/" in last
+        or "\\" in last
+        or path.suffix.lower() in (".xlsx", ".json", ".yaml", ".yml", ".csv")
+    )
+    if ids and looks_like_a_path:
+        return path, ids
+    return None, arguments
+
+
 def parse_budget_option(text: str) -> tuple[str, float]:
     """Read a ``--budget 2027/28=4.5m`` option into ('2027/28', 4500000.0).
 

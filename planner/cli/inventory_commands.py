@@ -29,6 +29,7 @@ from planner.cli.base import (
     out_path,
     plain,
     print_report,
+    split_inventory,
     store,
     write_frame,
     wrote,
@@ -320,8 +321,16 @@ def show_command(
 
 @command("graph")
 def graph_command(
-    systems: Annotated[list[str], typer.Argument(help="System id(s) at the centre.")],
+    arguments: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="SYSTEM... [INVENTORY]",
+            help="Ids of the systems at the centre, then the inventory folder, .xlsx, .json or "
+            ".yaml (without it the store, --db, is used).",
+        ),
+    ],
     db: DbOption = DEFAULT_DB,
+    mapping: MappingOption = None,
     depth: Annotated[int, typer.Option(help="Hops to include in each direction.")] = 1,
     out: Annotated[
         Path,
@@ -334,14 +343,14 @@ def graph_command(
     from inventory.errors import UnknownSystemError
     from inventory.graph import neighbourhood
 
+    path, systems = split_inventory(arguments)
+    inventory = load_inventory(path, db, mapping)
     draw = charts()
-    with store(db, create=False) as opened:
-        inventory = opened.load()
     G = inventory.graph()
     keys = [s.strip().lower() for s in systems]
     missing = [k for k in keys if k not in G]
     if missing:
-        raise UnknownSystemError(missing, where=f"in {db}")
+        raise UnknownSystemError(missing, where=f"in {path if path is not None else db}")
     sub = neighbourhood(G, keys, depth=depth)
     draw.save(draw.plot_dependency_map(sub, keys), out)
     wrote(out)
