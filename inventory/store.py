@@ -550,11 +550,12 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def use_policy(self, name: str, text: str) -> int:
+    def use_policy(self, name: str, text: str, sha256: str) -> int:
         """Keep a policy (its file name and YAML text) with the inventory, so that plans of
-        the store use it; an audited batch of its own (mode 'policy', the text's sha256),
-        which :meth:`undo` reverts like any other. Returns the batch number."""
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        the store use it; an audited batch of its own (mode 'policy'), which :meth:`undo`
+        reverts like any other. ``sha256`` is the hash every output names the policy by (the
+        planner's hash of its settings, so two files with the same settings are one policy),
+        recorded with the batch for ``history``. Returns the batch number."""
         with self._write():
             self.db.execute(
                 "CREATE TABLE IF NOT EXISTS policies "
@@ -562,13 +563,13 @@ class Store:
             )
             self.db.execute(
                 "INSERT OR REPLACE INTO policies (sha256, name, yaml) VALUES (?, ?, ?)",
-                (digest, name, text),
+                (sha256, name, text),
             )
             cursor = self.db.execute(
                 "INSERT INTO batches (started_at, source, sha256, mode, systems_added, "
                 "systems_changed, systems_removed, dependencies_added, dependencies_changed, "
                 "dependencies_removed) VALUES (?, ?, ?, 'policy', 0, 0, 0, 0, 0, 0)",
-                (_now(), name, digest),
+                (_now(), name, sha256),
             )
             return int(cursor.lastrowid or 0)
 

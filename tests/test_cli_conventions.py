@@ -183,6 +183,7 @@ def test_policy_use_keeps_the_policy_with_the_inventory(store, tmp_path):
     history = invoke("history", "--db", store, "--format", "csv").output
     batch = list(csv.DictReader(io.StringIO(history)))[-1]
     assert (batch["id"], batch["source"], batch["mode"]) == ("2", "board.yaml", "policy")
+    assert batch["sha256"] == expected  # the hash every output names the policy by
     assert invoke("undo", "2", "--db", store).exit_code == 0
     assert DEFAULT in invoke("rank", "--db", store).output.splitlines()
 

@@ -46,7 +46,7 @@ def use_command(
     checked = resolve_policy(path)  # a policy with problems is refused, nothing is stored
     text = path.read_text(encoding="utf-8-sig")
     with store(db, create=False, read_only=False) as opened:
-        batch = opened.use_policy(path.name, text)
+        batch = opened.use_policy(path.name, text, checked.sha256)
     wrote(db)
     console().print(plain(f"Batch {batch}: {db} now plans under {policy_line(checked)[8:]}"))
 
