@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # the report module imports nothing from here; this only type
 
 __all__ = [
     "ArgumentTypeError",
+    "EmptyStoreError",
     "InvalidArgumentError",
     "InvalidInventoryError",
     "InvalidPolicyError",
@@ -182,6 +183,10 @@ class MissingFileError(InventoryFileError, FileNotFoundError):
 
 class StoreError(ModerniseError):
     """The SQLite store cannot be opened, is from a newer version, or refused a change."""
+
+
+class EmptyStoreError(StoreError):
+    """There is no store at the path, or it holds no inventory yet."""
 
 
 class StoreBusyError(StoreError, TimeoutError):

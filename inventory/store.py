@@ -60,7 +60,7 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from inventory.errors import StoreBusyError, StoreError
+from inventory.errors import EmptyStoreError, StoreBusyError, StoreError
 from inventory.lifecycle import derive_end_of_support as derive
 from inventory.model import DERIVED_COLUMNS, DTYPES, Inventory, conform_column
 from inventory.schema import DEPENDENCIES, ORDERED_DTYPES, SYSTEMS, Field
@@ -289,7 +289,7 @@ class Store:
         self.read_only = read_only
         memory = self.path == ":memory:"
         if not memory and (read_only or not create) and not Path(self.path).exists():
-            raise StoreError(
+            raise EmptyStoreError(
                 f"no inventory store at {self.path}",
                 hint="import an inventory into it first, or choose another store",
             )
@@ -333,7 +333,7 @@ class Store:
                 hint="choose another file for the store",
             )
         if self.read_only:
-            raise StoreError(
+            raise EmptyStoreError(
                 f"{self.path} holds no inventory yet",
                 hint="import an inventory into it first, or choose another store",
             )

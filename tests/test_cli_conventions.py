@@ -195,3 +195,31 @@ def test_policy_use_refuses_a_policy_with_problems(store, tmp_path):
     assert done.exit_code == 1
     assert "Error: 1 problem in the policy from bad.yaml" in done.output
     assert "keeps no policy" in invoke("policy", "show", "--db", store).output
+
+
+def test_a_missing_store_says_how_to_give_the_inventory(tmp_path):
+    done = invoke("rank", "--db", tmp_path / "none.db")
+    assert done.exit_code == 1
+    assert done.output.splitlines()[-2:] == [
+        f"Error: no inventory store at {tmp_path / 'none.db'}",
+        "  give the inventory (a folder, .xlsx, .json or .yaml) to the command, import it first "
+        "with 'modernise import PATH', or name another store with --db",
+    ]
+    # history reads only the store, so it is not told to take a file
+    history = invoke("history", "--db", tmp_path / "none.db")
+    assert history.output.splitlines()[-1] == (
+        "  import an inventory first with 'modernise import PATH', or name another store with --db"
+    )
+
+
+def test_a_register_in_its_own_layout_is_pointed_to_map(tmp_path):
+    register = tmp_path / "register.csv"
+    register.write_text("System Name,Supplier,Department\nPAS,Cerner,Admin\n")
+    for args in (["validate", register], ["import", register, "--db", tmp_path / "r.db"]):
+        done = invoke(*args)
+        assert done.exit_code == 1
+        assert done.output.splitlines()[-1] == (
+            f"  a register kept in its own layout? 'modernise map {register}' proposes a column "
+            "mapping to review; then give it with --mapping"
+        ), args
+    assert not (tmp_path / "r.db").exists()

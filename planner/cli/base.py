@@ -15,6 +15,7 @@ Library modules are imported inside the functions that use them, so that ``moder
 from __future__ import annotations
 
 import functools
+import inspect
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +29,7 @@ from rich.text import Text
 
 from inventory.characters import printable, shown
 from inventory.errors import (
+    EmptyStoreError,
     InvalidArgumentError,
     ModerniseError,
     UnknownSystemError,
@@ -84,6 +86,15 @@ def console(stderr: bool = False) -> Console:
     )
 
 
+def counted(count: int, word: str) -> str:
+    """A count with its noun: '1 system', '1,204 systems'.
+
+    >>> counted(1, "system"), counted(1204, "link")
+    ('1 system', '1,204 links')
+    """
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
 def plain(value: object) -> Text:
     """Data as Rich text: never read as markup, characters a terminal acts on replaced.
 
@@ -124,9 +135,19 @@ def _exit_code(error: ModerniseError) -> int:
     return 2 if isinstance(error, UsageError | InvalidArgumentError | UnknownSystemError) else 1
 
 
-def _hint(error: ModerniseError) -> str | None:
+def _hint(error: ModerniseError, command: Callable) -> str | None:
+    """The fix, in the command line's terms (the library's hints never name flags)."""
     if isinstance(error, UnknownSystemError) and error.hint is None:
         return "list them with 'modernise systems'"
+    if isinstance(error, EmptyStoreError):
+        reads_files = {"inventory", "arguments"} & set(inspect.signature(command).parameters)
+        return (
+            "give the inventory (a folder, .xlsx, .json or .yaml) to the command, import it "
+            "first with 'modernise import PATH', or name another store with --db"
+            if reads_files
+            else "import an inventory first with 'modernise import PATH', or name another "
+            "store with --db"
+        )
     return error.hint
 
 
@@ -153,7 +174,7 @@ def command(
                 report = getattr(error, "report", None)
                 if report is not None:
                     print_report(report)
-                _print_error(error.message, _hint(error))
+                _print_error(error.message, _hint(error, function))
                 raise typer.Exit(_exit_code(error)) from None
             except OSError as error:  # a file the library does not name: say which and why
                 if _state["debug"]:

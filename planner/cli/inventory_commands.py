@@ -23,6 +23,7 @@ from planner.cli.base import (
     charts,
     command,
     console,
+    counted,
     error_line,
     frame_table,
     load_inventory,
@@ -124,6 +125,7 @@ def validate_command(
         error_line(
             f"{path} has {count} error{'s' if count != 1 else ''}; fix them and run validate again"
         )
+        _suggest_mapping(report, path, mapping)
         raise typer.Exit(1)
     console().print(
         plain(
@@ -132,6 +134,20 @@ def validate_command(
             + (f", {len(report.warnings)} warnings" if report.warnings else "")
         )
     )
+
+
+def _suggest_mapping(report, path: Path, mapping: Path | None) -> None:
+    """A register kept in its own layout lacks the standard columns: point to 'map'."""
+    if mapping is None and any(
+        issue.message.startswith("missing required column") for issue in report.errors
+    ):
+        console(stderr=True).print(
+            plain(
+                f"  a register kept in its own layout? 'modernise map {path}' proposes a column "
+                "mapping to review; then give it with --mapping"
+            ),
+            soft_wrap=True,
+        )
 
 
 @command("import")
@@ -179,6 +195,7 @@ def import_command(
     if result is None:
         count = len(report.errors)
         error_line(f"{path} has {count} error{'s' if count != 1 else ''}; nothing was imported")
+        _suggest_mapping(report, path, mapping)
         raise typer.Exit(1)
     wrote(db)
     console().print(plain(f"Imported {path} into {db}: {result}"))
@@ -266,7 +283,7 @@ def systems_command(
         ["id", "name", "category", "criticality", "platform", "end_of_support", "disposition"]
     ]
     shown["end_of_support"] = shown["end_of_support"].dt.strftime("%Y-%m-%d")
-    write_frame(shown, output, f"{len(shown):,} systems", limit)
+    write_frame(shown, output, counted(len(shown), "system"), limit)
 
 
 def _inventory(path: Path | None, db: Path):
@@ -355,7 +372,10 @@ def graph_command(
     draw.save(draw.plot_dependency_map(sub, keys), out)
     wrote(out)
     console().print(
-        plain(f"Wrote {out} ({sub.number_of_nodes()} systems, {sub.number_of_edges()} links)")
+        plain(
+            f"Wrote {out} ({counted(sub.number_of_nodes(), 'system')}, "
+            f"{counted(sub.number_of_edges(), 'link')})"
+        )
     )
 
 
