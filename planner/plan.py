@@ -42,6 +42,7 @@ __all__ = ["ORGANISATION_LABELS", "PlanResult", "make_plan", "risk_burndown"]
 WARNING_ORDER = (
     "impossible",
     "unscheduled",
+    "assumption",
     "budget",
     "capacity",
     "deadline",
@@ -384,6 +385,7 @@ def make_plan(
         )
         + plan_checks.year_end_warnings(capital, calendar)
         + plan_checks.exposure_warnings(schedule)
+        + plan_checks.example_warnings(policy)
     )
     warning_frame = pd.DataFrame(warnings, columns=["kind", "system", "message", "months"])
     warning_frame["kind"] = pd.Categorical(warning_frame["kind"], WARNING_ORDER, ordered=True)

@@ -1,6 +1,7 @@
 """What a board must be told about a plan beyond its dates: contracts to extend, risks it
-accepts, systems decommissioned late, capital bunched at the year end, and systems left
-out of support for years.
+accepts, systems decommissioned late, capital bunched at the year end, systems left out of
+support for years, and budgets or teams that are the bundled example's, not the
+organisation's.
 
 Each check takes the plan's tables and returns a table and/or warnings (dicts of kind,
 system, message, months), so the plan, its summary and every export say the same.
@@ -15,9 +16,12 @@ Examples
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pandas as pd
 
+from planner.policy import Policy, load_policy
 from planner.schedule import Calendar
 
 __all__ = [
@@ -27,6 +31,7 @@ __all__ = [
     "accepted_risks",
     "contract_extensions",
     "contract_warnings",
+    "example_warnings",
     "exposure_warnings",
     "listed",
     "window_warnings",
@@ -299,9 +304,59 @@ def exposure_warnings(schedule: pd.DataFrame) -> list[dict]:
         {
             "kind": "exposure",
             "system": None,
-            "message": f"{len(exposed)} high or extreme risk systems run out of support for more "
+            "message": f"{len(exposed)} high or extreme risk system"
+            + (" runs" if len(exposed) == 1 else "s run")
+            + " out of support for more "
             f"than {EXPOSURE_MONTHS} months of the plan before they are replaced: "
             f"{listed(names, total=len(exposed))}; consider compensating controls (isolation, "
             "extended support) or a larger budget",
+        }
+    ]
+
+
+@cache
+def _example_schedule() -> tuple[dict, dict]:
+    example = load_policy().schedule
+    return example.budget.model_dump(), example.teams
+
+
+def example_warnings(policy: Policy) -> list[dict]:
+    """One warning when the capital budgets or the team capacity are still the bundled
+    example policy's: a plan under them is a plan under another organisation's money and
+    people, however real the register.
+
+    >>> from planner.policy import load_policy
+    >>> [w["message"][:60] for w in example_warnings(load_policy())]
+    ['the capital budgets (£10.0m a year; £12.0m-£22.0m in 2027/28']
+    >>> example_warnings(load_policy(overrides={"schedule.budget.default_gbp": 8e6,
+    ...     "schedule.teams.integration": 2}))
+    []
+    """
+    budget, teams = _example_schedule()
+    schedule = policy.schedule
+    parts = []
+    if schedule.budget.model_dump() == budget:
+        years = list(budget["by_year"].values())
+        span = (
+            f"; £{min(years) / 1e6:,.1f}m-£{max(years) / 1e6:,.1f}m in "
+            f"{min(budget['by_year'])}-{max(budget['by_year'])}"
+            if years
+            else ""
+        )
+        parts.append(f"the capital budgets (£{budget['default_gbp'] / 1e6:,.1f}m a year{span})")
+    if schedule.teams == teams:
+        people = ", ".join(f"{team} {size:g}" for team, size in teams.items())
+        parts.append(f"the team capacity ({people} full-time people)")
+    if not parts:
+        return []
+    verb = "is" if parts == [parts[-1]] and parts[0].startswith("the team") else "are"
+    return [
+        {
+            "kind": "assumption",
+            "system": None,
+            "message": f"{' and '.join(parts)} {verb} the bundled example policy's, not this "
+            "organisation's: the dates and spend follow them; set your own in a policy file "
+            "(schedule.budget, schedule.teams; docs/planning.md)",
+            "months": None,
         }
     ]

@@ -250,7 +250,7 @@ def build_report(
         parts.spend_part(
             spend,
             chart("spend", "Capital and revenue per financial year", plot_spend(result)),
-            warnings.loc[warnings["kind"] == "budget", "message"].tolist(),
+            warnings.loc[warnings["kind"].isin(["assumption", "budget"]), "message"].tolist(),
             slipping,
         ),
         parts.risk_part(

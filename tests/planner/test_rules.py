@@ -445,3 +445,24 @@ def test_a_contract_end_can_be_a_hard_deadline():
     assert late.headline == "0 of 1 projects planned (£0.0m); 1 not scheduled (1 systems, £1.2m)"
     on_time = plan([system("a", contract_end="2028-03-31")], **rules)
     assert go_lives(on_time, "a") == ["2028-03"]
+
+
+def test_the_bundled_example_budgets_and_teams_are_named_as_such():
+    from planner.plan_checks import example_warnings
+    from planner.policy import load_policy
+
+    both = example_warnings(load_policy())
+    assert [w["kind"] for w in both] == ["assumption"]
+    assert both[0]["message"].startswith(
+        "the capital budgets (£10.0m a year; £12.0m-£22.0m in 2027/28-2032/33) and the team "
+        "capacity (integration 4, infrastructure 6, clinical safety 1.5, data migration 3, "
+        "training 4 full-time people) are the bundled example policy's"
+    )
+    own_money = load_policy(overrides={"schedule.budget.by_year": {"2027/28": 3e6}})
+    (teams_only,) = example_warnings(own_money)
+    assert teams_only["message"].startswith("the team capacity (integration 4")
+    assert " is the bundled example policy's" in teams_only["message"]
+    own_both = load_policy(
+        overrides={"schedule.budget.default_gbp": 5e6, "schedule.teams.training": 1}
+    )
+    assert example_warnings(own_both) == []
