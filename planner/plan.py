@@ -424,11 +424,18 @@ def _system_schedule(
     (see :class:`planner.ordering.Ordering`)."""
     plan_start = policy.plan_start
     at = np.flatnonzero(unit_at >= 0)
-    unit_row = unit_at[at]
+    # rows in plan order: by start month (the unscheduled last), then rank
+    order = np.lexsort(
+        (
+            scores["rank"].to_numpy()[score_at[at]],
+            units["start_month"].to_numpy(dtype=float)[unit_at[at]],
+        )
+    )
+    at = at[order]
+    unit_row, score_row = unit_at[at], score_at[at]
     frame = systems[["name", "category", "disposition"]].iloc[at]
     frame.index = pd.Index(systems.index[at], name="id")
     frame["unit"] = units.index.to_numpy(dtype=object)[unit_row]
-    per_unit = units.iloc[unit_row]
     for column in (
         "start",
         "go_live",
@@ -445,20 +452,19 @@ def _system_schedule(
         "approval",
         "approved_by",
     ):
-        frame[column] = per_unit[column].to_numpy()
-    own_scores = scores.iloc[score_at[at]]
-    frame["cost_gbp"] = own_scores["cost_gbp"].to_numpy()
-    frame["cost_estimated"] = own_scores["cost_estimated"].to_numpy()
+        frame[column] = units[column].to_numpy()[unit_row]
+    frame["cost_gbp"] = scores["cost_gbp"].to_numpy()[score_row]
+    frame["cost_estimated"] = scores["cost_estimated"].to_numpy()[score_row]
     frame["end_of_support"] = systems["end_of_support"].to_numpy()[at]
     exposed_from = frame["end_of_support"].where(frame["end_of_support"] > plan_start, plan_start)
     unsupported = (frame["go_live"] - exposed_from).dt.days / (365.25 / 12)
     frame["months_unsupported_in_plan"] = unsupported.clip(lower=0).round(0)
     for column in ("rank", "priority", "risk", "risk_rating", "impact", "cost"):
-        frame[column] = own_scores[column].to_numpy()
+        frame[column] = scores[column].to_numpy()[score_row]
     frame["scheduled"] = frame["scheduled"].astype(bool)
     frame["critical"] = frame["critical"].fillna(False).astype(bool)
     _legacy_timing(frame, units, unit_row, tie_at, policy)
-    return frame.sort_values(["start_month", "rank"], na_position="last", kind="stable")
+    return frame
 
 
 def _legacy_timing(
