@@ -247,10 +247,10 @@ def planning_units(
     labels = _move_groups(systems, rank, graph, kinds, policy)
     chosen = systems.iloc[planned_at]
     # units are numbered in the order their first member is planned
-    own = pd.factorize(labels)[0].astype(np.int64)
+    unit_row = pd.factorize(labels)[0].astype(np.int64)
     names = _group_ids(chosen.index, labels)[first_occurrences(labels)]
     unit_at = np.full(len(systems), -1, dtype=np.int64)
-    unit_at[planned_at] = own
+    unit_at[planned_at] = unit_row
     replacer = _at(
         unit_at, systems.index.get_indexer(pd.Index(chosen["replaced_by"], dtype=object))
     )
@@ -291,7 +291,7 @@ def planning_units(
         },
         index=chosen.index,
     )
-    units = _units(frame, own, names, policy)
+    units = _units(frame, unit_row, names, policy)
     estimated = frame.index[frame["cost_estimated"]]
     if len(estimated):
         shown = ", ".join(estimated[:12]) + (" ..." if len(estimated) > 12 else "")
@@ -304,17 +304,19 @@ def planning_units(
             }
         )
     links, blocked = _links(systems, graph, kinds, unit_at, replacer, names, policy, warnings)
-    ties, tie_at = _ties(retire, own, replacer, blocked, names)
+    ties, tie_at = _ties(retire, unit_row, replacer, blocked, names)
     impossible = tuple(sorted(names[blocked]))
     return Ordering(units, links, ties, impossible, warnings, unit_at=unit_at, tie_at=tie_at)
 
 
-def _units(frame: pd.DataFrame, own: np.ndarray, names: np.ndarray, policy: Policy) -> pd.DataFrame:
-    """One row per unit from its members' rows (``own``: each member's unit row; ``names``:
+def _units(
+    frame: pd.DataFrame, unit_row: np.ndarray, names: np.ndarray, policy: Policy
+) -> pd.DataFrame:
+    """One row per unit from its members' rows (``unit_row``: each member's unit row; ``names``:
     the units' ids): a single-member unit's row is its system's (vectorised); a move group's
     is aggregated (costs summed, the longest duration, the largest member's spend profile,
     the earliest deadline, the highest clinical class...)."""
-    shared = (np.bincount(own, minlength=len(names)) > 1)[own]
+    shared = (np.bincount(unit_row, minlength=len(names)) > 1)[unit_row]
     single = frame[~shared]
     rows = pd.DataFrame(
         {
@@ -342,10 +344,10 @@ def _units(frame: pd.DataFrame, own: np.ndarray, names: np.ndarray, policy: Poli
             "decommission": single["retire"].to_numpy(dtype=bool),
             "cost_estimated": single["cost_estimated"].to_numpy(dtype=bool),
         },
-        index=own[~shared],
+        index=unit_row[~shared],
     )
     if shared.any():
-        rows = pd.concat([rows, _group_rows(frame[shared], own[shared])]).sort_index()
+        rows = pd.concat([rows, _group_rows(frame[shared], unit_row[shared])]).sort_index()
     rows.index = pd.Index(names, dtype=object, name="unit")
     cost, capital = rows["cost_gbp"], rows["capital_gbp"]
     approval_rules = policy.schedule.approval
@@ -391,10 +393,10 @@ def _units(frame: pd.DataFrame, own: np.ndarray, names: np.ndarray, policy: Poli
     )
 
 
-def _group_rows(frame: pd.DataFrame, own: np.ndarray) -> pd.DataFrame:
-    """The move groups' rows, indexed by unit row, aggregated from their members' (``own``:
+def _group_rows(frame: pd.DataFrame, unit_row: np.ndarray) -> pd.DataFrame:
+    """The move groups' rows, indexed by unit row, aggregated from their members' (``unit_row``:
     each member's unit row; see :func:`_units`)."""
-    frame = frame.assign(unit=own)
+    frame = frame.assign(unit=unit_row)
     grouped = frame.groupby("unit", sort=False)
     largest = (
         frame.sort_values("cost_gbp", ascending=False, kind="stable")
@@ -424,7 +426,7 @@ def _group_rows(frame: pd.DataFrame, own: np.ndarray) -> pd.DataFrame:
     departments: dict[int, set] = {}
     engines: dict[int, set] = {}
     for u, system, asks, department, through in zip(
-        own.tolist(),
+        unit_row.tolist(),
         frame.index.to_numpy(dtype=object),
         frame["demand"].to_numpy(dtype=object),
         frame["department"].to_numpy(dtype=object),
@@ -452,16 +454,16 @@ def _group_rows(frame: pd.DataFrame, own: np.ndarray) -> pd.DataFrame:
 
 def _ties(
     retire: np.ndarray,
-    own: np.ndarray,
+    unit_row: np.ndarray,
     replacer: np.ndarray,
     blocked: np.ndarray,
     names: np.ndarray,
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """(absorber, absorbed) units, as ids and as unit rows: a retired system and the planned
-    system absorbing it (``own``, ``replacer``: each planned system's unit row and its
+    system absorbing it (``unit_row``, ``replacer``: each planned system's unit row and its
     absorber's, -1 for none; ``blocked``: the unit rows in an impossible cycle)."""
     retired = retire & (replacer >= 0)
-    absorber, absorbed = replacer[retired], own[retired]
+    absorber, absorbed = replacer[retired], unit_row[retired]
     cycle = np.zeros(len(names), dtype=bool)
     cycle[blocked] = True
     keep = (absorber != absorbed) & ~cycle[absorber] & ~cycle[absorbed]
@@ -487,17 +489,17 @@ def _links(
     ``replacer``: each planned system's absorber's), so a link is a pair of integers, kept
     once per pair on one int64 key; ids come back only in the table returned."""
     planned_at = np.flatnonzero(unit_at >= 0)
-    own = unit_at[planned_at]
+    unit_row = unit_at[planned_at]
     absorbed = replacer >= 0
     parts: list[tuple[np.ndarray, np.ndarray, str, np.ndarray | None]] = [
-        (replacer[absorbed], own[absorbed], "replaced_by", None)
+        (replacer[absorbed], unit_row[absorbed], "replaced_by", None)
     ]
     holder, waited = _flatten(systems["after"].to_numpy(dtype=object)[planned_at])
     if len(waited):
         waited_at = systems.index.get_indexer(pd.Index(waited, dtype=object))
         first = _at(unit_at, waited_at)
         inside = first >= 0
-        parts.append((first[inside], own[holder[inside]], "after", None))
+        parts.append((first[inside], unit_row[holder[inside]], "after", None))
         status = systems["status"].to_numpy(dtype=object)
         idle = ~inside & (waited_at >= 0) & (status[waited_at] == "planned")
         ids = systems.index.to_numpy(dtype=object)
@@ -516,8 +518,9 @@ def _links(
         both = (consumer_unit >= 0) & (provider_unit >= 0)
         consumer_at, provider_at = graph.consumer[both], graph.provider[both]
         consumer_unit, provider_unit, kind = consumer_unit[both], provider_unit[both], kinds[both]
-        disposition = systems["disposition"].to_numpy(dtype=object)
-        retiring = disposition == "retire"
+        disposition = systems["disposition"]
+        retiring = (disposition == "retire").to_numpy()
+        stays_on_platform = disposition.isin(STAYS_ON_PLATFORM).to_numpy()
         provider_retires, consumer_retires = retiring[provider_at], retiring[consumer_at]
         provider_absorbed = systems["replaced_by"].notna().to_numpy()[provider_at]
         distinct = consumer_unit != provider_unit
@@ -534,7 +537,7 @@ def _links(
         )
         # the graph rule: only where the consumer runs on the provider and stays on it
         runs_on = pd.Series(kind, dtype=object).isin(policy.ordering.platform_kinds).to_numpy()
-        stays = np.isin(disposition[consumer_at], STAYS_ON_PLATFORM)
+        stays = stays_on_platform[consumer_at]
         ordered = distinct & ~provider_retires & ~consumer_retires & runs_on & stays
         if rule == "providers-first":
             parts.append((provider_unit[ordered], consumer_unit[ordered], rule, kind[ordered]))
