@@ -40,6 +40,7 @@ __all__ = [
     "csr",
     "dag_levels",
     "downstream",
+    "first_occurrences",
     "gather",
     "move_groups",
     "neighbourhood",
@@ -124,12 +125,15 @@ def move_groups(G: nx.DiGraph) -> list[set[str]]:
 class ArrayGraph:
     """Edges as integer arrays over node positions ``0..n-1`` (``ids[i]`` is node i).
 
-    ``consumer[k] -> provider[k]`` is edge k.
+    ``consumer[k] -> provider[k]`` is edge k, row ``rows[k]`` of the dependencies it was
+    built from (rows naming an unknown system are left out), so the edges' other columns
+    (their ``kind``) are read by position too.
     """
 
     ids: np.ndarray
     consumer: np.ndarray
     provider: np.ndarray
+    rows: np.ndarray
 
     @classmethod
     def from_frames(cls, systems: pd.DataFrame, dependencies: pd.DataFrame) -> ArrayGraph:
@@ -139,7 +143,12 @@ class ArrayGraph:
         consumer = systems.index.get_indexer(pd.Index(dependencies["consumer"], dtype=object))
         provider = systems.index.get_indexer(pd.Index(dependencies["provider"], dtype=object))
         keep = (consumer >= 0) & (provider >= 0)
-        return cls(ids, consumer[keep].astype(np.int64), provider[keep].astype(np.int64))
+        return cls(
+            ids,
+            consumer[keep].astype(np.int64),
+            provider[keep].astype(np.int64),
+            np.flatnonzero(keep),
+        )
 
     @property
     def n(self) -> int:
@@ -154,7 +163,7 @@ class ArrayGraph:
         """Positions within ``depth`` links of ``centres``, in either direction.
 
         >>> g = ArrayGraph(np.array(["a", "b", "c", "d"], dtype=object),
-        ...                np.array([0, 1, 2]), np.array([1, 2, 3]))
+        ...                np.array([0, 1, 2]), np.array([1, 2, 3]), np.arange(3))
         >>> g.within(np.array([1]), 1).tolist()
         [0, 1, 2]
         """
@@ -190,6 +199,21 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     keep[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
     return ordered[keep]
+
+
+def first_occurrences(values: np.ndarray) -> np.ndarray:
+    """The positions of the first occurrence of each distinct value, in position order: what
+    ``drop_duplicates`` keeps, for integer keys (a pair of positions as ``a * n + b``).
+
+    >>> first_occurrences(np.array([3, 1, 3, 2, 1])).tolist()
+    [0, 1, 3]
+    """
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return np.sort(order[first])
 
 
 def csr(sources: np.ndarray, targets: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

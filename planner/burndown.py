@@ -28,7 +28,9 @@ def risk_burndown(
     months = calendar.months
     rules = policy.risk.likelihood
     support = rules.support
-    scores = scores.reindex(systems.index)
+    scores = scores[
+        ["likelihood_age", "likelihood_vulnerabilities", "likelihood_skills", "consequence"]
+    ].reindex(systems.index)
     static = (
         1.0
         + scores["likelihood_age"]

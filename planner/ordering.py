@@ -48,13 +48,15 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
+from itertools import chain
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from inventory.graph import ArrayGraph, first_occurrences, sorted_unique
 from inventory.schema import CLINICAL_SAFETY_CLASSES
 from planner.policy import Policy
 from planner.scoring import estimates
@@ -78,6 +80,10 @@ class Ordering:
     ``absorbed`` (units decommissioned within the window after the absorber's go-live);
     ``impossible`` lists the units in a cycle of explicit constraints (never scheduled);
     ``warnings`` are dicts (kind, system, message).
+
+    The same joins as positions, for the plan to reuse: ``unit_at[s]`` is the row in
+    ``units`` of the unit that system ``s`` (a position in ``systems``) belongs to, -1 when
+    it is not planned; tie ``k`` is unit row ``tie_at[0, k]`` absorbing ``tie_at[1, k]``.
     """
 
     units: pd.DataFrame
@@ -87,47 +93,78 @@ class Ordering:
     )
     impossible: tuple[str, ...] = ()
     warnings: list[dict] = field(default_factory=list)
+    _: KW_ONLY
+    unit_at: np.ndarray
+    tie_at: np.ndarray
 
 
-def _group_ids(planned: pd.Index, labels: np.ndarray) -> pd.Series:
+def _at(values: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """``values[positions]``, -1 where a position is -1 (an id not found).
+
+    >>> _at(np.array([5, 6, 7]), np.array([2, -1, 0])).tolist()
+    [7, -1, 5]
+    """
+    return np.where(positions >= 0, values[positions], -1)
+
+
+def _flatten(lists: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every item of a column of tuples (``after``, ``move_with``) with the row holding it,
+    in order: ``explode()`` as positions and an object array.
+
+    >>> owner, items = _flatten(pd.Series([("a", "b"), (), ("c",)]).to_numpy())
+    >>> owner.tolist(), items.tolist()
+    ([0, 0, 2], ['a', 'b', 'c'])
+    """
+    rows = [i for i, items in enumerate(lists.tolist()) if items]
+    counts = [len(lists[i]) for i in rows]
+    owner = np.repeat(np.asarray(rows, dtype=np.int64), counts)
+    items = np.fromiter(chain.from_iterable(lists[i] for i in rows), dtype=object, count=len(owner))
+    return owner, items
+
+
+def _group_ids(planned: pd.Index, labels: np.ndarray) -> np.ndarray:
     """Unit id per planned system: its own id, or for a move group its first members joined
     with '+' ('pacs+ris'; 'a+b+c+12-more' for a big group, so no id grows with the group)."""
-    ids = pd.Series(planned.to_numpy(dtype=object), index=planned)
+    ids = planned.to_numpy(dtype=object, copy=True)
     sizes = np.bincount(labels, minlength=int(labels.max(initial=-1)) + 1)[labels]
-    grouped = sizes > 1
-    if not grouped.any():
+    grouped = np.flatnonzero(sizes > 1)
+    if not len(grouped):
         return ids
-    frame = pd.DataFrame({"label": labels[grouped], "id": ids.to_numpy()[grouped]})
+    frame = pd.DataFrame({"label": labels[grouped], "id": ids[grouped], "at": grouped})
     frame = frame.sort_values(["label", "id"], kind="stable")
     rank = frame.groupby("label").cumcount()
     first = frame[rank < NAMED_MEMBERS].groupby("label")["id"].agg("+".join)
     names = first.reindex(frame["label"]).to_numpy(dtype=object)
-    extra = sizes[grouped][frame.index.to_numpy()] - NAMED_MEMBERS
-    names = np.where(extra > 0, names + "+" + extra.astype(str) + "-more", names)
-    ids.loc[frame["id"].to_numpy()] = names
+    at = frame["at"].to_numpy()
+    extra = sizes[at] - NAMED_MEMBERS
+    ids[at] = np.where(extra > 0, names + "+" + extra.astype(str) + "-more", names)
     return ids
 
 
 def _move_groups(
-    systems: pd.DataFrame, planned: pd.Index, dependencies: pd.DataFrame, policy: Policy
+    systems: pd.DataFrame,
+    rank: np.ndarray,
+    graph: ArrayGraph,
+    kinds: np.ndarray,
+    policy: Policy,
 ) -> np.ndarray:
     """Each planned system's move-group label: strong components of the coupling links
-    (a shared database) among planned systems, with move_with pairs joined both ways."""
-    position = pd.Index(planned)
-    coupling = dependencies[dependencies["kind"].isin(policy.ordering.coupling_kinds)]
-    consumer = position.get_indexer(coupling["consumer"].to_numpy(dtype=object))
-    provider = position.get_indexer(coupling["provider"].to_numpy(dtype=object))
+    (a shared database) among planned systems, with move_with pairs joined both ways
+    (``rank``: each system's position among the planned, -1 when not planned)."""
+    coupling = pd.Series(kinds, dtype=object).isin(policy.ordering.coupling_kinds).to_numpy()
+    consumer = rank[graph.consumer[coupling]]
+    provider = rank[graph.provider[coupling]]
     keep = (consumer >= 0) & (provider >= 0)
     pairs = [(consumer[keep], provider[keep])]
-    together = systems.loc[planned, "move_with"].explode().dropna()
+    planned_at = np.flatnonzero(rank >= 0)
+    holder, together = _flatten(systems["move_with"].to_numpy(dtype=object)[planned_at])
     if len(together):
-        a = position.get_indexer(together.index.to_numpy(dtype=object))
-        b = position.get_indexer(together.to_numpy(dtype=object))
-        both = (a >= 0) & (b >= 0)
-        pairs += [(a[both], b[both]), (b[both], a[both])]
+        other = _at(rank, systems.index.get_indexer(pd.Index(together, dtype=object)))
+        both = other >= 0
+        pairs += [(holder[both], other[both]), (other[both], holder[both])]
     u = np.concatenate([p[0] for p in pairs]).astype(np.int64)
     v = np.concatenate([p[1] for p in pairs]).astype(np.int64)
-    n = len(position)
+    n = len(planned_at)
     matrix = sparse.csr_matrix((np.ones(len(u), dtype=np.int8), (u, v)), shape=(n, n))
     return connected_components(matrix, directed=True, connection="strong")[1]
 
@@ -149,27 +186,40 @@ def _clinical_class(systems: pd.DataFrame) -> pd.Series:
     return classes.where(systems["disposition"] != "retire", "none")
 
 
-def _engines(systems: pd.DataFrame, dependencies: pd.DataFrame) -> pd.Series:
-    """The integration engines each system exchanges data through (the engine's id)."""
-    engine_ids = systems.index[systems["category"] == "integration engine"]
-    through = dependencies.loc[
-        dependencies["provider"].isin(engine_ids), ["consumer", "provider"]
-    ].drop_duplicates()
-    through = through.sort_values(["consumer", "provider"])
-    consumers = through["consumer"].to_numpy(dtype=object)
-    providers = through["provider"].to_numpy(dtype=object)
-    engines = pd.Series([()] * len(systems), index=systems.index, dtype=object)
-    if len(consumers):
-        first = np.flatnonzero(np.r_[True, consumers[1:] != consumers[:-1]])
-        ends = np.r_[first[1:], len(consumers)]
-        engines[consumers[first]] = [
-            (providers[a],) if b - a == 1 else tuple(providers[a:b])
-            for a, b in zip(first.tolist(), ends.tolist(), strict=True)
-        ]
+def _engines(systems: pd.DataFrame, rank: np.ndarray, graph: ArrayGraph) -> list[tuple]:
+    """The integration engines each planned system exchanges data through (the engines'
+    ids, in id order)."""
+    engines: list[tuple] = [()] * int((rank >= 0).sum())
+    is_engine = (systems["category"] == "integration engine").to_numpy()
+    through = is_engine[graph.provider]
+    holder, engine = rank[graph.consumer[through]], graph.provider[through]
+    mine = holder >= 0
+    holder, engine = holder[mine], engine[mine]
+    if not len(holder):
+        return engines
+    engine_at = np.flatnonzero(is_engine)
+    by_id = np.zeros(len(systems), dtype=np.int64)
+    by_id[engine_at[np.argsort(graph.ids[engine_at].astype(str), kind="stable")]] = np.arange(
+        len(engine_at)
+    )
+    order = np.lexsort((by_id[engine], holder))
+    holder, engine = holder[order], engine[order]
+    distinct = np.r_[True, (holder[1:] != holder[:-1]) | (engine[1:] != engine[:-1])]
+    holder, names = holder[distinct], graph.ids[engine[distinct]]
+    starts = np.flatnonzero(np.r_[True, holder[1:] != holder[:-1]])
+    ends = np.r_[starts[1:], len(holder)]
+    for row, a, b in zip(holder[starts].tolist(), starts.tolist(), ends.tolist(), strict=True):
+        engines[row] = tuple(names[a:b])
     return engines
 
 
-def planning_units(systems: pd.DataFrame, dependencies: pd.DataFrame, policy: Policy) -> Ordering:
+def planning_units(
+    systems: pd.DataFrame,
+    dependencies: pd.DataFrame,
+    policy: Policy,
+    *,
+    graph: ArrayGraph | None = None,
+) -> Ordering:
     """Build the units to schedule, the precedence links between them and the ties.
 
     ``units`` is indexed by unit id with ``members``, ``cost_gbp``, ``capital_share``
@@ -181,26 +231,43 @@ def planning_units(systems: pd.DataFrame, dependencies: pd.DataFrame, policy: Po
     ``engines``, ``organisation``, ``decommission`` (every member retires: switching off is
     not a go-live), ``major`` (a go-live that needs a stabilisation window),
     ``approval`` and ``approval_months`` (the business case gate) and ``cost_estimated``.
+
+    ``graph`` is the dependencies as positions over ``systems`` (``Inventory.array_graph``,
+    built here when not given): ids are looked up once, and every join after that is by
+    position (systems, units and links as integer arrays).
     """
     warnings: list[dict] = []
+    if graph is None:
+        graph = ArrayGraph.from_frames(systems, dependencies)
+    kinds = dependencies["kind"].to_numpy(dtype=object)[graph.rows]
     is_planned = (systems["disposition"] != "retain") & (systems["status"] != "retired")
-    planned = systems.index[is_planned]
-    unit_of = _group_ids(planned, _move_groups(systems, planned, dependencies, policy))
-    chosen = systems.loc[planned]
+    planned_at = np.flatnonzero(is_planned.to_numpy())
+    rank = np.full(len(systems), -1, dtype=np.int64)
+    rank[planned_at] = np.arange(len(planned_at))
+    labels = _move_groups(systems, rank, graph, kinds, policy)
+    chosen = systems.iloc[planned_at]
+    # units are numbered in the order their first member is planned
+    unit_row = pd.factorize(labels)[0].astype(np.int64)
+    names = _group_ids(chosen.index, labels)[first_occurrences(labels)]
+    unit_at = np.full(len(systems), -1, dtype=np.int64)
+    unit_at[planned_at] = unit_row
+    replacer = _at(
+        unit_at, systems.index.get_indexer(pd.Index(chosen["replaced_by"], dtype=object))
+    )
     sizes = estimates(chosen, policy)
     default_demand = policy.defaults.team_demand
     demand = chosen["team_demand"].map(lambda d: d if d else dict(default_demand))
     start = policy.plan_start
     eos = chosen["end_of_support"]
+    retire = (chosen["disposition"] == "retire").to_numpy()
     # the current contract holds back the go-live of a system being replaced, not of a new
     # one, nor the decommissioning of one absorbed by another (that follows its absorber)
-    absorbed = (chosen["disposition"] == "retire") & chosen["replaced_by"].isin(planned)
-    contract = chosen["contract_end"].where((chosen["status"] != "planned") & ~absorbed)
+    absorbed = retire & (replacer >= 0)
+    contract = chosen["contract_end"].where((chosen["status"] != "planned").to_numpy() & ~absorbed)
     classes = _clinical_class(chosen)
     rank_of_class = {c: i for i, c in enumerate(CLINICAL_SAFETY_CLASSES)}
     frame = pd.DataFrame(
         {
-            "unit": unit_of,
             "cost_gbp": sizes["cost_gbp"],
             "capital_gbp": sizes["cost_gbp"] * sizes["capital_share"],
             "months": sizes["months"],
@@ -215,15 +282,16 @@ def planning_units(systems: pd.DataFrame, dependencies: pd.DataFrame, policy: Po
             "demand": demand,
             "class_rank": classes.map(rank_of_class),
             "department": chosen["department"],
-            "engines": _engines(systems, dependencies).reindex(planned),
+            "engines": _engines(systems, rank, graph),
             "organisation": chosen["organisation"],
-            "retire": chosen["disposition"] == "retire",
+            "retire": retire,
             "run_cost_gbp": chosen["annual_run_cost_gbp"].fillna(0.0),
             "spend_profile": chosen["spend_profile"],
             "spend_by_year": chosen["spend_by_year"],
-        }
+        },
+        index=chosen.index,
     )
-    units = _units(frame, policy)
+    units = _units(frame, unit_row, names, policy)
     estimated = frame.index[frame["cost_estimated"]]
     if len(estimated):
         shown = ", ".join(estimated[:12]) + (" ..." if len(estimated) > 12 else "")
@@ -235,17 +303,20 @@ def planning_units(systems: pd.DataFrame, dependencies: pd.DataFrame, policy: Po
                 f"policy defaults were used ({shown})",
             }
         )
-    links, impossible = _links(systems, dependencies, unit_of, policy, warnings)
-    ties = _ties(chosen, unit_of, impossible)
-    return Ordering(units, links, ties, impossible, warnings)
+    links, blocked = _links(systems, graph, kinds, unit_at, replacer, names, policy, warnings)
+    ties, tie_at = _ties(retire, unit_row, replacer, blocked, names)
+    impossible = tuple(sorted(names[blocked]))
+    return Ordering(units, links, ties, impossible, warnings, unit_at=unit_at, tie_at=tie_at)
 
 
-def _units(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    """One row per unit from its members' rows: a single-member unit's row is its system's
-    (vectorised); a move group's is aggregated (costs summed, the longest duration, the
-    largest member's spend profile, the earliest deadline, the highest clinical class...)."""
-    order = pd.unique(frame["unit"].to_numpy(dtype=object))
-    shared = frame["unit"].duplicated(keep=False).to_numpy()
+def _units(
+    frame: pd.DataFrame, unit_row: np.ndarray, names: np.ndarray, policy: Policy
+) -> pd.DataFrame:
+    """One row per unit from its members' rows (``unit_row``: each member's unit row; ``names``:
+    the units' ids): a single-member unit's row is its system's (vectorised); a move group's
+    is aggregated (costs summed, the longest duration, the largest member's spend profile,
+    the earliest deadline, the highest clinical class...)."""
+    shared = (np.bincount(unit_row, minlength=len(names)) > 1)[unit_row]
     single = frame[~shared]
     rows = pd.DataFrame(
         {
@@ -273,10 +344,11 @@ def _units(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
             "decommission": single["retire"].to_numpy(dtype=bool),
             "cost_estimated": single["cost_estimated"].to_numpy(dtype=bool),
         },
-        index=pd.Index(single["unit"].to_numpy(dtype=object)),
+        index=unit_row[~shared],
     )
     if shared.any():
-        rows = pd.concat([rows, _group_rows(frame[shared])]).reindex(order)
+        rows = pd.concat([rows, _group_rows(frame[shared], unit_row[shared])]).sort_index()
+    rows.index = pd.Index(names, dtype=object, name="unit")
     cost, capital = rows["cost_gbp"], rows["capital_gbp"]
     approval_rules = policy.schedule.approval
     whole_life = cost + rows["run_cost_gbp"] * approval_rules.whole_life_years
@@ -285,7 +357,7 @@ def _units(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     )
     board = ~national & (cost >= approval_rules.board_gbp)
     decommission = rows["decommission"].astype(bool)
-    units = pd.DataFrame(
+    return pd.DataFrame(
         {
             "members": rows["members"],
             "cost_gbp": cost,
@@ -319,12 +391,12 @@ def _units(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
         },
         index=rows.index,
     )
-    units.index.name = "unit"
-    return units
 
 
-def _group_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """The move groups' rows, aggregated from their members' (see :func:`_units`)."""
+def _group_rows(frame: pd.DataFrame, unit_row: np.ndarray) -> pd.DataFrame:
+    """The move groups' rows, indexed by unit row, aggregated from their members' (``unit_row``:
+    each member's unit row; see :func:`_units`)."""
+    frame = frame.assign(unit=unit_row)
     grouped = frame.groupby("unit", sort=False)
     largest = (
         frame.sort_values("cost_gbp", ascending=False, kind="stable")
@@ -349,13 +421,12 @@ def _group_rows(frame: pd.DataFrame) -> pd.DataFrame:
             "cost_estimated": grouped["cost_estimated"].any(),
         }
     )
-    unit = frame["unit"].to_numpy(dtype=object)
-    members: dict[str, tuple] = {}
-    demand: dict[str, dict[str, float]] = {}
-    departments: dict[str, set] = {}
-    engines: dict[str, set] = {}
+    members: dict[int, tuple] = {}
+    demand: dict[int, dict[str, float]] = {}
+    departments: dict[int, set] = {}
+    engines: dict[int, set] = {}
     for u, system, asks, department, through in zip(
-        unit,
+        unit_row.tolist(),
         frame.index.to_numpy(dtype=object),
         frame["demand"].to_numpy(dtype=object),
         frame["department"].to_numpy(dtype=object),
@@ -381,127 +452,161 @@ def _group_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def _ties(chosen: pd.DataFrame, unit_of: pd.Series, impossible: tuple[str, ...]) -> pd.DataFrame:
-    """(absorber, absorbed) units: a retired system and the planned system absorbing it."""
-    absorber = chosen["replaced_by"]
-    retired = (chosen["disposition"] == "retire") & absorber.isin(unit_of.index)
-    ties = pd.DataFrame(
-        {
-            "absorber": unit_of.reindex(absorber[retired]).to_numpy(dtype=object),
-            "absorbed": unit_of[retired[retired].index].to_numpy(dtype=object),
-        }
-    )
-    inside = ties["absorber"].isin(impossible) | ties["absorbed"].isin(impossible)
-    ties = ties[(ties["absorber"] != ties["absorbed"]) & ~inside]
-    return ties.drop_duplicates().reset_index(drop=True)
+def _ties(
+    retire: np.ndarray,
+    unit_row: np.ndarray,
+    replacer: np.ndarray,
+    blocked: np.ndarray,
+    names: np.ndarray,
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """(absorber, absorbed) units, as ids and as unit rows: a retired system and the planned
+    system absorbing it (``unit_row``, ``replacer``: each planned system's unit row and its
+    absorber's, -1 for none; ``blocked``: the unit rows in an impossible cycle)."""
+    retired = retire & (replacer >= 0)
+    absorber, absorbed = replacer[retired], unit_row[retired]
+    cycle = np.zeros(len(names), dtype=bool)
+    cycle[blocked] = True
+    keep = (absorber != absorbed) & ~cycle[absorber] & ~cycle[absorbed]
+    absorber, absorbed = absorber[keep], absorbed[keep]
+    first = first_occurrences(absorber * len(names) + absorbed)
+    at = np.stack([absorber[first], absorbed[first]])
+    frame = pd.DataFrame({"absorber": names[at[0]], "absorbed": names[at[1]]}, dtype=object)
+    return frame, at
 
 
 def _links(
-    systems, dependencies, unit_of: pd.Series, policy: Policy, warnings
-) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    """Precedence links between units (vectorised: a million systems take seconds) and the
-    units caught in a cycle of explicit constraints."""
-    parts: list[pd.DataFrame] = []
-    planned = unit_of.index
-    chosen = systems.loc[planned]
-
-    def link(before, after, reason: str, kind: object = None) -> None:
-        frame = pd.DataFrame(
-            {"before": np.asarray(before, dtype=object), "after": np.asarray(after, dtype=object)}
-        )
-        frame["reason"] = reason
-        frame["kind"] = kind if kind is not None else None  # type: ignore[call-overload]
-        parts.append(frame)
-
-    absorber = chosen["replaced_by"]
-    absorbed = absorber.notna() & absorber.isin(planned)
-    link(
-        unit_of.reindex(absorber[absorbed]).to_numpy(),
-        unit_of[absorbed[absorbed].index],
-        "replaced_by",
-    )
-    waits = chosen["after"].explode().dropna()
-    if len(waits):
-        inside = waits.isin(planned)
-        link(
-            unit_of.reindex(waits[inside]).to_numpy(), unit_of.reindex(waits.index[inside]), "after"
-        )
-        status = systems["status"].reindex(waits[~inside])
-        for system, first in waits[~inside][status.to_numpy() == "planned"].items():
+    systems: pd.DataFrame,
+    graph: ArrayGraph,
+    kinds: np.ndarray,
+    unit_at: np.ndarray,
+    replacer: np.ndarray,
+    names: np.ndarray,
+    policy: Policy,
+    warnings: list[dict],
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Precedence links between units and the units (rows) caught in a cycle of explicit
+    constraints. Units are rows and systems positions (``unit_at``: each system's unit row,
+    ``replacer``: each planned system's absorber's), so a link is a pair of integers, kept
+    once per pair on one int64 key; ids come back only in the table returned."""
+    planned_at = np.flatnonzero(unit_at >= 0)
+    unit_row = unit_at[planned_at]
+    absorbed = replacer >= 0
+    parts: list[tuple[np.ndarray, np.ndarray, str, np.ndarray | None]] = [
+        (replacer[absorbed], unit_row[absorbed], "replaced_by", None)
+    ]
+    holder, waited = _flatten(systems["after"].to_numpy(dtype=object)[planned_at])
+    if len(waited):
+        waited_at = systems.index.get_indexer(pd.Index(waited, dtype=object))
+        first = _at(unit_at, waited_at)
+        inside = first >= 0
+        parts.append((first[inside], unit_row[holder[inside]], "after", None))
+        status = systems["status"].to_numpy(dtype=object)
+        idle = ~inside & (waited_at >= 0) & (status[waited_at] == "planned")
+        ids = systems.index.to_numpy(dtype=object)
+        for system, other in zip(ids[planned_at[holder[idle]]], waited[idle], strict=True):
             warnings.append(
                 {
                     "kind": "constraint",
                     "system": system,
-                    "message": f"{system} waits for {first}, which is planned but has "
+                    "message": f"{system} waits for {other}, which is planned but has "
                     "disposition retain, so it is never scheduled; the wait is ignored",
                 }
             )
     rule = policy.ordering.precedence
-    if rule != "none" and len(dependencies):
-        # look every id up once, then work on positions (each lookup of a million edges
-        # by string costs a tenth of a second)
-        position = systems.index.get_indexer(dependencies["consumer"].to_numpy(dtype=object))
-        provider_position = systems.index.get_indexer(
-            dependencies["provider"].to_numpy(dtype=object)
-        )
-        unit_at = np.full(len(systems), None, dtype=object)
-        unit_at[systems.index.get_indexer(planned)] = unit_of.to_numpy(dtype=object)
-        both = (position >= 0) & (provider_position >= 0)
-        both[both] = (unit_at[position[both]] != None) & (  # noqa: E711 - element-wise
-            unit_at[provider_position[both]] != None  # noqa: E711
-        )
-        consumer_at, provider_at = position[both], provider_position[both]
-        consumer_unit, provider_unit = unit_at[consumer_at], unit_at[provider_at]
-        kinds = dependencies["kind"].to_numpy(dtype=object)[both]
-        disposition = systems["disposition"].to_numpy(dtype=object)
-        retiring = disposition == "retire"
+    if rule != "none":
+        consumer_unit, provider_unit = unit_at[graph.consumer], unit_at[graph.provider]
+        both = (consumer_unit >= 0) & (provider_unit >= 0)
+        consumer_at, provider_at = graph.consumer[both], graph.provider[both]
+        consumer_unit, provider_unit, kind = consumer_unit[both], provider_unit[both], kinds[both]
+        disposition = systems["disposition"]
+        retiring = (disposition == "retire").to_numpy()
+        stays_on_platform = disposition.isin(STAYS_ON_PLATFORM).to_numpy()
         provider_retires, consumer_retires = retiring[provider_at], retiring[consumer_at]
-        provider_absorbed = pd.notna(systems["replaced_by"].to_numpy(dtype=object)[provider_at])
+        provider_absorbed = systems["replaced_by"].notna().to_numpy()[provider_at]
         distinct = consumer_unit != provider_unit
         # a system retired with nothing to absorb it is switched off after what depends on
         # it has moved off (unless that is being switched off too)
         retire_after = distinct & provider_retires & ~consumer_retires & ~provider_absorbed
-        link(
-            consumer_unit[retire_after],
-            provider_unit[retire_after],
-            "retire after dependents",
-            kinds[retire_after],
+        parts.append(
+            (
+                consumer_unit[retire_after],
+                provider_unit[retire_after],
+                "retire after dependents",
+                kind[retire_after],
+            )
         )
         # the graph rule: only where the consumer runs on the provider and stays on it
-        runs_on = pd.Series(kinds).isin(policy.ordering.platform_kinds).to_numpy()
-        stays = np.isin(disposition[consumer_at], STAYS_ON_PLATFORM)
+        runs_on = pd.Series(kind, dtype=object).isin(policy.ordering.platform_kinds).to_numpy()
+        stays = stays_on_platform[consumer_at]
         ordered = distinct & ~provider_retires & ~consumer_retires & runs_on & stays
         if rule == "providers-first":
-            link(provider_unit[ordered], consumer_unit[ordered], rule, kinds[ordered])
+            parts.append((provider_unit[ordered], consumer_unit[ordered], rule, kind[ordered]))
         else:
-            link(consumer_unit[ordered], provider_unit[ordered], rule, kinds[ordered])
-    links = (
-        pd.concat(parts, ignore_index=True)
-        if parts
-        else pd.DataFrame(columns=["before", "after", "reason", "kind"])
+            parts.append((consumer_unit[ordered], provider_unit[ordered], rule, kind[ordered]))
+    counts = [len(p[0]) for p in parts]
+    before = np.concatenate([p[0] for p in parts]).astype(np.int64)
+    after = np.concatenate([p[1] for p in parts]).astype(np.int64)
+    part = np.repeat(np.arange(len(parts)), counts)
+    kind = np.concatenate(
+        [
+            p[3] if p[3] is not None else np.full(n, None, dtype=object)
+            for p, n in zip(parts, counts, strict=True)
+        ]
     )
-    links = links[links["before"] != links["after"]]
-    explicit = links["reason"].isin(EXPLICIT)
-    # keep one row per pair, preferring explicit reasons
-    links = (
-        links.assign(explicit=explicit)
-        .sort_values(["explicit"], ascending=False, kind="stable")
-        .drop_duplicates(["before", "after"])
-        .drop(columns="explicit")
+    reasons = np.array([p[2] for p in parts], dtype=object)
+    explicit = np.array([p[2] in EXPLICIT for p in parts], dtype=bool)[part]
+    # keep one link per pair, preferring an explicit reason (rows in that order)
+    order = np.flatnonzero(before != after)
+    order = order[np.argsort(~explicit[order], kind="stable")]
+    order = order[first_occurrences(before[order] * len(names) + after[order])]
+    keep, blocked = _break_cycles(
+        before[order], after[order], explicit[order], reasons[part[order]], names, warnings
     )
-    links, impossible = _break_cycles(links, warnings)
-    return links.sort_values(["before", "after"]).reset_index(drop=True), impossible
+    order = order[keep]
+    order = order[_by_name(names, before[order], after[order])]
+    links = pd.DataFrame(
+        {
+            "before": names[before[order]],
+            "after": names[after[order]],
+            "reason": reasons[part[order]],
+            "kind": kind[order],
+        },
+        dtype=object,
+    )
+    return links, blocked
 
 
-def _cycles(links: pd.DataFrame) -> list[list[str]]:
-    names = pd.Index(pd.unique(np.concatenate([links["before"], links["after"]])))
-    if not len(names):
+def _by_name(names: np.ndarray, before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """The order of the pairs (before, after) of unit rows by their units' ids.
+
+    >>> names = np.array(["b", "a", "c"], dtype=object)
+    >>> _by_name(names, np.array([0, 1, 0]), np.array([2, 2, 1])).tolist()
+    [1, 2, 0]
+    """
+    present = sorted_unique(np.concatenate([before, after]))
+    rank = np.zeros(len(names), dtype=np.int64)
+    rank[present[np.argsort(names[present].astype(str), kind="stable")]] = np.arange(len(present))
+    return np.argsort(rank[before] * len(present) + rank[after], kind="stable")
+
+
+def _cycles(before: np.ndarray, after: np.ndarray) -> list[np.ndarray]:
+    """The units (rows) of each cycle of links: the strong components of more than one unit,
+    numbered in the order the links first name their units."""
+    codes, nodes = pd.factorize(np.concatenate([before, after]))
+    if not len(nodes):
         return []
-    u, v = names.get_indexer(links["before"]), names.get_indexer(links["after"])
-    matrix = sparse.csr_matrix((np.ones(len(u)), (u, v)), shape=(len(names), len(names)))
-    count, labels = connected_components(matrix, directed=True, connection="strong")
-    sizes = np.bincount(labels, minlength=count)
-    return [sorted(names[labels == k]) for k in np.flatnonzero(sizes > 1)]
+    n, count = len(nodes), len(before)
+    matrix = sparse.csr_matrix((np.ones(count), (codes[:count], codes[count:])), shape=(n, n))
+    components, labels = connected_components(matrix, directed=True, connection="strong")
+    sizes = np.bincount(labels, minlength=components)
+    return [nodes[labels == k] for k in np.flatnonzero(sizes > 1)]
+
+
+def _within(cycle: np.ndarray, before: np.ndarray, after: np.ndarray, count: int) -> np.ndarray:
+    """Which links (pairs of unit rows) join two units of ``cycle``."""
+    inside = np.zeros(count, dtype=bool)
+    inside[cycle] = True
+    return inside[before] & inside[after]
 
 
 def _describe(row: pd.Series) -> str:
@@ -510,27 +615,37 @@ def _describe(row: pd.Series) -> str:
 
 
 def _break_cycles(
-    links: pd.DataFrame, warnings: list[dict]
-) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    for cycle in _cycles(links):
-        inside = links["before"].isin(cycle) & links["after"].isin(cycle)
-        derived = inside & ~links["reason"].isin(EXPLICIT)
+    before: np.ndarray,
+    after: np.ndarray,
+    explicit: np.ndarray,
+    reason: np.ndarray,
+    names: np.ndarray,
+    warnings: list[dict],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Drop the graph-rule links inside a cycle that explicit links close (with a warning);
+    the links kept (a mask) and the units of the cycles of explicit links left (rows), each
+    warned of with the link to cut."""
+    keep = np.ones(len(before), dtype=bool)
+    for cycle in _cycles(before, after):
+        derived = _within(cycle, before, after, len(names)) & ~explicit
         if derived.any():
             warnings.append(
                 {
                     "kind": "constraint",
                     "system": None,
                     "message": "dependency-order links among "
-                    f"{', '.join(cycle)} form a cycle with explicit constraints; the "
-                    f"{int(derived.sum())} derived from the dependency graph were dropped",
+                    f"{', '.join(sorted(names[cycle]))} form a cycle with explicit constraints; "
+                    f"the {int(derived.sum())} derived from the dependency graph were dropped",
                 }
             )
-            links = links[~derived]
-    impossible = _cycles(links)
+            keep &= ~derived
+    kept = np.flatnonzero(keep)
+    impossible = _cycles(before[kept], after[kept])
     for cycle in impossible:
-        in_cycle: pd.DataFrame = links[
-            links["before"].isin(cycle) & links["after"].isin(cycle)
-        ].sort_values(["after", "before"], kind="stable")
+        rows = kept[_within(cycle, before[kept], after[kept], len(names))]
+        in_cycle = pd.DataFrame(
+            {"before": names[before[rows]], "after": names[after[rows]], "reason": reason[rows]}
+        ).sort_values(["after", "before"], kind="stable")
         named = "; ".join(_describe(row) for _, row in in_cycle.iterrows())
         # an 'after' is a wish about timing; a 'replaced_by' says what absorbs what: cut the
         # first 'after' if there is one
@@ -541,8 +656,9 @@ def _break_cycles(
                 "kind": "impossible",
                 "system": None,
                 "message": "impossible constraint: replaced_by/after links form a cycle "
-                f"through {', '.join(cycle)} ({named}); these are not scheduled until one "
-                f"link is removed: cut '{_describe(cut_row)}'",
+                f"through {', '.join(sorted(names[cycle]))} ({named}); these are not "
+                f"scheduled until one link is removed: cut '{_describe(cut_row)}'",
             }
         )
-    return links, tuple(sorted(u for cycle in impossible for u in cycle))
+    blocked = np.concatenate(impossible) if impossible else np.zeros(0, dtype=np.int64)
+    return keep, blocked

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from inventory.errors import InvalidArgumentError
+from inventory.graph import first_occurrences
 from inventory.lifecycle import derive_end_of_support
 from inventory.model import Inventory
 from inventory.schema import tidy_tables
@@ -346,13 +347,20 @@ def make_plan(
         )
     )
     scores = score(systems, impact, policy)
-    ordering = planning_units(systems, dependencies, policy)
+    ordering = planning_units(systems, dependencies, policy, graph=graph)
     units, links, warnings = ordering.units, ordering.links, ordering.warnings
-    members = units["members"].explode()
-    unit_priority = (
-        scores["priority"].reindex(members.to_numpy()).groupby(members.index.to_numpy()).max()
-    )
-    unit_risk = scores["risk"].reindex(members.to_numpy()).groupby(members.index.to_numpy()).sum()
+    # from here systems, scores and units join by position: scores are in rank order, so
+    # each system's row in them is looked up once
+    score_at = scores.index.get_indexer(systems.index)
+    planned_at = np.flatnonzero(ordering.unit_at >= 0)
+    by_unit = pd.DataFrame(
+        {
+            "priority": scores["priority"].to_numpy()[score_at[planned_at]],
+            "risk": scores["risk"].to_numpy()[score_at[planned_at]],
+        }
+    ).groupby(ordering.unit_at[planned_at])
+    unit_priority = pd.Series(by_unit["priority"].max().to_numpy(), index=units.index)
+    unit_risk = pd.Series(by_unit["risk"].sum().to_numpy(), index=units.index)
     result = schedule_units(
         units,
         links,
@@ -365,9 +373,8 @@ def make_plan(
     warnings += result.warnings
     unit_frame = result.units
     calendar = result.calendar
-    member_unit = pd.Series(members.index.to_numpy(), index=members.to_numpy(), name="unit")
     schedule = _system_schedule(
-        systems, scores, unit_frame, member_unit, ordering.ties, policy, calendar
+        systems, scores, unit_frame, ordering.unit_at, score_at, ordering.tie_at, policy, calendar
     )
     spend_by_fy = _spend_by_fy(result)
     burndown = risk_burndown(systems, scores, schedule["finish_month"], policy, calendar)
@@ -420,20 +427,34 @@ def make_plan(
 
 
 def _system_schedule(
-    systems, scores, units, member_unit, ties, policy: Policy, calendar: Calendar
+    systems: pd.DataFrame,
+    scores: pd.DataFrame,
+    units: pd.DataFrame,
+    unit_at: np.ndarray,
+    score_at: np.ndarray,
+    tie_at: np.ndarray,
+    policy: Policy,
+    calendar: Calendar,
 ) -> pd.DataFrame:
     """One row per planned system: its project's dates, its scores, when the legacy system
     stops running (``stop_month``) and when what replaces it goes live
-    (``replaced_month``)."""
+    (``replaced_month``). Joined by position: ``unit_at`` and ``score_at`` are each system's
+    row in ``units`` (-1 when not planned) and in ``scores``; ``tie_at`` the ties as unit rows
+    (see :class:`planner.ordering.Ordering`)."""
     plan_start = policy.plan_start
-    planned = member_unit.index
-    at = systems.index.get_indexer(planned)  # each lookup by id once, then positions
-    unit_at = units.index.get_indexer(member_unit.to_numpy(dtype=object))
-    score_at = scores.index.get_indexer(planned)
-    frame = systems.iloc[at][["name", "category", "disposition"]].copy()
-    frame.index = pd.Index(planned, name="id")
-    frame["unit"] = member_unit.to_numpy(dtype=object)
-    per_unit = units.iloc[unit_at]
+    at = np.flatnonzero(unit_at >= 0)
+    # rows in plan order: by start month (the unscheduled last), then rank
+    order = np.lexsort(
+        (
+            scores["rank"].to_numpy()[score_at[at]],
+            units["start_month"].to_numpy(dtype=float)[unit_at[at]],
+        )
+    )
+    at = at[order]
+    unit_row, score_row = unit_at[at], score_at[at]
+    frame = systems[["name", "category", "disposition"]].iloc[at]
+    frame.index = pd.Index(systems.index[at], name="id")
+    frame["unit"] = units.index.to_numpy(dtype=object)[unit_row]
     for column in (
         "start",
         "go_live",
@@ -450,35 +471,42 @@ def _system_schedule(
         "approval",
         "approved_by",
     ):
-        frame[column] = per_unit[column].to_numpy()
-    own_scores = scores.iloc[score_at]
-    frame["cost_gbp"] = own_scores["cost_gbp"].to_numpy()
-    frame["cost_estimated"] = own_scores["cost_estimated"].to_numpy()
+        frame[column] = units[column].to_numpy()[unit_row]
+    frame["cost_gbp"] = scores["cost_gbp"].to_numpy()[score_row]
+    frame["cost_estimated"] = scores["cost_estimated"].to_numpy()[score_row]
     frame["end_of_support"] = systems["end_of_support"].to_numpy()[at]
     exposed_from = frame["end_of_support"].where(frame["end_of_support"] > plan_start, plan_start)
     unsupported = (frame["go_live"] - exposed_from).dt.days / (365.25 / 12)
     frame["months_unsupported_in_plan"] = unsupported.clip(lower=0).round(0)
     for column in ("rank", "priority", "risk", "risk_rating", "impact", "cost"):
-        frame[column] = own_scores[column].to_numpy()
+        frame[column] = scores[column].to_numpy()[score_row]
     frame["scheduled"] = frame["scheduled"].astype(bool)
     frame["critical"] = frame["critical"].fillna(False).astype(bool)
-    _legacy_timing(frame, units, ties, policy)
-    return frame.sort_values(["start_month", "rank"], na_position="last", kind="stable")
+    _legacy_timing(frame, units, unit_row, tie_at, policy)
+    return frame
 
 
-def _legacy_timing(frame: pd.DataFrame, units: pd.DataFrame, ties, policy: Policy) -> None:
+def _legacy_timing(
+    frame: pd.DataFrame,
+    units: pd.DataFrame,
+    unit_row: np.ndarray,
+    tie_at: np.ndarray,
+    policy: Policy,
+) -> None:
     """Add ``replaced_month`` (the go-live of what replaces a system: its own project's, or
     for a retirement the project absorbing it) and ``stop_month`` (the first month it no
     longer runs: a replaced system runs ``money.parallel_running_months`` past its
-    replacement's go-live)."""
+    replacement's go-live). ``unit_row``: each row's unit; ``tie_at``: (absorber, absorbed)
+    unit rows."""
     finish = frame["finish_month"].to_numpy(dtype=float)
     replace = (frame["disposition"] == "replace").to_numpy()
-    absorber_of = pd.Series(
-        ties["absorber"].to_numpy(dtype=object), index=ties["absorbed"].to_numpy(dtype=object)
-    )
-    absorber_of = absorber_of[~absorber_of.index.duplicated()]
-    absorbed_by = absorber_of.reindex(frame["unit"].to_numpy(dtype=object))
-    absorber_finish = units["finish_month"].reindex(absorbed_by.to_numpy()).to_numpy(dtype=float)
+    absorber, absorbed = tie_at
+    first = first_occurrences(absorbed)  # a unit absorbed twice follows its first absorber
+    absorber_of = np.full(len(units), -1, dtype=np.int64)
+    absorber_of[absorbed[first]] = absorber[first]
+    by = absorber_of[unit_row]
+    unit_finish = units["finish_month"].to_numpy(dtype=float)
+    absorber_finish = np.where(by >= 0, unit_finish[by], np.nan)
     parallel = policy.money.parallel_running_months
     frame["replaced_month"] = np.where(replace, finish, absorber_finish)
     frame["stop_month"] = np.where(replace, finish + 1 + parallel, finish + 1)

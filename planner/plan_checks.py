@@ -73,7 +73,9 @@ def contract_extensions(
     ``months``, ``cost_gbp``; indexed by system, longest first.
     """
     planned = schedule.index
-    own = systems.iloc[systems.index.get_indexer(planned)]  # one lookup per system
+    own = systems[["contract_end", "annual_run_cost_gbp"]].iloc[
+        systems.index.get_indexer(planned)  # one lookup per system
+    ]
     contract_end = own["contract_end"]
     has = contract_end.notna().to_numpy()
     ends_at = calendar.months_after_start(contract_end)

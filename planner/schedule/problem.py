@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -85,11 +86,23 @@ def effective_priority(priority: pd.Series, links: pd.DataFrame) -> pd.Series:
     before = position.get_indexer(links["before"])
     after = position.get_indexer(links["after"])
     keep = (before >= 0) & (after >= 0)
-    before, after = before[keep], after[keep]
-    n = len(position)
+    values = _raised(effective.to_numpy(copy=True), before[keep], after[keep])
+    return pd.Series(values, index=priority.index)
+
+
+def _raised(values: np.ndarray, before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """``values`` (one per unit) raised to the highest value of anything that waits on each
+    unit, through the acyclic links ``before[k] -> after[k]`` (unit positions).
+
+    >>> before, after = np.array([3, 0, 0]), np.array([0, 1, 2])  # 3 -> 0 -> 1 and 2
+    >>> _raised(np.array([20.0, 90.0, 50.0, 10.0]), before, after).tolist()
+    [90.0, 90.0, 50.0, 90.0]
+    """
+    if not len(before):
+        return values
+    n = len(values)
     indptr, indices = csr(before, after, n)
     level = dag_levels(indptr, indices, n)  # links are acyclic once cycles are broken
-    values = effective.to_numpy(copy=True)
     order = np.argsort(level[before], kind="stable")
     before, after = before[order], after[order]
     edge_level = level[before]
@@ -97,7 +110,7 @@ def effective_priority(priority: pd.Series, links: pd.DataFrame) -> pd.Series:
     for k in range(len(cuts) - 2, -1, -1):  # deepest level first: successors are final
         lo, hi = cuts[k], cuts[k + 1]
         np.maximum.at(values, before[lo:hi], values[after[lo:hi]])
-    return pd.Series(values, index=priority.index)
+    return values
 
 
 @dataclass(frozen=True)
@@ -267,33 +280,29 @@ def build_problem(
     teams = dict(policy.schedule.teams)
     team_names = list(teams)
     fy_labels = calendar.fy_labels
-    impossible = set(impossible)
-    names = list(units.index)
+    names = units.index.to_numpy(dtype=object).tolist()
     count = len(names)
-    position_of = pd.Index(names)
-    before = position_of.get_indexer(links["before"])
-    after = position_of.get_indexer(links["after"])
-    in_cycle = links["before"].isin(impossible) & links["after"].isin(impossible)
-    keep = (before >= 0) & (after >= 0) & ~in_cycle.to_numpy()
+    # each id is looked up once, in the units' own index (its hash table built once); from
+    # here units are positions 0..count-1
+    position_of = units.index
+    impossible_at = position_of.get_indexer(pd.Index(sorted(set(impossible)), dtype=object))
+    impossible_mask = np.zeros(count, dtype=np.bool_)
+    impossible_mask[impossible_at[impossible_at >= 0]] = True
+    before = position_of.get_indexer(pd.Index(links["before"], dtype=object))
+    after = position_of.get_indexer(pd.Index(links["after"], dtype=object))
+    keep = (before >= 0) & (after >= 0)
+    keep[keep] = ~(impossible_mask[before[keep]] & impossible_mask[after[keep]])
     before, after = before[keep].astype(np.int64), after[keep].astype(np.int64)
     pred_indptr, pred_indices = csr(after, before, count)
     succ_indptr, succ_indices = csr(before, after, count)
-    own = priority.reindex(units.index).fillna(0.0)
-    effective = effective_priority(own, links[~in_cycle])
-    order = np.lexsort(
-        (
-            np.asarray(names, dtype=str),
-            -own.to_numpy(dtype=float).round(9),
-            -effective.to_numpy(dtype=float).round(9),
-        )
-    )
+    own = priority.reindex(units.index).fillna(0.0).to_numpy(dtype=float)
+    effective = _raised(own.copy(), before, after)
+    order = np.lexsort((np.asarray(names, dtype=str), -own.round(9), -effective.round(9)))
     position = np.empty(count, dtype=np.int64)
     position[order] = np.arange(count)
     demands, unknown_teams = _demands(units["team_demand"], team_names)
     tail, tail_months, unknown = _safety_case(units, team_names, policy, demands)
     unknown_teams |= unknown
-    impossible_mask = np.zeros(count, dtype=np.bool_)
-    impossible_mask[position_of.get_indexer(sorted(impossible))] = True
     weights = (
         risk.reindex(units.index).fillna(0.0).to_numpy(dtype=float)
         if risk is not None
@@ -394,14 +403,14 @@ def _demands(team_demand: pd.Series, team_names: list[str]) -> tuple[np.ndarray,
            [0.]]), {'estates'})
     """
     demands = np.zeros((len(team_demand), len(team_names)))
-    asks = team_demand.to_numpy(dtype=object)
-    keys = [team for demand in asks for team in demand]
+    asks = team_demand.to_numpy(dtype=object).tolist()
+    keys = list(chain.from_iterable(asks))
     if not keys:
         return demands, set()
-    amounts = np.fromiter((a for demand in asks for a in demand.values()), float, len(keys))
-    rows = np.repeat(np.arange(len(asks)), [len(demand) for demand in asks])
+    amounts = np.fromiter(chain.from_iterable(d.values() for d in asks), float, len(keys))
+    rows = np.repeat(np.arange(len(asks)), list(map(len, asks)))
     column_of = {enum_key(team): j for j, team in enumerate(team_names)}
-    distinct, inverse = np.unique(np.asarray(keys, dtype=object), return_inverse=True)
+    inverse, distinct = pd.factorize(np.asarray(keys, dtype=object), use_na_sentinel=False)
     columns = np.array([column_of.get(enum_key(str(k)), -1) for k in distinct])[inverse]
     known = columns >= 0
     np.add.at(demands, (rows[known], columns[known]), amounts[known])
@@ -435,6 +444,7 @@ def _spacing_groups(
     one department of one organisation or through one integration engine, and major
     go-lives in one organisation (the stabilisation window)."""
     rules = policy.schedule.go_live
+    units = units.reset_index(drop=True)  # keyed by position: each key's unit is its row
     clinical = units["clinical_safety_class"].isin(rules.spaced_classes).to_numpy()
     organisations = units["organisation"].fillna("").astype(str)
     parts: list[tuple[pd.Series, int]] = []  # (each unit's group keys, the groups' gap)
@@ -451,7 +461,6 @@ def _spacing_groups(
         major = units["major"].to_numpy(dtype=bool)
         owner_org = organisations[major].replace("", "the organisation")
         parts.append(("major go-lives in " + owner_org, rules.stabilisation_months))
-    position = pd.Index(units.index)
     keys = pd.concat([p for p, _ in parts]) if parts else pd.Series([], dtype=object)
     gap_of = np.concatenate(
         [np.full(len(p), gap, dtype=np.int64) for p, gap in parts] or [np.zeros(0, dtype=np.int64)]
@@ -459,9 +468,7 @@ def _spacing_groups(
     codes, names = pd.factorize(keys.to_numpy(dtype=object))
     gaps = np.zeros(len(names), dtype=np.int64)
     gaps[codes] = gap_of
-    indptr, indices = csr(
-        position.get_indexer(keys.index).astype(np.int64), codes.astype(np.int64), len(units)
-    )
+    indptr, indices = csr(keys.index.to_numpy(dtype=np.int64), codes.astype(np.int64), len(units))
     return [str(n) for n in names], indptr, indices, gaps
 
 

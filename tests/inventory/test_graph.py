@@ -6,7 +6,14 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inventory.graph import ArrayGraph, downstream, move_groups, neighbourhood, to_graph
+from inventory.graph import (
+    ArrayGraph,
+    downstream,
+    first_occurrences,
+    move_groups,
+    neighbourhood,
+    to_graph,
+)
 from inventory.model import Inventory
 from inventory.synthetic import sample_trust
 
@@ -71,3 +78,35 @@ def test_array_strong_components_agree_with_networkx(edges):
     expected = {frozenset(c) for c in nx.strongly_connected_components(G)}
     found = {frozenset(np.asarray(ids)[labels == k]) for k in np.unique(labels)}
     assert found == expected
+
+
+def test_the_array_graph_keeps_the_dependency_row_of_each_edge():
+    """A dependency naming an unknown system is left out; the others keep their rows, so
+    their kinds are read by position."""
+    systems = pd.DataFrame(index=pd.Index(["pas", "tie", "ed"], name="id"))
+    deps = pd.DataFrame(
+        {
+            "consumer": ["tie", "ghost", "ed", "ed"],
+            "provider": ["pas", "pas", "tie", "pas"],
+            "kind": ["HL7 v2", "FHIR", "API", "database link"],
+        }
+    )
+    graph = ArrayGraph.from_frames(systems, deps)
+    assert graph.rows.tolist() == [0, 2, 3]
+    assert graph.consumer.tolist() == [1, 2, 2]
+    assert graph.provider.tolist() == [0, 1, 0]
+    assert deps["kind"].to_numpy()[graph.rows].tolist() == ["HL7 v2", "API", "database link"]
+
+
+def test_first_occurrences_keep_what_drop_duplicates_keeps():
+    # pairs (before, after) over 10 units as before * 10 + after: (2, 3) and (0, 1) repeat
+    keys = np.array([23, 1, 23, 45, 1, 7])
+    assert first_occurrences(keys).tolist() == [0, 1, 3, 5]
+    assert first_occurrences(np.zeros(0, dtype=np.int64)).tolist() == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(-5, 5), max_size=40))
+def test_first_occurrences_agree_with_pandas(values):
+    expected = pd.Series(values, dtype="int64").drop_duplicates().index.tolist()
+    assert first_occurrences(np.array(values, dtype=np.int64)).tolist() == expected

@@ -196,3 +196,25 @@ def test_systems_absorbed_by_the_same_replacement_do_not_wait_for_each_other():
     deps.append({"consumer": "report", "provider": "pas"})
     _, links, _ = links_of(records, deps, **{"ordering.precedence": "providers-first"})
     assert sorted(links) == [("epr", "pas", "replaced_by"), ("epr", "tail", "replaced_by")]
+
+
+def test_the_ordering_gives_each_system_its_unit_and_each_tie_as_positions():
+    """Units are numbered in the order their first member is planned; the plan joins systems
+    to units and absorbers to the absorbed by these positions."""
+    records = [
+        system("epr"),
+        system("pas", disposition="retire", replaced_by="epr"),
+        system("ris"),
+        system("old", disposition="retain"),
+        system("pacs"),
+    ]
+    deps = [
+        {"consumer": "ris", "provider": "pacs", "kind": "database link"},
+        {"consumer": "pacs", "provider": "ris", "kind": "database link"},
+    ]
+    inv = inventory(records, deps)
+    ordering = planning_units(inv.systems, inv.dependencies, simple_policy())
+    assert list(ordering.units.index) == ["epr", "pas", "pacs+ris"]
+    assert ordering.unit_at.tolist() == [0, 1, 2, -1, 2]
+    assert ordering.tie_at.tolist() == [[0], [1]]
+    assert ordering.ties.values.tolist() == [["epr", "pas"]]
