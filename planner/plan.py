@@ -393,6 +393,7 @@ def make_plan(
         + plan_checks.year_end_warnings(capital, calendar)
         + plan_checks.exposure_warnings(schedule)
         + plan_checks.example_warnings(policy)
+        + plan_checks.nothing_planned_warnings(systems, scores)
     )
     warning_frame = pd.DataFrame(warnings, columns=["kind", "system", "message", "months"])
     warning_frame["kind"] = pd.Categorical(warning_frame["kind"], WARNING_ORDER, ordered=True)

@@ -34,6 +34,7 @@ __all__ = [
     "example_warnings",
     "exposure_warnings",
     "listed",
+    "nothing_planned_warnings",
     "window_warnings",
     "year_end_warnings",
 ]
@@ -359,6 +360,30 @@ def example_warnings(policy: Policy) -> list[dict]:
             "message": f"{' and '.join(parts)} {verb} the bundled example policy's, not this "
             "organisation's: the dates and spend follow them; set your own in a policy file "
             "(schedule.budget, schedule.teams; docs/planning.md)",
+            "months": None,
+        }
+    ]
+
+
+def nothing_planned_warnings(systems: pd.DataFrame, scores: pd.DataFrame) -> list[dict]:
+    """One warning when there are systems but none is to change: most often a register
+    without a disposition column, whose systems are all kept ('retain' is the default).
+
+    >>> frame = pd.DataFrame({"disposition": ["retain", "retain"]}, index=["pas", "ris"])
+    >>> nothing_planned_warnings(frame, pd.DataFrame({"planned": [False, False]}))[0]["message"]
+    ... # doctest: +ELLIPSIS
+    'nothing is planned: all 2 systems are kept (disposition retain) or already retired; ...'
+    """
+    if not len(systems) or bool(scores["planned"].any()):
+        return []
+    return [
+        {
+            "kind": "unscheduled",
+            "system": None,
+            "message": f"nothing is planned: all {len(systems):,} systems are kept (disposition "
+            "retain) or already retired; the disposition of each system (replace, replatform, "
+            "rehost, refactor or retire) says what the plan changes, and a register without "
+            "one keeps every system",
             "months": None,
         }
     ]

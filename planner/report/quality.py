@@ -71,6 +71,13 @@ def data_quality(result) -> pd.DataFrame:
             _NO_RANGE,
         ),
         (
+            "category 'other'",
+            systems.index[(systems["category"] == "other").to_numpy()],
+            len(systems),
+            "no category, or one the schema does not know: a blank cost or duration takes the "
+            "policy's general default, not a category's; grouped under 'other' in the roadmap",
+        ),
+        (
             "no platform",
             systems.index[systems["platform"].isna().to_numpy()],
             len(systems),

@@ -472,6 +472,8 @@ def test_data_quality_counts_defaults_and_single_values():
     assert quality.loc["duration estimate defaulted", "systems"] == 1
     assert quality.loc["no range for the cost", "which"] == ""  # ranged has one; guessed none
     assert quality.loc["no platform", ["systems", "out_of"]].tolist() == [1, 2]
+    # neither has a category, so both are 'other'
+    assert quality.loc["category 'other'", ["systems", "which"]].tolist() == [2, "guessed, ranged"]
 
 
 def test_changes_from_default_lists_each_changed_setting():

@@ -466,3 +466,14 @@ def test_the_bundled_example_budgets_and_teams_are_named_as_such():
         overrides={"schedule.budget.default_gbp": 5e6, "schedule.teams.training": 1}
     )
     assert example_warnings(own_both) == []
+
+
+def test_a_register_that_keeps_every_system_says_why_nothing_is_planned():
+    result = plan([system("pas", disposition="retain"), system("ris", disposition="retain")])
+    unscheduled = result.warnings[result.warnings["kind"] == "unscheduled"]["message"].tolist()
+    assert unscheduled == [
+        "nothing is planned: all 2 systems are kept (disposition retain) or already retired; the "
+        "disposition of each system (replace, replatform, rehost, refactor or retire) says what "
+        "the plan changes, and a register without one keeps every system"
+    ]
+    assert result.headline == "No projects: every system is retained or retired"
