@@ -223,3 +223,15 @@ def test_a_register_in_its_own_layout_is_pointed_to_map(tmp_path):
             "mapping to review; then give it with --mapping"
         ), args
     assert not (tmp_path / "r.db").exists()
+
+
+def test_rank_says_which_ranks_it_leaves_out():
+    done = invoke("rank", FIVE)
+    assert done.exit_code == 0
+    # five-systems: the portal is kept (disposition retain) and ranks 5th of 5
+    assert done.output.splitlines()[-1] == (
+        "Ranks count every system: 1 system kept or already retired (rank 5) not listed; "
+        "--all lists them"
+    )
+    everything = invoke("rank", FIVE, "--all")
+    assert "portal" in everything.output and "not listed" not in everything.output

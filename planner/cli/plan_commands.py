@@ -23,6 +23,7 @@ from planner.cli.base import (
     charts,
     command,
     console,
+    counted,
     frame_table,
     load_inventory,
     make_plan,
@@ -94,17 +95,28 @@ def rank_command(
     ] = False,
 ) -> None:
     """The replacement order: planned systems by priority (deterministic ties)."""
-    from planner.api import rank
+    from planner.api import score
 
-    ranked = rank(
-        load_inventory(inventory, db, mapping),
-        policy_from(policy, None, start, impact, store_db=db if inventory is None else None),
-        include_retained=everything,
+    trust = load_inventory(inventory, db, mapping)
+    scores = score(
+        trust, policy_from(policy, None, start, impact, store_db=db if inventory is None else None)
     )
-    frame = ranked.reset_index()[
+    every = scores.join(trust.systems[["name", "disposition"]])
+    left_out = ~every["planned"]
+    frame = (every if everything else every[~left_out]).reset_index()[
         ["rank", "id", "name", "disposition", "priority", "risk", "impact", "cost"]
     ]
     write_frame(frame.round(1), output, "Replacement order", limit)
+    if output == "table" and not everything and left_out.any():
+        ranks = every.loc[left_out, "rank"]
+        console().print(
+            plain(
+                f"Ranks count every system: {counted(len(ranks), 'system')} kept or already "
+                f"retired (rank {', '.join(str(r) for r in ranks.head(8))}"
+                f"{', ...' if len(ranks) > 8 else ''}) not listed; --all lists them"
+            ),
+            soft_wrap=True,
+        )
 
 
 @command("plan")
