@@ -190,7 +190,9 @@ def accepted_risk_warnings(accepted: pd.DataFrame) -> list[dict]:
         {
             "kind": "accepted risk",
             "system": None,
-            "message": f"{len(accepted)} retained systems stay at high or extreme risk: "
+            "message": f"{len(accepted)} retained system"
+            + (" stays" if len(accepted) == 1 else "s stay")
+            + " at high or extreme risk: "
             f"{listed(names)}; the plan accepts these risks: record them on the risk "
             "register with their compensating controls (isolation, extended support), or "
             "plan their replacement",

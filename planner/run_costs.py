@@ -3,7 +3,9 @@
 A system's running cost (``annual_run_cost_gbp``) is paid until it stops: a retirement at
 its decommissioning, a replacement ``money.parallel_running_months`` after its replacement
 goes live (kept read-only for reconciliation and archive access). What replaces it runs
-from its go-live at ``future_run_cost_gbp`` (blank: today's cost); a rehosted, replatformed
+from its go-live at ``future_run_cost_gbp`` (blank: today's cost), unless it is replaced by
+another system of the register (``replaced_by``) with no future cost of its own: then what
+replaces it is that system, whose running cost is counted once, on it; a rehosted, replatformed
 or refactored system changes cost at its go-live the same way; a retired system's work is
 absorbed by another and adds nothing. A system not yet built (status ``planned``, such as a
 new EPR) costs nothing until its go-live and then its own running cost; doing nothing, it
@@ -69,7 +71,16 @@ def run_costs_by_fy(
     double_from = np.minimum(month("replaced_month", months) + 1, stop)
     live = month("finish_month", months) + 1
     disposition = planned["disposition"].to_numpy(dtype=object)
-    brought_in = (np.isin(disposition, (_NEW_PRODUCT, *_CHANGED)) | new) & (live <= months)
+    # replaced by a system of the register: that system's own cost is what replaced it
+    # (counted on it), unless this one names a future cost of its own
+    by_register = (
+        systems["replaced_by"].isin(systems.index).to_numpy()
+        & np.isnan(systems["future_run_cost_gbp"].to_numpy(dtype=float))
+        & (disposition == _NEW_PRODUCT)
+    )
+    brought_in = (
+        (np.isin(disposition, (_NEW_PRODUCT, *_CHANGED)) | new) & ~by_register & (live <= months)
+    )
     zero = np.zeros(len(rate), dtype=np.int64)
     by_month = pd.DataFrame(
         {

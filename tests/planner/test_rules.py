@@ -353,7 +353,7 @@ def test_retained_systems_at_high_or_extreme_risk_are_accepted_risks():
     assert result.accepted_risks.loc["vms", "risk_rating"] in ("high", "extreme")
     assert result.summary()["accepted risks"] == 1
     (message,) = result.warnings.loc[result.warnings["kind"] == "accepted risk", "message"]
-    assert message.startswith("1 retained systems stay at high or extreme risk: vms (")
+    assert message.startswith("1 retained system stays at high or extreme risk: vms (")
 
 
 def test_run_costs_show_double_running_until_the_legacy_system_stops():
@@ -477,3 +477,24 @@ def test_a_register_that_keeps_every_system_says_why_nothing_is_planned():
         "the plan changes, and a register without one keeps every system"
     ]
     assert result.headline == "No projects: every system is retained or retired"
+
+
+def test_a_system_replaced_by_one_in_the_register_is_not_costed_twice():
+    """'pas' (£240k a year) is replaced by 'epr' (new, £360k a year once live): the EPR
+    goes live at month 12, the PAS's own project after it (month 23), and the PAS stops 3
+    months later (month 27). What replaced the PAS is the EPR, counted once on it.
+
+    2027/28: pas 240k. 2028/29: pas 240k + epr 12 x 30k. 2029/30: pas 3 x 20k = 60k (all
+    double running) + epr 360k."""
+    records = [
+        system("epr", status="planned", annual_run_cost_gbp=360_000),
+        system("pas", replaced_by="epr", annual_run_cost_gbp=240_000),
+    ]
+    costs = plan(records, **{"ordering.retire.months": 3}).run_costs.round()
+    columns = ["do_nothing_gbp", "planned_gbp", "legacy_gbp", "replacement_gbp"]
+    assert costs[columns].to_numpy().tolist() == [
+        [240_000, 240_000, 240_000, 0],
+        [240_000, 600_000, 240_000, 360_000],
+        [240_000, 420_000, 60_000, 360_000],
+    ]
+    assert costs["double_running_gbp"].tolist() == [0, 0, 60_000]
