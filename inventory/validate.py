@@ -226,6 +226,9 @@ def _parse_table(
 ) -> pd.DataFrame:
     table = _clean_characters(table, report)
     cells = table.cells
+    known_columns = {c for f in fields.values() for c in (f.name, *f.columns)}
+    extras = [c for c in cells.columns if c not in known_columns]
+    misspelt = _misspelt_columns(extras, [f.name for f in fields.values() if f.name not in cells])
     for f in fields.values():
         # a table with no rows has nothing to check (an empty file is reported by the reader)
         if f.required and f.name not in cells and len(cells):
@@ -235,6 +238,7 @@ def _parse_table(
                 f.name,
                 None,
                 f"missing required column '{f.name}'"
+                + (f"; did you mean '{misspelt[f.name]}'?" if f.name in misspelt else "")
                 + (
                     f"; the columns found are: {', '.join(cells.columns)}"
                     if len(cells.columns)
@@ -242,9 +246,19 @@ def _parse_table(
                 ),
                 row_label=table.row_label,
             )
+        elif f.name in misspelt and len(cells):
+            report.add(
+                table.source,
+                None,
+                misspelt[f.name],
+                None,
+                f"column '{misspelt[f.name]}' is not a field, so it is kept as it is and "
+                f"{f.name} takes its default ({_default_text(f)}); did you mean '{f.name}'? "
+                "rename the column",
+                severity="warning",
+                row_label=table.row_label,
+            )
     parts = [_parse_field(table, f, report) for f in fields.values()]
-    known_columns = {c for f in fields.values() for c in (f.name, *f.columns)}
-    extras = [c for c in cells.columns if c not in known_columns]
     for column in extras:
         parsed = parse.parse_text(cells[column])
         _add_problems(report, table, column, cells[column], parsed)
@@ -263,6 +277,27 @@ def _parse_table(
                     row_label=table.row_label,
                 )
     return frame
+
+
+def _misspelt_columns(extras: list[str], absent: list[str]) -> dict[str, str]:
+    """Each absent field that one of the file's unknown columns is a near spelling of:
+    field name -> that column (a header typed 'critcality' for 'criticality').
+
+    >>> _misspelt_columns(["nmae", "critcality", "owner"], ["name", "criticality", "version"])
+    {'name': 'nmae', 'criticality': 'critcality'}
+    """
+    found: dict[str, str] = {}
+    for name in absent:
+        close = difflib.get_close_matches(name, extras, n=1, cutoff=0.75)
+        if close and close[0] not in found.values():
+            found[name] = close[0]
+    return found
+
+
+def _default_text(f: Field) -> str:
+    if f.default is None or f.default == () or f.default == {}:
+        return "blank"
+    return str(f.default).lower() if isinstance(f.default, bool) else str(f.default)
 
 
 # --- rules -----------------------------------------------------------------------------

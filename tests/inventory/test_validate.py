@@ -148,6 +148,16 @@ def test_missing_required_column(make_inventory):
     ]
 
 
+def test_a_misspelt_header_is_named_with_the_field_it_was_meant_to_be(make_inventory):
+    rows = [{"id": "pas", "nmae": "PAS", "critcality": "critical", "owner": "IT"}]
+    assert messages(make_inventory(rows, [])) == [
+        "systems.csv: missing required column 'name'; did you mean 'nmae'?; the columns found "
+        "are: id, nmae, critcality, owner",
+        "systems.csv: warning: column 'critcality' is not a field, so it is kept as it is and "
+        "criticality takes its default (medium); did you mean 'criticality'? rename the column",
+    ]
+
+
 @pytest.mark.parametrize(
     ("dependency", "expected"),
     [
