@@ -13,8 +13,8 @@ format (as the roadmap folder saves one figure as PNG and SVG):
 - **png s**, **svg s**, **pdf s**: ``planner.charts.save`` to that format, as the commands
   save these figures (``tight=False`` for the laid-out roadmap; the report's Gantt through
   ``inline_svg`` as the board pack draws it);
-- the artists in the figure after drawing: texts drawn (visible, non-empty), patches, lines
-  and collections; and the PNG's size in pixels and the files' sizes.
+- the artists the figure draws (visible ones, counted after drawing): texts (non-empty),
+  patches, lines and collections; and the PNG's size in pixels and the files' sizes.
 
 The figures:
 
@@ -71,13 +71,17 @@ def timed(function: Callable, *args, **kwargs):
 
 
 def artists(figure) -> dict[str, int]:
-    """The artists in a drawn figure (tick labels exist only once drawn)."""
-    texts = [t for t in figure.findobj(Text) if t.get_visible() and t.get_text() and t.get_figure()]
+    """The artists a drawn figure draws (visible ones: an axis keeps hidden lines and texts
+    for every tick; tick labels exist only once drawn)."""
+
+    def drawn(kind) -> list:
+        return [a for a in figure.findobj(kind) if a.get_visible() and a.get_figure()]
+
     return {
-        "texts": len(texts),
-        "patches": len(figure.findobj(Patch)),
-        "lines": len(figure.findobj(Line2D)),
-        "collections": len(figure.findobj(Collection)),
+        "texts": len([t for t in drawn(Text) if t.get_text()]),
+        "patches": len(drawn(Patch)),
+        "lines": len(drawn(Line2D)),
+        "collections": len(drawn(Collection)),
     }
 
 

@@ -30,7 +30,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
-from matplotlib.ticker import FixedFormatter
+from matplotlib.ticker import FixedFormatter, Formatter, FuncFormatter
 
 from inventory.characters import one_line, printable
 from inventory.errors import InvalidArgumentError
@@ -103,9 +103,26 @@ def _plain_text(figure: Figure) -> None:
         text.set_fontfamily(families)
     for ax in figure.get_axes():
         for axis in (ax.xaxis, ax.yaxis):
-            formatter = axis.get_major_formatter()
-            if isinstance(formatter, FixedFormatter):
-                formatter.seq = [_as_written(str(item)) for item in formatter.seq]
+            for formatter in (axis.get_major_formatter(), axis.get_minor_formatter()):
+                _labels_as_written(formatter)
+
+
+def _labels_as_written(formatter: Formatter) -> None:
+    """The tick labels a formatter was given, as :func:`_as_written` draws them (they are set
+    again from it on every draw): a FixedFormatter's, or the position-to-label dict that
+    ``set_ticks(..., labels)`` keeps in a FuncFormatter (matplotlib 3.9 on); any other
+    formatter makes its own labels and is left as it is."""
+    if isinstance(formatter, FixedFormatter):
+        formatter.seq = [_as_written(str(item)) for item in formatter.seq]
+    elif isinstance(formatter, FuncFormatter):
+        func = formatter.func
+        if (
+            isinstance(func, functools.partial)
+            and len(func.args) == 1
+            and isinstance(func.args[0], dict)
+        ):
+            labels = {at: _as_written(str(text)) for at, text in func.args[0].items()}
+            formatter.func = functools.partial(func.func, labels, **func.keywords)
 
 
 CRITICALITY_COLOURS = {
