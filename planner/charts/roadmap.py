@@ -214,7 +214,7 @@ def _draw_gantt(
         critical = rows["critical"].to_numpy(bool)
         ax.add_collection(
             PolyCollection(
-                _bars(left, width, y),
+                _bars(left, width, y),  # type: ignore[arg-type]  # stubs: not an (n, 4, 2) array
                 facecolors=bar_colours,
                 edgecolors="none",
                 linewidths=0,
@@ -226,7 +226,7 @@ def _draw_gantt(
         if critical.any():
             ax.add_collection(
                 PolyCollection(
-                    _bars(left[critical], width[critical], y[critical]),
+                    _bars(left[critical], width[critical], y[critical]),  # type: ignore[arg-type]
                     facecolors="none",
                     edgecolors="black",
                     linewidths=1.4,
