@@ -112,7 +112,17 @@ def test_python_dash_m_planner(tmp_path):
 @pytest.mark.slow
 def test_roadmap_writes_everything_a_cio_hands_on(capsys, tmp_path):
     out = tmp_path / "roadmap"
-    code, text, _ = run(capsys, "roadmap", SAMPLE_TRUST, "--out", out, "--title", "Northshire")
+    code, text, _ = run(
+        capsys,
+        "roadmap",
+        SAMPLE_TRUST,
+        "--out",
+        out,
+        "--title",
+        "Northshire",
+        "--charts",
+        "png,svg",
+    )
     assert code == 0 and "Wrote" in text
     for name in (
         "roadmap.png",
@@ -127,6 +137,15 @@ def test_roadmap_writes_everything_a_cio_hands_on(capsys, tmp_path):
         assert (out / name).exists(), name
     assert (out / "summary.md").read_text().startswith("# Northshire")
     assert "<script" not in (out / "roadmap.svg").read_text()
+
+
+def test_roadmap_refuses_a_chart_format_before_planning(capsys, tmp_path):
+    out = tmp_path / "roadmap"
+    code, _, err = run(
+        capsys, "roadmap", SAMPLE_TRUST, "-o", out, "--charts", "png", "--charts", "gif"
+    )
+    assert code == 2 and "chart format 'gif' is not one of: png, svg, pdf" in err
+    assert "Policy:" not in err and not out.exists()  # refused before the plan
 
 
 def test_rank_plan_and_explain(capsys, db_path):

@@ -383,19 +383,36 @@ def roadmap_command(
     pdf: Annotated[bool, typer.Option("--pdf", help="Write report.pdf as well.")] = False,
     impact: ImpactOption = None,
     mapping: MappingOption = None,
+    chart_format: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--charts",
+            metavar="<format>",
+            help="Chart files: png (the default), svg, pdf; repeatable or comma-separated.",
+        ),
+    ] = None,
 ) -> None:
     """One shot: inventory in, everything a CIO hands on out: the board pack (report.html),
     the run manifest (manifest.json), the unsupported-systems register (CSV, XLSX), charts,
     workbook, MS Project, Mermaid, CSV and a Markdown summary."""
     charts()
+    from inventory.errors import InvalidArgumentError
+    from planner.export.bundle import chart_formats
     from planner.report import write_board_pack
 
+    try:  # before the plan: a misspelt format costs no minutes
+        formats = chart_formats(chart_format or ["png"])
+    except InvalidArgumentError as error:
+        raise UsageError(
+            error.message, hint="modernise roadmap INVENTORY --charts png,svg"
+        ) from None
     result = make_plan(inventory, DEFAULT_DB, policy, budget, start, impact, mapping)
     written = write_board_pack(
         result,
         out,
         title=title,
         pdf=pdf,
+        charts=formats,
         report_options={
             "organisation": organisation,
             "inputs": _manifest_inputs(inventory, policy, mapping),
