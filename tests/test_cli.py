@@ -221,6 +221,22 @@ def test_chart_kinds(capsys, tmp_path, kind, extra):
     assert code == 0 and out.stat().st_size > 2_000
 
 
+def test_gantt_says_when_a_png_is_drawn_at_a_lower_dpi(capsys, tmp_path, monkeypatch):
+    import planner.charts.style as style
+
+    out = tmp_path / "g.png"
+    code, text, _ = run(capsys, "gantt", SAMPLE_TRUST, "-o", out, "--group-by", "wave")
+    assert code == 0 and "dpi" not in text  # 15 x 8.5 inches at 150 dpi: 2.87 million pixels
+    monkeypatch.setattr(style, "MAX_PNG_PIXELS", 500_000)
+    code, text, _ = run(capsys, "gantt", SAMPLE_TRUST, "-o", out, "--group-by", "wave")
+    # 150 * (500,000 / 2,868,750) ** 0.5 = 62.6
+    assert code == 0 and "Drawn at 62 dpi rather than 150" in text
+    from PIL import Image
+
+    with Image.open(out) as image:
+        assert image.size == (15 * 62, int(8.5 * 62))
+
+
 def test_chart_errors(capsys, tmp_path):
     code, _, err = run(capsys, "chart", "pie", SAMPLE_TRUST)
     assert code == 2 and "chart 'pie' is not one of" in err

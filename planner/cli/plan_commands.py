@@ -191,6 +191,20 @@ def gantt_command(
     draw.save(figure, out, tight=False)
     wrote(out)
     console().print(plain(f"Wrote {out}"))
+    _small_png_note(draw, figure, out)
+
+
+def _small_png_note(draw, figure, out: Path) -> None:
+    """Say so when a PNG was drawn at a lower dpi than asked (too many pixels otherwise)."""
+    dpi = draw.png_dpi(figure)
+    if out.suffix.lower() == ".png" and dpi < 150:
+        console().print(
+            plain(
+                f"Drawn at {dpi} dpi rather than 150 to keep the PNG under "
+                f"{draw.MAX_PNG_PIXELS / 1e6:,.0f} million pixels: the names may be too small "
+                "to read; an SVG or PDF (-o roadmap.svg) or --group-by keeps them legible."
+            )
+        )
 
 
 @command("chart")
@@ -260,6 +274,7 @@ def chart_command(
     draw.save(figure, out, tight=kind not in ("gantt", "roadmap"))
     wrote(out)
     console().print(plain(f"Wrote {out}"))
+    _small_png_note(draw, figure, out)
 
 
 #: The export format each file name suffix means (a name without one is a folder of CSVs).
