@@ -91,9 +91,10 @@ def _milestones(rows: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray
     at: list[int] = []
     if len(rows) and column in rows:
         for position, value in enumerate(rows[column]):
-            found = value if isinstance(value, list) else _dates(pd.Series([value]))
-            dates += found
-            at += [position] * len(found)
+            for date in value if isinstance(value, list) else (value,):
+                if pd.notna(date):
+                    dates.append(date)
+                    at.append(position)
     return (mdates.date2num(dates) if dates else np.zeros(0)), np.asarray(at)
 
 
