@@ -7,6 +7,7 @@ on one page.
 
 from __future__ import annotations
 
+import matplotlib
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
@@ -155,6 +156,7 @@ def _row_lines(ax: Axes, n: int) -> None:
             [[(0, row), (1, row)] for row in range(n)],
             colors="#eeeeee",
             linewidths=0.5,
+            capstyle=matplotlib.rcParams["lines.solid_capstyle"],  # as a gridline's ends
             transform=ax.get_yaxis_transform(),
             zorder=1.5,  # where the y axis draws its grid: over the freezes, under the bars
             label="_row gridlines",
