@@ -1,7 +1,7 @@
 """How long the roadmap's Gantt takes to draw and to save; prints a table.
 
 Usage: python benchmarks/gantt.py [2000 10000] [--repeat 3] [--formats png,svg,pdf]
-[--profile] [--skip-folder]
+[--profile] [--skip-folder] [--sample-only]
 
 The sample trust (``data/sample-trust``, the default policy) is planned once, and each size
 given (default 2,000 and 10,000 systems of ``inventory.synthetic.national``, seed 1, with
@@ -157,6 +157,7 @@ def main() -> None:
     parser.add_argument("--formats", default="png,svg,pdf")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--skip-folder", action="store_true")
+    parser.add_argument("--sample-only", action="store_true", help="no national estates")
     args = parser.parse_args()
     formats = [f.strip().lstrip(".") for f in args.formats.split(",") if f.strip()]
 
@@ -195,7 +196,7 @@ def main() -> None:
             out = io.StringIO()
             pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(30)
             print(out.getvalue())
-        for size in args.sizes:
+        for size in [] if args.sample_only else args.sizes:
             big, t_plan = timed(national_plan, size)
             scheduled = int(big.units["scheduled"].sum())
             grouping = overview(big)
