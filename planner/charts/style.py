@@ -22,6 +22,7 @@ import functools
 import logging
 import warnings
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import matplotlib.dates as mdates
@@ -144,6 +145,12 @@ SUPPORTED_FORMATS = (".png", ".svg", ".pdf")
 MAX_PNG_PIXELS = 2**26
 
 
+#: zlib's level for PNGs: the fastest of its fast levels' files. The same pixels as the
+#: default (6) at about 16% more bytes, written about 0.25 s sooner for the sample trust's
+#: roadmap (1.38 MB against 1.19 MB; 15.6 million pixels).
+PNG_COMPRESSION = 3
+
+
 def png_dpi(figure: Figure, dpi: float = 150) -> int:
     """The dpi a PNG of ``figure`` is drawn at: ``dpi``, or less to stay within
     :data:`MAX_PNG_PIXELS`.
@@ -170,8 +177,10 @@ def save(figure: Figure, path: str | Path, *, dpi: int = 150, tight: bool = True
         raise InvalidArgumentError(
             "path", f"cannot draw to '{path.name}'", hint="use a .png, .svg or .pdf file name"
         )
+    extra: dict[str, Any] = {}
     if path.suffix.lower() == ".png":
         dpi = png_dpi(figure, dpi)
+        extra["pil_kwargs"] = {"compress_level": PNG_COMPRESSION}
     _plain_text(figure)
     font_log = logging.getLogger("matplotlib.font_manager")
     level = font_log.level
@@ -190,6 +199,7 @@ def save(figure: Figure, path: str | Path, *, dpi: int = 150, tight: bool = True
                 bbox_inches="tight" if tight else None,
                 metadata=_metadata(path),
                 format=path.suffix.lower().lstrip("."),
+                **extra,
             )
     finally:
         font_log.setLevel(level)
