@@ -112,7 +112,17 @@ def test_python_dash_m_planner(tmp_path):
 @pytest.mark.slow
 def test_roadmap_writes_everything_a_cio_hands_on(capsys, tmp_path):
     out = tmp_path / "roadmap"
-    code, text, _ = run(capsys, "roadmap", SAMPLE_TRUST, "--out", out, "--title", "Northshire")
+    code, text, _ = run(
+        capsys,
+        "roadmap",
+        SAMPLE_TRUST,
+        "--out",
+        out,
+        "--title",
+        "Northshire",
+        "--charts",
+        "png,svg",
+    )
     assert code == 0 and "Wrote" in text
     for name in (
         "roadmap.png",
@@ -127,6 +137,15 @@ def test_roadmap_writes_everything_a_cio_hands_on(capsys, tmp_path):
         assert (out / name).exists(), name
     assert (out / "summary.md").read_text().startswith("# Northshire")
     assert "<script" not in (out / "roadmap.svg").read_text()
+
+
+def test_roadmap_refuses_a_chart_format_before_planning(capsys, tmp_path):
+    out = tmp_path / "roadmap"
+    code, _, err = run(
+        capsys, "roadmap", SAMPLE_TRUST, "-o", out, "--charts", "png", "--charts", "gif"
+    )
+    assert code == 2 and "chart format 'gif' is not one of: png, svg, pdf" in err
+    assert "Policy:" not in err and not out.exists()  # refused before the plan
 
 
 def test_rank_plan_and_explain(capsys, db_path):
@@ -200,6 +219,22 @@ def test_chart_kinds(capsys, tmp_path, kind, extra):
     out = tmp_path / f"{kind}.svg"
     code, _, _ = run(capsys, "chart", kind, SAMPLE_TRUST, "--out", out, *extra)
     assert code == 0 and out.stat().st_size > 2_000
+
+
+def test_gantt_says_when_a_png_is_drawn_at_a_lower_dpi(capsys, tmp_path, monkeypatch):
+    import planner.charts.style as style
+
+    out = tmp_path / "g.png"
+    code, text, _ = run(capsys, "gantt", SAMPLE_TRUST, "-o", out, "--group-by", "wave")
+    assert code == 0 and "dpi" not in text  # 15 x 8.5 inches at 150 dpi: 2.87 million pixels
+    monkeypatch.setattr(style, "MAX_PNG_PIXELS", 500_000)
+    code, text, _ = run(capsys, "gantt", SAMPLE_TRUST, "-o", out, "--group-by", "wave")
+    # 150 * (500,000 / 2,868,750) ** 0.5 = 62.6
+    assert code == 0 and "Drawn at 62 dpi rather than 150" in text
+    from PIL import Image
+
+    with Image.open(out) as image:
+        assert image.size == (15 * 62, int(8.5 * 62))
 
 
 def test_chart_errors(capsys, tmp_path):

@@ -20,7 +20,7 @@ from planner.charts.roadmap import (
     plot_spend,
     roadmap_figure,
 )
-from planner.charts.style import CRITICALITY_COLOURS, save
+from planner.charts.style import CRITICALITY_COLOURS, MAX_PNG_PIXELS, png_dpi, save
 from planner.charts.uncertainty import (
     plot_completion_histogram,
     plot_forecast_fan,
@@ -29,6 +29,7 @@ from planner.charts.uncertainty import (
 
 __all__ = [
     "CRITICALITY_COLOURS",
+    "MAX_PNG_PIXELS",
     "plot_burndown",
     "plot_category_map",
     "plot_comparison",
@@ -40,6 +41,7 @@ __all__ = [
     "plot_portfolio",
     "plot_rank_stability",
     "plot_spend",
+    "png_dpi",
     "roadmap_figure",
     "save",
 ]

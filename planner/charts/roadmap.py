@@ -7,11 +7,13 @@ on one page.
 
 from __future__ import annotations
 
+import matplotlib
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -90,9 +92,10 @@ def _milestones(rows: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray
     at: list[int] = []
     if len(rows) and column in rows:
         for position, value in enumerate(rows[column]):
-            found = value if isinstance(value, list) else _dates(pd.Series([value]))
-            dates += found
-            at += [position] * len(found)
+            for date in value if isinstance(value, list) else (value,):
+                if pd.notna(date):
+                    dates.append(date)
+                    at.append(position)
     return (mdates.date2num(dates) if dates else np.zeros(0)), np.asarray(at)
 
 
@@ -113,8 +116,84 @@ def plot_gantt(
     change freezes are shaded, financial years (1 April) gridded, and ``today`` drawn as a line.
     ``group_by`` (category, wave or organisation) summarises to one bar per group, with every
     milestone of its projects.
+
+    Drawn to stay quick at thousands of rows: the bars are one collection (and the critical
+    path's outlines another), the row gridlines and row ticks one artist each, each kind of
+    milestone one line of markers; the project names are the y tick labels. The title and the
+    (empty) y axis label are placed once rather than measured against every name on each
+    draw: a y label set afterwards sits at a fixed distance left of the axes (29% of its
+    width; move it with ``ax.yaxis.set_label_coords``).
     """
     rows = _gantt_rows(result, group_by)
+    return _draw_gantt(result, rows, ax, colour_by=colour_by, group_by=group_by, today=today)
+
+
+#: The height of a Gantt bar, in rows.
+BAR_HEIGHT = 0.72
+
+
+def _bars(left: np.ndarray, width: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Horizontal bars as rectangles (n, 4, 2), centred on their rows, for a PolyCollection;
+    the corners in the order a Rectangle draws them."""
+    bottom, top = y - BAR_HEIGHT / 2, y + BAR_HEIGHT / 2
+    right = left + width
+    return np.stack(
+        [
+            np.column_stack([left, bottom]),
+            np.column_stack([right, bottom]),
+            np.column_stack([right, top]),
+            np.column_stack([left, top]),
+        ],
+        axis=1,
+    )
+
+
+def _row_lines(ax: Axes, n: int) -> None:
+    """The row gridlines and the row ticks, one artist each (a gridline and tick per tick
+    label is three artists a row), styled as the axis would draw them."""
+    ax.add_collection(
+        LineCollection(
+            [[(0, row), (1, row)] for row in range(n)],
+            colors="#eeeeee",
+            linewidths=0.5,
+            capstyle=matplotlib.rcParams["lines.solid_capstyle"],  # as a gridline's ends
+            transform=ax.get_yaxis_transform(),
+            zorder=1.5,  # where the y axis draws its grid: over the freezes, under the bars
+            label="_row gridlines",
+        ),
+        autolim=False,
+    )
+    if not n:
+        return
+    tick = ax.yaxis.get_major_ticks()[0].tick1line
+    if tick.get_visible():
+        ax.add_line(
+            Line2D(
+                np.zeros(n),
+                np.arange(n),
+                linestyle="none",
+                marker=tick.get_marker(),
+                markersize=tick.get_markersize(),
+                markeredgewidth=tick.get_markeredgewidth(),
+                color=tick.get_color(),
+                transform=ax.get_yaxis_transform(),
+                clip_on=False,
+                zorder=tick.get_zorder(),
+                label="_row ticks",
+            )
+        )
+    ax.tick_params(axis="y", left=False)
+
+
+def _draw_gantt(
+    result,
+    rows: pd.DataFrame,
+    ax: Axes | None,
+    *,
+    colour_by: str,
+    group_by: str | None,
+    today: pd.Timestamp | None,
+) -> Figure:
     if colour_by not in ("domain", "category", "wave"):
         raise InvalidArgumentError(
             "colour_by", f"colour by '{colour_by}' is not one of: domain, category, wave"
@@ -130,23 +209,36 @@ def plot_gantt(
         ax = figure.add_axes(_GANTT_BOX)
     start = result.start
     end = (rows["go_live"].max() if n else start) + pd.DateOffset(months=3)
-    y = list(range(n))
-    left = mdates.date2num(rows["start"]) if n else []
-    width = (mdates.date2num(rows["go_live"]) - left) if n else []
-    bar_colours = [colours.get(str(v), "#888888") for v in rows[colour_by]] if n else []
-    ax.barh(y, width, left=left, height=0.72, color=bar_colours, linewidth=0, zorder=3)
-    critical = rows["critical"].to_numpy(bool) if n else np.zeros(0, dtype=bool)
-    if critical.any():
-        ax.barh(
-            np.asarray(y)[critical],
-            np.asarray(width)[critical],
-            left=np.asarray(left)[critical],
-            height=0.72,
-            fill=False,
-            edgecolor="black",
-            linewidth=1.4,
-            zorder=4,
+    y = np.arange(n)
+    if n:
+        left = mdates.date2num(rows["start"])
+        width = mdates.date2num(rows["go_live"]) - left
+        bar_colours = [colours.get(str(v), "#888888") for v in rows[colour_by]]
+        critical = rows["critical"].to_numpy(bool)
+        ax.add_collection(
+            PolyCollection(
+                _bars(left, width, y),  # type: ignore[arg-type]  # stubs: not an (n, 4, 2) array
+                facecolors=bar_colours,
+                edgecolors="none",
+                linewidths=0,
+                zorder=3,
+                label="_bars",
+            ),
+            autolim=False,
         )
+        if critical.any():
+            ax.add_collection(
+                PolyCollection(
+                    _bars(left[critical], width[critical], y[critical]),  # type: ignore[arg-type]
+                    facecolors="none",
+                    edgecolors="black",
+                    linewidths=1.4,
+                    joinstyle="miter",  # as a Rectangle's corners
+                    zorder=4,
+                    label="_critical path",
+                ),
+                autolim=False,
+            )
     deadlines = rows["deadline_shown"] if n else pd.Series(dtype="datetime64[ns]")
     inside = deadlines.notna() & (deadlines >= start)
     before = deadlines.notna() & (deadlines < start)
@@ -184,6 +276,7 @@ def plot_gantt(
             zorder=6,
         )
     ax.set_yticks(y, rows["label"].tolist(), fontsize=6.5 if n > 60 else 8)
+    _row_lines(ax, n)
     ax.invert_yaxis()
     ax.set_ylim(n - 0.4, -0.6)
     # freeze windows and financial years
@@ -219,7 +312,6 @@ def plot_gantt(
         fontsize=8,
     )
     ax.xaxis.tick_top()
-    ax.grid(axis="y", color="#eeeeee", lw=0.5, zorder=0)
     handles: list[Artist] = [Patch(facecolor=c, label=label(k)) for k, c in colours.items()]
     handles += [
         Patch(facecolor="white", edgecolor="black", lw=1.4, label="critical path"),
@@ -254,7 +346,10 @@ def plot_gantt(
         heading = f"Replacement roadmap by {group_by}: {n} groups" + left_out
     else:
         heading = "Replacement roadmap: " + result.headline
-    ax.set_title(label(heading), fontsize=11, pad=24)
+    # y=1 given: matplotlib would otherwise measure every tick label of both axes on each
+    # draw to see whether the title clears the year labels on top (24 points always does)
+    ax.set_title(label(heading), fontsize=11, pad=24, y=1.0)
+    ax.yaxis.set_label_coords(-0.29, 0.5)  # not measured against every name on each draw
     return figure_of(ax)
 
 
@@ -383,8 +478,8 @@ def roadmap_figure(
     result, *, colour_by: str = "domain", group_by: str | None = None, today=None
 ) -> Figure:
     """The Gantt with the spend-per-year chart and the risk burn-down beneath it."""
-    rows = len(_gantt_rows(result, group_by))
-    gantt_height = _gantt_height(rows)
+    rows = _gantt_rows(result, group_by)
+    gantt_height = _gantt_height(len(rows))
     total = gantt_height + 5.0
     figure = new_figure(figsize=(15, total))
     # margins in inches: 0.9 above the Gantt (title, year labels), 1.3 between, 0.9 below
@@ -399,9 +494,10 @@ def roadmap_figure(
         hspace=1.3 / ((gantt_height + 2.2) / 2),
         wspace=0.25,
     )
-    plot_gantt(
+    _draw_gantt(
         result,
-        ax=figure.add_subplot(grid[0, :]),
+        rows,
+        figure.add_subplot(grid[0, :]),
         colour_by=colour_by,
         group_by=group_by,
         today=today,

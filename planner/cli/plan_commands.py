@@ -203,6 +203,20 @@ def gantt_command(
     draw.save(figure, out, tight=False)
     wrote(out)
     console().print(plain(f"Wrote {out}"))
+    _small_png_note(draw, figure, out)
+
+
+def _small_png_note(draw, figure, out: Path) -> None:
+    """Say so when a PNG was drawn at a lower dpi than asked (too many pixels otherwise)."""
+    dpi = draw.png_dpi(figure)
+    if out.suffix.lower() == ".png" and dpi < 150:
+        console().print(
+            plain(
+                f"Drawn at {dpi} dpi rather than 150 to keep the PNG under "
+                f"{draw.MAX_PNG_PIXELS / 1e6:,.0f} million pixels: the names may be too small "
+                "to read; an SVG or PDF (-o roadmap.svg) or --group-by keeps them legible."
+            )
+        )
 
 
 @command("chart")
@@ -272,6 +286,7 @@ def chart_command(
     draw.save(figure, out, tight=kind not in ("gantt", "roadmap"))
     wrote(out)
     console().print(plain(f"Wrote {out}"))
+    _small_png_note(draw, figure, out)
 
 
 #: The export format each file name suffix means (a name without one is a folder of CSVs).
@@ -395,19 +410,36 @@ def roadmap_command(
     pdf: Annotated[bool, typer.Option("--pdf", help="Write report.pdf as well.")] = False,
     impact: ImpactOption = None,
     mapping: MappingOption = None,
+    chart_format: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--charts",
+            metavar="<format>",
+            help="Chart files: png (the default), svg, pdf; repeatable or comma-separated.",
+        ),
+    ] = None,
 ) -> None:
     """One shot: inventory in, everything a CIO hands on out: the board pack (report.html),
     the run manifest (manifest.json), the unsupported-systems register (CSV, XLSX), charts,
     workbook, MS Project, Mermaid, CSV and a Markdown summary."""
     charts()
+    from inventory.errors import InvalidArgumentError
+    from planner.export.bundle import chart_formats
     from planner.report import write_board_pack
 
+    try:  # before the plan: a misspelt format costs no minutes
+        formats = chart_formats(chart_format or ["png"])
+    except InvalidArgumentError as error:
+        raise UsageError(
+            error.message, hint="modernise roadmap INVENTORY --charts png,svg"
+        ) from None
     result = make_plan(inventory, DEFAULT_DB, policy, budget, start, impact, mapping)
     written = write_board_pack(
         result,
         out,
         title=title,
         pdf=pdf,
+        charts=formats,
         report_options={
             "organisation": organisation,
             "inputs": _manifest_inputs(inventory, policy, mapping),

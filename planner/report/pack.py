@@ -14,13 +14,13 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from inventory.output import atomic_folder
-from planner.export.bundle import ROADMAP_FILES, roadmap_files
+from planner.export.bundle import ROADMAP_FILES, chart_formats, roadmap_files
 from planner.report.document import Report, build_report
 from planner.report.manifest import write_manifest
 from planner.report.register import write_register
@@ -39,16 +39,19 @@ def write_board_pack(
     pdf: bool = False,
     today: pd.Timestamp | None = None,
     report_options: Mapping | None = None,
+    charts: Iterable[str] = ("png",),
 ) -> list[Path]:
     """Write the roadmap folder and the board pack into ``folder``; ``report_options`` go to
-    :func:`planner.report.build_report` (organisation, inputs, store, scenarios, ...).
+    :func:`planner.report.build_report` (organisation, inputs, store, scenarios, ...);
+    ``charts`` are the formats of the folder's chart files (png, svg, pdf).
 
     The folder is written whole or not at all (as :func:`planner.export.write_roadmap`).
     """
     folder = Path(folder)
+    formats = chart_formats(charts)  # checked before the report's minutes of work
     report: Report = build_report(result, title=title, **dict(report_options or {}))
     with atomic_folder(folder, ROADMAP_FILES) as temporary:
-        written = roadmap_files(result, temporary, title=title, today=today)
+        written = roadmap_files(result, temporary, title=title, today=today, charts=formats)
         written.append(report.write(temporary / "report.html"))
         if pdf:
             written.append(report.write(temporary / "report.pdf"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.patches import Rectangle
@@ -20,6 +21,7 @@ from planner.charts import (
 )
 from planner.plan import make_plan
 from tests.conftest import SAMPLE_TRUST
+from tests.planner.conftest import inventory, simple_policy, system
 
 TODAY = pd.Timestamp("2026-11-25")
 
@@ -29,12 +31,16 @@ def result():
     return make_plan(load_inventory(SAMPLE_TRUST))
 
 
-def bars(ax):
-    return [
-        p
-        for p in ax.patches
-        if isinstance(p, Rectangle) and p.get_height() == 0.72 and p.get_fill()
-    ]
+def bars(ax, label="_bars"):
+    """The Gantt's bars (or the critical path's outlines) as rows of (left, bottom, width,
+    height) in data units: one collection of rectangles, none if it is not drawn."""
+    drawn = [c for c in ax.collections if c.get_label() == label]
+    if not drawn:
+        return np.zeros((0, 4))
+    (collection,) = drawn
+    corners = np.array([path.vertices[:4] for path in collection.get_paths()])
+    low, high = corners.min(axis=1), corners.max(axis=1)
+    return np.column_stack([low, high - low])
 
 
 def test_gantt_has_one_bar_per_project_in_start_order(result):
@@ -42,11 +48,12 @@ def test_gantt_has_one_bar_per_project_in_start_order(result):
     scheduled = result.units[result.units["scheduled"]]
     drawn = bars(ax)
     assert len(drawn) == len(scheduled)
+    assert np.allclose(drawn[:, 3], 0.72)
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert len(labels) == len(scheduled)
-    first = min(drawn, key=lambda b: b.get_y())
-    assert mdates.num2date(first.get_x()).date() == scheduled["start"].min().date()
-    critical = [p for p in ax.patches if isinstance(p, Rectangle) and not p.get_fill()]
+    first = drawn[drawn[:, 1].argmin()]
+    assert mdates.num2date(first[0]).date() == scheduled["start"].min().date()
+    critical = bars(ax, "_critical path")
     assert len(critical) == int(scheduled["critical"].sum())
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert {"platform", "critical path", "change freeze", "end of support"} <= set(legend)
@@ -76,6 +83,156 @@ def test_gantt_grouped_by_category_summarises(result):
     assert len(labels) == categories
     assert any(label.startswith("PAS (1 project)") for label in labels)
     plt.close(ax.figure)
+
+
+@pytest.fixture(scope="module")
+def three():
+    """Three projects under a simple calendar (start 1 April 2027, no freezes), worked out
+    by hand: B (6 months, supported to 31 January 2028), A (12 months, out of support since
+    2020) and ED (12 months, clinical; £2m needs the board, which approves it 1 July 2027,
+    its safety case signed off 1 May 2028; the critical path). Names with mathtext and
+    markup in them."""
+    return make_plan(
+        inventory(
+            [
+                system(
+                    "a",
+                    name="Costs in $ <b>",
+                    replacement_months_likely=12,
+                    end_of_support="2020-01-31",
+                ),
+                system(
+                    "b",
+                    name="Lab $x^2$ <LIMS>",
+                    replacement_months_likely=6,
+                    end_of_support="2028-01-31",
+                ),
+                system(
+                    "c",
+                    name="ED",
+                    clinical_safety_class="high",
+                    replacement_cost_gbp_likely=2e6,
+                    replacement_months_likely=12,
+                ),
+            ]
+        ),
+        simple_policy(
+            **{
+                "schedule.approval.board_gbp": 1.5e6,
+                "schedule.teams": {"integration": 100, "clinical safety": 10},
+            }
+        ),
+    )
+
+
+def day(text: str) -> float:
+    return float(mdates.date2num(pd.Timestamp(text)))
+
+
+def markers(ax) -> dict:
+    """Each marker the Gantt draws (one line of markers per kind): its (x, row) points."""
+    return {
+        line.get_marker(): list(zip(line.get_xdata(), line.get_ydata(), strict=True))
+        for line in ax.get_lines()
+        if line.get_label() != "_row ticks"
+        and line.get_marker() not in (None, "None", "")
+        and line.get_linestyle() in ("None", "none", "")
+    }
+
+
+def test_gantt_of_three_projects_draws_what_was_worked_out_by_hand(three, tmp_path):
+    ax = plot_gantt(three, today=TODAY).axes[0]
+    # in start order, then go-live: B and A start 1 April 2027, B goes live first; ED waits
+    # for the board until 1 July 2027
+    assert bars(ax) == pytest.approx(
+        np.array(
+            [
+                [day("2027-04-01"), -0.36, 182, 0.72],  # B: to 30 September 2027
+                [day("2027-04-01"), 0.64, 365, 0.72],  # A: to 31 March 2028
+                [day("2027-07-01"), 1.64, 365, 0.72],  # ED: to 30 June 2028 (2028 is a leap year)
+            ]
+        )
+    )
+    assert bars(ax, "_critical path") == pytest.approx(
+        np.array([[day("2027-07-01"), 1.64, 365, 0.72]])
+    )
+    assert markers(ax) == {
+        "D": [(day("2028-01-31"), 0)],  # B's end of support, inside the plan
+        ">": [(day("2027-04-01"), 1)],  # A, already unsupported: at the plan's start
+        "|": [(day("2028-05-01"), 2)],  # ED's safety case signed off
+        "d": [(day("2027-07-01"), 2)],  # ED's business case approved
+    }
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[-4:] == [
+        "end of support",
+        "already unsupported",
+        "safety case signed off",
+        "business case approved",
+    ]
+    # the names as y tick labels, escaped for mathtext until saved, then drawn as written
+    names = ["Lab $x^2$ <LIMS>", "Costs in $ <b>", "ED"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        name.replace("$", r"\$") for name in names
+    ]
+    assert list(ax.get_yticks()) == [0, 1, 2]
+    save(ax.figure, tmp_path / "g.png", tight=False)
+    drawn = ax.get_yticklabels()
+    assert [t.get_text() for t in drawn] == names
+    assert not any(t.get_parse_math() for t in drawn)
+    plt.close(ax.figure)
+
+
+def test_gantt_rows_are_gridded_and_ticked_by_one_artist_each(three):
+    ax = plot_gantt(three, today=TODAY).axes[0]
+    (grid,) = [c for c in ax.collections if c.get_label() == "_row gridlines"]
+    assert [segment.tolist() for segment in grid.get_segments()] == [
+        [[0, row], [1, row]] for row in range(3)
+    ]
+    (ticks,) = [line for line in ax.get_lines() if line.get_label() == "_row ticks"]
+    assert list(ticks.get_xdata()) == [0, 0, 0] and list(ticks.get_ydata()) == [0, 1, 2]
+    assert not any(tick.tick1line.get_visible() for tick in ax.yaxis.get_major_ticks())
+    assert not any(tick.gridline.get_visible() for tick in ax.yaxis.get_major_ticks())
+    plt.close(ax.figure)
+
+
+def test_gantt_draws_as_many_artists_for_thirty_rows_as_for_three(three):
+    def drawn(result):
+        figure = plot_gantt(result, today=TODAY)
+        figure.canvas.draw()
+        ax = figure.axes[0]
+        visible = {
+            kind: sum(a.get_visible() for a in group)
+            for kind, group in (
+                ("lines", ax.get_lines()),
+                ("collections", ax.collections),
+                ("patches", ax.patches),
+            )
+        }
+        visible["tick lines"] = sum(
+            line.get_visible()
+            for tick in ax.yaxis.get_major_ticks()
+            for line in (tick.tick1line, tick.tick2line, tick.gridline)
+        )
+        visible["tick labels"] = sum(t.get_visible() for t in ax.get_yticklabels())
+        plt.close(figure)
+        return visible
+
+    thirty = make_plan(
+        inventory([system(f"s{i}", replacement_months_likely=12) for i in range(30)]),
+        simple_policy(),
+    )
+    few = make_plan(
+        inventory([system(f"s{i}", replacement_months_likely=12) for i in range(3)]),
+        simple_policy(),
+    )
+    assert drawn(few) == {
+        "lines": 4,  # the row ticks, 1 April 2027 and 2028, today
+        "collections": 3,  # the row gridlines, the bars, the critical path's outlines
+        "patches": 0,  # no freezes
+        "tick lines": 0,
+        "tick labels": 3,
+    }
+    assert drawn(thirty) == drawn(few) | {"tick labels": 30}
 
 
 def test_spend_chart_puts_capital_and_revenue_side_by_side_each_under_its_own_budget(result):
@@ -206,3 +363,19 @@ def test_category_map_names_the_categories_with_no_systems(result):
     with pytest.raises(InvalidArgumentError) as raised:
         plot_category_map(result.inventory, ["PAS", "abacus", "slide rule"])
     assert str(raised.value) == "no systems in categories 'abacus', 'slide rule'"
+
+
+def test_tick_labels_from_data_are_drawn_as_written(tmp_path):
+    """``set_yticks(..., labels)`` keeps its labels in a FuncFormatter (matplotlib 3.9 on), so
+    the escaped ``\\$`` of :func:`label` was drawn with its backslash; saving unescapes it."""
+    from planner.charts.style import label, new_figure
+
+    figure = new_figure(figsize=(3, 2))
+    ax = figure.subplots()
+    ax.set_yticks([0, 1], [label("Costs in $ <b>"), label("$x^2$ & <i>")])
+    ax.set_xticks([0], [label("£5 $")])
+    save(figure, tmp_path / "t.png")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Costs in $ <b>", "$x^2$ & <i>"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["£5 $"]
+    save(figure, tmp_path / "t.svg")  # and again: unescaped once only
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Costs in $ <b>", "$x^2$ & <i>"]

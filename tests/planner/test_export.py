@@ -7,6 +7,7 @@ import re
 import shutil
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from inventory import load_inventory
@@ -193,3 +194,24 @@ def test_every_table_is_one_the_folder_may_hold_and_a_rerun_replaces_it(result, 
     again = export.write_csv(result, folder)  # over the previous run's files
     assert sorted(p.name for p in again) == sorted(p.name for p in first)
     assert {p.name for p in folder.iterdir()} == {p.name for p in first}
+
+
+def test_roadmap_folder_writes_only_the_chart_formats_asked(hostile, tmp_path):
+    from inventory.errors import InvalidArgumentError
+
+    figures = {"roadmap", "roadmap-by-category", "spend-by-year", "risk-burndown"}
+    out = tmp_path / "roadmap"
+    written = export.write_roadmap(hostile, out, today=pd.Timestamp("2026-11-25"))
+    charts = {p.name for p in written if p.suffix in (".png", ".svg", ".pdf")}
+    assert charts == {f"{name}.png" for name in figures}  # PNG unless asked
+    assert "](spend-by-year.png)" in (out / "summary.md").read_text(encoding="utf-8")
+    # asked for SVG and PDF, over the folder the first run wrote (it holds a roadmap's files)
+    written = export.write_roadmap(hostile, out, charts=["SVG", ".pdf,svg"])
+    charts = {p.name for p in out.iterdir() if p.suffix in (".png", ".svg", ".pdf")}
+    assert charts == {f"{name}.{suffix}" for name in figures for suffix in ("svg", "pdf")}
+    assert "](spend-by-year.svg)" in (out / "summary.md").read_text(encoding="utf-8")
+    written = export.write_roadmap(hostile, out, charts=[])
+    assert not [p for p in out.iterdir() if p.suffix in (".png", ".svg", ".pdf")]
+    assert "![" not in (out / "summary.md").read_text(encoding="utf-8")
+    with pytest.raises(InvalidArgumentError, match="chart format 'gif' is not one of"):
+        export.write_roadmap(hostile, out, charts=["png", "gif"])
