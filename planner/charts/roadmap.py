@@ -41,7 +41,11 @@ def _gantt_rows(result, group_by: str | None) -> pd.DataFrame:
     units["organisation"] = systems.loc[first, "organisation"].to_numpy()
     names = systems["name"]
     units["label"] = [
-        label(f"{names[m[0]][:34]}" if len(m) == 1 else f"Move group: {' + '.join(m)}"[:44])
+        label(
+            _shortened(names[m[0]], 36)
+            if len(m) == 1
+            else _shortened(f"Move group: {' + '.join(m)}", 44)
+        )
         for m in units["members"]
     ]
     eos = result.schedule["end_of_support"]
@@ -79,6 +83,18 @@ def _gantt_rows(result, group_by: str | None) -> pd.DataFrame:
         rows[group_by] = rows.index
         return rows.sort_values(["start", "go_live"]).reset_index(drop=True)
     return units.sort_values(["start", "go_live", "label"]).reset_index()
+
+
+def _shortened(text: str, limit: int) -> str:
+    """``text`` within ``limit`` characters, an ellipsis marking what was cut.
+
+    >>> _shortened("Occupational therapy equipment database", 36)
+    'Occupational therapy equipment data…'
+    >>> _shortened("Storage area network", 36)
+    'Storage area network'
+    """
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _dates(values: pd.Series) -> list[pd.Timestamp]:
