@@ -446,30 +446,45 @@ class Store:
         }
 
     def _stored(self, table: str) -> pd.DataFrame:
-        """The table as stored (Python values, object dtype), keyed like the import frames."""
+        """The table as stored (Python values, object dtype), keyed like the import frames;
+        read in chunks, text shared by the rows that hold it (no list of every row)."""
+        read = self._read(table, as_stored=True)
         columns = [*_COLUMNS[table], "extra"]
-        quoted = ", ".join(f"[{c}]" for c in columns)
-        rows = self.db.execute(f"SELECT {quoted} FROM [{table}] ORDER BY rowid").fetchall()
-        frame = pd.DataFrame.from_records(rows, columns=columns, coerce_float=False)
-        frame = frame.astype("object")
-        frame = frame.where(frame.notna(), None)
+        frame = pd.DataFrame(
+            {
+                c: pd.Series(v.values(), dtype="object")
+                if isinstance(v, _Coded)
+                else _as_records_give(v)
+                for c, v in read.items()
+            },
+            columns=columns,
+        )
         frame.index = _key_index(frame, table)
         return frame
 
     def _typed(self, table: str) -> pd.DataFrame:
         """The table as the typed frame :func:`conform_systems` / :func:`conform_dependencies`
-        would give, read column by column in chunks of rows (no list of every row is kept).
+        would give (see :meth:`_read`)."""
+        return _typed_frame(self._read(table), table)
+
+    def _read(self, table: str, *, as_stored: bool = False) -> dict[str, np.ndarray | _Coded]:
+        """The table's columns, read in chunks of rows (no list of every row is kept).
 
         Text columns are kept as codes into their distinct values as they are read, so a
         chunk's rows (and their strings) are let go before the next is read, and each
-        distinct value is converted once (an enumeration, a date, a JSON list or team
-        demand), then spread over the rows."""
+        distinct value can be converted once (an enumeration, a date, a JSON list or team
+        demand), then spread over the rows. Money and fractions are float64 (NULL as NaN)
+        unless ``as_stored``: then every column but text holds the values SQLite gave."""
         columns = [*_COLUMNS[table], "extra"]
         quoted = ", ".join(f"[{c}]" for c in columns)
         cursor = self.db.execute(f"SELECT {quoted} FROM [{table}] ORDER BY rowid")
-        # keys are distinct: coding them would only cost time
         readers = {
-            c: _ColumnReader(_stored_type(table, c), coded=(c,) != _KEYS[table]) for c in columns
+            c: _ColumnReader(
+                _stored_type(table, c),
+                coded=(c,) != _KEYS[table],  # keys are distinct: coding them only costs time
+                numeric=not as_stored,
+            )
+            for c in columns
         }
         while rows := cursor.fetchmany(CHUNK_ROWS):
             block = np.array(rows, dtype=object)  # rows x columns, then the rows are let go
@@ -477,7 +492,7 @@ class Store:
             for j, column in enumerate(columns):
                 readers[column].add(block[:, j])
             del block
-        return _typed_frame({c: reader.result() for c, reader in readers.items()}, table)
+        return {c: reader.result() for c, reader in readers.items()}
 
     @_reads
     def load(self, *, derive_end_of_support: bool = True) -> Inventory:
@@ -950,6 +965,13 @@ def _decoded(column: _Coded, empty: object) -> np.ndarray:
     return lookup[column.codes]
 
 
+def _as_records_give(values: np.ndarray) -> pd.Series:
+    """Stored numbers (an object column) as a frame of the rows gave them: a column of whole
+    numbers with a NULL holds floats (what the audit trail has always recorded), NULL None."""
+    series = pd.Series(values, dtype="object").infer_objects().astype("object")
+    return series.where(series.notna(), None)
+
+
 def _stored_type(table: str, column: str) -> type:
     return _COLUMNS[table][column][1] if column != "extra" else str
 
@@ -978,17 +1000,19 @@ class _Coded:
 
 
 class _ColumnReader:
-    """One stored column, chunk by chunk: money and fractions as float64 (NULL as NaN), text
-    as :class:`_Coded` (unless ``coded`` is false: a key), the rest as Python objects."""
+    """One stored column, chunk by chunk: money and fractions as float64 (NULL as NaN; unless
+    ``numeric`` is false), text as :class:`_Coded` (unless ``coded`` is false: a key), the
+    rest as the Python objects SQLite gave."""
 
-    def __init__(self, sql_type: type, *, coded: bool = True) -> None:
+    def __init__(self, sql_type: type, *, coded: bool = True, numeric: bool = True) -> None:
         self.sql_type = sql_type
         self.coded = coded and sql_type is str
+        self.numeric = numeric and sql_type is float
         self.parts: list[np.ndarray] = []
         self.code_of: dict[object, int] = {}  # text: each distinct value's code, in order
 
     def add(self, values: np.ndarray) -> None:
-        if self.sql_type is float:
+        if self.numeric:
             self.parts.append(pd.to_numeric(values, errors="coerce").astype(np.float64))
         elif self.coded:  # TEXT affinity: str, bytes or NULL
             local, uniques = pd.factorize(values, use_na_sentinel=True)
@@ -1010,7 +1034,7 @@ class _ColumnReader:
             return _Coded(codes, distinct)
         if self.parts:
             return np.concatenate(self.parts)
-        return np.empty(0, dtype=np.float64 if self.sql_type is float else object)
+        return np.empty(0, dtype=np.float64 if self.numeric else object)
 
 
 def _typed_frame(stored: dict[str, np.ndarray | _Coded], table: str) -> pd.DataFrame:
