@@ -281,10 +281,13 @@ def derive_end_of_support(
     if need.any():
         platforms = result.loc[need, "platform"]
         derived = {p: end_of_security_support(p, table) for p in platforms.unique()}
-        dates = platforms.map(lambda p: derived[p][0])
+        dates = platforms.map({p: date for p, (date, _label) in derived.items()})
         result.loc[need, "end_of_support"] = pd.to_datetime(dates).astype("datetime64[ns]")
-        labels = platforms.map(lambda p: derived[p][1])
-        source[need] = ("lifecycle: " + labels).where(labels.notna(), None)
+        # one label per distinct platform, shared by its rows
+        labels = {
+            p: None if label is None else f"lifecycle: {label}" for p, (_, label) in derived.items()
+        }
+        source[need] = platforms.map(labels)
     source = source.astype("object")
     result["end_of_support_source"] = source.where(source.notna(), None)
     return result

@@ -446,34 +446,53 @@ class Store:
         }
 
     def _stored(self, table: str) -> pd.DataFrame:
-        """The table as stored (Python values, object dtype), keyed like the import frames."""
+        """The table as stored (Python values, object dtype), keyed like the import frames;
+        read in chunks, text shared by the rows that hold it (no list of every row)."""
+        read = self._read(table, as_stored=True)
         columns = [*_COLUMNS[table], "extra"]
-        quoted = ", ".join(f"[{c}]" for c in columns)
-        rows = self.db.execute(f"SELECT {quoted} FROM [{table}] ORDER BY rowid").fetchall()
-        frame = pd.DataFrame.from_records(rows, columns=columns, coerce_float=False)
-        frame = frame.astype("object")
-        frame = frame.where(frame.notna(), None)
+        frame = pd.DataFrame(
+            {
+                c: pd.Series(v.values(), dtype="object")
+                if isinstance(v, _Coded)
+                else _as_records_give(v)
+                for c, v in read.items()
+            },
+            columns=columns,
+        )
         frame.index = _key_index(frame, table)
         return frame
 
     def _typed(self, table: str) -> pd.DataFrame:
         """The table as the typed frame :func:`conform_systems` / :func:`conform_dependencies`
-        would give, read column by column in chunks of rows (no list of every row is kept)."""
+        would give (see :meth:`_read`)."""
+        return _typed_frame(self._read(table), table)
+
+    def _read(self, table: str, *, as_stored: bool = False) -> dict[str, np.ndarray | _Coded]:
+        """The table's columns, read in chunks of rows (no list of every row is kept).
+
+        Text columns are kept as codes into their distinct values as they are read, so a
+        chunk's rows (and their strings) are let go before the next is read, and each
+        distinct value can be converted once (an enumeration, a date, a JSON list or team
+        demand), then spread over the rows. Money and fractions are float64 (NULL as NaN)
+        unless ``as_stored``: then every column but text holds the values SQLite gave."""
         columns = [*_COLUMNS[table], "extra"]
         quoted = ", ".join(f"[{c}]" for c in columns)
         cursor = self.db.execute(f"SELECT {quoted} FROM [{table}] ORDER BY rowid")
-        chunks: dict[str, list[np.ndarray]] = {c: [] for c in columns}
+        readers = {
+            c: _ColumnReader(
+                _stored_type(table, c),
+                coded=(c,) != _KEYS[table],  # keys are distinct: coding them only costs time
+                numeric=not as_stored,
+            )
+            for c in columns
+        }
         while rows := cursor.fetchmany(CHUNK_ROWS):
             block = np.array(rows, dtype=object)  # rows x columns, then the rows are let go
             del rows
             for j, column in enumerate(columns):
-                chunks[column].append(_column_chunk(block[:, j], column, table))
-        empty = np.empty(0, dtype=object)
-        stored = {
-            c: np.concatenate(parts) if parts else _column_chunk(empty, c, table)
-            for c, parts in chunks.items()
-        }
-        return _typed_frame(stored, table)
+                readers[column].add(block[:, j])
+            del block
+        return {c: reader.result() for c, reader in readers.items()}
 
     @_reads
     def load(self, *, derive_end_of_support: bool = True) -> Inventory:
@@ -935,65 +954,132 @@ def _to_storage(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     return result
 
 
-def _decode_json(series: pd.Series, empty: object) -> pd.Series:
-    codes, uniques = pd.factorize(series.astype("object"), use_na_sentinel=True)
-    decoded = [json.loads(u) if isinstance(u, str) else empty for u in uniques] + [empty]
-    lookup = np.empty(len(decoded), dtype=object)
-    for i, value in enumerate(decoded):
+def _decoded(column: _Coded, empty: object) -> np.ndarray:
+    """A JSON column, each distinct text decoded once: lists as tuples, objects (team
+    demand) as dicts, NULL as ``empty``. Rows with the same text share the decoded value,
+    which callers read and never change in place."""
+    decoded = [json.loads(u) if isinstance(u, str) else empty for u in column.distinct.tolist()]
+    lookup = np.empty(len(decoded) + 1, dtype=object)
+    for i, value in enumerate([*decoded, empty]):
         lookup[i] = tuple(value) if isinstance(value, list) else value
-    return pd.Series(lookup[np.where(codes < 0, len(decoded) - 1, codes)], index=series.index)
+    return lookup[column.codes]
 
 
-def _column_chunk(values: np.ndarray, column: str, table: str) -> np.ndarray:
-    """Stored cells (an object column): money and fractions as floats (NULL as NaN), the rest
-    as Python objects, decoded and typed once the whole column is read."""
-    sql_type = _COLUMNS[table][column][1] if column != "extra" else str
-    if sql_type is float:
-        return pd.to_numeric(values, errors="coerce").astype(np.float64)
-    return values.copy()  # not a view that keeps the whole block alive
+def _as_records_give(values: np.ndarray) -> pd.Series:
+    """Stored numbers (an object column) as a frame of the rows gave them: a column of whole
+    numbers with a NULL holds floats (what the audit trail has always recorded), NULL None."""
+    series = pd.Series(values, dtype="object").infer_objects().astype("object")
+    return series.where(series.notna(), None)
 
 
-def _typed_frame(stored: dict[str, np.ndarray], table: str) -> pd.DataFrame:
+def _stored_type(table: str, column: str) -> type:
+    return _COLUMNS[table][column][1] if column != "extra" else str
+
+
+@dataclass(frozen=True)
+class _Coded:
+    """A text column as read: ``codes`` (int64, -1 for NULL) into ``distinct`` (object)."""
+
+    codes: np.ndarray
+    distinct: np.ndarray
+
+    def values(self, null: object = None) -> np.ndarray:
+        """The cells, NULL as ``null``; rows with one value share one object."""
+        lookup = np.empty(len(self.distinct) + 1, dtype=object)
+        lookup[:-1] = self.distinct
+        lookup[-1] = null
+        return lookup[self.codes]
+
+    def convert(self, convert: Callable[[pd.Series], pd.Series], index: pd.Index) -> pd.Series:
+        """``convert`` (elementwise) applied to each distinct value once, NULL as None,
+        then spread over the rows."""
+        lookup = pd.Series([*self.distinct.tolist(), None], dtype="object")
+        result = convert(lookup).take(self.codes)  # -1 takes the last: NULL
+        result.index = index
+        return result
+
+
+class _ColumnReader:
+    """One stored column, chunk by chunk: money and fractions as float64 (NULL as NaN; unless
+    ``numeric`` is false), text as :class:`_Coded` (unless ``coded`` is false: a key), the
+    rest as the Python objects SQLite gave."""
+
+    def __init__(self, sql_type: type, *, coded: bool = True, numeric: bool = True) -> None:
+        self.sql_type = sql_type
+        self.coded = coded and sql_type is str
+        self.numeric = numeric and sql_type is float
+        self.parts: list[np.ndarray] = []
+        self.code_of: dict[object, int] = {}  # text: each distinct value's code, in order
+
+    def add(self, values: np.ndarray) -> None:
+        if self.numeric:
+            self.parts.append(pd.to_numeric(values, errors="coerce").astype(np.float64))
+        elif self.coded:  # TEXT affinity: str, bytes or NULL
+            local, uniques = pd.factorize(values, use_na_sentinel=True)
+            code_of = self.code_of
+            codes = np.fromiter(
+                (code_of.setdefault(u, len(code_of)) for u in uniques.tolist()),
+                dtype=np.int64,
+                count=len(uniques),
+            )
+            self.parts.append(np.append(codes, -1)[local])  # -1 (NULL) stays -1
+        else:
+            self.parts.append(values.copy())  # not a view that keeps the whole block alive
+
+    def result(self) -> np.ndarray | _Coded:
+        if self.coded:
+            codes = np.concatenate(self.parts) if self.parts else np.empty(0, dtype=np.int64)
+            distinct = np.empty(len(self.code_of), dtype=object)
+            distinct[:] = list(self.code_of)
+            return _Coded(codes, distinct)
+        if self.parts:
+            return np.concatenate(self.parts)
+        return np.empty(0, dtype=np.float64 if self.numeric else object)
+
+
+def _typed_frame(stored: dict[str, np.ndarray | _Coded], table: str) -> pd.DataFrame:
     """Stored columns -> the frame ``conform_systems`` / ``conform_dependencies`` returns,
-    one vectorised conversion per column (see :func:`inventory.model.conform_systems`)."""
+    one vectorised conversion per column, text by its distinct values (see
+    :func:`inventory.model.conform_systems`)."""
     if table == "systems":
-        index: pd.Index = pd.Index(stored["id"], dtype="object", name="id")
+        ids = stored["id"]
+        cells = ids.values() if isinstance(ids, _Coded) else ids
+        index: pd.Index = pd.Index(cells, dtype="object", name="id")
     else:
-        index = pd.RangeIndex(len(stored["extra"]))
+        extra = stored["extra"]
+        index = pd.RangeIndex(len(extra.codes if isinstance(extra, _Coded) else extra))
     out: dict[str, pd.Series] = {}
     for column, (f, _sql_type) in _COLUMNS[table].items():
         if table == "systems" and column == "id":
             continue
         values = stored[column]
-        if f.kind in _JSON_KINDS:
-            empty: object = {} if f.kind == "team_demand" else ()
-            decoded = _decode_json(pd.Series(values, index=index, dtype="object"), empty)
-            # each row gets its own dict, as conform gives
-            out[column] = decoded.map(dict) if f.kind == "team_demand" else decoded
-            continue
         dtype = DTYPES[table][column]
+        if isinstance(values, _Coded):
+            if f.kind in _JSON_KINDS:
+                empty: object = {} if f.kind == "team_demand" else ()
+                out[column] = pd.Series(_decoded(values, empty), index=index, dtype="object")
+            elif dtype == "object" and column not in ORDERED_DTYPES[table]:
+                cells = values.values(null=f.default)
+                out[column] = pd.Series(cells, index=index, dtype="object")
+            elif dtype == "datetime64[ns]":
+                out[column] = values.convert(_dates, index)
+            else:  # ordered enumerations, any other dtype: as conform gives them
+                out[column] = values.convert(
+                    functools.partial(conform_column, f=f, column=column, table=table), index
+                )
+            continue
         missing = pd.isna(values)
-        if f.default is not None and dtype in ("object", "bool") and missing.any():
-            values = np.where(missing, np.array([f.default], dtype=object)[0], values)
-            missing = pd.isna(values)
-        if dtype == "object" and column not in ORDERED_DTYPES[table]:
-            if missing.any():
-                values = values.copy()
-                values[missing] = None
-            out[column] = pd.Series(values, index=index, dtype="object")
-        elif dtype == "datetime64[ns]":
-            out[column] = pd.to_datetime(
-                pd.Series(values, index=index, dtype="object"), format="%Y-%m-%d", errors="coerce"
-            ).astype("datetime64[ns]")
-        elif dtype == "bool":
-            out[column] = pd.Series(np.where(missing, 0, values).astype(bool), index=index)
+        if dtype == "bool":
+            default = 1 if f.default else 0
+            out[column] = pd.Series(np.where(missing, default, values).astype(bool), index=index)
         elif dtype == "float64" and values.dtype == np.float64 and f.default is None:
             out[column] = pd.Series(values, index=index)
-        else:  # whole numbers, ordered enumerations, any other dtype: as conform gives them
+        else:  # whole numbers, any other dtype: as conform gives them
             series = pd.Series(values, index=index, dtype="object")
             out[column] = conform_column(series, f, column, table)
     frame = pd.DataFrame(out, index=index)
-    extras = stored["extra"]
+    extra_column = stored["extra"]
+    extras = extra_column.values() if isinstance(extra_column, _Coded) else extra_column
     has_extra = pd.notna(extras)
     if has_extra.any():
         expanded = pd.DataFrame.from_records(
@@ -1005,6 +1091,10 @@ def _typed_frame(stored: dict[str, np.ndarray], table: str) -> pd.DataFrame:
             series = expanded[column].reindex(index).astype("object")
             frame[column] = series.where(series.notna(), None)
     return frame
+
+
+def _dates(cells: pd.Series) -> pd.Series:
+    return pd.to_datetime(cells, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:

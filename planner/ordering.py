@@ -255,8 +255,10 @@ def planning_units(
         unit_at, systems.index.get_indexer(pd.Index(chosen["replaced_by"], dtype=object))
     )
     sizes = estimates(chosen, policy)
-    default_demand = policy.defaults.team_demand
-    demand = chosen["team_demand"].map(lambda d: d if d else dict(default_demand))
+    # one dict of the policy's default demand, shared (as the inventory's are) by the rows
+    # that ask for none: read, never changed in place
+    default_demand = dict(policy.defaults.team_demand)
+    demand = chosen["team_demand"].map(lambda d: d if d else default_demand)
     start = policy.plan_start
     eos = chosen["end_of_support"]
     retire = (chosen["disposition"] == "retire").to_numpy()
