@@ -150,7 +150,8 @@ class _Characters:
         """Which texts start with a character marked True in ``codes``."""
         nonempty = self.ends > self.starts
         found = np.zeros(self.count, dtype=bool)
-        found[nonempty] = self._marked(codes)[self.starts[nonempty]]
+        first = self.points[self.starts[nonempty]]  # never a separator: the texts hold text
+        found[nonempty] = codes[np.minimum(first, len(codes) - 1)]
         return found
 
 
