@@ -254,7 +254,7 @@ def _parse_table(
                 None,
                 f"column '{misspelt[f.name]}' is not a field, so it is kept as it is and "
                 f"{f.name} takes its default ({_default_text(f)}); did you mean '{f.name}'? "
-                "rename the column",
+                "rename the column (or, for a register read with a mapping, map it)",
                 severity="warning",
                 row_label=table.row_label,
             )
@@ -280,18 +280,43 @@ def _parse_table(
 
 
 def _misspelt_columns(extras: list[str], absent: list[str]) -> dict[str, str]:
-    """Each absent field that one of the file's unknown columns is a near spelling of:
-    field name -> that column (a header typed 'critcality' for 'criticality').
+    """Each absent field that one of the file's unknown columns is a typing slip of (one
+    edit in up to every five letters, a swap of two letters counting as one): field name ->
+    that column ('critcality' for 'criticality', 'nmae' for 'name'; not 'replace' for
+    'replaced_by', a different word).
 
-    >>> _misspelt_columns(["nmae", "critcality", "owner"], ["name", "criticality", "version"])
+    >>> _misspelt_columns(["nmae", "critcality", "replace"], ["name", "criticality", "replaced_by"])
     {'name': 'nmae', 'criticality': 'critcality'}
     """
     found: dict[str, str] = {}
     for name in absent:
-        close = difflib.get_close_matches(name, extras, n=1, cutoff=0.75)
-        if close and close[0] not in found.values():
-            found[name] = close[0]
+        allowed = max(1, len(name) // 5)
+        slips = [c for c in extras if c not in found.values() and _edits(name, c) <= allowed]
+        if slips:
+            found[name] = min(slips, key=lambda c: _edits(name, c))
     return found
+
+
+def _edits(a: str, b: str) -> int:
+    """Edits (insert, delete, change, swap two neighbours) turning ``a`` into ``b``; words
+    whose lengths differ by more than two are not compared (more than two, said as such).
+
+    >>> _edits("name", "nmae"), _edits("criticality", "critcality"), _edits("ward", "wards")
+    (1, 1, 1)
+    """
+    if abs(len(a) - len(b)) > 2:
+        return abs(len(a) - len(b))
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        row = [i]
+        for j, y in enumerate(b, 1):
+            cost = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (x != y))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                cost = min(cost, previous2[j - 2] + 1)
+            row.append(cost)
+        previous2, previous = previous, row
+    return previous[-1]
 
 
 def _default_text(f: Field) -> str:

@@ -154,7 +154,8 @@ def test_a_misspelt_header_is_named_with_the_field_it_was_meant_to_be(make_inven
         "systems.csv: missing required column 'name'; did you mean 'nmae'?; the columns found "
         "are: id, nmae, critcality, owner",
         "systems.csv: warning: column 'critcality' is not a field, so it is kept as it is and "
-        "criticality takes its default (medium); did you mean 'criticality'? rename the column",
+        "criticality takes its default (medium); did you mean 'criticality'? rename the column "
+        "(or, for a register read with a mapping, map it)",
     ]
 
 
