@@ -110,8 +110,8 @@ class Policy(Section):
     def with_overrides(self, changes: Mapping, *, source: str | None = None) -> Policy:
         """A copy with settings changed; keys may be dotted ('priority.weights.risk').
 
-        A whole mapping of teams, budget years, categories or default team demand replaces
-        the current one; a dotted key into one ('schedule.budget.by_year.2027/28') changes
+        A whole mapping of teams, budget years or default team demand replaces the current
+        one (category defaults are merged entry by entry); a dotted key into one ('schedule.budget.by_year.2027/28') changes
         just that entry. Problems are reported as coming from ``source`` (default: the
         words 'the overrides').
         """
@@ -200,18 +200,27 @@ def _entry_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+#: Open mappings of reference estimates: a policy naming some of their entries keeps the
+#: others (a trust's own cost for 'other' must not drop the EPR's default). Other open
+#: mappings (your teams, your budget years) are yours, and replaced whole.
+_MERGED_BY_ENTRY = ("categories",)
+
+
 def _merge(settings: dict, changes: Mapping, model: type[BaseModel] | None) -> dict:
-    """Deep-merge ``changes`` into ``settings`` where the setting is a group (a model);
-    an open mapping (your teams, years, categories) or a plain value is replaced whole.
-    Unknown keys are kept for validation to report."""
+    """Deep-merge ``changes`` into ``settings`` where the setting is a group (a model) or
+    one of :data:`_MERGED_BY_ENTRY`; another open mapping (your teams, years) or a plain
+    value is replaced whole. Unknown keys are kept for validation to report."""
     merged = dict(settings)
     fields = model.model_fields if model is not None else {}
     for key, value in changes.items():
         key = str(key)
         inner = _model_of(fields[key].annotation) if key in fields else None
+        by_entry = key in _MERGED_BY_ENTRY and isinstance(value, Mapping)
         if inner is not None and isinstance(value, Mapping) and isinstance(merged.get(key), dict):
             merged[key] = _merge(merged[key], value, inner)
-        elif key in fields and isinstance(value, _Dotted) and isinstance(merged.get(key), dict):
+        elif key in fields and (isinstance(value, _Dotted) or by_entry) and isinstance(
+            merged.get(key), dict
+        ):
             merged[key] = _merge_entries(merged[key], value, _entry_model(fields[key].annotation))
         else:
             merged[key] = value.plain() if isinstance(value, _Dotted) else copy.deepcopy(value)

@@ -6,6 +6,8 @@ was left out, what set each unit's earliest start and what held it between then 
 
 from __future__ import annotations
 
+import difflib
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -74,12 +76,19 @@ def schedule_result(
             failed_names[names[i]] = "never reached: it waits in a cycle of constraints"
     warnings: list[dict] = []
     for team in sorted(problem.unknown_teams):
+        close = difflib.get_close_matches(team, list(problem.team_names), n=1, cutoff=0.75)
         warnings.append(
             {
                 "kind": "capacity",
                 "system": None,
                 "message": f"team '{team}' has no capacity in the policy; its demand was not "
-                "limited (add it under schedule.teams)",
+                "limited ("
+                + (
+                    f"the policy names a team '{close[0]}': a misspelling of '{team}'? "
+                    if close
+                    else ""
+                )
+                + "add it under schedule.teams)",
             }
         )
     frame = _unit_frame(units, problem, placement, failed_names, root_names, warnings)

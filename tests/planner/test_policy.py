@@ -202,3 +202,34 @@ def test_typed_settings_read_as_attributes():
     assert policy.schedule.budget.by_year["2027/28"] == 12_000_000
     assert policy.risk.consequence.criticality.critical == 4.0
     assert policy.blast_radius.hard_kinds == ("infrastructure", "database link", "authentication")
+
+
+def test_a_policy_naming_one_category_keeps_the_others_defaults(tmp_path):
+    own = tmp_path / "trust.yaml"
+    own.write_text("defaults:\n  categories:\n    other: {replacement_cost_gbp: 20000}\n")
+    categories = load_policy(own).defaults.categories
+    assert categories["other"].replacement_cost_gbp == 20_000
+    assert categories["other"].replacement_months == 4  # the default's, kept
+    assert categories["EPR"].replacement_cost_gbp == 30_000_000  # not dropped
+
+
+def test_a_policys_teams_are_its_own_and_replace_the_examples(tmp_path):
+    own = tmp_path / "trust.yaml"
+    own.write_text("schedule:\n  teams: {integration: 2}\n")
+    assert load_policy(own).schedule.teams == {"integration": 2.0}
+
+
+def test_a_misspelt_team_in_the_policy_is_named():
+    import planner
+    from tests.planner.conftest import inventory, system
+
+    result = planner.plan(
+        inventory([system("a", team_demand={"integration": 1})]),
+        teams={"integraton": 2},
+    )
+    (message,) = result.warnings.loc[result.warnings["kind"] == "capacity", "message"]
+    assert message == (
+        "team 'integration' has no capacity in the policy; its demand was not limited (the "
+        "policy names a team 'integraton': a misspelling of 'integration'? add it under "
+        "schedule.teams)"
+    )
