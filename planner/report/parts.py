@@ -297,8 +297,23 @@ def spend_part(
     )
     blocks: list[Block] = [Text(" ".join(words))]
     odds = spend["p_capital_slips_past_31_march"]
-    if odds.notna().any() and not slipping:
+    likely = spend[odds >= 0.5]
+    warned = {message.split(":")[0] for message in slipping}
+    small = likely[~likely.index.isin(warned)]
+    if odds.notna().any() and likely.empty:
         blocks.append(Text("In the forecast no year's capital is likely to slip past 31 March."))
+    elif not small.empty:
+        years = ", ".join(
+            f"{year} ({share(row['p_capital_slips_past_31_march'])} of runs, a median "
+            f"{money(row['median_capital_shortfall_gbp'])} short)"
+            for year, row in small.iterrows()
+        )
+        blocks.append(
+            Text(
+                f"In the forecast capital is more likely than not to slip past 31 March in "
+                f"{years}: small sums, under the share the forecast warns about."
+            )
+        )
     blocks += [Note(sentence(message)) for message in slipping]
     blocks.append(chart)
     columns: dict[str, tuple] = {

@@ -759,3 +759,30 @@ def test_roadmap_writes_the_pack_and_a_manifest_that_repeats(capsys, make_invent
     first, second = manifests
     assert {k for k in first if first[k] != second[k]} == {"created"}
     assert [Path(i["path"]).name for i in first["inputs"]] == ["dependencies.csv", "systems.csv"]
+
+
+def test_the_spend_words_never_deny_a_likely_slip_the_table_shows():
+    spend = pd.DataFrame(
+        {
+            "capital_budget_gbp": [1e6, 1e6],
+            "capital_gbp": [995_000.0, 500_000.0],
+            "capital_headroom_gbp": [5_000.0, 500_000.0],
+            "revenue_budget_gbp": [float("nan")] * 2,
+            "revenue_gbp": [0.0, 0.0],
+            "spend_gbp": [995_000.0, 500_000.0],
+            "revenue_headroom_gbp": [float("nan")] * 2,
+            "p_capital_slips_past_31_march": [0.81, 0.2],
+            "median_capital_shortfall_gbp": [12_000.0, 0.0],
+        },
+        index=pd.Index(["2027/28", "2028/29"], name="financial_year"),
+    )
+    words = texts(parts.spend_part(spend, None, [], []))  # type: ignore[arg-type]
+    assert "no year's capital is likely to slip" not in words
+    assert (
+        "In the forecast capital is more likely than not to slip past 31 March in 2027/28 "
+        "(81% of runs, a median £12k short): small sums, under the share the forecast warns "
+        "about." in words
+    )
+    # a year the forecast warns about is said by its warning, not twice
+    warned = texts(parts.spend_part(spend, None, [], ["2027/28: in 81% of runs ..."]))  # type: ignore[arg-type]
+    assert "small sums" not in warned
