@@ -169,6 +169,20 @@ class PlanResult:
         return text
 
     @property
+    def late_for_end_of_support(self) -> pd.Index:
+        """Planned systems that run past their end of support: live after it, or not
+        scheduled at all; those already out of support when the plan starts included.
+
+        >>> import planner
+        >>> planner.plan("data/examples/five-systems").late_for_end_of_support.tolist()
+        ['lab-db', 'pas', 'tie', 'ed']
+        """
+        schedule = self.schedule
+        eos = schedule["end_of_support"]
+        late = eos.notna() & (~schedule["scheduled"] | (schedule["go_live"] > eos))
+        return schedule.index[late.to_numpy()]
+
+    @property
     def risk_exposure(self) -> float:
         """The risk exposure: the area under the plan's risk burn-down (risk points x months,
         from the plan start to the horizon), the one figure ``summary()``, ``compare`` and

@@ -43,7 +43,7 @@ LABELS = {
     "risk_now": "risk now",
     "risk_at_end": "risk at end",
     "risk_exposure": "risk exposure (risk-months)",
-    "deadlines_missed": "deadlines missed",
+    "deadlines_missed": "running past end of support",
     "exposure_vs_baseline": "exposure vs baseline",
     "systems_changing_wave": "systems changing wave",
     "systems_moving": "systems moving",
@@ -151,7 +151,6 @@ def _months_between(first: pd.Timestamp, last: pd.Timestamp) -> int:
 
 def _row(result) -> dict:
     end = result.end
-    deadlines = result.warnings[result.warnings["kind"] == "deadline"]
     return {
         "start": result.start,
         "last_go_live": end,
@@ -162,7 +161,7 @@ def _row(result) -> dict:
         "risk_now": float(result.burndown["plan_risk"].iloc[0]),
         "risk_at_end": float(result.burndown["plan_risk"].iloc[-1]),
         "risk_exposure": result.risk_exposure,
-        "deadlines_missed": len(deadlines),
+        "deadlines_missed": len(result.late_for_end_of_support),
         "warnings": len(result.warnings),
     }
 

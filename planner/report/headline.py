@@ -59,7 +59,10 @@ class Headline:
     risk_at_end: float
     risk_exposure: float
     retained: int
+    #: planned systems running past their end of support (PlanResult.late_for_end_of_support)
     deadlines_missed: int
+    #: of which already out of support when the plan starts
+    already_unsupported: int
     contracts_to_extend: int
     contract_extension_gbp: float
     double_running_gbp: float
@@ -103,7 +106,12 @@ def headline(result, forecast=None) -> Headline:
         risk_at_end=float(result.burndown["plan_risk"].iloc[-1]),
         risk_exposure=result.risk_exposure,
         retained=int((~result.scores["planned"]).sum()),
-        deadlines_missed=int((result.warnings["kind"] == "deadline").sum()),
+        deadlines_missed=len(result.late_for_end_of_support),
+        already_unsupported=int(
+            (result.schedule["end_of_support"] < result.start)
+            .reindex(result.late_for_end_of_support)
+            .sum()
+        ),
         contracts_to_extend=len(result.contract_extensions),
         contract_extension_gbp=float(result.contract_extensions["cost_gbp"].sum())
         if len(result.contract_extensions)

@@ -156,7 +156,15 @@ def summary_part(
         ),
         ("Double running", money(head.double_running_gbp)),
         ("Accepted risks (retained, high or extreme)", plural(head.accepted_risks, "system")),
-        ("Go-lives after end of support", plural(head.deadlines_missed, "system")),
+        (
+            "Go-lives after end of support",
+            plural(head.deadlines_missed, "system")
+            + (
+                f" ({head.already_unsupported:,} already unsupported when the plan starts)"
+                if head.already_unsupported
+                else ""
+            ),
+        ),
     ]
     blocks.append(Facts(facts))
     not_in = (

@@ -116,6 +116,41 @@ def test_headline_and_major_programmes_by_cost_not_priority():
     assert programmes["share"].tolist() == [0.75, 0.25]
 
 
+def test_go_lives_after_end_of_support_count_those_already_unsupported():
+    # 'xp' is out of support (Windows XP, 2014) before the plan starts; 'soon' ends in
+    # Jun 2027 and goes live after it; 'later' ends in 2040, after its go-live.
+    result = plan_of(
+        [
+            system("xp", platform="Windows XP"),
+            system("soon", end_of_support="2027-06-30"),
+            system("later", end_of_support="2040-01-01"),
+        ]
+    )
+    assert sorted(result.late_for_end_of_support) == ["soon", "xp"]
+    head = headline(result)
+    assert (head.deadlines_missed, head.already_unsupported) == (2, 1)
+    summary = parts.summary_part(
+        head,
+        not_scheduled(result),
+        major_programmes(result),
+        None,
+        binding_constraints(result),
+        None,
+    )
+    facts = dict(
+        next(
+            b
+            for b in summary.blocks
+            if isinstance(b, Facts)
+            and b.items[-1:]
+            and b.items[-1][0] == "Go-lives after end of support"
+        ).items
+    )
+    assert facts["Go-lives after end of support"] == (
+        "2 systems (1 already unsupported when the plan starts)"
+    )
+
+
 def test_the_headline_never_hides_what_is_not_scheduled(left_out):
     head = headline(left_out)
     assert head.text == left_out.headline
