@@ -111,9 +111,9 @@ class Policy(Section):
         """A copy with settings changed; keys may be dotted ('priority.weights.risk').
 
         A whole mapping of teams, budget years or default team demand replaces the current
-        one (category defaults are merged entry by entry); a dotted key into one ('schedule.budget.by_year.2027/28') changes
-        just that entry. Problems are reported as coming from ``source`` (default: the
-        words 'the overrides').
+        one (category defaults are merged entry by entry); a dotted key into one
+        ('schedule.budget.by_year.2027/28') changes just that entry. Problems are reported
+        as coming from ``source`` (default: the words 'the overrides').
         """
         changed = Policy.from_mapping(
             changes, source=source or "the overrides", base=self.model_dump(mode="json")
@@ -218,8 +218,10 @@ def _merge(settings: dict, changes: Mapping, model: type[BaseModel] | None) -> d
         by_entry = key in _MERGED_BY_ENTRY and isinstance(value, Mapping)
         if inner is not None and isinstance(value, Mapping) and isinstance(merged.get(key), dict):
             merged[key] = _merge(merged[key], value, inner)
-        elif key in fields and (isinstance(value, _Dotted) or by_entry) and isinstance(
-            merged.get(key), dict
+        elif (
+            key in fields
+            and (isinstance(value, _Dotted) or by_entry)
+            and isinstance(merged.get(key), dict)
         ):
             merged[key] = _merge_entries(merged[key], value, _entry_model(fields[key].annotation))
         else:

@@ -7,7 +7,6 @@ was left out, what set each unit's earliest start and what held it between then 
 from __future__ import annotations
 
 import difflib
-
 from dataclasses import dataclass, field
 
 import numpy as np
