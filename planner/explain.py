@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from inventory.errors import UnknownSystemError
+from inventory.names import SystemNames
 from planner.plan import PlanResult
 from planner.scoring import explain as explain_scores
 
@@ -50,10 +51,16 @@ class Explanation:
 
 
 def explain_system(result: PlanResult, system: str) -> Explanation:
-    """Explain ``system`` in ``result``: its score, factor by factor, and its timing."""
+    """Explain ``system`` (its id, or its name as people say it) in ``result``: its score,
+    factor by factor, and its timing."""
     key = system.strip().lower()
     if key not in result.scores.index:
-        raise UnknownSystemError([system])
+        names = SystemNames.from_frame(result.inventory.systems.reset_index())
+        found, why = names.resolve(system)
+        if found is None:
+            suggestion = why.split("; ", 1)[1] if why and "did you mean" in why else None
+            raise UnknownSystemError([system], hint=suggestion)
+        key = found
     factors = explain_scores(result.scores, key, result.policy)
     name = str(result.inventory.systems.at[key, "name"])
     return Explanation(key, name, factors, _timing(result, key))

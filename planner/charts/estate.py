@@ -17,7 +17,7 @@ from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from inventory.errors import InvalidArgumentError
+from inventory.errors import ArgumentTypeError, InvalidArgumentError
 from inventory.graph import neighbourhood
 from inventory.schema import enum_key
 from planner.charts.style import (
@@ -279,11 +279,19 @@ def plot_portfolio(
 ) -> Figure:
     """The portfolio matrix: risk against downstream impact, bubble size = replacement cost.
 
-    ``scores`` is ``systems.join(planner.score(...))`` or ``PlanResult.scored``. Quadrants
+    ``scores`` is ``systems.join(planner.score(...))``, ``PlanResult.scored`` or a
+    ``PlanResult`` itself. Quadrants
     follow Gartner's TIME (tolerate, invest, migrate, eliminate) with the lines at
     ``threshold``; the ``label`` systems with the highest priority are named. Colour by
     ``domain`` (default) or ``category``.
     """
+    scored = getattr(scores, "scored", None)  # a PlanResult: its register beside its scores
+    if isinstance(scored, pd.DataFrame):
+        scores = scored
+    if not isinstance(scores, pd.DataFrame):
+        raise ArgumentTypeError(
+            "scores", "a table of scores (pandas DataFrame) or a PlanResult", scores
+        )
     if "category" not in scores.columns:
         raise InvalidArgumentError(
             "scores",

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import planner
+from inventory.errors import ArgumentTypeError, UnknownSystemError
 from inventory.schema import CRITICALITY_DTYPE, RISK_RATING_DTYPE, SCARCITY_DTYPE
 from tests.conftest import ROOT
 
@@ -136,3 +137,23 @@ def test_a_registers_own_column_named_like_a_score_is_kept_beside_it():
     assert scored.at["pas", "risk_register"] == "see the trust risk register"
     assert scored.at["pas", "interfaces_register"] == 3
     assert scored.at["pas", "risk"] == result.scores.at["pas", "risk"] > 0
+
+
+def test_explain_takes_a_name_and_suggests_the_nearest():
+    result = planner.plan(FIVE)
+    assert planner.explain(result, "Trust Integration Engine").system == "tie"
+    with pytest.raises(UnknownSystemError) as raised:
+        planner.explain(result, "Trust Integraton Engine")
+    assert str(raised.value) == (
+        "no system 'Trust Integraton Engine' (did you mean 'Trust Integration Engine' (tie)?)"
+    )
+
+
+def test_the_portfolio_takes_a_plan_itself():
+    from planner.charts import plot_portfolio
+
+    result = planner.plan(FIVE)
+    ax = plot_portfolio(result).axes[0]
+    assert sum(len(c.get_offsets()) for c in ax.collections) == len(result.scores)
+    with pytest.raises(ArgumentTypeError):
+        plot_portfolio(5)  # type: ignore[arg-type]
