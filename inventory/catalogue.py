@@ -451,7 +451,12 @@ def catalogue_to_dependencies(
             None,
             "the catalogue has no interface type column, so each link's kind is worked out from "
             "its message types (ADT^A01 is HL7 v2, MWL is DICOM)"
-            + (f"; {unrecognised} row(s) show none and are 'other'" if unrecognised else ""),
+            + (
+                f"; {unrecognised} row{' shows' if unrecognised == 1 else 's show'} none and "
+                f"{'is' if unrecognised == 1 else 'are'} 'other'"
+                if unrecognised
+                else ""
+            ),
             severity="warning",
             row_label=label,
         )

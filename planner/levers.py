@@ -139,9 +139,9 @@ class Levers:
         best = helpful.iloc[0]
         months = int(best["months_sooner"])
         when = (
-            f"{months} months sooner"
+            f"{months} month{'s' if months != 1 else ''} sooner"
             if months > 0
-            else f"{-months} months later"
+            else f"{-months} month{'s' if months != -1 else ''} later"
             if months < 0
             else "same end"
         )

@@ -318,7 +318,8 @@ def explain(scores: pd.DataFrame, system: str, policy: Policy) -> pd.DataFrame:
             "consequence",
             "downstream impact",
             row["consequence_downstream"],
-            f"{row['downstream']:.0f} systems depend on it",
+            f"{row['downstream']:.0f} system{'' if row['downstream'] == 1 else 's'} depend"
+            f"{'s' if row['downstream'] == 1 else ''} on it",
         ),
         ("consequence", "= consequence", row["consequence"], "sum, at most 5"),
         (

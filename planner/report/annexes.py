@@ -150,7 +150,8 @@ def approvals_part(approvals: pd.DataFrame, board_months: int, national_months: 
     scheduled = approvals[approvals["approved_by"].notna()]
     per_year = scheduled.groupby(scheduled["approved_by"].map(financial_year)).size()
     words = (
-        f"{listed(kinds)} before their projects start. The plan allows "
+        f"{listed(kinds)} before "
+        f"{'its project starts' if counts.sum() == 1 else 'their projects start'}. The plan allows "
         f"{plural(board_months, 'month')} for a trust board approval and "
         f"{plural(national_months, 'month')} for a national one (schedule.approval), and "
         "starts no project before its approval."

@@ -48,7 +48,7 @@ from planner.report.assumptions import assumptions, changes_from_default
 from planner.report.blocks import Part
 from planner.report.constraints import binding_constraints
 from planner.report.figures import Chart, inline_svg, plot_run_cost
-from planner.report.formatting import day, month
+from planner.report.formatting import day, month, plural
 from planner.report.gantt import gantt_view
 from planner.report.headline import (
     headline,
@@ -349,9 +349,9 @@ def _best_lever(levers) -> str | None:
     best = helpful.iloc[0]
     months = int(best["months_sooner"])
     when = (
-        f"ends {months} months sooner"
+        f"ends {plural(months, 'month')} sooner"
         if months > 0
-        else f"ends {-months} months later"
+        else f"ends {plural(-months, 'month')} later"
         if months < 0
         else "the same end"
     )

@@ -629,9 +629,10 @@ def levers_part(levers) -> Part:
             )
         )
     if len(others):
+        names = _lever_names(others)
         blocks.append(
             Note(
-                f"Change nothing on their own ({len(others)}): {'; '.join(_lever_names(others))}. "
+                f"Change nothing on their own ({len(names)}): {'; '.join(names)}. "
                 "Either the constraint does not bind, or another holds the same projects in "
                 "the same months. What breaking or extending a contract costs is not counted."
             )

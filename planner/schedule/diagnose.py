@@ -311,7 +311,8 @@ def _unit_frame(units, problem, placement, failed, root_cause, warnings) -> pd.D
                 "kind": "deadline",
                 "system": unit,
                 "message": f"{unit} goes live {row['go_live']:%b %Y}, {int(row['months_late'])} "
-                f"months after its end of support ({row['deadline']:%d %b %Y})",
+                f"month{'' if row['months_late'] == 1 else 's'} after its end of support "
+                f"({row['deadline']:%b %Y})",
                 "months": int(row["months_late"]),
             }
         )

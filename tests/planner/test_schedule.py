@@ -154,7 +154,7 @@ def test_deadline_missed_is_warned_in_months():
     result = plan(records)
     late = result.warnings[result.warnings["kind"] == "deadline"]
     assert late["message"].tolist() == [
-        "a goes live Mar 2028, 6 months after its end of support (30 Sep 2027)"
+        "a goes live Mar 2028, 6 months after its end of support (Sep 2027)"
     ]
 
 
