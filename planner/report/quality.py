@@ -31,10 +31,11 @@ def _listed(ids: pd.Index) -> str:
 
 
 def _single(systems: pd.DataFrame, column: str) -> pd.Series:
-    """Estimates given as one value: low and high blank, or both the likely value."""
+    """Estimates with no range: low and high blank (a single value, or no estimate at all),
+    or both the likely value."""
     low, likely, high = (systems[f"{column}_{part}"] for part in ("low", "likely", "high"))
     same = (low == likely) & (high == likely)
-    return likely.notna() & ((low.isna() & high.isna()) | same)
+    return (low.isna() & high.isna()) | same
 
 
 def data_quality(result) -> pd.DataFrame:

@@ -505,7 +505,7 @@ def test_data_quality_counts_defaults_and_single_values():
     quality = data_quality(result)
     assert quality.loc["cost estimate defaulted", "which"] == "guessed"
     assert quality.loc["duration estimate defaulted", "systems"] == 1
-    assert quality.loc["no range for the cost", "which"] == ""  # ranged has one; guessed none
+    assert quality.loc["no range for the cost", "which"] == "guessed"  # no estimate: no range
     assert quality.loc["no platform", ["systems", "out_of"]].tolist() == [1, 2]
     # neither has a category, so both are 'other'
     assert quality.loc["category 'other'", ["systems", "which"]].tolist() == [2, "guessed, ranged"]
