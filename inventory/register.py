@@ -263,10 +263,13 @@ def _table(
             )
         )
     frame = frame[~totals.to_numpy()]
+    # a formula in a total row left out is nobody's problem (a SUM with no saved value)
+    left_out = {int(row) for row in totals.index[totals.to_numpy()]}
+    notes = [note for note in notes or [] if note.row not in left_out]
     if sections:
         frame, found = _sections(frame, source, merged)
         issues += found
-    issues += _name_notes(notes or [], names)
+    issues += _name_notes(notes, names)
     return RegisterTable(sheet, source, index + 1, frame), issues
 
 
