@@ -97,6 +97,11 @@ class RawInventory:
 
 
 def file_digest(paths: Iterable[Path]) -> str:
+    """The SHA-256 an import is recorded by: of the file's bytes for one file (what
+    ``sha256sum`` prints), of each file's name and bytes in turn for a folder of them."""
+    paths = list(paths)
+    if len(paths) == 1:
+        return hashlib.sha256(paths[0].read_bytes()).hexdigest()
     digest = hashlib.sha256()
     for p in paths:
         digest.update(p.name.encode())

@@ -195,3 +195,19 @@ def test_committed_sample_files_match_the_generator():
     pd.testing.assert_frame_equal(committed.dependencies, generated.dependencies)
     workbook = load_inventory(SAMPLE_TRUST / "northshire-trust.xlsx", derive=False)
     pd.testing.assert_frame_equal(workbook.systems, generated.systems)
+
+
+def test_one_files_digest_is_what_sha256sum_prints(tmp_path):
+    import hashlib
+
+    from inventory.files import file_digest
+
+    one = tmp_path / "register.csv"
+    one.write_bytes(b"id,name\npas,PAS\n")
+    assert file_digest([one]) == hashlib.sha256(b"id,name\npas,PAS\n").hexdigest()
+    two = tmp_path / "dependencies.csv"
+    two.write_bytes(b"consumer,provider\n")
+    both = hashlib.sha256(
+        b"register.csv" + one.read_bytes() + b"dependencies.csv" + two.read_bytes()
+    )
+    assert file_digest([one, two]) == both.hexdigest()
