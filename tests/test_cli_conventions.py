@@ -235,3 +235,30 @@ def test_rank_says_which_ranks_it_leaves_out():
     )
     everything = invoke("rank", FIVE, "--all")
     assert "portal" in everything.output and "not listed" not in everything.output
+
+
+def test_a_pack_for_an_unnamed_organisation_says_how_to_name_it(tmp_path):
+    register = tmp_path / "register"
+    register.mkdir()
+    (register / "systems.csv").write_text(
+        "id,name,disposition,platform\npas,PAS,replace,Windows XP\n"
+    )
+    done = invoke("report", register, "-o", tmp_path / "pack.html", "--runs", "20", "--no-levers")
+    assert done.exit_code == 0, done.output
+    assert done.output.splitlines()[-1] == (
+        "The cover names no organisation (the register gives no ODS codes): give "
+        "--organisation 'Name of the trust'"
+    )
+    named = invoke(
+        "report",
+        register,
+        "-o",
+        tmp_path / "named.html",
+        "--runs",
+        "20",
+        "--no-levers",
+        "--organisation",
+        "Riverside Community NHS Trust",
+    )
+    assert "The cover names no organisation" not in named.output
+    assert "Riverside Community NHS Trust" in (tmp_path / "named.html").read_text()

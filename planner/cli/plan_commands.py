@@ -4,7 +4,7 @@ report."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -34,6 +34,9 @@ from planner.cli.base import (
     write_frame,
     wrote,
 )
+
+if TYPE_CHECKING:
+    from planner.plan import PlanResult
 
 __all__: list[str] = []
 
@@ -384,6 +387,18 @@ OrganisationOption = Annotated[
 ]
 
 
+def _unnamed_cover_note(result: PlanResult, organisation: str | None) -> None:
+    """A board paper whose cover names nobody: say how to name the organisation."""
+    if organisation is None and not result.inventory.systems["organisation"].notna().any():
+        console().print(
+            plain(
+                "The cover names no organisation (the register gives no ODS codes): give "
+                "--organisation 'Name of the trust'"
+            ),
+            soft_wrap=True,
+        )
+
+
 def _manifest_inputs(*paths: Path | None) -> list[Path]:
     """The files a plan was read from, for the run manifest."""
     return [path for path in paths if path is not None]
@@ -453,6 +468,7 @@ def roadmap_command(
         f"{summary['not scheduled']} projects not scheduled; {summary['warnings']} warnings."
     )
     console().print(plain(f"Wrote {len(written)} files to {out}/ (start with {out}/report.html)"))
+    _unnamed_cover_note(result, organisation)
 
 
 @command("report")
@@ -512,3 +528,4 @@ def report_command(
     wrote(out)
     console().print(plain(repr(report)))
     console().print(plain(f"Wrote {out}"))
+    _unnamed_cover_note(result, organisation)
