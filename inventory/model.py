@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -161,6 +161,9 @@ class Inventory:
 
     systems: pd.DataFrame
     dependencies: pd.DataFrame
+    #: the policy kept with it in the store ('modernise policy use'): file name and YAML
+    #: text, which plans of it use when given no other
+    kept_policy: tuple[str, str] | None = field(default=None, compare=False)
 
     @classmethod
     def from_records(

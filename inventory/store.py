@@ -502,10 +502,10 @@ class Store:
         from the platform lifecycle table (:func:`inventory.lifecycle.derive_end_of_support`).
         """
         self._check_current()
-        inventory = Inventory(self._typed("systems"), self._typed("dependencies"))
+        systems = self._typed("systems")
         if derive_end_of_support:
-            inventory = Inventory(derive(inventory.systems), inventory.dependencies)
-        return inventory
+            systems = derive(systems)
+        return Inventory(systems, self._typed("dependencies"), kept_policy=self.policy())
 
     @_reads
     def batches(self) -> pd.DataFrame:

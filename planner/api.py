@@ -37,7 +37,7 @@ from planner.levers import Levers
 from planner.levers import levers as lever_values
 from planner.montecarlo import Forecast, forecast_plan
 from planner.plan import PlanResult, make_plan
-from planner.policy import Policy, load_policy
+from planner.policy import Policy, load_policy, policy_from_text
 from planner.report import Report, build_report
 from planner.scenarios import Comparison, compare_plans, scale_budget
 from planner.scoring import score as score_frames
@@ -173,6 +173,15 @@ def resolve_policy(policy: PolicyLike = None, **overrides: object) -> Policy:
     return scale_budget(chosen, float(scale))
 
 
+def _policy_of(inventory: Inventory, policy: PolicyLike, **overrides: object) -> Policy:
+    """The policy to plan ``inventory`` under: ``policy``, else the one kept with it in the
+    store ('modernise policy use'), else the default; with ``overrides`` applied."""
+    if policy is None and inventory.kept_policy is not None:
+        name, text = inventory.kept_policy
+        policy = policy_from_text(text, name)
+    return resolve_policy(policy, **overrides)
+
+
 def policy_changes(**overrides: object) -> dict[str, object]:
     """Keyword overrides as dotted settings: the shortcuts of :func:`resolve_policy`
     expanded, ``__`` read as ``.``.
@@ -202,7 +211,7 @@ def impact_table(
     """Downstream impact of every system, exact or approximate as the policy's
     ``impact.method`` says (see :mod:`planner.impact`)."""
     inventory = load(source)
-    chosen = resolve_policy(policy, **overrides)
+    chosen = _policy_of(inventory, policy, **overrides)
     return downstream_impact(
         inventory.systems,
         inventory.dependencies,
@@ -226,7 +235,7 @@ def score(
     ('extreme', 3)
     """
     inventory = load(source)
-    chosen = resolve_policy(policy, **overrides)
+    chosen = _policy_of(inventory, policy, **overrides)
     return score_frames(inventory.systems, impact_table(inventory, chosen), chosen)
 
 
@@ -263,8 +272,8 @@ def rank_stability(
     if isinstance(source, PlanResult):
         scores, chosen = source.scored, source.policy
     else:
-        chosen = resolve_policy(policy, **overrides)
         inventory = load(source)
+        chosen = _policy_of(inventory, policy, **overrides)
         scored = score_frames(inventory.systems, impact_table(inventory, chosen), chosen)
         scores = inventory.systems.join(scored, how="right")
     return stability(
@@ -276,7 +285,8 @@ def plan(
     source: str | Path | Inventory | None = None, policy: PolicyLike = None, **overrides
 ) -> PlanResult:
     """Score, order and schedule; the :class:`~planner.plan.PlanResult` holds every table."""
-    return make_plan(load(source), resolve_policy(policy, **overrides))
+    inventory = load(source)
+    return make_plan(inventory, _policy_of(inventory, policy, **overrides))
 
 
 def explain(result: PlanResult, system: str) -> Explanation:
@@ -308,7 +318,8 @@ def blast_radius(
     if isinstance(source, PlanResult):
         inventory, chosen = source.inventory, source.policy
     else:
-        inventory, chosen = load(source), resolve_policy(policy, **overrides)
+        inventory = load(source)
+        chosen = _policy_of(inventory, policy, **overrides)
     return blast.blast_radius(inventory, names, chosen)
 
 
@@ -326,7 +337,7 @@ def compare(
             "scenarios", "a mapping of scenario name to policy or scale", scenarios
         )
     inventory = load(source)
-    base = resolve_policy(policy)
+    base = _policy_of(inventory, policy)
     plans = {}
     for name, scenario in scenarios.items():
         if isinstance(scenario, bool):

@@ -262,3 +262,25 @@ def test_a_pack_for_an_unnamed_organisation_says_how_to_name_it(tmp_path):
     )
     assert "The cover names no organisation" not in named.output
     assert "Riverside Community NHS Trust" in (tmp_path / "named.html").read_text()
+
+
+def test_python_plans_of_the_store_use_the_policy_kept_with_it(store, tmp_path):
+    import planner
+
+    board = tmp_path / "board.yaml"
+    board.write_text("priority:\n  top_n: 3\n")
+    assert invoke("policy", "use", board, "--db", store).exit_code == 0
+    kept = planner.plan(planner.load(db=store))
+    assert (kept.policy.source, kept.policy.priority.top_n) == ("board.yaml", 3)
+    assert kept.policy.sha256 == load_policy(board).sha256
+    # a policy given wins; a file inventory never uses the store's
+    assert planner.plan(planner.load(db=store), {"priority.top_n": 5}).policy.priority.top_n == 5
+    assert planner.plan(FIVE).policy.priority.top_n == load_policy().priority.top_n
+
+
+@pytest.mark.slow
+def test_roadmap_reads_the_store_like_the_other_commands(store, tmp_path):
+    done = invoke("roadmap", "--db", store, "-o", tmp_path / "out")
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "out" / "report.html").is_file()
+    assert DEFAULT in done.output.splitlines()

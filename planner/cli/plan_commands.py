@@ -406,7 +406,7 @@ def _manifest_inputs(*paths: Path | None) -> list[Path]:
 
 @command("roadmap")
 def roadmap_command(
-    inventory: Annotated[Path, typer.Argument(help="Inventory folder, .xlsx, .json or .yaml.")],
+    inventory: InventoryArgument = None,
     out: Annotated[
         Path,
         typer.Option(
@@ -417,6 +417,7 @@ def roadmap_command(
             help="Folder to write everything into.",
         ),
     ] = Path("roadmap"),
+    db: DbOption = DEFAULT_DB,
     policy: PolicyOption = None,
     budget: BudgetOption = None,
     start: StartOption = None,
@@ -440,7 +441,7 @@ def roadmap_command(
     charts()
     from inventory.errors import InvalidArgumentError
     from planner.export.bundle import chart_formats
-    from planner.report import write_board_pack
+    from planner.report import store_batch, write_board_pack
 
     try:  # before the plan: a misspelt format costs no minutes
         formats = chart_formats(chart_format or ["png"])
@@ -448,7 +449,7 @@ def roadmap_command(
         raise UsageError(
             error.message, hint="modernise roadmap INVENTORY --charts png,svg"
         ) from None
-    result = make_plan(inventory, DEFAULT_DB, policy, budget, start, impact, mapping)
+    result = make_plan(inventory, db, policy, budget, start, impact, mapping)
     written = write_board_pack(
         result,
         out,
@@ -458,6 +459,7 @@ def roadmap_command(
         report_options={
             "organisation": organisation,
             "inputs": _manifest_inputs(inventory, policy, mapping),
+            "store": store_batch(db) if inventory is None else None,
         },
     )
     wrote(out)
