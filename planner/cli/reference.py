@@ -22,7 +22,8 @@ CONVENTIONS = """\
   lims data/sample-trust`). Without it, the store (`--db`, default `modernise.db`) is used.
   `impact -i INVENTORY` still works but is deprecated.
 - **The policy**: `--policy FILE`, else the policy kept in the store (`modernise policy use
-  FILE`, an audited batch that `undo` reverts), else the bundled default. Every command that
+  FILE`, an audited batch that `undo` reverts; Python's `planner.plan(planner.load())` uses
+  it too), else the bundled default. Every command that
   scores or plans says on standard error which one it used, by name and the first 12
   characters of its settings hash (the hash the run manifest records):
   `Policy: board.yaml (sha256 856226d1d48d)`.
