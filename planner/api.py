@@ -384,7 +384,7 @@ def levers(
     Here every project waits for its business case, which no lever changes:
 
     >>> levers("data/examples/five-systems")  # doctest: +NORMALIZE_WHITESPACE
-    <Levers: 11 levers on the plan ending Jun 2029; none brings it sooner or cuts its risk
+    <Levers: 12 levers on the plan ending Jun 2029; none brings it sooner or cuts its risk
      exposure>
     """
     result = source if isinstance(source, PlanResult) else plan(source, policy, **overrides)

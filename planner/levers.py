@@ -6,6 +6,8 @@ under it and compared with the plan as it is:
 - **team**: ``fte`` more people in one delivery team, every month (one lever per team);
 - **capital**: ``capital_uplift`` more capital in one financial year (one lever per year
   the plan spans; a year without a limit, or with a budget of 0, has no lever);
+- **cap**: a fifth more projects running at once (at least one more; :data:`CAP_UPLIFT`),
+  where ``schedule.max_concurrent_projects`` sets a cap;
 - **freeze**: go-lives allowed in one change-freeze month, every year of the horizon ("lift
   the December freeze"; one lever per month in ``schedule.freeze_months``);
 - **contract**: see below.
@@ -57,7 +59,7 @@ second engineer lets them run together:
 ...      for s in ("pas", "lims")], [])
 >>> found = levers(planner.plan(trust, teams={"integration": 1}))
 >>> found
-<Levers: 5 levers on the plan ending Mar 2028; 1 of them help, most of all: Add 1 FTE to
+<Levers: 6 levers on the plan ending Mar 2028; 1 of them helps, most of all: Add 1 FTE to
  the integration team (6 months sooner, risk exposure -96 risk-months)>
 >>> for row in found.table.head(2).itertuples():
 ...     print(row.Index, row.change, row.months_sooner, row.risk_exposure_change, row.placed_by)
@@ -84,10 +86,12 @@ from planner.schedule import Calendar, Placement, Problem
 from planner.schedule.kernels import NO_ROOM
 from planner.schedule.search import search
 
-__all__ = ["EXTENSION_MONTHS", "Levers", "levers"]
+__all__ = ["CAP_UPLIFT", "EXTENSION_MONTHS", "Levers", "levers"]
 
 #: A contract that is a deadline is extended by this many months.
 EXTENSION_MONTHS = 12
+#: The cap lever allows this share more projects at once (rounded up, at least one more).
+CAP_UPLIFT = 0.2
 #: The kernels' "no contract" month (see :func:`planner.schedule.build_problem`).
 NO_CONTRACT = -(10**9)
 COLUMNS = [
@@ -108,7 +112,7 @@ class Levers:
     """What each lever is worth against a plan ending ``end`` (None: nothing scheduled).
 
     ``table`` has one row per lever, ranked (index ``rank``, 1 first): ``lever`` (in
-    words), ``kind`` (team, capital, freeze or contract), ``change`` (what it changes),
+    words), ``kind`` (team, capital, cap, freeze or contract), ``change`` (what it changes),
     ``programme_end`` (the last go-live; NaT when nothing is scheduled), ``months_sooner``
     (negative: later), ``risk_exposure_change`` (risk-months; negative is better),
     ``newly_scheduled`` and ``newly_unscheduled`` (projects), ``placed_by`` (current plan,
@@ -146,7 +150,8 @@ class Levers:
             else "same end"
         )
         return (
-            f"{text}; {len(helpful)} of them help, most of all: {best['lever']} ({when}, "
+            f"{text}; {len(helpful)} of them help{'s' if len(helpful) == 1 else ''}, most of all: "
+            f"{best['lever']} ({when}, "
             f"risk exposure {best['risk_exposure_change']:+,.0f} risk-months)"
         )
 
@@ -255,6 +260,15 @@ def _levers(
             f"{label} capital {_money(budget)} to {_money(capital[year])} "
             f"(+{_money(budget * uplift)})",
             {"capital_budget": capital},
+        )
+    if a.cap_running >= 0:
+        more = a.cap_running + max(1, int(np.ceil(a.cap_running * CAP_UPLIFT)))
+        yield _Lever(
+            f"Allow {more} projects at once",
+            "cap",
+            f"at most {a.cap_running} to {more} projects running at once "
+            "(schedule.max_concurrent_projects)",
+            {"cap_running": more},
         )
     month_of_year = problem.calendar.month_of_year
     for month in result.policy.schedule.freeze_months:

@@ -210,7 +210,7 @@ def test_the_command_prints_the_ranked_levers(tmp_path):
     policy_line, *lines = result.output.splitlines()  # which policy, then the levers
     assert policy_line.startswith("Policy: policy.yaml (sha256 ")
     # the default policy: five teams, two financial years, three freeze months, one contract
-    assert lines[0].startswith("11 levers on the plan ending Sep 2028; 1 of them help")
+    assert lines[0].startswith("12 levers on the plan ending Sep 2028; 1 of them helps")
     assert "End the contract for PAS early" in lines[0]
     assert "Levers, most risk exposure cut first" in result.output
     assert "£14.4m" in result.output and "(+£2.4m)" in result.output  # 2027/28 + 20%
@@ -222,3 +222,25 @@ def test_the_command_prints_the_ranked_levers(tmp_path):
     assert result.exit_code == 2
     assert "fte must be a number above 0, not 0" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_binding_project_cap_has_a_lever():
+    # three 6-month projects, at most 2 at once: a and b Apr-Sep 2027, c Oct 2027-Mar 2028.
+    # Allowing 3 at once (2 + a fifth, rounded up) lets c run beside them: 6 months sooner.
+    records = [
+        project("a", replacement_months_likely=6, criticality="critical"),
+        project("b", replacement_months_likely=6, criticality="critical"),
+        project("c", replacement_months_likely=6),
+    ]
+    result = plan(records, **{"schedule.max_concurrent_projects": 2})
+    assert result.end == pd.Timestamp("2028-03-31")
+    cap = row(levers(result), "cap")
+    assert cap["lever"] == "Allow 3 projects at once"
+    assert cap["change"] == (
+        "at most 2 to 3 projects running at once (schedule.max_concurrent_projects)"
+    )
+    assert cap["programme_end"] == pd.Timestamp("2027-09-30")
+    assert cap["months_sooner"] == 6
+    assert cap["risk_exposure_change"] == -6 * result.scores.at["c", "risk"]
+    # no cap, no cap lever
+    assert (levers(plan(records)).table["kind"] != "cap").all()
