@@ -105,7 +105,8 @@ HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
         "status": ("status", "lifecycle status", "state", "lifecycle", "system status"),
         "disposition": ("disposition", "decision", "strategy", "plan", "future",
                         "future state", "future plan", "roadmap", "action", "proposed action",
-                        "recommendation", "intention", "direction of travel", "outcome"),
+                        "recommendation", "intention", "direction of travel", "outcome",
+                        "replace", "to replace", "replace or retain"),
         "replaced_by": ("replaced by", "replacement", "successor", "target system",
                         "to be replaced by", "replacement system", "future system"),
         "after": ("after", "prerequisites"),
@@ -175,11 +176,12 @@ DECISION_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
                  "replacing with {system}", "migrate to {system}", "move to {system}",
                  "move into {system}", "consolidate into {system}", "absorb into {system}",
                  "merge into {system}", "replace", "reprocure", "re-procure", "retender",
-                 "re-tender")),
+                 "re-tender", "yes")),
     ("retire", ("retire", "decommission", "switch off", "turn off", "sunset", "archive")),
     ("replatform", ("replatform", "re-platform", "upgrade")),
     ("refactor", ("refactor", "rewrite", "redevelop", "rebuild")),
-    ("retain", ("keep", "retain", "tolerate", "invest", "no change", "continue", "stay")),
+    ("retain", ("keep", "retain", "tolerate", "invest", "no change", "continue", "stay",
+                "no")),
 )  # fmt: skip
 
 #: Values sampled per column to check a guess, and distinct decisions read for rules.

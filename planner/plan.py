@@ -322,7 +322,8 @@ class PlanResult:
         }
 
     def __repr__(self) -> str:
-        return f"<PlanResult: {self.headline}; {len(self.warnings)} warnings>"
+        count = len(self.warnings)
+        return f"<PlanResult: {self.headline}; {count} warning{'' if count == 1 else 's'}>"
 
     def _repr_html_(self) -> str:
         facts = "".join(

@@ -400,7 +400,9 @@ def print_report(report: ValidationReport, *, limit: int = 200) -> None:
         if len(issues) > limit:
             out.print(f"... and {len(issues) - limit:,} more (use --all)")
         return
-    table = Table(title=f"{len(report.errors)} errors, {len(report.warnings)} warnings")
+    table = Table(
+        title=f"{counted(len(report.errors), 'error')}, {counted(len(report.warnings), 'warning')}"
+    )
     for column in ("where", "column", "value", "problem"):
         table.add_column(column, overflow="fold")
     for issue in issues[:limit]:

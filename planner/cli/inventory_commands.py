@@ -131,7 +131,7 @@ def validate_command(
         plain(
             f"{path} is valid: {len(inventory.systems):,} systems, "
             f"{len(inventory.dependencies):,} dependencies"
-            + (f", {len(report.warnings)} warnings" if report.warnings else "")
+            + (f", {counted(len(report.warnings), 'warning')}" if report.warnings else "")
         )
     )
 

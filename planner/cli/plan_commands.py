@@ -467,7 +467,8 @@ def roadmap_command(
     console().print(plain(repr(result)))
     console().print(
         f"Risk {summary['risk now']:,.0f} -> {summary['risk at end']:,.0f}; "
-        f"{summary['not scheduled']} projects not scheduled; {summary['warnings']} warnings."
+        f"{counted(summary['not scheduled'], 'project')} not scheduled; "
+        f"{counted(summary['warnings'], 'warning')}."
     )
     console().print(plain(f"Wrote {len(written)} files to {out}/ (start with {out}/report.html)"))
     _unnamed_cover_note(result, organisation)

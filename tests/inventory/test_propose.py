@@ -136,6 +136,27 @@ def test_values_place_columns_no_header_names(tmp_path):
     assert mapping.systems._unmapped == {"Live from": "looks like dates"}
 
 
+def test_a_replace_question_answered_yes_or_no_is_the_disposition(tmp_path):
+    path = register(
+        tmp_path,
+        """\
+        Application,Supplier,Replace?
+        PAS,Cerner,Yes - with the EPR
+        RIS,Agfa,No
+        LIMS,Clinisys,yes
+        """,
+    )
+    mapping = propose_mapping(path)
+    assert mapping.systems.columns["disposition"].column == "Replace?"
+    inventory, report = read_inventory(path, mapping=mapping)
+    assert report.valid, [str(issue) for issue in report.errors]
+    assert inventory.systems["disposition"].to_dict() == {
+        "pas": "replace",
+        "ris": "retain",
+        "lims": "replace",
+    }
+
+
 def test_a_header_whose_values_do_not_fit_loses_confidence(tmp_path):
     path = register(
         tmp_path,
