@@ -19,6 +19,8 @@ Examples
 (('lims', None), ('ris', None), ('ris', None))
 >>> names.resolve("Radiolgy RIS")[1]
 "'Radiolgy RIS' is not a system in the register; did you mean 'Radiology RIS' (ris)?"
+>>> names.resolve("Radiology")[1]  # the start of one system's name
+"'Radiology' is not a system in the register; did you mean 'Radiology RIS' (ris)?"
 """
 
 from __future__ import annotations
@@ -135,6 +137,10 @@ class SystemNames:
         message = f"'{text}' is not a system in the register"
         if len(self._names) <= SUGGESTION_LIMIT and key:
             close = difflib.get_close_matches(key, list(self._names), n=1, cutoff=0.8)
+            if not close and len(key) >= 4:  # 'SystmOne' for 'SystmOne Community'
+                starting = {self._names[k] for k in self._names if k.startswith(key)}
+                if len(starting) == 1:
+                    close = [min(k for k in self._names if k.startswith(key))]
             if close:
                 system = self._names[close[0]]
                 shown = self._shown.get(close[0], system)
