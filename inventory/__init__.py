@@ -160,7 +160,10 @@ def load_inventory(
 
     inventory, report = read_inventory(path, mapping=mapping)
     if not report.valid:
-        raise InvalidInventoryError(report)
+        own_layout = mapping is None and any(
+            issue.message.startswith("missing required column") for issue in report.errors
+        )
+        raise InvalidInventoryError(report, own_layout=own_layout)
     if derive:
         inventory = Inventory(derive_end_of_support(inventory.systems), inventory.dependencies)
     return inventory

@@ -109,8 +109,17 @@ class InvalidInventoryError(_ReportError):
 
     what = "the inventory"
 
-    def __init__(self, report: ValidationReport) -> None:
-        super().__init__(report, hint="fix the rows listed and try again; nothing was changed")
+    def __init__(self, report: ValidationReport, *, own_layout: bool = False) -> None:
+        #: the file lacks the standard columns: most likely a register kept in its own
+        #: layout, to be read through a column mapping
+        self.own_layout = own_layout
+        super().__init__(
+            report,
+            hint="a register kept in its own layout? inventory.propose_mapping(path) proposes "
+            "a column mapping to review; then read it with mapping=; nothing was changed"
+            if own_layout
+            else "fix the rows listed and try again; nothing was changed",
+        )
 
 
 class InvalidPolicyError(_ReportError):

@@ -152,3 +152,23 @@ def test_library_messages_never_name_command_line_flags():
                 if flag.search(line) and not line.lstrip().startswith(("#", ">>>")):
                     offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert offenders == []
+
+
+def test_a_register_in_its_own_layout_is_pointed_to_a_column_mapping(tmp_path):
+    register = tmp_path / "register.csv"
+    register.write_text("Application,Supplier\nPAS,Cerner\n")
+    with pytest.raises(InvalidInventoryError) as raised:
+        planner.plan(register)
+    assert raised.value.own_layout
+    assert str(raised.value).splitlines()[0] == (
+        "2 problems in the inventory from register.csv (a register kept in its own layout? "
+        "inventory.propose_mapping(path) proposes a column mapping to review; then read it "
+        "with mapping=; nothing was changed):"
+    )
+    # a file in the standard layout with a bad row is told to fix the row
+    bad = tmp_path / "systems.csv"
+    bad.write_text("id,name,criticality\npas,PAS,T9\n")
+    with pytest.raises(InvalidInventoryError) as raised:
+        planner.plan(bad)
+    assert not raised.value.own_layout
+    assert "fix the rows listed and try again" in str(raised.value)

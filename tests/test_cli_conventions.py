@@ -284,3 +284,14 @@ def test_roadmap_reads_the_store_like_the_other_commands(store, tmp_path):
     assert done.exit_code == 0, done.output
     assert (tmp_path / "out" / "report.html").is_file()
     assert DEFAULT in done.output.splitlines()
+
+
+def test_planning_a_register_in_its_own_layout_points_to_map(tmp_path):
+    register = tmp_path / "register.csv"
+    register.write_text("Application,Supplier\nPAS,Cerner\n")
+    done = invoke("plan", register)
+    assert done.exit_code == 1
+    assert done.output.splitlines()[-1] == (
+        "  a register kept in its own layout? 'modernise map FILE' proposes a column mapping "
+        "to review; then give it with --mapping; nothing was changed"
+    )

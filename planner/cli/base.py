@@ -31,6 +31,7 @@ from inventory.characters import printable, shown
 from inventory.errors import (
     EmptyStoreError,
     InvalidArgumentError,
+    InvalidInventoryError,
     ModerniseError,
     UnknownSystemError,
 )
@@ -139,6 +140,11 @@ def _hint(error: ModerniseError, command: Callable) -> str | None:
     """The fix, in the command line's terms (the library's hints never name flags)."""
     if isinstance(error, UnknownSystemError) and error.hint is None:
         return "list them with 'modernise systems'"
+    if isinstance(error, InvalidInventoryError) and error.own_layout:
+        return (
+            "a register kept in its own layout? 'modernise map FILE' proposes a column mapping "
+            "to review; then give it with --mapping; nothing was changed"
+        )
     if isinstance(error, EmptyStoreError):
         reads_files = {"inventory", "arguments"} & set(inspect.signature(command).parameters)
         return (
