@@ -68,6 +68,7 @@ from inventory.files import RawTable
 from inventory.names import SystemNames
 from inventory.report import ValidationReport
 from inventory.schema import CRITICALITIES, DEPENDENCIES
+from inventory.wording import plural
 
 __all__ = [
     "CATALOGUE_FIELDS",
@@ -452,7 +453,8 @@ def catalogue_to_dependencies(
             "the catalogue has no interface type column, so each link's kind is worked out from "
             "its message types (ADT^A01 is HL7 v2, MWL is DICOM)"
             + (
-                f"; {unrecognised} row{' shows' if unrecognised == 1 else 's show'} none and "
+                f"; {plural(unrecognised, 'row')} "
+                f"{'shows' if unrecognised == 1 else 'show'} none and "
                 f"{'is' if unrecognised == 1 else 'are'} 'other'"
                 if unrecognised
                 else ""

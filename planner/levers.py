@@ -79,6 +79,7 @@ import pandas as pd
 
 from inventory.errors import InvalidArgumentError
 from inventory.schema import tidy_tables
+from inventory.wording import plural
 from planner.burndown import risk_burndown
 from planner.plan import PlanResult
 from planner.policy import Policy
@@ -143,9 +144,9 @@ class Levers:
         best = helpful.iloc[0]
         months = int(best["months_sooner"])
         when = (
-            f"{months} month{'s' if months != 1 else ''} sooner"
+            f"{plural(months, 'month')} sooner"
             if months > 0
-            else f"{-months} month{'s' if months != -1 else ''} later"
+            else f"{plural(-months, 'month')} later"
             if months < 0
             else "same end"
         )

@@ -29,6 +29,7 @@ from inventory.graph import first_occurrences
 from inventory.lifecycle import derive_end_of_support
 from inventory.model import Inventory
 from inventory.schema import tidy_tables
+from inventory.wording import plural
 from planner import plan_checks
 from planner.burndown import risk_burndown
 from planner.impact import downstream_impact, impact_method
@@ -322,8 +323,7 @@ class PlanResult:
         }
 
     def __repr__(self) -> str:
-        count = len(self.warnings)
-        return f"<PlanResult: {self.headline}; {count} warning{'' if count == 1 else 's'}>"
+        return f"<PlanResult: {self.headline}; {plural(len(self.warnings), 'warning')}>"
 
     def _repr_html_(self) -> str:
         facts = "".join(

@@ -21,6 +21,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from inventory.wording import plural
 from planner.policy import Policy, load_policy
 from planner.schedule import Calendar
 
@@ -190,9 +191,8 @@ def accepted_risk_warnings(accepted: pd.DataFrame) -> list[dict]:
         {
             "kind": "accepted risk",
             "system": None,
-            "message": f"{len(accepted)} retained system"
-            + (" stays" if len(accepted) == 1 else "s stay")
-            + " at high or extreme risk: "
+            "message": f"{plural(len(accepted), 'retained system')} "
+            f"{'stays' if len(accepted) == 1 else 'stay'} at high or extreme risk: "
             f"{listed(names)}; the plan accepts these risks: record them on the risk "
             "register with their compensating controls (isolation, extended support), or "
             "plan their replacement",
@@ -309,9 +309,8 @@ def exposure_warnings(schedule: pd.DataFrame) -> list[dict]:
         {
             "kind": "exposure",
             "system": None,
-            "message": f"{len(exposed)} high or extreme risk system"
-            + (" runs" if len(exposed) == 1 else "s run")
-            + " out of support for more "
+            "message": f"{plural(len(exposed), 'high or extreme risk system')} "
+            f"{'runs' if len(exposed) == 1 else 'run'} out of support for more "
             f"than {EXPOSURE_MONTHS} months of the plan before they are replaced: "
             f"{listed(names, total=len(exposed))}; consider compensating controls (isolation, "
             "extended support) or a larger budget",

@@ -23,6 +23,7 @@ import pandas as pd
 
 from inventory.errors import UnknownSystemError
 from inventory.schema import RISK_RATING_DTYPE
+from inventory.wording import plural
 from planner.policy import Policy
 
 __all__ = ["RISK_RATINGS", "explain", "rank", "score"]
@@ -318,8 +319,8 @@ def explain(scores: pd.DataFrame, system: str, policy: Policy) -> pd.DataFrame:
             "consequence",
             "downstream impact",
             row["consequence_downstream"],
-            f"{row['downstream']:.0f} system{'' if row['downstream'] == 1 else 's'} depend"
-            f"{'s' if row['downstream'] == 1 else ''} on it",
+            f"{plural(int(row['downstream']), 'system')} "
+            f"{'depends' if row['downstream'] == 1 else 'depend'} on it",
         ),
         ("consequence", "= consequence", row["consequence"], "sum, at most 5"),
         (

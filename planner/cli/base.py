@@ -35,6 +35,7 @@ from inventory.errors import (
     ModerniseError,
     UnknownSystemError,
 )
+from inventory.wording import plural
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -85,15 +86,6 @@ def console(stderr: bool = False) -> Console:
         soft_wrap=not tty,
         emoji=False,
     )
-
-
-def counted(count: int, word: str) -> str:
-    """A count with its noun: '1 system', '1,204 systems'.
-
-    >>> counted(1, "system"), counted(1204, "link")
-    ('1 system', '1,204 links')
-    """
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def plain(value: object) -> Text:
@@ -407,7 +399,7 @@ def print_report(report: ValidationReport, *, limit: int = 200) -> None:
             out.print(f"... and {len(issues) - limit:,} more (use --all)")
         return
     table = Table(
-        title=f"{counted(len(report.errors), 'error')}, {counted(len(report.warnings), 'warning')}"
+        title=f"{plural(len(report.errors), 'error')}, {plural(len(report.warnings), 'warning')}"
     )
     for column in ("where", "column", "value", "problem"):
         table.add_column(column, overflow="fold")
@@ -545,7 +537,7 @@ def print_warnings(result: PlanResult) -> None:
     if result.warnings.empty:
         out.print("No warnings.")
         return
-    out.print(f"{len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}:")
+    out.print(f"{plural(len(result.warnings), 'warning')}:")
     for _, warning in result.warnings.iterrows():
         out.print(plain(f"  {warning['kind']}: {warning['message']}"), soft_wrap=True)
 

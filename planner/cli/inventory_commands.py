@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from inventory.wording import plural
 from planner.cli.base import (
     DEFAULT_DB,
     DbOption,
@@ -23,7 +24,6 @@ from planner.cli.base import (
     charts,
     command,
     console,
-    counted,
     error_line,
     frame_table,
     load_inventory,
@@ -122,16 +122,14 @@ def validate_command(
         print_report(report, limit=len(report.issues) if show_all else 200)
     if not report.valid:
         count = len(report.errors)
-        error_line(
-            f"{path} has {count} error{'s' if count != 1 else ''}; fix them and run validate again"
-        )
+        error_line(f"{path} has {plural(count, 'error')}; fix them and run validate again")
         _suggest_mapping(report, path, mapping)
         raise typer.Exit(1)
     console().print(
         plain(
             f"{path} is valid: {len(inventory.systems):,} systems, "
             f"{len(inventory.dependencies):,} dependencies"
-            + (f", {counted(len(report.warnings), 'warning')}" if report.warnings else "")
+            + (f", {plural(len(report.warnings), 'warning')}" if report.warnings else "")
         )
     )
 
@@ -194,7 +192,7 @@ def import_command(
         print_report(report)
     if result is None:
         count = len(report.errors)
-        error_line(f"{path} has {count} error{'s' if count != 1 else ''}; nothing was imported")
+        error_line(f"{path} has {plural(count, 'error')}; nothing was imported")
         _suggest_mapping(report, path, mapping)
         raise typer.Exit(1)
     wrote(db)
@@ -283,7 +281,7 @@ def systems_command(
         ["id", "name", "category", "criticality", "platform", "end_of_support", "disposition"]
     ]
     shown["end_of_support"] = shown["end_of_support"].dt.strftime("%Y-%m-%d")
-    write_frame(shown, output, counted(len(shown), "system"), limit)
+    write_frame(shown, output, plural(len(shown), "system"), limit)
 
 
 def _inventory(path: Path | None, db: Path):
@@ -373,8 +371,8 @@ def graph_command(
     wrote(out)
     console().print(
         plain(
-            f"Wrote {out} ({counted(sub.number_of_nodes(), 'system')}, "
-            f"{counted(sub.number_of_edges(), 'link')})"
+            f"Wrote {out} ({plural(sub.number_of_nodes(), 'system')}, "
+            f"{plural(sub.number_of_edges(), 'link')})"
         )
     )
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from inventory.wording import plural
 from planner.cli.base import (
     DEFAULT_DB,
     BudgetOption,
@@ -23,7 +24,6 @@ from planner.cli.base import (
     charts,
     command,
     console,
-    counted,
     frame_table,
     load_inventory,
     make_plan,
@@ -114,7 +114,7 @@ def rank_command(
         ranks = every.loc[left_out, "rank"]
         console().print(
             plain(
-                f"Ranks count every system: {counted(len(ranks), 'system')} kept or already "
+                f"Ranks count every system: {plural(len(ranks), 'system')} kept or already "
                 f"retired (rank {', '.join(str(r) for r in ranks.head(8))}"
                 f"{', ...' if len(ranks) > 8 else ''}) not listed; --all lists them"
             ),
@@ -467,8 +467,8 @@ def roadmap_command(
     console().print(plain(repr(result)))
     console().print(
         f"Risk {summary['risk now']:,.0f} -> {summary['risk at end']:,.0f}; "
-        f"{counted(summary['not scheduled'], 'project')} not scheduled; "
-        f"{counted(summary['warnings'], 'warning')}."
+        f"{plural(summary['not scheduled'], 'project')} not scheduled; "
+        f"{plural(summary['warnings'], 'warning')}."
     )
     console().print(plain(f"Wrote {len(written)} files to {out}/ (start with {out}/report.html)"))
     _unnamed_cover_note(result, organisation)

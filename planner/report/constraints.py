@@ -23,6 +23,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from inventory.wording import plural
+
 __all__ = ["binding_constraints", "held_months", "held_words", "label"]
 
 
@@ -85,9 +87,7 @@ def held_words(result) -> pd.Series:
     words = {}
     for unit, rows in per.groupby("unit", sort=False):
         parts = [
-            f"{months} month{'s' if months != 1 else ''} by {text}"
-            if i == 0
-            else f"{months} by {text}"
+            f"{plural(months, 'month')} by {text}" if i == 0 else f"{months} by {text}"
             for i, (text, months) in enumerate(zip(rows["constraint"], rows["months"], strict=True))
         ]
         words[unit] = "held " + ", ".join(parts)

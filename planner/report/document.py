@@ -357,7 +357,7 @@ def _best_lever(levers) -> str | None:
     )
     more = int(best["newly_scheduled"])
     if more:
-        when = f"schedules {more} more project{'s' if more != 1 else ''} and {when}"
+        when = f"schedules {plural(more, 'more project')} and {when}"
     return (
         f"the one worth most is to {best['lever'][0].lower()}{best['lever'][1:]} ({when}; "
         f"risk exposure {best['risk_exposure_change']:+,.0f} risk-months)"

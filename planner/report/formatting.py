@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from inventory.wording import plural
+
 __all__ = [
     "BLANK",
     "NOT_SCHEDULED",
@@ -87,10 +89,6 @@ NOT_SCHEDULED = "not scheduled"
 
 def plain_text(value: object) -> str:
     return BLANK if blank(value) else str(value)
-
-
-def plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count:,} {word if count == 1 else plural or word + 's'}"
 
 
 def or_not_scheduled(value: object) -> str:

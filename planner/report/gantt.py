@@ -28,7 +28,7 @@ import pandas as pd
 from planner.charts.style import DOMAIN_OF
 from planner.policy import financial_year
 from planner.report.constraints import held_words
-from planner.report.formatting import money, month
+from planner.report.formatting import money, month, plural
 from planner.report.headline import project_names
 
 __all__ = ["Bar", "GanttGroup", "GanttView", "Milestone", "Tick", "Unscheduled", "gantt_view"]
@@ -111,7 +111,7 @@ class GanttView:
 
 
 def _months(count: float) -> str:
-    return f"{int(count)} month{'s' if int(count) != 1 else ''}"
+    return plural(int(count), "month")
 
 
 def _why(unit: pd.Series, start: pd.Timestamp, held: str | None) -> str:
@@ -205,7 +205,7 @@ def gantt_view(result) -> GanttView:
             GanttGroup(
                 label=str(label),
                 summary=f"{count} · {money(part['cost_gbp'].sum())}",
-                span=f"{label}: {count} project{'s' if count != 1 else ''}, "
+                span=f"{label}: {plural(count, 'project')}, "
                 f"{money(part['cost_gbp'].sum())}, {month(first_start)} to {month(last)}",
                 left=at(first_start),
                 width=round(at(last) - at(first_start), 1),
@@ -228,12 +228,7 @@ def gantt_view(result) -> GanttView:
         unscheduled.append(Unscheduled(label, text, f"{label}: {text}"))
     count, cost = len(left_out), money(left_out["cost_gbp"].sum())
     systems = int(left_out["members"].map(len).sum())
-    summary = (
-        f"{count} project{'s' if count != 1 else ''} · {systems} system"
-        f"{'s' if systems != 1 else ''} · {cost}"
-        if count
-        else ""
-    )
+    summary = f"{plural(count, 'project')} · {plural(systems, 'system')} · {cost}" if count else ""
     return GanttView(
         groups=groups,
         ticks=ticks,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from inventory.wording import plural
 from planner.schedule import kernels
 from planner.schedule.calendar import Calendar
 from planner.schedule.kernels import HELD_BY, IMPOSSIBLE, NO_ROOM, PLACED, WAITS
@@ -310,8 +311,8 @@ def _unit_frame(units, problem, placement, failed, root_cause, warnings) -> pd.D
             {
                 "kind": "deadline",
                 "system": unit,
-                "message": f"{unit} goes live {row['go_live']:%b %Y}, {int(row['months_late'])} "
-                f"month{'' if row['months_late'] == 1 else 's'} after its end of support "
+                "message": f"{unit} goes live {row['go_live']:%b %Y}, "
+                f"{plural(int(row['months_late']), 'month')} after its end of support "
                 f"({row['deadline']:%b %Y})",
                 "months": int(row["months_late"]),
             }

@@ -1,0 +1,16 @@
+"""How counts read in messages: '1 system', '1,204 systems', for every module that words one.
+
+>>> plural(1, "system"), plural(1204, "link"), plural(2, "business case")
+('1 system', '1,204 links', '2 business cases')
+>>> plural(3, "child", "children")
+'3 children'
+"""
+
+from __future__ import annotations
+
+__all__ = ["plural"]
+
+
+def plural(count: int, word: str, plural: str | None = None) -> str:
+    """``count`` with ``word``, or its plural (``word`` + 's' unless given) when not one."""
+    return f"{count:,} {word if count == 1 else plural or word + 's'}"
