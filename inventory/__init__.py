@@ -160,10 +160,9 @@ def load_inventory(
 
     inventory, report = read_inventory(path, mapping=mapping)
     if not report.valid:
-        own_layout = mapping is None and any(
-            issue.message.startswith("missing required column") for issue in report.errors
+        raise InvalidInventoryError(
+            report, own_layout=mapping is None and report.lacks_required_columns
         )
-        raise InvalidInventoryError(report, own_layout=own_layout)
     if derive:
         inventory = Inventory(derive_end_of_support(inventory.systems), inventory.dependencies)
     return inventory

@@ -66,7 +66,7 @@ import pandas as pd
 from inventory import parse
 from inventory.files import RawTable
 from inventory.names import SystemNames
-from inventory.report import ValidationReport
+from inventory.report import MISSING_COLUMN, ValidationReport
 from inventory.schema import CRITICALITIES, DEPENDENCIES
 from inventory.wording import plural
 
@@ -344,7 +344,7 @@ def catalogue_to_dependencies(
 
     missing = [name for name in ("sender", "receiver") if name not in cells]
     for name in missing:
-        report.add(source, None, name, None, f"missing required column '{name}'", row_label=label)
+        report.add(source, None, name, None, f"{MISSING_COLUMN} '{name}'", row_label=label)
     if missing:
         return RawTable("dependencies", source, pd.DataFrame()), report
     names = systems if isinstance(systems, SystemNames) else _names(systems, known_ids)

@@ -21,7 +21,11 @@ import pandas as pd
 
 from inventory.characters import shown as escaped
 
-__all__ = ["Issue", "ValidationReport"]
+__all__ = ["MISSING_COLUMN", "Issue", "ValidationReport"]
+
+#: How an error about a missing required column begins (see
+#: :attr:`ValidationReport.lacks_required_columns`).
+MISSING_COLUMN = "missing required column"
 
 Severity = Literal["error", "warning"]
 
@@ -96,6 +100,12 @@ class ValidationReport:
     @property
     def valid(self) -> bool:
         return not self.errors
+
+    @property
+    def lacks_required_columns(self) -> bool:
+        """A file lacks a required column: most likely a register kept in its own layout,
+        to be read through a column mapping."""
+        return any(issue.message.startswith(MISSING_COLUMN) for issue in self.errors)
 
     def __iter__(self) -> Iterator[Issue]:
         return iter(self.issues)

@@ -48,7 +48,7 @@ from inventory.characters import (
 )
 from inventory.files import RawInventory, RawTable
 from inventory.model import Inventory, conform_dependencies, conform_systems
-from inventory.report import Severity, ValidationReport
+from inventory.report import MISSING_COLUMN, Severity, ValidationReport
 from inventory.schema import DEPENDENCIES, SYSTEMS, Field
 
 __all__ = ["validate"]
@@ -237,7 +237,7 @@ def _parse_table(
                 None,
                 f.name,
                 None,
-                f"missing required column '{f.name}'"
+                f"{MISSING_COLUMN} '{f.name}'"
                 + (f"; did you mean '{misspelt[f.name]}'?" if f.name in misspelt else "")
                 + (
                     f"; the columns found are: {', '.join(cells.columns)}"

@@ -128,15 +128,20 @@ def _exit_code(error: ModerniseError) -> int:
     return 2 if isinstance(error, UsageError | InvalidArgumentError | UnknownSystemError) else 1
 
 
+def map_hint(path: Path | str) -> str:
+    """What to do with a register kept in its own layout (it lacks the standard columns)."""
+    return (
+        f"a register kept in its own layout? 'modernise map {path}' proposes a column mapping "
+        "to review; then give it with --mapping"
+    )
+
+
 def _hint(error: ModerniseError, command: Callable) -> str | None:
     """The fix, in the command line's terms (the library's hints never name flags)."""
     if isinstance(error, UnknownSystemError) and error.hint is None:
         return "list them with 'modernise systems'"
     if isinstance(error, InvalidInventoryError) and error.own_layout:
-        return (
-            "a register kept in its own layout? 'modernise map FILE' proposes a column mapping "
-            "to review; then give it with --mapping; nothing was changed"
-        )
+        return f"{map_hint('FILE')}; nothing was changed"
     if isinstance(error, EmptyStoreError):
         reads_files = {"inventory", "arguments"} & set(inspect.signature(command).parameters)
         return (

@@ -27,6 +27,7 @@ from planner.cli.base import (
     error_line,
     frame_table,
     load_inventory,
+    map_hint,
     out_path,
     plain,
     print_report,
@@ -136,16 +137,8 @@ def validate_command(
 
 def _suggest_mapping(report, path: Path, mapping: Path | None) -> None:
     """A register kept in its own layout lacks the standard columns: point to 'map'."""
-    if mapping is None and any(
-        issue.message.startswith("missing required column") for issue in report.errors
-    ):
-        console(stderr=True).print(
-            plain(
-                f"  a register kept in its own layout? 'modernise map {path}' proposes a column "
-                "mapping to review; then give it with --mapping"
-            ),
-            soft_wrap=True,
-        )
+    if mapping is None and report.lacks_required_columns:
+        console(stderr=True).print(plain(f"  {map_hint(path)}"), soft_wrap=True)
 
 
 @command("import")
