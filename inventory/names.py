@@ -135,14 +135,29 @@ class SystemNames:
                 f"'{text}' could be any of the systems {', '.join(sorted(systems))}; use the id"
             )
         message = f"'{text}' is not a system in the register"
-        if len(self._names) <= SUGGESTION_LIMIT and key:
-            close = difflib.get_close_matches(key, list(self._names), n=1, cutoff=0.8)
-            if not close and len(key) >= 4:  # 'SystmOne' for 'SystmOne Community'
-                starting = {self._names[k] for k in self._names if k.startswith(key)}
-                if len(starting) == 1:
-                    close = [min(k for k in self._names if k.startswith(key))]
-            if close:
-                system = self._names[close[0]]
-                shown = self._shown.get(close[0], system)
-                return None, f"{message}; did you mean '{shown}' ({system})?"
+        near = self.nearest(text)
+        if near is not None:
+            return None, f"{message}; did you mean {near}?"
         return None, f"{message}; add it to the systems or use its id or name"
+
+    def nearest(self, text: str) -> str | None:
+        """The system a name that fits none was most likely meant to be, as "'Its name'
+        (its id)": a close spelling, or the start of exactly one system's name ('SystmOne'
+        for 'SystmOne Community'); None when nothing is near (or there are too many names
+        to search).
+
+        >>> SystemNames(["ris"], ["Radiology RIS"]).nearest("Radiolgy")
+        "'Radiology RIS' (ris)"
+        """
+        key = name_key(text)
+        if len(self._names) > SUGGESTION_LIMIT or not key:
+            return None
+        close = difflib.get_close_matches(key, list(self._names), n=1, cutoff=0.8)
+        if not close and len(key) >= 4:
+            starting = sorted(k for k in self._names if k.startswith(key))
+            if len({self._names[k] for k in starting}) == 1:
+                close = starting[:1]
+        if not close:
+            return None
+        system = self._names[close[0]]
+        return f"'{self._shown.get(close[0], system)}' ({system})"

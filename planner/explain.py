@@ -56,10 +56,10 @@ def explain_system(result: PlanResult, system: str) -> Explanation:
     key = system.strip().lower()
     if key not in result.scores.index:
         names = SystemNames.from_frame(result.inventory.systems.reset_index())
-        found, why = names.resolve(system)
+        found = names.find(system)
         if found is None:
-            suggestion = why.split("; ", 1)[1] if why and "did you mean" in why else None
-            raise UnknownSystemError([system], hint=suggestion)
+            near = names.nearest(system)
+            raise UnknownSystemError([system], hint=f"did you mean {near}?" if near else None)
         key = found
     factors = explain_scores(result.scores, key, result.policy)
     name = str(result.inventory.systems.at[key, "name"])
