@@ -40,6 +40,7 @@ from planner.plan import PlanResult, make_plan
 from planner.policy import Policy, load_policy, policy_from_text
 from planner.report import Report, build_report
 from planner.scenarios import Comparison, compare_plans, scale_budget
+from planner.scoring import beside_register
 from planner.scoring import score as score_frames
 from planner.stability import RankStability
 from planner.stability import rank_stability as stability
@@ -246,13 +247,16 @@ def rank(
     include_retained: bool = False,
     **overrides,
 ) -> pd.DataFrame:
-    """The replacement order: planned systems (or all with ``include_retained``) by priority."""
+    """The replacement order: planned systems (or all with ``include_retained``, ``planned``
+    saying which are in the plan) by priority; ranks count every system."""
     inventory = load(source)
     scores = score(inventory, policy, **overrides)
     if not include_retained:
         scores = scores[scores["planned"]]
     named = scores.join(inventory.systems[["name", "category", "disposition"]])
-    return named[["rank", "name", "category", "disposition", "priority", "risk", "impact", "cost"]]
+    return named[
+        ["rank", "name", "category", "disposition", "priority", "risk", "impact", "cost", "planned"]
+    ]
 
 
 def rank_stability(
@@ -275,7 +279,7 @@ def rank_stability(
         inventory = load(source)
         chosen = _policy_of(inventory, policy, **overrides)
         scored = score_frames(inventory.systems, impact_table(inventory, chosen), chosen)
-        scores = inventory.systems.join(scored, how="right")
+        scores = beside_register(inventory.systems, scored)
     return stability(
         scores, chosen, samples=samples, concentration=concentration, top=top, seed=seed
     )

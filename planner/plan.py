@@ -37,7 +37,7 @@ from planner.ordering import planning_units
 from planner.policy import Policy, load_policy
 from planner.run_costs import run_costs_by_fy
 from planner.schedule import Calendar, Problem, ScheduleResult, schedule_units
-from planner.scoring import score
+from planner.scoring import beside_register, score
 
 __all__ = ["ORGANISATION_LABELS", "PlanResult", "make_plan", "risk_burndown"]
 
@@ -117,10 +117,7 @@ class PlanResult:
         >>> first["name"], int(first["rank"]), "name" in result.scores
         ('Patient Administration System', 1, False)
         """
-        systems = self.inventory.systems
-        clash = systems.columns.intersection(self.scores.columns)
-        register = systems.rename(columns={column: f"{column}_register" for column in clash})
-        return register.join(self.scores, how="right")
+        return beside_register(self.inventory.systems, self.scores)
 
     @property
     def scheduled(self) -> pd.DataFrame:

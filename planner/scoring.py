@@ -136,6 +136,20 @@ def score(
     return rank(out)
 
 
+def beside_register(systems: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """The register beside its scores (``systems.join(scores)``), in the scores' order. A
+    column the register kept of its own under a score's name (a trust's own ``risk``) is
+    suffixed ``_register``; the score keeps its name.
+
+    >>> systems = pd.DataFrame({"name": ["PAS"], "risk": ["see the risk log"]}, index=["pas"])
+    >>> beside_register(systems, pd.DataFrame({"risk": [90.0]}, index=["pas"])).columns.tolist()
+    ['name', 'risk_register', 'risk']
+    """
+    clash = systems.columns.intersection(scores.columns)
+    register = systems.rename(columns={column: f"{column}_register" for column in clash})
+    return register.join(scores, how="right")
+
+
 def rank(scores: pd.DataFrame) -> pd.DataFrame:
     """Order by priority, then risk, then impact, then id (deterministic); add ``rank``."""
     keys = pd.DataFrame(

@@ -98,13 +98,13 @@ def rank_command(
     ] = False,
 ) -> None:
     """The replacement order: planned systems by priority (deterministic ties)."""
-    from planner.api import score
+    from planner.api import rank
 
-    trust = load_inventory(inventory, db, mapping)
-    scores = score(
-        trust, policy_from(policy, None, start, impact, store_db=db if inventory is None else None)
+    every = rank(
+        load_inventory(inventory, db, mapping),
+        policy_from(policy, None, start, impact, store_db=db if inventory is None else None),
+        include_retained=True,
     )
-    every = scores.join(trust.systems[["name", "disposition"]])
     left_out = ~every["planned"]
     frame = (every if everything else every[~left_out]).reset_index()[
         ["rank", "id", "name", "disposition", "priority", "risk", "impact", "cost"]
