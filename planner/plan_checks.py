@@ -338,8 +338,9 @@ def example_warnings(policy: Policy) -> list[dict]:
     """
     budget, teams = _example_schedule()
     schedule = policy.schedule
+    example_budget = schedule.budget.model_dump() == budget
     parts = []
-    if schedule.budget.model_dump() == budget:
+    if example_budget:
         years = list(budget["by_year"].values())
         span = (
             f"; £{min(years) / 1e6:,.1f}m-£{max(years) / 1e6:,.1f}m in "
@@ -353,7 +354,7 @@ def example_warnings(policy: Policy) -> list[dict]:
         parts.append(f"the team capacity ({people} full-time people)")
     if not parts:
         return []
-    verb = "is" if parts == [parts[-1]] and parts[0].startswith("the team") else "are"
+    verb = "are" if example_budget else "is"  # budgets are plural; capacity alone is not
     return [
         {
             "kind": "assumption",

@@ -90,6 +90,7 @@ def headline(result, forecast=None) -> Headline:
     units, schedule = result.units, result.schedule
     ends = forecast.programme["go_live"] if forecast is not None else None
     run_costs = result.run_costs
+    late = result.late_for_end_of_support
     return Headline(
         text=result.headline,
         start=result.start,
@@ -106,12 +107,8 @@ def headline(result, forecast=None) -> Headline:
         risk_at_end=float(result.burndown["plan_risk"].iloc[-1]),
         risk_exposure=result.risk_exposure,
         retained=int((~result.scores["planned"]).sum()),
-        deadlines_missed=len(result.late_for_end_of_support),
-        already_unsupported=int(
-            (result.schedule["end_of_support"] < result.start)
-            .reindex(result.late_for_end_of_support)
-            .sum()
-        ),
+        deadlines_missed=len(late),
+        already_unsupported=int((schedule.loc[late, "end_of_support"] < result.start).sum()),
         contracts_to_extend=len(result.contract_extensions),
         contract_extension_gbp=float(result.contract_extensions["cost_gbp"].sum())
         if len(result.contract_extensions)
