@@ -44,6 +44,7 @@ def plan(n: int, cache: Path):
 
     estate = national(n, seed=1)
     result = make_plan(estate, scaled_policy(len(estate.systems)))
+    cache.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as file:
         pickle.dump(result, file, protocol=pickle.HIGHEST_PROTOCOL)
     return result

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
@@ -303,7 +304,8 @@ def _csv_cells(series: pd.Series) -> np.ndarray | None:
     if isinstance(dtype, np.dtype) and dtype.kind == "b":
         return np.array(["False", "True"], dtype=object)[series.to_numpy().astype(np.intp)]
     if isinstance(dtype, np.dtype) and dtype.kind in "iu":
-        return np.array(list(map(str, series.to_numpy().tolist())), dtype=object)
+        values = series.to_numpy()
+        return _each_distinct(values, _integers, np.zeros(len(values), dtype=bool))
     if isinstance(dtype, np.dtype) and dtype == np.float64:
         values = series.to_numpy()
         return _each_distinct(
@@ -319,10 +321,8 @@ def _csv_cells(series: pd.Series) -> np.ndarray | None:
             np.isnat(values),
         )
     if isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.kind in "iu":
-        numbers = series.to_numpy(dtype=np.int64, na_value=0).tolist()
-        cells = np.array(list(map(str, numbers)), dtype=object)
-        cells[series.isna().to_numpy()] = ""
-        return cells
+        numbers = series.to_numpy(dtype=dtype.numpy_dtype, na_value=0)
+        return _each_distinct(numbers, _integers, series.isna().to_numpy())
     if not (dtype == np.dtype("O") or pd.api.types.is_string_dtype(dtype)):
         return None
     text = pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty")
@@ -337,6 +337,10 @@ def _csv_cells(series: pd.Series) -> np.ndarray | None:
         cells[~blank] = [_csv_quoted(cell) for cell in cells[~blank].tolist()]
     cells[blank] = ""
     return cells
+
+
+def _integers(values: np.ndarray) -> Iterator[str]:
+    return map(str, values.tolist())
 
 
 def _each_distinct(bits: np.ndarray, formatted, blank: np.ndarray) -> np.ndarray:
