@@ -10,6 +10,10 @@ the inventory is loaded, never stored), plus:
 - ``audit``: one row per inserted or deleted record and per changed field, with the old and
   the new value as JSON, so any batch can be explained and undone;
 - ``schema_version``: the migrations applied; a newer store is refused, an older one migrated.
+- ``snapshot``: each column of systems and dependencies in load-ready form
+  (:mod:`inventory.snapshot`), made again in every write transaction that changed its table;
+  triggers delete a table's snapshot whenever a row of it changes (whoever changes it), and
+  :meth:`Store.load` reads the rows whenever the snapshot is absent or not whole.
 
 Imports take the write lock first (``BEGIN IMMEDIATE``), then compare with what is stored
 and write, so two people importing at once cannot lose each other's changes; a crash or an
