@@ -518,15 +518,14 @@ class Store:
         if not self.db["snapshot"].exists():
             return  # migrating: the last migration makes the table
         kept = {t for (t,) in self.db.execute("SELECT DISTINCT tbl FROM snapshot")}
-        limit = self.db.conn.getlimit(sqlite3.SQLITE_LIMIT_LENGTH)
+        # SQLite's longest row (a billion bytes unless built otherwise), less room for the rest
+        limit = self.db.conn.getlimit(sqlite3.SQLITE_LIMIT_LENGTH) - 4096
         for table in _COLUMNS:
             if table in kept:
                 continue
             parts = encode(self._read(table), _layout(table))
-            if parts is None or any(
-                max(len(p.data), len(p.distinct or b"")) > limit for p in parts
-            ):
-                continue
+            if parts is None or any(len(p.data) + len(p.distinct or b"") > limit for p in parts):
+                continue  # the table is read from its rows
             self.db.conn.executemany(
                 "INSERT INTO snapshot (tbl, col, kind, dtype, rows, data, distinct_values, crc32) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

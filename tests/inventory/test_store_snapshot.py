@@ -393,3 +393,15 @@ def test_store_layout_is_what_the_row_reader_gives():
     assert _layout("systems")["id"] == ("cells", str)
     assert _layout("systems")["annual_run_cost_gbp"] == ("float64", float)
     assert _layout("systems")["extra"] == ("coded", str)
+
+
+def test_a_column_too_long_for_a_sqlite_row_leaves_the_table_to_its_rows(tmp_path):
+    path = tmp_path / "store.db"
+    systems = [{"id": f"s{i}", "name": f"System number {i:04d}"} for i in range(200)]
+    with Store(path) as store:
+        store.db.conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 6000)  # the names' JSON is longer
+        store.import_inventory(Inventory.from_records(systems), source="x", sha256="0" * 64)
+    assert _snapshot_tables(path) == {"dependencies"}
+    rows_read: set[str] = set()
+    assert _load(path, rows_read=rows_read).systems["name"].tolist()[-1] == "System number 0199"
+    assert rows_read == {"systems"}
