@@ -116,7 +116,7 @@ def encode(columns: Mapping[str, np.ndarray | Coded], layout: Layout) -> list[Pa
         if not isinstance(values, Coded):
             return None
         distinct = values.distinct.tolist()
-        if any(type(v) is not cell_type for v in distinct):
+        if not _only(distinct, cell_type):
             return None
         dtype = _code_dtype(len(distinct))
         data = values.codes.astype(dtype).tobytes()
@@ -173,11 +173,16 @@ def _distinct(text: object, cell_type: type) -> np.ndarray | None:
         values = json.loads(text.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         return None
-    if not isinstance(values, list) or any(type(v) is not cell_type for v in values):
+    if not isinstance(values, list) or not _only(values, cell_type):
         return None
     distinct = np.empty(len(values), dtype=object)
     distinct[:] = values
     return distinct
+
+
+def _only(values: list, cell_type: type) -> bool:
+    """Whether every value is exactly of ``cell_type`` (a bool is not an int here)."""
+    return set(map(type, values)) <= {cell_type}
 
 
 def _crc32(data: bytes, distinct: bytes | None) -> int:

@@ -384,6 +384,9 @@ def test_a_layout_mismatch_is_not_decoded():
     assert decode([part], {"users": ("coded", int)}, rows=2) is None
     assert decode([part, Part("x", "cells", "<i1", 0, b"", b"[]", 0)], layout, 2) is None
     assert encode({"users": np.array([1.5], dtype=object)}, layout) is None
+    boolean = Part.of("users", "cells", "<i1", bytes([0, 0]), b"[true]")
+    assert decode([boolean], layout, rows=2) is None  # JSON true is not a whole number
+    assert decode([Part.of("users", "cells", "<i1", bytes([0, 0]), b"[1]")], layout, 2) is not None
 
 
 def test_store_layout_is_what_the_row_reader_gives():
