@@ -175,6 +175,13 @@ def _migration_4(db: sqlite_utils.Database) -> None:
             db.execute(f"ALTER TABLE systems ADD COLUMN [{column}] {kind}")
 
 
+#: The triggers that delete a table's snapshot when a row is inserted, updated or deleted.
+_TRIGGERS = {
+    table: tuple(f"{table}_{event}_stales_snapshot" for event in ("insert", "update", "delete"))
+    for table in _COLUMNS
+}
+
+
 def _migration_5(db: sqlite_utils.Database) -> None:
     # the tables' columns in load-ready form (inventory.snapshot), one row per column, and
     # the triggers that delete a table's snapshot whenever a row of it changes, whoever
@@ -182,12 +189,13 @@ def _migration_5(db: sqlite_utils.Database) -> None:
     db.execute(
         "CREATE TABLE IF NOT EXISTS snapshot (tbl TEXT NOT NULL, col TEXT NOT NULL, "
         "kind TEXT NOT NULL, dtype TEXT NOT NULL, rows INTEGER NOT NULL, data BLOB NOT NULL, "
-        "distinct_values BLOB, crc32 INTEGER NOT NULL, PRIMARY KEY (tbl, col))"
+        "distinct_values BLOB, crc32 INTEGER NOT NULL, table_sql TEXT NOT NULL, "
+        "PRIMARY KEY (tbl, col))"
     )
     for table in _COLUMNS:
-        for event in ("INSERT", "UPDATE", "DELETE"):
+        for event, trigger in zip(("INSERT", "UPDATE", "DELETE"), _TRIGGERS[table], strict=True):
             db.execute(
-                f"CREATE TRIGGER IF NOT EXISTS [{table}_{event.lower()}_stales_snapshot] "
+                f"CREATE TRIGGER IF NOT EXISTS [{trigger}] "
                 f"AFTER {event} ON [{table}] "
                 f"WHEN EXISTS (SELECT 1 FROM snapshot WHERE tbl = '{table}') "
                 f"BEGIN DELETE FROM snapshot WHERE tbl = '{table}'; END"
@@ -501,13 +509,17 @@ class Store:
         :meth:`_read` gives them; None when there is none or it is not whole and current."""
         if not self.db["snapshot"].exists():
             return None
-        # one statement: the snapshot and the count of rows it must match are read together
+        # one statement, so read together: the snapshot, and what it must match (the table's
+        # row count and definition, and its triggers, which someone may have altered or dropped)
         rows = self.db.execute(
             "SELECT col, kind, dtype, rows, data, distinct_values, crc32, "
-            f"(SELECT COUNT(*) FROM [{table}] NOT INDEXED) FROM snapshot WHERE tbl = ?",
-            (table,),
+            f"(SELECT COUNT(*) FROM [{table}] NOT INDEXED), "
+            "table_sql = (SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?), "
+            "(SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
+            "AND name IN (?, ?, ?)) FROM snapshot WHERE tbl = ?",
+            (table, table, *_TRIGGERS[table], table),
         ).fetchall()
-        if not rows:
+        if not rows or not all(row[8] == 1 and row[9] == 3 for row in rows):
             return None
         parts = [Part(*row[:7]) for row in rows]
         return decode(parts, _layout(table), rows=rows[0][7])
@@ -526,11 +538,24 @@ class Store:
             parts = encode(self._read(table), _layout(table))
             if parts is None or any(len(p.data) + len(p.distinct or b"") > limit for p in parts):
                 continue  # the table is read from its rows
+            (table_sql,) = self.db.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+            ).fetchone()
             self.db.conn.executemany(
-                "INSERT INTO snapshot (tbl, col, kind, dtype, rows, data, distinct_values, crc32) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO snapshot (tbl, col, kind, dtype, rows, data, distinct_values, crc32, "
+                "table_sql) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (table, p.column, p.kind, p.dtype, p.rows, p.data, p.distinct, p.crc32)
+                    (
+                        table,
+                        p.column,
+                        p.kind,
+                        p.dtype,
+                        p.rows,
+                        p.data,
+                        p.distinct,
+                        p.crc32,
+                        table_sql,
+                    )
                     for p in parts
                 ],
             )

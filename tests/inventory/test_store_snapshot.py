@@ -244,6 +244,24 @@ def test_an_edit_in_the_sqlite_shell_makes_that_table_read_from_rows(statement, 
     assert_snapshot_loads_as_rows(path, tmp_path)
 
 
+@pytest.mark.parametrize(
+    "statements",
+    [
+        ["ALTER TABLE systems ADD COLUMN ward TEXT"],  # no trigger sees a change of definition
+        ["DROP TRIGGER systems_update_stales_snapshot", "UPDATE systems SET name = 'New'"],
+    ],
+    ids=["altered", "trigger dropped"],
+)
+def test_a_table_altered_or_stripped_of_its_triggers_is_read_from_rows(statements, tmp_path):
+    path = _store(tmp_path, [{"id": "pas", "name": "PAS"}])
+    _sql(path, *statements)
+    assert _snapshot_tables(path) == {"systems", "dependencies"}  # kept, but not to be trusted
+    rows_read: set[str] = set()
+    loaded = _load(path, rows_read=rows_read)
+    assert rows_read == {"systems"}
+    assert loaded.systems["name"].tolist() == ["New" if len(statements) == 2 else "PAS"]
+
+
 def test_a_migration_makes_it_again(tmp_path):
     path = _store(tmp_path, [{"id": "pas", "name": "PAS"}])
     other = _store(tmp_path / "other", [{"id": "lab", "name": "Lab"}])
@@ -297,7 +315,7 @@ def test_a_store_of_the_previous_version_loads_from_rows_then_gains_a_snapshot(t
         "UPDATE snapshot SET data = zeroblob(length(data)) WHERE col = 'users'",  # bit rot
         "DELETE FROM snapshot WHERE col = 'notes' AND tbl = 'systems'",
         "INSERT INTO snapshot SELECT tbl, 'surplus', kind, dtype, rows, data, distinct_values, "
-        "crc32 FROM snapshot WHERE tbl = 'systems' AND col = 'name'",
+        "crc32, table_sql FROM snapshot WHERE tbl = 'systems' AND col = 'name'",
     ],
 )
 def test_a_damaged_or_hostile_snapshot_falls_back_to_the_rows(damage, tmp_path):
