@@ -511,14 +511,17 @@ class Store:
             return None
         # one statement, so read together: the snapshot, and what it must match (the table's
         # row count and definition, and its triggers, which someone may have altered or dropped)
-        rows = self.db.execute(
-            "SELECT col, kind, dtype, rows, data, distinct_values, crc32, "
-            f"(SELECT COUNT(*) FROM [{table}] NOT INDEXED), "
-            "table_sql = (SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?), "
-            "(SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
-            "AND name IN (?, ?, ?)) FROM snapshot WHERE tbl = ?",
-            (table, table, *_TRIGGERS[table], table),
-        ).fetchall()
+        try:
+            rows = self.db.execute(
+                "SELECT col, kind, dtype, rows, data, distinct_values, crc32, "
+                f"(SELECT COUNT(*) FROM [{table}] NOT INDEXED), "
+                "table_sql = (SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?), "
+                "(SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
+                "AND name IN (?, ?, ?)) FROM snapshot WHERE tbl = ?",
+                (table, table, *_TRIGGERS[table], table),
+            ).fetchall()
+        except sqlite3.OperationalError:  # a snapshot table not as this modernise makes it
+            return None
         if not rows or not all(row[8] == 1 and row[9] == 3 for row in rows):
             return None
         parts = [Part(*row[:7]) for row in rows]

@@ -262,6 +262,14 @@ def test_a_table_altered_or_stripped_of_its_triggers_is_read_from_rows(statement
     assert loaded.systems["name"].tolist() == ["New" if len(statements) == 2 else "PAS"]
 
 
+def test_a_snapshot_table_of_another_shape_is_not_read(tmp_path):
+    path = _store(tmp_path, [{"id": "pas", "name": "PAS"}])
+    _sql(path, "DROP TABLE snapshot", "CREATE TABLE snapshot (tbl TEXT, col TEXT)")
+    rows_read: set[str] = set()
+    assert _load(path, rows_read=rows_read).systems.index.tolist() == ["pas"]
+    assert rows_read == {"systems", "dependencies"}
+
+
 def test_a_migration_makes_it_again(tmp_path):
     path = _store(tmp_path, [{"id": "pas", "name": "PAS"}])
     other = _store(tmp_path / "other", [{"id": "lab", "name": "Lab"}])
