@@ -10,6 +10,10 @@ the inventory is loaded, never stored), plus:
 - ``audit``: one row per inserted or deleted record and per changed field, with the old and
   the new value as JSON, so any batch can be explained and undone;
 - ``schema_version``: the migrations applied; a newer store is refused, an older one migrated.
+- ``snapshot``: each column of systems and dependencies in load-ready form
+  (:mod:`inventory.snapshot`), made again in every write transaction that changed its table;
+  triggers delete a table's snapshot whenever a row of it changes (whoever changes it), and
+  :meth:`Store.load` reads the rows whenever the snapshot is absent or not whole.
 
 Imports take the write lock first (``BEGIN IMMEDIATE``), then compare with what is stored
 and write, so two people importing at once cannot lose each other's changes; a crash or an
@@ -64,10 +68,11 @@ from inventory.errors import EmptyStoreError, StoreBusyError, StoreError
 from inventory.lifecycle import derive_end_of_support as derive
 from inventory.model import DERIVED_COLUMNS, DTYPES, Inventory, conform_column
 from inventory.schema import DEPENDENCIES, ORDERED_DTYPES, SYSTEMS, Field
+from inventory.snapshot import Coded, Part, decode, encode
 
 __all__ = ["SCHEMA_VERSION", "ImportResult", "Store"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_SECONDS = 30.0
 CHUNK_ROWS = 50_000
 
@@ -170,12 +175,40 @@ def _migration_4(db: sqlite_utils.Database) -> None:
             db.execute(f"ALTER TABLE systems ADD COLUMN [{column}] {kind}")
 
 
+#: The triggers that delete a table's snapshot when a row is inserted, updated or deleted.
+_TRIGGERS = {
+    table: tuple(f"{table}_{event}_stales_snapshot" for event in ("insert", "update", "delete"))
+    for table in _COLUMNS
+}
+
+
+def _migration_5(db: sqlite_utils.Database) -> None:
+    # the tables' columns in load-ready form (inventory.snapshot), one row per column, and
+    # the triggers that delete a table's snapshot whenever a row of it changes, whoever
+    # changes it (the next write of the store makes it again; until then loads read rows)
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS snapshot (tbl TEXT NOT NULL, col TEXT NOT NULL, "
+        "kind TEXT NOT NULL, dtype TEXT NOT NULL, rows INTEGER NOT NULL, data BLOB NOT NULL, "
+        "distinct_values BLOB, crc32 INTEGER NOT NULL, table_sql TEXT NOT NULL, "
+        "PRIMARY KEY (tbl, col))"
+    )
+    for table in _COLUMNS:
+        for event, trigger in zip(("INSERT", "UPDATE", "DELETE"), _TRIGGERS[table], strict=True):
+            db.execute(
+                f"CREATE TRIGGER IF NOT EXISTS [{trigger}] "
+                f"AFTER {event} ON [{table}] "
+                f"WHEN EXISTS (SELECT 1 FROM snapshot WHERE tbl = '{table}') "
+                f"BEGIN DELETE FROM snapshot WHERE tbl = '{table}'; END"
+            )
+
+
 #: Migrations in order; migration n takes a store from version n-1 to n.
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _migration_1,
     _migration_2,
     _migration_3,
     _migration_4,
+    _migration_5,
 )
 
 #: Secondary indexes, rebuilt after a bulk insert into an empty table (cheaper than updating
@@ -389,6 +422,7 @@ class Store:
             raise self._failure(error) from error
         try:
             yield
+            self._keep_snapshots()
             conn.execute("COMMIT")
         except BaseException as error:
             if conn.in_transaction:
@@ -431,6 +465,8 @@ class Store:
                 self.db.table("schema_version").insert(
                     {"version": number, "applied_at": _now()}, replace=True
                 )
+            # a migration may change what a column holds without a trigger seeing it
+            self.db.execute("DELETE FROM snapshot")
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -453,7 +489,7 @@ class Store:
         frame = pd.DataFrame(
             {
                 c: pd.Series(v.values(), dtype="object")
-                if isinstance(v, _Coded)
+                if isinstance(v, Coded)
                 else _as_records_give(v)
                 for c, v in read.items()
             },
@@ -464,10 +500,70 @@ class Store:
 
     def _typed(self, table: str) -> pd.DataFrame:
         """The table as the typed frame :func:`conform_systems` / :func:`conform_dependencies`
-        would give (see :meth:`_read`)."""
-        return _typed_frame(self._read(table), table)
+        would give (see :meth:`_read`), from its snapshot when that is current."""
+        columns = self._snapshot(table)
+        return _typed_frame(self._read(table) if columns is None else columns, table)
 
-    def _read(self, table: str, *, as_stored: bool = False) -> dict[str, np.ndarray | _Coded]:
+    def _snapshot(self, table: str) -> dict[str, np.ndarray | Coded] | None:
+        """The table's columns from its snapshot (:mod:`inventory.snapshot`), as
+        :meth:`_read` gives them; None when there is none or it is not whole and current."""
+        if not self.db["snapshot"].exists():
+            return None
+        # one statement, so read together: the snapshot, and what it must match (the table's
+        # row count and definition, and its triggers, which someone may have altered or dropped)
+        try:
+            rows = self.db.execute(
+                "SELECT col, kind, dtype, rows, data, distinct_values, crc32, "
+                f"(SELECT COUNT(*) FROM [{table}] NOT INDEXED), "
+                "table_sql = (SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?), "
+                "(SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
+                "AND name IN (?, ?, ?)) FROM snapshot WHERE tbl = ?",
+                (table, table, *_TRIGGERS[table], table),
+            ).fetchall()
+        except sqlite3.OperationalError:  # a snapshot table not as this modernise makes it
+            return None
+        if not rows or not all(row[8] == 1 and row[9] == 3 for row in rows):
+            return None
+        parts = [Part(*row[:7]) for row in rows]
+        return decode(parts, _layout(table), rows=rows[0][7])
+
+    def _keep_snapshots(self) -> None:
+        """Make the snapshot of each table that has none (a write changed it), in the write
+        transaction; a table holding values a snapshot cannot carry is left without."""
+        if not self.db["snapshot"].exists():
+            return  # migrating: the last migration makes the table
+        kept = {t for (t,) in self.db.execute("SELECT DISTINCT tbl FROM snapshot")}
+        # SQLite's longest row (a billion bytes unless built otherwise), less room for the rest
+        limit = self.db.conn.getlimit(sqlite3.SQLITE_LIMIT_LENGTH) - 4096
+        for table in _COLUMNS:
+            if table in kept:
+                continue
+            parts = encode(self._read(table), _layout(table))
+            if parts is None or any(len(p.data) + len(p.distinct or b"") > limit for p in parts):
+                continue  # the table is read from its rows
+            (table_sql,) = self.db.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+            ).fetchone()
+            self.db.conn.executemany(
+                "INSERT INTO snapshot (tbl, col, kind, dtype, rows, data, distinct_values, crc32, "
+                "table_sql) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        table,
+                        p.column,
+                        p.kind,
+                        p.dtype,
+                        p.rows,
+                        p.data,
+                        p.distinct,
+                        p.crc32,
+                        table_sql,
+                    )
+                    for p in parts
+                ],
+            )
+
+    def _read(self, table: str, *, as_stored: bool = False) -> dict[str, np.ndarray | Coded]:
         """The table's columns, read in chunks of rows (no list of every row is kept).
 
         Text columns are kept as codes into their distinct values as they are read, so a
@@ -478,14 +574,7 @@ class Store:
         columns = [*_COLUMNS[table], "extra"]
         quoted = ", ".join(f"[{c}]" for c in columns)
         cursor = self.db.execute(f"SELECT {quoted} FROM [{table}] ORDER BY rowid")
-        readers = {
-            c: _ColumnReader(
-                _stored_type(table, c),
-                coded=(c,) != _KEYS[table],  # keys are distinct: coding them only costs time
-                numeric=not as_stored,
-            )
-            for c in columns
-        }
+        readers = {c: _reader(table, c, as_stored=as_stored) for c in columns}
         while rows := cursor.fetchmany(CHUNK_ROWS):
             block = np.array(rows, dtype=object)  # rows x columns, then the rows are let go
             del rows
@@ -954,7 +1043,7 @@ def _to_storage(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     return result
 
 
-def _decoded(column: _Coded, empty: object) -> np.ndarray:
+def _decoded(column: Coded, empty: object) -> np.ndarray:
     """A JSON column, each distinct text decoded once: lists as tuples, objects (team
     demand) as dicts, NULL as ``empty``. Rows with the same text share the decoded value,
     which callers read and never change in place."""
@@ -976,32 +1065,28 @@ def _stored_type(table: str, column: str) -> type:
     return _COLUMNS[table][column][1] if column != "extra" else str
 
 
-@dataclass(frozen=True)
-class _Coded:
-    """A text column as read: ``codes`` (int64, -1 for NULL) into ``distinct`` (object)."""
+def _reader(table: str, column: str, *, as_stored: bool = False) -> _ColumnReader:
+    return _ColumnReader(
+        _stored_type(table, column),
+        coded=(column,) != _KEYS[table],  # keys are distinct: coding them only costs time
+        numeric=not as_stored,
+    )
 
-    codes: np.ndarray
-    distinct: np.ndarray
 
-    def values(self, null: object = None) -> np.ndarray:
-        """The cells, NULL as ``null``; rows with one value share one object."""
-        lookup = np.empty(len(self.distinct) + 1, dtype=object)
-        lookup[:-1] = self.distinct
-        lookup[-1] = null
-        return lookup[self.codes]
-
-    def convert(self, convert: Callable[[pd.Series], pd.Series], index: pd.Index) -> pd.Series:
-        """``convert`` (elementwise) applied to each distinct value once, NULL as None,
-        then spread over the rows."""
-        lookup = pd.Series([*self.distinct.tolist(), None], dtype="object")
-        result = convert(lookup).take(self.codes)  # -1 takes the last: NULL
-        result.index = index
-        return result
+def _layout(table: str) -> dict[str, tuple[str, type]]:
+    """How :meth:`Store._read` gives each column of ``table`` (its snapshot's layout): the
+    kind (float64, coded or cells; see :mod:`inventory.snapshot`) and the values' type."""
+    layout = {}
+    for column in [*_COLUMNS[table], "extra"]:
+        reader = _reader(table, column)
+        kind = "float64" if reader.numeric else "coded" if reader.coded else "cells"
+        layout[column] = (kind, reader.sql_type)
+    return layout
 
 
 class _ColumnReader:
     """One stored column, chunk by chunk: money and fractions as float64 (NULL as NaN; unless
-    ``numeric`` is false), text as :class:`_Coded` (unless ``coded`` is false: a key), the
+    ``numeric`` is false), text as :class:`Coded` (unless ``coded`` is false: a key), the
     rest as the Python objects SQLite gave."""
 
     def __init__(self, sql_type: type, *, coded: bool = True, numeric: bool = True) -> None:
@@ -1026,35 +1111,35 @@ class _ColumnReader:
         else:
             self.parts.append(values.copy())  # not a view that keeps the whole block alive
 
-    def result(self) -> np.ndarray | _Coded:
+    def result(self) -> np.ndarray | Coded:
         if self.coded:
             codes = np.concatenate(self.parts) if self.parts else np.empty(0, dtype=np.int64)
             distinct = np.empty(len(self.code_of), dtype=object)
             distinct[:] = list(self.code_of)
-            return _Coded(codes, distinct)
+            return Coded(codes, distinct)
         if self.parts:
             return np.concatenate(self.parts)
         return np.empty(0, dtype=np.float64 if self.numeric else object)
 
 
-def _typed_frame(stored: dict[str, np.ndarray | _Coded], table: str) -> pd.DataFrame:
+def _typed_frame(stored: dict[str, np.ndarray | Coded], table: str) -> pd.DataFrame:
     """Stored columns -> the frame ``conform_systems`` / ``conform_dependencies`` returns,
     one vectorised conversion per column, text by its distinct values (see
     :func:`inventory.model.conform_systems`)."""
     if table == "systems":
         ids = stored["id"]
-        cells = ids.values() if isinstance(ids, _Coded) else ids
+        cells = ids.values() if isinstance(ids, Coded) else ids
         index: pd.Index = pd.Index(cells, dtype="object", name="id")
     else:
         extra = stored["extra"]
-        index = pd.RangeIndex(len(extra.codes if isinstance(extra, _Coded) else extra))
+        index = pd.RangeIndex(len(extra.codes if isinstance(extra, Coded) else extra))
     out: dict[str, pd.Series] = {}
     for column, (f, _sql_type) in _COLUMNS[table].items():
         if table == "systems" and column == "id":
             continue
         values = stored[column]
         dtype = DTYPES[table][column]
-        if isinstance(values, _Coded):
+        if isinstance(values, Coded):
             if f.kind in _JSON_KINDS:
                 empty: object = {} if f.kind == "team_demand" else ()
                 out[column] = pd.Series(_decoded(values, empty), index=index, dtype="object")
@@ -1079,7 +1164,7 @@ def _typed_frame(stored: dict[str, np.ndarray | _Coded], table: str) -> pd.DataF
             out[column] = conform_column(series, f, column, table)
     frame = pd.DataFrame(out, index=index)
     extra_column = stored["extra"]
-    extras = extra_column.values() if isinstance(extra_column, _Coded) else extra_column
+    extras = extra_column.values() if isinstance(extra_column, Coded) else extra_column
     has_extra = pd.notna(extras)
     if has_extra.any():
         expanded = pd.DataFrame.from_records(

@@ -14,7 +14,8 @@ import pytest
 import inventory.store as store_module
 from inventory.model import Inventory, conform_systems
 from inventory.schema import SYSTEMS
-from inventory.store import Store, _Coded, _ColumnReader
+from inventory.snapshot import Coded
+from inventory.store import Store, _ColumnReader
 
 
 def _stored(tmp_path, systems, dependencies=()):
@@ -130,7 +131,7 @@ def test_column_reader_codes_across_chunks():
     reader.add(np.array(["x", None, "y"], dtype=object))
     reader.add(np.array(["y", "z", None, "x"], dtype=object))
     coded = reader.result()
-    assert isinstance(coded, _Coded)
+    assert isinstance(coded, Coded)
     assert coded.codes.tolist() == [0, -1, 1, 1, 2, -1, 0]
     assert coded.distinct.tolist() == ["x", "y", "z"]
     assert coded.values(null="n/a").tolist() == ["x", "n/a", "y", "y", "z", "n/a", "x"]
@@ -139,5 +140,5 @@ def test_column_reader_codes_across_chunks():
 @pytest.mark.parametrize("sql_type", [float, int, str])
 def test_column_reader_of_an_empty_table(sql_type):
     result = _ColumnReader(sql_type).result()
-    codes = result.codes if isinstance(result, _Coded) else result
+    codes = result.codes if isinstance(result, Coded) else result
     assert len(codes) == 0
