@@ -33,7 +33,6 @@ class ScheduleResult:
     team_usage: pd.DataFrame  # month x team
     running: np.ndarray  # projects running per month
     unit_spend: pd.DataFrame  # unit x financial year, capital and revenue
-    unit_capital: pd.DataFrame  # unit x financial year, capital
     held: pd.DataFrame  # what held each unit between its earliest start and its start
     warnings: list[dict]
     problem: Problem | None = None
@@ -99,9 +98,9 @@ def schedule_result(
     team_usage = pd.DataFrame(
         placement.usage.T, index=calendar.month_starts, columns=problem.team_names
     )
-    capital, revenue = kernels.year_spend(problem.arrays, start_at, placement.lengths)
-    unit_capital = pd.DataFrame(capital, index=frame.index, columns=problem.fy_labels)
-    unit_spend = pd.DataFrame(capital + revenue, index=frame.index, columns=problem.fy_labels)
+    spend, revenue = kernels.year_spend(problem.arrays, start_at, placement.lengths)
+    spend += revenue  # capital and revenue
+    unit_spend = pd.DataFrame(spend, index=frame.index, columns=problem.fy_labels, copy=False)
     return ScheduleResult(
         frame,
         calendar,
@@ -109,7 +108,6 @@ def schedule_result(
         team_usage,
         placement.running,
         unit_spend,
-        unit_capital,
         held_by(problem, placement),
         warnings,
         problem=problem,
@@ -261,7 +259,7 @@ def _unit_frame(units, problem, placement, failed, root_cause, warnings) -> pd.D
     problem's order, so the placement lines up with them)."""
     calendar = problem.calendar
     start_at = placement.start_at
-    frame = units.copy()
+    frame = units.copy(deep=False)  # copy-on-write: the units' own columns are shared
     frame["planned_months"] = frame["months"]
     frame["months"] = placement.lengths
     frame["start_month"] = np.where(start_at >= 0, start_at, np.nan)
