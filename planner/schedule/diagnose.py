@@ -7,7 +7,7 @@ was left out, what set each unit's earliest start and what held it between then 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -37,7 +37,7 @@ class ScheduleResult:
     warnings: list[dict]
     problem: Problem | None = None
     sequence: np.ndarray | None = None  # the processing order that produced it
-    placement: Placement | None = None
+    placement: Placement | None = None  # without its trace (digested into ``held``)
     search: dict = field(default_factory=dict)  # how it was chosen, and its objective
 
 
@@ -98,23 +98,28 @@ def schedule_result(
     team_usage = pd.DataFrame(
         placement.usage.T, index=calendar.month_starts, columns=problem.team_names
     )
-    spend, revenue = kernels.year_spend(problem.arrays, start_at, placement.lengths)
-    spend += revenue  # capital and revenue
-    unit_spend = pd.DataFrame(spend, index=frame.index, columns=problem.fy_labels, copy=False)
     return ScheduleResult(
         frame,
         calendar,
         placement.spend,
         team_usage,
         placement.running,
-        unit_spend,
+        _unit_spend(problem, placement, frame.index),
         held_by(problem, placement),
         warnings,
         problem=problem,
         sequence=sequence,
-        placement=placement,
+        # the trace (rows per rejected start, as many as units or more) is not kept
+        placement=replace(placement, trace=np.empty((0, placement.trace.shape[1]))),
         search=info,
     )
+
+
+def _unit_spend(problem: Problem, placement: Placement, index: pd.Index) -> pd.DataFrame:
+    """What each unit spends in each financial year, capital and revenue (units x years)."""
+    spend, revenue = kernels.year_spend(problem.arrays, placement.start_at, placement.lengths)
+    spend += revenue
+    return pd.DataFrame(spend, index=index, columns=problem.fy_labels, copy=False)
 
 
 def held_by(problem: Problem, placement: Placement) -> pd.DataFrame:
