@@ -133,19 +133,19 @@ def held_by(problem: Problem, placement: Placement) -> pd.DataFrame:
     columns = ["unit", "from", "to", "held_by", "what", "need", "free"]
     if not len(trace):
         return pd.DataFrame(columns=columns)
+    start_at = placement.start_at
     unit = trace[:, 0].astype(np.int64)
     first = trace[:, 1].astype(np.int64)
-    last = np.minimum(trace[:, 2].astype(np.int64), placement.start_at[unit] - 1)
-    code = trace[:, 3].astype(np.int64)
-    named = np.isin(code, _NAMED)
-    detail = np.where(named, trace[:, 4].astype(np.int64), 0)
-    keep = (placement.start_at[unit] >= 0) & (last >= first)
-    order = np.lexsort((first[keep], unit[keep]))
-    unit, first, last = unit[keep][order], first[keep][order], last[keep][order]
-    code, detail = code[keep][order], detail[keep][order]
-    need, free = trace[keep, 5][order], trace[keep, 6][order]
-    if not len(unit):
+    last = np.minimum(trace[:, 2].astype(np.int64), start_at[unit] - 1)
+    # the rows kept, in unit and month order, taken once from each column
+    rows = np.flatnonzero((start_at[unit] >= 0) & (last >= first))
+    rows = rows[np.lexsort((first[rows], unit[rows]))]
+    if not len(rows):
         return pd.DataFrame(columns=columns)
+    unit, first, last = unit[rows], first[rows], last[rows]
+    code = trace[rows, 3].astype(np.int64)
+    detail = np.where(np.isin(code, _NAMED), trace[rows, 4].astype(np.int64), 0)
+    need, free = trace[rows, 5], trace[rows, 6]
     # a new range wherever the unit, the constraint or its subject changes, or months skip
     starts = np.flatnonzero(
         np.r_[
@@ -160,17 +160,24 @@ def held_by(problem: Problem, placement: Placement) -> pd.DataFrame:
     calendar = problem.calendar
     return pd.DataFrame(
         {
-            "unit": np.asarray(problem.names, dtype=object)[unit[starts]],
+            "unit": _text(np.asarray(problem.names, dtype=object)[unit[starts]]),
             "from": calendar.month_starts[first[starts]],
             "to": calendar.month_ends[np.maximum.reduceat(last, starts)],
-            "held_by": np.asarray(HELD_BY, dtype=object)[code[starts]],
-            "what": _what(problem, code[starts], detail[starts]),
+            "held_by": _text(np.asarray(HELD_BY, dtype=object)[code[starts]]),
+            "what": _text(_what(problem, code[starts], detail[starts])),
             "need": np.where(measured, np.maximum.reduceat(need, starts), np.nan),
             "free": np.where(
                 measured, np.maximum(np.minimum.reduceat(free, starts), 0.0).round(6), np.nan
             ),
-        }
+        },
+        copy=False,
     )
+
+
+def _text(values: np.ndarray) -> pd.Series:
+    """An object array of text as a column as it is (not inferred, and so copied, as ``str``
+    and back: object is the tables' text dtype, see :func:`inventory.schema.tidy`)."""
+    return pd.Series(values, dtype=object, copy=False)
 
 
 #: Constraints with a subject (a team, a year, a group, a month), and with a need and room.
@@ -249,11 +256,14 @@ def _earliest_reasons(problem: Problem, placement: Placement) -> np.ndarray:
     names = np.asarray(problem.names, dtype=object)
     source = placement.earliest_from
     reason = np.full(len(names), "from the plan start", dtype=object)
+    # each text is made once and shared by the units it applies to
     waits = source >= 0
-    reason[waits] = "when " + names[source[waits]] + " goes live"
+    waited, which = np.unique(source[waits], return_inverse=True)
+    reason[waits] = ("when " + names[waited] + " goes live")[which]
     contract = source == -2
-    ends = problem.not_before.dt.strftime("%b %Y").to_numpy(dtype=object)
-    reason[contract] = "so as not to go live before its contract ends (" + ends[contract] + ")"
+    ends, which = np.unique(problem.not_before.to_numpy()[contract], return_inverse=True)
+    text = pd.DatetimeIndex(ends).strftime("%b %Y").to_numpy(dtype=object)
+    reason[contract] = ("so as not to go live before its contract ends (" + text + ")")[which]
     reason[source == -3] = "where the optimiser placed it"
     reason[source == -4] = "once its business case is approved"
     return reason
