@@ -173,7 +173,7 @@ def tidy(frame: pd.DataFrame) -> pd.DataFrame:
     index_text = frame.index.dtype != object and pd.api.types.is_string_dtype(frame.index.dtype)
     if not (text or ordered or index_text):
         return frame
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: only the converted columns are new
     for column in text:
         out[column] = out[column].astype(object)
     for column in ordered:

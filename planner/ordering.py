@@ -69,6 +69,30 @@ EXPLICIT = ("replaced_by", "after")
 STAYS_ON_PLATFORM = ("rehost", "replatform", "refactor")
 #: A move group's unit id names at most this many of its members.
 NAMED_MEMBERS = 3
+#: The columns of the register a unit is made from (estimates, contracts, clinical safety
+#: class, team demand, spend): only these are copied for the planned systems.
+UNIT_COLUMNS = (
+    "category",
+    "hosting",
+    "disposition",
+    "status",
+    "replaced_by",
+    "replacement_cost_gbp_likely",
+    "replacement_months_likely",
+    "data_to_archive_gb",
+    "capital_share",
+    "annual_run_cost_gbp",
+    "team_demand",
+    "spend_profile",
+    "spend_by_year",
+    "end_of_support",
+    "contract_end",
+    "patient_facing",
+    "criticality",
+    "clinical_safety_class",
+    "department",
+    "organisation",
+)
 
 
 @dataclass(frozen=True)
@@ -245,15 +269,48 @@ def planning_units(
     rank = np.full(len(systems), -1, dtype=np.int64)
     rank[planned_at] = np.arange(len(planned_at))
     labels = _move_groups(systems, rank, graph, kinds, policy)
-    chosen = systems.iloc[planned_at]
     # units are numbered in the order their first member is planned
     unit_row = pd.factorize(labels)[0].astype(np.int64)
-    names = _group_ids(chosen.index, labels)[first_occurrences(labels)]
+    names = _group_ids(systems.index[planned_at], labels)[first_occurrences(labels)]
     unit_at = np.full(len(systems), -1, dtype=np.int64)
     unit_at[planned_at] = unit_row
-    replacer = _at(
-        unit_at, systems.index.get_indexer(pd.Index(chosen["replaced_by"], dtype=object))
-    )
+    replaced_by = systems["replaced_by"].to_numpy(dtype=object)[planned_at]
+    replacer = _at(unit_at, systems.index.get_indexer(pd.Index(replaced_by, dtype=object)))
+    retire = systems["disposition"].to_numpy(dtype=object)[planned_at] == "retire"
+    absorbed = retire & (replacer >= 0)
+    members = _member_rows(systems, planned_at, rank, graph, retire, absorbed, policy)
+    units = _units(members, unit_row, names, policy)
+    estimated = members.index[members["cost_estimated"]]
+    del members  # the planned systems' rows, as big as the units: not kept for the links
+    if len(estimated):
+        shown = ", ".join(estimated[:12]) + (" ..." if len(estimated) > 12 else "")
+        warnings.append(
+            {
+                "kind": "estimate",
+                "system": None,
+                "message": f"{len(estimated)} planned systems have no cost or duration estimate; "
+                f"policy defaults were used ({shown})",
+            }
+        )
+    links, blocked = _links(systems, graph, kinds, unit_at, replacer, names, policy, warnings)
+    ties, tie_at = _ties(retire, unit_row, replacer, blocked, names)
+    impossible = tuple(sorted(names[blocked]))
+    return Ordering(units, links, ties, impossible, warnings, unit_at=unit_at, tie_at=tie_at)
+
+
+def _member_rows(
+    systems: pd.DataFrame,
+    planned_at: np.ndarray,
+    rank: np.ndarray,
+    graph: ArrayGraph,
+    retire: np.ndarray,
+    absorbed: np.ndarray,
+    policy: Policy,
+) -> pd.DataFrame:
+    """The planned systems' rows (``planned_at``) as units are made of them: estimates,
+    deadline, contract dates, team demand, clinical class, department, engines, spend
+    (``retire``, ``absorbed``: each planned system is retired, retired into another)."""
+    chosen = systems[list(UNIT_COLUMNS)].iloc[planned_at]  # a copy of what units read
     sizes = estimates(chosen, policy)
     # one dict of the policy's default demand, shared (as the inventory's are) by the rows
     # that ask for none: read, never changed in place
@@ -261,14 +318,12 @@ def planning_units(
     demand = chosen["team_demand"].map(lambda d: d if d else default_demand)
     start = policy.plan_start
     eos = chosen["end_of_support"]
-    retire = (chosen["disposition"] == "retire").to_numpy()
     # the current contract holds back the go-live of a system being replaced, not of a new
     # one, nor the decommissioning of one absorbed by another (that follows its absorber)
-    absorbed = retire & (replacer >= 0)
     contract = chosen["contract_end"].where((chosen["status"] != "planned").to_numpy() & ~absorbed)
     classes = _clinical_class(chosen)
     rank_of_class = {c: i for i, c in enumerate(CLINICAL_SAFETY_CLASSES)}
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             "cost_gbp": sizes["cost_gbp"],
             "capital_gbp": sizes["cost_gbp"] * sizes["capital_share"],
@@ -293,22 +348,6 @@ def planning_units(
         },
         index=chosen.index,
     )
-    units = _units(frame, unit_row, names, policy)
-    estimated = frame.index[frame["cost_estimated"]]
-    if len(estimated):
-        shown = ", ".join(estimated[:12]) + (" ..." if len(estimated) > 12 else "")
-        warnings.append(
-            {
-                "kind": "estimate",
-                "system": None,
-                "message": f"{len(estimated)} planned systems have no cost or duration estimate; "
-                f"policy defaults were used ({shown})",
-            }
-        )
-    links, blocked = _links(systems, graph, kinds, unit_at, replacer, names, policy, warnings)
-    ties, tie_at = _ties(retire, unit_row, replacer, blocked, names)
-    impossible = tuple(sorted(names[blocked]))
-    return Ordering(units, links, ties, impossible, warnings, unit_at=unit_at, tie_at=tie_at)
 
 
 def _units(

@@ -295,9 +295,10 @@ def year_end_warnings(
 
 def exposure_warnings(schedule: pd.DataFrame) -> list[dict]:
     """One warning listing systems that stay out of support for years before replacement."""
-    exposed = schedule[
+    exposed = schedule.loc[
         (schedule["months_unsupported_in_plan"] > EXPOSURE_MONTHS)
-        & schedule["risk_rating"].isin(["extreme", "high"])
+        & schedule["risk_rating"].isin(["extreme", "high"]),
+        ["months_unsupported_in_plan", "rank"],
     ].sort_values(["months_unsupported_in_plan", "rank"], ascending=[False, True])
     if exposed.empty:
         return []

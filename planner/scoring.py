@@ -161,7 +161,7 @@ def rank(scores: pd.DataFrame) -> pd.DataFrame:
         }
     )
     order = np.lexsort([keys[c].to_numpy() for c in reversed(keys.columns)])
-    ranked = scores.iloc[order].copy()
+    ranked = scores.take(order)
     ranked["rank"] = np.arange(1, len(ranked) + 1)
     return ranked
 

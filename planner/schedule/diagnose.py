@@ -7,7 +7,7 @@ was left out, what set each unit's earliest start and what held it between then 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -33,12 +33,11 @@ class ScheduleResult:
     team_usage: pd.DataFrame  # month x team
     running: np.ndarray  # projects running per month
     unit_spend: pd.DataFrame  # unit x financial year, capital and revenue
-    unit_capital: pd.DataFrame  # unit x financial year, capital
     held: pd.DataFrame  # what held each unit between its earliest start and its start
     warnings: list[dict]
     problem: Problem | None = None
     sequence: np.ndarray | None = None  # the processing order that produced it
-    placement: Placement | None = None
+    placement: Placement | None = None  # without its trace (digested into ``held``)
     search: dict = field(default_factory=dict)  # how it was chosen, and its objective
 
 
@@ -99,24 +98,28 @@ def schedule_result(
     team_usage = pd.DataFrame(
         placement.usage.T, index=calendar.month_starts, columns=problem.team_names
     )
-    capital, revenue = kernels.year_spend(problem.arrays, start_at, placement.lengths)
-    unit_capital = pd.DataFrame(capital, index=frame.index, columns=problem.fy_labels)
-    unit_spend = pd.DataFrame(capital + revenue, index=frame.index, columns=problem.fy_labels)
     return ScheduleResult(
         frame,
         calendar,
         placement.spend,
         team_usage,
         placement.running,
-        unit_spend,
-        unit_capital,
+        _unit_spend(problem, placement, frame.index),
         held_by(problem, placement),
         warnings,
         problem=problem,
         sequence=sequence,
-        placement=placement,
+        # the trace (rows per rejected start, as many as units or more) is not kept
+        placement=replace(placement, trace=np.empty((0, placement.trace.shape[1]))),
         search=info,
     )
+
+
+def _unit_spend(problem: Problem, placement: Placement, index: pd.Index) -> pd.DataFrame:
+    """What each unit spends in each financial year, capital and revenue (units x years)."""
+    spend, revenue = kernels.year_spend(problem.arrays, placement.start_at, placement.lengths)
+    spend += revenue
+    return pd.DataFrame(spend, index=index, columns=problem.fy_labels, copy=False)
 
 
 def held_by(problem: Problem, placement: Placement) -> pd.DataFrame:
@@ -130,19 +133,19 @@ def held_by(problem: Problem, placement: Placement) -> pd.DataFrame:
     columns = ["unit", "from", "to", "held_by", "what", "need", "free"]
     if not len(trace):
         return pd.DataFrame(columns=columns)
+    start_at = placement.start_at
     unit = trace[:, 0].astype(np.int64)
     first = trace[:, 1].astype(np.int64)
-    last = np.minimum(trace[:, 2].astype(np.int64), placement.start_at[unit] - 1)
-    code = trace[:, 3].astype(np.int64)
-    named = np.isin(code, _NAMED)
-    detail = np.where(named, trace[:, 4].astype(np.int64), 0)
-    keep = (placement.start_at[unit] >= 0) & (last >= first)
-    order = np.lexsort((first[keep], unit[keep]))
-    unit, first, last = unit[keep][order], first[keep][order], last[keep][order]
-    code, detail = code[keep][order], detail[keep][order]
-    need, free = trace[keep, 5][order], trace[keep, 6][order]
-    if not len(unit):
+    last = np.minimum(trace[:, 2].astype(np.int64), start_at[unit] - 1)
+    # the rows kept, in unit and month order, taken once from each column
+    rows = np.flatnonzero((start_at[unit] >= 0) & (last >= first))
+    rows = rows[np.lexsort((first[rows], unit[rows]))]
+    if not len(rows):
         return pd.DataFrame(columns=columns)
+    unit, first, last = unit[rows], first[rows], last[rows]
+    code = trace[rows, 3].astype(np.int64)
+    detail = np.where(np.isin(code, _NAMED), trace[rows, 4].astype(np.int64), 0)
+    need, free = trace[rows, 5], trace[rows, 6]
     # a new range wherever the unit, the constraint or its subject changes, or months skip
     starts = np.flatnonzero(
         np.r_[
@@ -157,17 +160,24 @@ def held_by(problem: Problem, placement: Placement) -> pd.DataFrame:
     calendar = problem.calendar
     return pd.DataFrame(
         {
-            "unit": np.asarray(problem.names, dtype=object)[unit[starts]],
+            "unit": _text(np.asarray(problem.names, dtype=object)[unit[starts]]),
             "from": calendar.month_starts[first[starts]],
             "to": calendar.month_ends[np.maximum.reduceat(last, starts)],
-            "held_by": np.asarray(HELD_BY, dtype=object)[code[starts]],
-            "what": _what(problem, code[starts], detail[starts]),
+            "held_by": _text(np.asarray(HELD_BY, dtype=object)[code[starts]]),
+            "what": _text(_what(problem, code[starts], detail[starts])),
             "need": np.where(measured, np.maximum.reduceat(need, starts), np.nan),
             "free": np.where(
                 measured, np.maximum(np.minimum.reduceat(free, starts), 0.0).round(6), np.nan
             ),
-        }
+        },
+        copy=False,
     )
+
+
+def _text(values: np.ndarray) -> pd.Series:
+    """An object array of text as a column as it is (not inferred, and so copied, as ``str``
+    and back: object is the tables' text dtype, see :func:`inventory.schema.tidy`)."""
+    return pd.Series(values, dtype=object, copy=False)
 
 
 #: Constraints with a subject (a team, a year, a group, a month), and with a need and room.
@@ -246,11 +256,14 @@ def _earliest_reasons(problem: Problem, placement: Placement) -> np.ndarray:
     names = np.asarray(problem.names, dtype=object)
     source = placement.earliest_from
     reason = np.full(len(names), "from the plan start", dtype=object)
+    # each text is made once and shared by the units it applies to
     waits = source >= 0
-    reason[waits] = "when " + names[source[waits]] + " goes live"
+    waited, which = np.unique(source[waits], return_inverse=True)
+    reason[waits] = ("when " + names[waited] + " goes live")[which]
     contract = source == -2
-    ends = problem.not_before.dt.strftime("%b %Y").to_numpy(dtype=object)
-    reason[contract] = "so as not to go live before its contract ends (" + ends[contract] + ")"
+    ends, which = np.unique(problem.not_before.to_numpy()[contract], return_inverse=True)
+    text = pd.DatetimeIndex(ends).strftime("%b %Y").to_numpy(dtype=object)
+    reason[contract] = ("so as not to go live before its contract ends (" + text + ")")[which]
     reason[source == -3] = "where the optimiser placed it"
     reason[source == -4] = "once its business case is approved"
     return reason
@@ -261,7 +274,7 @@ def _unit_frame(units, problem, placement, failed, root_cause, warnings) -> pd.D
     problem's order, so the placement lines up with them)."""
     calendar = problem.calendar
     start_at = placement.start_at
-    frame = units.copy()
+    frame = units.copy(deep=False)  # copy-on-write: the units' own columns are shared
     frame["planned_months"] = frame["months"]
     frame["months"] = placement.lengths
     frame["start_month"] = np.where(start_at >= 0, start_at, np.nan)

@@ -126,8 +126,8 @@ class State(NamedTuple):
     running: np.ndarray  # projects per month
     capital: np.ndarray  # spent per financial year
     revenue: np.ndarray
-    golives: np.ndarray  # organisation x month
-    group_golives: np.ndarray  # group x month
+    golives: np.ndarray  # organisation x month (int32: counts, half the memory at scale)
+    group_golives: np.ndarray  # group x month (int32)
 
 
 def new_state(arrays: Arrays, groups: int) -> State:
@@ -140,8 +140,8 @@ def new_state(arrays: Arrays, groups: int) -> State:
         np.zeros(horizon, dtype=np.int64),
         np.zeros(years),
         np.zeros(years),
-        np.zeros((organisations, horizon), dtype=np.int64),
-        np.zeros((max(groups, 1), horizon), dtype=np.int64),
+        np.zeros((organisations, horizon), dtype=np.int32),
+        np.zeros((max(groups, 1), horizon), dtype=np.int32),
     )
 
 

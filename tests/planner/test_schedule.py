@@ -12,8 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planner.ordering import planning_units
 from planner.plan import make_plan
-from planner.schedule import Calendar
+from planner.schedule import Calendar, schedule_units
 from tests.planner.conftest import inventory, simple_policy, system
 
 
@@ -479,3 +480,36 @@ def test_each_unit_says_when_it_could_start_and_what_sets_that():
     assert f"{units.at['b', 'start']:%Y-%m}" == "2028-01"
     assert f"{units.at['c', 'earliest_start']:%Y-%m}" == "2028-04"
     assert units.at["c", "earliest_because"] == "when a goes live"
+
+
+def test_units_waiting_on_the_same_thing_share_one_reason_text():
+    records = [
+        system("a", criticality="critical", replacement_months_likely=3),
+        system("b", replacement_months_likely=2, after=("a",)),
+        system("c", replacement_months_likely=2, after=("a",)),
+        system("d", contract_end="2028-09-30"),
+        system("e", contract_end="2028-09-30"),
+    ]
+    result = plan(records)
+    because = result.units["earliest_because"]
+    # a: 3 months from April 2027, live 30 Jun 2027; b and c start when it is live
+    assert because["b"] == because["c"] == "when a goes live"
+    assert because["b"] is because["c"]  # made once, not once per unit
+    # d and e go live no earlier than their contracts' end, 30 Sep 2028: they start Oct 2027
+    ends = "so as not to go live before its contract ends (Sep 2028)"
+    assert because["d"] == because["e"] == ends
+    assert because["d"] is because["e"]
+    assert because["a"] == "from the plan start"
+
+
+def test_the_placement_kept_drops_its_trace_once_held_is_made():
+    inv = inventory([system("a"), system("b")])
+    policy = simple_policy(**{"schedule.budget.default_gbp": 1_500_000})
+    ordering = planning_units(inv.systems, inv.dependencies, policy)
+    priority = pd.Series({"a": 2.0, "b": 1.0})
+    result = schedule_units(ordering.units, ordering.links, priority, policy)
+    # b waits for budget (1.2m each over 12 months, 1.5m a year): held says so
+    assert set(result.held["unit"]) == {"b"}
+    assert set(result.held["held_by"]) == {"capital budget"}
+    assert result.held["unit"].dtype == object
+    assert result.placement is not None and result.placement.trace.shape == (0, 7)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -157,3 +158,19 @@ def test_the_portfolio_takes_a_plan_itself():
     assert sum(len(c.get_offsets()) for c in ax.collections) == len(result.scores)
     with pytest.raises(ArgumentTypeError):
         plot_portfolio(5)  # type: ignore[arg-type]
+
+
+def test_tidy_converts_only_what_it_must_and_leaves_the_input_alone():
+    from inventory.schema import tidy
+
+    frame = pd.DataFrame(
+        {"cost": [1.0, 2.0], "why": ["a", "b"], "risk_rating": ["high", "low"]},
+        index=pd.Index(["x", "y"], dtype=object),
+    )
+    out = tidy(frame)
+    assert out["why"].dtype == object and out["risk_rating"].dtype == RISK_RATING_DTYPE
+    # copy-on-write: the numbers are the input's own, the input keeps its dtypes
+    assert np.shares_memory(out["cost"].to_numpy(), frame["cost"].to_numpy())
+    assert frame["why"].dtype != object and frame["risk_rating"].dtype != RISK_RATING_DTYPE
+    out.loc["x", "cost"] = 9.0
+    assert frame.loc["x", "cost"] == 1.0
