@@ -321,7 +321,7 @@ def _csv_cells(series: pd.Series) -> np.ndarray | None:
             np.isnat(values),
         )
     if isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.kind in "iu":
-        numbers = series.to_numpy(dtype=dtype.numpy_dtype, na_value=0)
+        numbers = series.to_numpy(dtype=np.int64 if dtype.kind == "i" else np.uint64, na_value=0)
         return _each_distinct(numbers, _integers, series.isna().to_numpy())
     if not (dtype == np.dtype("O") or pd.api.types.is_string_dtype(dtype)):
         return None
