@@ -73,6 +73,9 @@ from inventory.snapshot import Coded, Part, decode, encode
 __all__ = ["SCHEMA_VERSION", "ImportResult", "Store"]
 
 SCHEMA_VERSION = 5
+#: The oldest schema read as it is by a read-only open: migration 5 adds only the snapshot,
+#: a copy of the tables for fast loads, so a store of schema 4 is read from its rows.
+READABLE_SINCE = 4
 BUSY_TIMEOUT_SECONDS = 30.0
 CHUNK_ROWS = 50_000
 
@@ -182,6 +185,20 @@ _TRIGGERS = {
 }
 
 
+#: The snapshot table's columns, in order (:func:`_migration_5`).
+_SNAPSHOT_COLUMNS = (
+    "tbl",
+    "col",
+    "kind",
+    "dtype",
+    "rows",
+    "data",
+    "distinct_values",
+    "crc32",
+    "table_sql",
+)
+
+
 def _migration_5(db: sqlite_utils.Database) -> None:
     # the tables' columns in load-ready form (inventory.snapshot), one row per column, and
     # the triggers that delete a table's snapshot whenever a row of it changes, whoever
@@ -200,6 +217,19 @@ def _migration_5(db: sqlite_utils.Database) -> None:
                 f"WHEN EXISTS (SELECT 1 FROM snapshot WHERE tbl = '{table}') "
                 f"BEGIN DELETE FROM snapshot WHERE tbl = '{table}'; END"
             )
+
+
+def _snapshot_shaped(db: sqlite_utils.Database) -> bool:
+    return tuple(db["snapshot"].columns_dict) == _SNAPSHOT_COLUMNS
+
+
+def _remake_snapshot(db: sqlite_utils.Database) -> None:
+    """The snapshot table and its triggers as :func:`_migration_5` makes them (a table of
+    another shape by that name replaced), and empty: a row may have changed unseen."""
+    if db["snapshot"].exists() and not _snapshot_shaped(db):
+        db.execute("DROP TABLE snapshot")
+    _migration_5(db)
+    db.execute("DELETE FROM snapshot")
 
 
 #: Migrations in order; migration n takes a store from version n-1 to n.
@@ -303,8 +333,9 @@ class Store:
     create : bool
         Create the file when it does not exist; otherwise a missing file is a StoreError.
     read_only : bool
-        Open the file read-only: nothing is written, migrated or switched to WAL; reading a
-        store from an older modernise is refused until it is opened for writing once.
+        Open the file read-only: nothing is written, migrated or switched to WAL; a store of
+        schema 4 is read from its rows, and one from an older modernise still is refused
+        until it is opened for writing once.
     busy_timeout : float
         Seconds to wait for another writer before giving up with StoreBusyError.
     """
@@ -452,6 +483,10 @@ class Store:
                 f"this one knows {SCHEMA_VERSION})",
                 hint="upgrade modernise",
             )
+        if current == SCHEMA_VERSION and not self.read_only and not self._snapshot_intact():
+            with self._write():  # its table or a trigger dropped or changed by hand
+                _remake_snapshot(self.db)
+            return
         if current == SCHEMA_VERSION or (self.read_only and current > 0):
             return  # an older store read read-only: what it has in common is readable
         with self._write():
@@ -503,6 +538,16 @@ class Store:
         would give (see :meth:`_read`), from its snapshot when that is current."""
         columns = self._snapshot(table)
         return _typed_frame(self._read(table) if columns is None else columns, table)
+
+    def _snapshot_intact(self) -> bool:
+        """Whether the snapshot table (with its columns) and all its triggers are there."""
+        triggers = [t for table in _COLUMNS for t in _TRIGGERS[table]]
+        (found,) = self.db.execute(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' "
+            f"AND name IN ({', '.join('?' * len(triggers))})",
+            triggers,
+        ).fetchone()
+        return _snapshot_shaped(self.db) and found == len(triggers)
 
     def _snapshot(self, table: str) -> dict[str, np.ndarray | Coded] | None:
         """The table's columns from its snapshot (:mod:`inventory.snapshot`), as
@@ -614,7 +659,7 @@ class Store:
     def _check_current(self) -> None:
         """Refuse to read a store whose schema is older than this modernise's (read-only)."""
         version = self.version
-        if version < SCHEMA_VERSION:
+        if version < READABLE_SINCE:
             raise StoreError(
                 f"{self.path} is from an older modernise (schema {version}; this one uses "
                 f"{SCHEMA_VERSION}) and is opened read-only here",

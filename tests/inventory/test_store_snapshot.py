@@ -262,12 +262,38 @@ def test_a_table_altered_or_stripped_of_its_triggers_is_read_from_rows(statement
     assert loaded.systems["name"].tolist() == ["New" if len(statements) == 2 else "PAS"]
 
 
-def test_a_snapshot_table_of_another_shape_is_not_read(tmp_path):
+def test_a_snapshot_table_dropped_by_hand_is_made_again_by_the_next_write(tmp_path):
+    path = _store(tmp_path, [{"id": "pas", "name": "PAS"}])
+    _sql(path, "DROP TABLE snapshot")  # the triggers, which name it, stay
+    rows_read: set[str] = set()
+    assert _load(path, rows_read=rows_read).systems.index.tolist() == ["pas"]
+    assert rows_read == {"systems", "dependencies"}
+    with Store(path) as store:  # opened for writing: the table is made again, then filled
+        store.import_inventory(
+            Inventory.from_records([{"id": "lab", "name": "Lab"}], []), source="y", sha256="1" * 64
+        )
+    loaded = assert_snapshot_loads_as_rows(path, tmp_path)
+    assert sorted(loaded.systems.index) == ["lab", "pas"]
+
+
+def test_a_trigger_dropped_by_hand_is_made_again_and_the_snapshot_with_it(tmp_path):
+    path = _store(tmp_path, [{"id": "pas", "name": "PAS"}])
+    _sql(path, "DROP TRIGGER systems_update_stales_snapshot", "UPDATE systems SET name = 'New'")
+    Store(path).close()  # opened for writing: the trigger, and a snapshot of the rows as they are
+    loaded = assert_snapshot_loads_as_rows(path, tmp_path)
+    assert loaded.systems["name"].tolist() == ["New"]
+    _sql(path, "UPDATE systems SET name = 'Newer'")  # the trigger works again
+    assert _snapshot_tables(path) == {"dependencies"}
+
+
+def test_a_snapshot_table_of_another_shape_is_not_read_and_is_replaced(tmp_path):
     path = _store(tmp_path, [{"id": "pas", "name": "PAS"}])
     _sql(path, "DROP TABLE snapshot", "CREATE TABLE snapshot (tbl TEXT, col TEXT)")
     rows_read: set[str] = set()
     assert _load(path, rows_read=rows_read).systems.index.tolist() == ["pas"]
     assert rows_read == {"systems", "dependencies"}
+    Store(path).close()  # opened for writing: replaced by the store's own, and filled
+    assert_snapshot_loads_as_rows(path, tmp_path)
 
 
 def test_a_migration_makes_it_again(tmp_path):
