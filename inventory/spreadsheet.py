@@ -329,7 +329,7 @@ def _csv_cells(series: pd.Series) -> np.ndarray | None:
     cells = series.to_numpy(dtype=object, copy=True)
     blank = pd.isna(cells)
     if text:
-        cells[~blank] = _safe_texts(cells[~blank], quoted=True)
+        cells[~blank] = _csv_texts(cells[~blank])
     else:  # lists, team demands: one at a time, and then they must be text
         cells = series.map(safe_cell).to_numpy(dtype=object)
         if pd.api.types.infer_dtype(cells, skipna=True) not in ("string", "empty"):
@@ -337,6 +337,25 @@ def _csv_cells(series: pd.Series) -> np.ndarray | None:
         cells[~blank] = [_csv_quoted(cell) for cell in cells[~blank].tolist()]
     cells[blank] = ""
     return cells
+
+
+#: Texts looked at to judge whether a column's texts mostly repeat (see :func:`_csv_texts`).
+_SAMPLE_TEXTS = 4096
+
+
+def _csv_texts(texts: np.ndarray) -> np.ndarray:
+    """:func:`_safe_texts` of ``texts`` quoted as CSV cells; each distinct text made safe once
+    (and shared) when the first few thousand are mostly repeats, as ids in a table of links
+    or a handful of kinds are, so a national table's characters are looked at once a value.
+
+    >>> _csv_texts(np.array(["=1", "a,b", "=1", "=1"], dtype=object)).tolist()
+    ["'=1", '"a,b"', "'=1", "'=1"]
+    """
+    sample = texts[:_SAMPLE_TEXTS]
+    if 2 * len(pd.unique(sample)) > len(sample):  # mostly distinct: no sharing to gain
+        return _safe_texts(texts, quoted=True)
+    codes, distinct = pd.factorize(texts)
+    return _safe_texts(np.asarray(distinct, dtype=object), quoted=True)[codes]
 
 
 def _integers(values: np.ndarray) -> Iterator[str]:
