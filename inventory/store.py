@@ -537,7 +537,14 @@ class Store:
         """The table as the typed frame :func:`conform_systems` / :func:`conform_dependencies`
         would give (see :meth:`_read`), from its snapshot when that is current."""
         columns = self._snapshot(table)
-        return _typed_frame(self._read(table) if columns is None else columns, table)
+        try:
+            return _typed_frame(self._read(table) if columns is None else columns, table)
+        except _UnreadableColumn as error:
+            raise StoreError(
+                f"{self.path}: {error}; was the store edited by hand?",
+                hint=f"correct {error.column} with the sqlite3 shell, or undo the batch that "
+                "wrote it",
+            ) from error
 
     def _snapshot_intact(self) -> bool:
         """Whether the snapshot table (with its columns) and all its triggers are there."""
@@ -1182,31 +1189,10 @@ def _typed_frame(stored: dict[str, np.ndarray | Coded], table: str) -> pd.DataFr
     for column, (f, _sql_type) in _COLUMNS[table].items():
         if table == "systems" and column == "id":
             continue
-        values = stored[column]
-        dtype = DTYPES[table][column]
-        if isinstance(values, Coded):
-            if f.kind in _JSON_KINDS:
-                empty: object = {} if f.kind == "team_demand" else ()
-                out[column] = pd.Series(_decoded(values, empty), index=index, dtype="object")
-            elif dtype == "object" and column not in ORDERED_DTYPES[table]:
-                cells = values.values(null=f.default)
-                out[column] = pd.Series(cells, index=index, dtype="object")
-            elif dtype == "datetime64[ns]":
-                out[column] = values.convert(_dates, index)
-            else:  # ordered enumerations, any other dtype: as conform gives them
-                out[column] = values.convert(
-                    functools.partial(conform_column, f=f, column=column, table=table), index
-                )
-            continue
-        missing = pd.isna(values)
-        if dtype == "bool":
-            default = 1 if f.default else 0
-            out[column] = pd.Series(np.where(missing, default, values).astype(bool), index=index)
-        elif dtype == "float64" and values.dtype == np.float64 and f.default is None:
-            out[column] = pd.Series(values, index=index)
-        else:  # whole numbers, any other dtype: as conform gives them
-            series = pd.Series(values, index=index, dtype="object")
-            out[column] = conform_column(series, f, column, table)
+        try:
+            out[column] = _typed_column(stored[column], f, column, table, index)
+        except (TypeError, ValueError) as error:  # a value written by hand, not by an import
+            raise _UnreadableColumn(f"{table}.{column}", error) from error
     frame = pd.DataFrame(out, index=index)
     extra_column = stored["extra"]
     extras = extra_column.values() if isinstance(extra_column, Coded) else extra_column
@@ -1221,6 +1207,41 @@ def _typed_frame(stored: dict[str, np.ndarray | Coded], table: str) -> pd.DataFr
             series = expanded[column].reindex(index).astype("object")
             frame[column] = series.where(series.notna(), None)
     return frame
+
+
+class _UnreadableColumn(ValueError):
+    """A stored column that cannot be read as its field's type (``column``: table.column)."""
+
+    def __init__(self, column: str, error: Exception) -> None:
+        super().__init__(f"{column} holds a value of the wrong type ({error})")
+        self.column = column
+
+
+def _typed_column(
+    values: np.ndarray | Coded, f: Field, column: str, table: str, index: pd.Index
+) -> pd.Series:
+    """One stored column as the typed frame holds it (see :func:`_typed_frame`)."""
+    dtype = DTYPES[table][column]
+    if isinstance(values, Coded):
+        if f.kind in _JSON_KINDS:
+            empty: object = {} if f.kind == "team_demand" else ()
+            return pd.Series(_decoded(values, empty), index=index, dtype="object")
+        if dtype == "object" and column not in ORDERED_DTYPES[table]:
+            return pd.Series(values.values(null=f.default), index=index, dtype="object")
+        if dtype == "datetime64[ns]":
+            return values.convert(_dates, index)
+        # ordered enumerations, any other dtype: as conform gives them
+        return values.convert(
+            functools.partial(conform_column, f=f, column=column, table=table), index
+        )
+    missing = pd.isna(values)
+    if dtype == "bool":
+        default = 1 if f.default else 0
+        return pd.Series(np.where(missing, default, values).astype(bool), index=index)
+    if dtype == "float64" and values.dtype == np.float64 and f.default is None:
+        return pd.Series(values, index=index)
+    # whole numbers, any other dtype: as conform gives them
+    return conform_column(pd.Series(values, index=index, dtype="object"), f, column, table)
 
 
 def _dates(cells: pd.Series) -> pd.Series:

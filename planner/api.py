@@ -27,7 +27,7 @@ import networkx as nx
 import pandas as pd
 
 from inventory import Inventory, Store, load_inventory
-from inventory.errors import ArgumentTypeError, InvalidArgumentError
+from inventory.errors import ArgumentTypeError, EmptyStoreError, InvalidArgumentError
 from inventory.mapping import Mapping as ColumnMapping
 from inventory.select import select_systems
 from planner import blast
@@ -116,7 +116,13 @@ def load(
             hint="give the register file as well, or leave the mapping out",
         )
     with Store(db, read_only=True, busy_timeout=busy_timeout) as store:
-        return store.load(derive_end_of_support=derive)
+        inventory = store.load(derive_end_of_support=derive)
+    if inventory.systems.empty:  # imported, then emptied (an undo of its first import)
+        raise EmptyStoreError(
+            f"{db} holds no systems: a change in its history removed them all",
+            hint="import an inventory into it, or undo the change that emptied it",
+        )
+    return inventory
 
 
 def systems(source: str | Path | Inventory | None = None, **filters: str | None) -> pd.DataFrame:

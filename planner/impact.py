@@ -71,10 +71,11 @@ def reach_sums(graph: ArrayGraph, weights: np.ndarray) -> np.ndarray:
     ``weights`` has one row per node and one column per quantity. Exact.
     """
     n = graph.n
-    weights = np.asarray(weights, dtype=np.float64).reshape(n, -1)
+    weights = np.asarray(weights, dtype=np.float64)
+    if n == 0:  # no nodes: as many quantities as asked, no rows (reshape cannot infer them)
+        return np.zeros((0, weights.shape[1] if weights.ndim == 2 else 1))
+    weights = weights.reshape(n, -1)
     k = weights.shape[1]
-    if n == 0:
-        return np.zeros((0, k))
     dag = _condensed_dag(graph)
     ncomp, comp, indptr, indices, level = (
         dag.components,

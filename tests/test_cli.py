@@ -525,3 +525,26 @@ def test_data_prints_as_text_never_as_console_markup(capsys, tmp_path, db_path):
     assert all(name in stdout for name in names[:3])
     code, _, stderr = run(capsys, "show", "[/bold]", "--db", str(db_path))
     assert code == 2 and "no system '[/bold]'" in stderr
+
+
+def test_a_store_emptied_by_an_undo_is_said_to_be_empty(capsys, make_inventory, db_path):
+    assert run(capsys, "import", make_inventory(), "--db", db_path)[0] == 0
+    assert run(capsys, "undo", "1", "--db", db_path)[0] == 0
+    code, out, err = run(capsys, "rank", "--db", db_path)
+    assert code == 1
+    assert f"{db_path} holds no systems: a change in its history removed them all" in err
+    assert "Traceback" not in out + err
+
+
+def test_a_fault_in_modernise_is_one_line_and_exit_code_70(capsys, monkeypatch):
+    import planner.api
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("an invariant did not hold")
+
+    monkeypatch.setattr(planner.api, "load", broken)
+    code, out, err = run(capsys, "rank", SAMPLE_TRUST)
+    assert code == 70
+    assert "modernise failed: RuntimeError: an invariant did not hold" in err
+    assert "run the command again with --debug" in err
+    assert "Traceback" not in out + err

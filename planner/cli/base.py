@@ -124,6 +124,10 @@ def _interrupted() -> str:
     )
 
 
+#: The exit code of a fault in modernise itself (EX_SOFTWARE in BSD's sysexits.h).
+INTERNAL_FAULT = 70
+
+
 def _exit_code(error: ModerniseError) -> int:
     return 2 if isinstance(error, UsageError | InvalidArgumentError | UnknownSystemError) else 1
 
@@ -185,6 +189,17 @@ def command(
                 where = f"{error.filename}: " if error.filename else ""
                 _print_error(f"{where}{error.strerror or error}", None)
                 raise typer.Exit(1) from None
+            except (typer.Exit, typer.Abort, typer.BadParameter):
+                raise  # typer's own ways of ending a command
+            except Exception as error:  # a fault in modernise itself: said, not a traceback
+                if _state["debug"]:
+                    raise
+                _print_error(
+                    f"modernise failed: {type(error).__name__}: {error}",
+                    "this is a fault in modernise: run the command again with --debug to see "
+                    "where, and report it",
+                )
+                raise typer.Exit(INTERNAL_FAULT) from None
 
         return (group or app).command(name, **kwargs)(run_command)
 

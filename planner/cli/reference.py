@@ -36,7 +36,8 @@ CONVENTIONS = """\
 - **Tables**: `--format table` (default) for reading, `csv` or `json` for programs (every
   column); whole numbers print as integers and booleans as yes/no in tables.
 - **Exit codes**: 0 done, 1 a data problem or an output that cannot be written, 2 a usage
-  problem, 130 interrupted. `--debug` shows a traceback.
+  problem, 70 a fault in modernise itself (said in one line, to be reported), 130
+  interrupted. `--debug` shows a traceback.
 """
 
 #: Help is rendered at this width, without colour, so the page is the same everywhere.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -137,3 +138,18 @@ def test_the_plan_uses_the_policy_impact_method():
     approximate = planner.plan("data/sample-trust", impact="approximate")
     assert approximate.summary()["impact method"].startswith("approximate (HyperLogLog")
     assert planner.plan("data/sample-trust").summary()["impact method"] == "exact"
+
+
+@pytest.mark.parametrize("weights", [np.zeros(0), np.zeros((0, 3))], ids=["one", "three"])
+def test_reach_sums_of_no_systems_is_empty(weights):
+    # an inventory emptied by an undo: no rows, as many quantities as asked
+    from inventory.graph import ArrayGraph
+    from planner.impact import reach_sums
+
+    empty = ArrayGraph.from_frames(
+        pd.DataFrame(index=pd.Index([], name="id", dtype=object)),
+        pd.DataFrame(
+            {"consumer": pd.Series([], dtype=object), "provider": pd.Series([], dtype=object)}
+        ),
+    )
+    assert reach_sums(empty, weights).shape == (0, 1 if weights.ndim == 1 else 3)
