@@ -325,16 +325,14 @@ def _csv_cells(series: pd.Series) -> np.ndarray | None:
         return _each_distinct(numbers, _integers, series.isna().to_numpy())
     if not (dtype == np.dtype("O") or pd.api.types.is_string_dtype(dtype)):
         return None
-    text = pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty")
-    cells = series.to_numpy(dtype=object, copy=True)
-    blank = pd.isna(cells)
-    if text:
-        cells[~blank] = _csv_texts(cells[~blank])
-    else:  # lists, team demands: one at a time, and then they must be text
-        cells = series.map(safe_cell).to_numpy(dtype=object)
-        if pd.api.types.infer_dtype(cells, skipna=True) not in ("string", "empty"):
-            return None
-        cells[~blank] = [_csv_quoted(cell) for cell in cells[~blank].tolist()]
+    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+        return _csv_texts(series.to_numpy(dtype=object))
+    # lists, team demands: one at a time, and then they must be text
+    blank = series.isna().to_numpy()
+    cells = series.map(safe_cell).to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(cells, skipna=True) not in ("string", "empty"):
+        return None
+    cells[~blank] = [_csv_quoted(cell) for cell in cells[~blank].tolist()]
     cells[blank] = ""
     return cells
 
@@ -343,19 +341,25 @@ def _csv_cells(series: pd.Series) -> np.ndarray | None:
 _SAMPLE_TEXTS = 4096
 
 
-def _csv_texts(texts: np.ndarray) -> np.ndarray:
-    """:func:`_safe_texts` of ``texts`` quoted as CSV cells; each distinct text made safe once
-    (and shared) when the first few thousand are mostly repeats, as ids in a table of links
-    or a handful of kinds are, so a national table's characters are looked at once a value.
+def _csv_texts(cells: np.ndarray) -> np.ndarray:
+    """Text cells (missing ones blank) as :func:`_safe_texts` quotes them for CSV; each
+    distinct text made safe once (and shared) when the first few thousand are mostly
+    repeats, as ids in a table of links or a handful of kinds are, so a national table's
+    characters are looked at once a value.
 
-    >>> _csv_texts(np.array(["=1", "a,b", "=1", "=1"], dtype=object)).tolist()
-    ["'=1", '"a,b"', "'=1", "'=1"]
+    >>> _csv_texts(np.array(["=1", "a,b", None, "=1", "=1"], dtype=object)).tolist()
+    ["'=1", '"a,b"', '', "'=1", "'=1"]
     """
-    sample = texts[:_SAMPLE_TEXTS]
+    sample = cells[:_SAMPLE_TEXTS]
     if 2 * len(pd.unique(sample)) > len(sample):  # mostly distinct: no sharing to gain
-        return _safe_texts(texts, quoted=True)
-    codes, distinct = pd.factorize(texts)
-    return _safe_texts(np.asarray(distinct, dtype=object), quoted=True)[codes]
+        blank = pd.isna(cells)
+        out = cells.copy()
+        out[~blank] = _safe_texts(cells[~blank], quoted=True)
+        out[blank] = ""
+        return out
+    codes, distinct = pd.factorize(cells)  # missing: -1, which takes the blank at the end
+    safe = _safe_texts(np.asarray(distinct, dtype=object), quoted=True)
+    return np.append(safe, "")[codes]
 
 
 def _integers(values: np.ndarray) -> Iterator[str]:

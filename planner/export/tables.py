@@ -21,6 +21,7 @@ from inventory.characters import printable
 from inventory.output import atomic_file, atomic_folder
 from inventory.spreadsheet import safe_cell, safe_csv
 from planner.plan import ORGANISATION_LABELS
+from planner.scoring import beside_register
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -142,11 +143,12 @@ def tables(result) -> dict[str, pd.DataFrame]:
     """The plan as named tables: Roadmap, Scores, Spend by FY (capital and revenue), Run cost
     by FY, Contracts to extend, Accepted risks, What held each project, Warnings, ..."""
     roadmap = result.schedule[_ROADMAP_COLUMNS].reset_index()
-    scores = result.scored[_SCORE_COLUMNS].reset_index()
+    register = result.inventory.systems[["name", "category", "disposition"]]  # all it shows
+    scores = beside_register(register, result.scores)[_SCORE_COLUMNS].reset_index()
     spend = result.spend_by_fy.reset_index()
     per_project = result.unit_spend.loc[:, spend["financial_year"]].copy()
     per_project = per_project[per_project.sum(axis=1) > 0].reset_index()
-    deps = result.inventory.dependencies.copy()
+    deps = result.inventory.dependencies.copy(deep=False)  # copy-on-write: one column new
     deps["messages"] = deps["messages"].map("; ".join)
     links = result.links.rename(columns={"before": "goes live first", "after": "then starts"})
     burndown = result.burndown.reset_index()
@@ -164,8 +166,8 @@ def tables(result) -> dict[str, pd.DataFrame]:
         "Run cost by FY": result.run_costs.reset_index(),
         "Contracts to extend": result.contract_extensions.rename_axis("id").reset_index(),
         "Accepted risks": result.accepted_risks.rename_axis("id").reset_index(),
-        "What held each project": result.held.copy(),
-        "Warnings": result.warnings[["kind", "system", "message"]].copy(),
+        "What held each project": result.held,
+        "Warnings": result.warnings[["kind", "system", "message"]],
         "Dependencies": deps,
         "Order constraints": links,
         "Risk burn-down": burndown,
