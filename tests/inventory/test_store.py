@@ -384,8 +384,10 @@ def test_a_value_written_by_hand_of_the_wrong_type_is_named(make_inventory, db_p
     import_inventory(make_inventory(), db_path)
     with sqlite3.connect(db_path) as conn:  # an analyst's fix in the sqlite3 shell
         conn.execute("UPDATE systems SET users = 12.5 WHERE id = 'pas'")
+    before = digest(db_path)
     with pytest.raises(StoreError) as caught, Store(db_path, read_only=True) as store:
         store.load()
+    assert digest(db_path) == before
     assert str(caught.value).startswith(
         f"{db_path}: systems.users holds a value of the wrong type ("
     )
