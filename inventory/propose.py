@@ -176,12 +176,12 @@ DECISION_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
                  "replacing with {system}", "migrate to {system}", "move to {system}",
                  "move into {system}", "consolidate into {system}", "absorb into {system}",
                  "merge into {system}", "replace", "reprocure", "re-procure", "retender",
-                 "re-tender", "yes")),
+                 "re-tender", "yes", "y")),
     ("retire", ("retire", "decommission", "switch off", "turn off", "sunset", "archive")),
     ("replatform", ("replatform", "re-platform", "upgrade")),
     ("refactor", ("refactor", "rewrite", "redevelop", "rebuild")),
     ("retain", ("keep", "retain", "tolerate", "invest", "no change", "continue", "stay",
-                "no")),
+                "no", "n")),
 )  # fmt: skip
 
 #: Values sampled per column to check a guess, and distinct decisions read for rules.

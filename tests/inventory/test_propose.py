@@ -157,6 +157,28 @@ def test_a_replace_question_answered_yes_or_no_is_the_disposition(tmp_path):
     }
 
 
+def test_a_replace_question_answered_y_or_n_is_the_disposition(tmp_path):
+    path = register(
+        tmp_path,
+        """\
+        Application,Supplier,Replace?
+        PAS,Cerner,Y
+        RIS,Agfa,N
+        LIMS,Clinisys,y
+        Yearbook,In-house,n
+        """,
+    )
+    mapping = propose_mapping(path)
+    inventory, report = read_inventory(path, mapping=mapping)
+    assert report.valid, [str(issue) for issue in report.errors]
+    assert inventory.systems["disposition"].to_dict() == {
+        "pas": "replace",
+        "ris": "retain",
+        "lims": "replace",
+        "yearbook": "retain",
+    }
+
+
 def test_a_header_whose_values_do_not_fit_loses_confidence(tmp_path):
     path = register(
         tmp_path,
