@@ -559,8 +559,6 @@ class Store:
     def _snapshot(self, table: str) -> dict[str, np.ndarray | Coded] | None:
         """The table's columns from its snapshot (:mod:`inventory.snapshot`), as
         :meth:`_read` gives them; None when there is none or it is not whole and current."""
-        if not self.db["snapshot"].exists():
-            return None
         # one statement, so read together: the snapshot, and what it must match (the table's
         # row count and definition, and its triggers, which someone may have altered or dropped)
         try:
@@ -572,7 +570,7 @@ class Store:
                 "AND name IN (?, ?, ?)) FROM snapshot WHERE tbl = ?",
                 (table, table, *_TRIGGERS[table], table),
             ).fetchall()
-        except sqlite3.OperationalError:  # a snapshot table not as this modernise makes it
+        except sqlite3.OperationalError:  # no snapshot table (schema 4), or not as ours is
             return None
         if not rows or not all(row[8] == 1 and row[9] == 3 for row in rows):
             return None
@@ -1178,13 +1176,13 @@ def _typed_frame(stored: dict[str, np.ndarray | Coded], table: str) -> pd.DataFr
     """Stored columns -> the frame ``conform_systems`` / ``conform_dependencies`` returns,
     one vectorised conversion per column, text by its distinct values (see
     :func:`inventory.model.conform_systems`)."""
+    extra, ids = stored["extra"], stored.get("id")
+    assert isinstance(extra, Coded)  # text, so coded; a key never is (see _reader)
     if table == "systems":
-        ids = stored["id"]
-        cells = ids.values() if isinstance(ids, Coded) else ids
-        index: pd.Index = pd.Index(cells, dtype="object", name="id")
+        assert isinstance(ids, np.ndarray)
+        index: pd.Index = pd.Index(ids, dtype="object", name="id")
     else:
-        extra = stored["extra"]
-        index = pd.RangeIndex(len(extra.codes if isinstance(extra, Coded) else extra))
+        index = pd.RangeIndex(len(extra.codes))
     out: dict[str, pd.Series] = {}
     for column, (f, _sql_type) in _COLUMNS[table].items():
         if table == "systems" and column == "id":
@@ -1194,8 +1192,7 @@ def _typed_frame(stored: dict[str, np.ndarray | Coded], table: str) -> pd.DataFr
         except (TypeError, ValueError) as error:  # a value written by hand, not by an import
             raise _UnreadableColumn(f"{table}.{column}", error) from error
     frame = pd.DataFrame(out, index=index)
-    extra_column = stored["extra"]
-    extras = extra_column.values() if isinstance(extra_column, Coded) else extra_column
+    extras = extra.values()
     has_extra = pd.notna(extras)
     if has_extra.any():
         expanded = pd.DataFrame.from_records(
