@@ -45,6 +45,7 @@ __all__ = [
     "check_workbook",
     "decode_text",
     "file_digest",
+    "file_sha256",
     "filled_cells",
     "find_header_row",
     "load_json",
@@ -96,12 +97,22 @@ class RawInventory:
     issues: tuple[Issue, ...] = ()
 
 
+def file_sha256(path: str | Path) -> str:
+    """The SHA-256 of a file's bytes, in hex (what ``sha256sum`` prints), read a MiB at a
+    time."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def file_digest(paths: Iterable[Path]) -> str:
-    """The SHA-256 an import is recorded by: of the file's bytes for one file (what
-    ``sha256sum`` prints), of each file's name and bytes in turn for a folder of them."""
+    """The SHA-256 an import is recorded by: of the file's bytes for one file
+    (:func:`file_sha256`), of each file's name and bytes in turn for a folder of them."""
     paths = list(paths)
     if len(paths) == 1:
-        return hashlib.sha256(paths[0].read_bytes()).hexdigest()
+        return file_sha256(paths[0])
     digest = hashlib.sha256()
     for p in paths:
         digest.update(p.name.encode())

@@ -76,7 +76,6 @@ UNIT_COLUMNS = (
     "hosting",
     "disposition",
     "status",
-    "replaced_by",
     "replacement_cost_gbp_likely",
     "replacement_months_likely",
     "data_to_archive_gb",

@@ -29,6 +29,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from inventory.errors import MissingFileError
+from inventory.files import file_sha256
 from inventory.store import Store
 from planner.report.assumptions import changes_from_default
 
@@ -40,18 +41,6 @@ __all__ = [
     "store_batch",
     "write_manifest",
 ]
-
-_CHUNK = 1 << 20
-
-
-def file_sha256(path: str | Path) -> str:
-    """The SHA-256 of a file's bytes, in hex."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
 
 def _files(path: Path) -> list[Path]:
     if path.is_dir():
