@@ -56,10 +56,10 @@ def explain_system(result: PlanResult, system: str) -> Explanation:
     key = system.strip().lower()
     if key not in result.scores.index:
         names = SystemNames.from_frame(result.inventory.systems.reset_index())
-        found = names.find(system)
-        if found is None:
+        found, why = names.resolve(system)
+        if found is None:  # a near spelling as a question; else why (a name of several)
             near = names.nearest(system)
-            raise UnknownSystemError([system], hint=f"did you mean {near}?" if near else None)
+            raise UnknownSystemError([system], hint=f"did you mean {near}?" if near else why)
         key = found
     factors = explain_scores(result.scores, key, result.policy)
     name = str(result.inventory.systems.at[key, "name"])

@@ -150,6 +150,20 @@ def test_explain_takes_a_name_and_suggests_the_nearest():
     )
 
 
+def test_explain_says_when_a_name_is_several_systems():
+    from inventory.model import Inventory
+
+    inventory = Inventory.from_records(
+        [{"id": "lab-a", "name": "Lab system"}, {"id": "lab-b", "name": "Lab system"}], []
+    )
+    with pytest.raises(UnknownSystemError) as raised:
+        planner.explain(planner.plan(inventory), "Lab system")
+    assert str(raised.value) == (
+        "no system 'Lab system' ('Lab system' could be any of the systems lab-a, lab-b; "
+        "use the id)"
+    )
+
+
 def test_the_portfolio_takes_a_plan_itself():
     from planner.charts import plot_portfolio
 
