@@ -18,6 +18,7 @@ import pandas as pd
 
 from inventory.characters import one_line
 from inventory.output import atomic_file
+from planner.scoring import beside_register
 
 __all__ = ["markdown_text", "mermaid_text", "write_markdown", "write_mermaid"]
 
@@ -141,8 +142,8 @@ def write_markdown(
     path = Path(path)
     s = result.summary()
     schedule = result.scheduled
-    scored = result.scored
-    by_rank = scored[scored["planned"]].sort_values("rank")
+    scores = result.scores  # in rank order
+    top = beside_register(result.inventory.systems[["name"]], scores[scores["planned"]].head(10))
     key_dates = schedule.sort_values("rank").drop_duplicates("unit").head(10)
     lines = [
         f"# {markdown_text(title)}",
@@ -167,7 +168,7 @@ def write_markdown(
         )
     lines += ["", *_money_lines(result)]
     lines += ["", "## Top risks", "", "| rank | system | risk | why |", "|---:|---|---:|---|"]
-    for system, row in by_rank.head(10).iterrows():
+    for system, row in top.iterrows():
         why = []
         if row["likelihood_support"] >= result.policy.risk.likelihood.support.past:
             why.append("out of support")

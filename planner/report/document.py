@@ -193,7 +193,8 @@ def build_report(
         if forecast is not None
         else forecast_plan(result, runs=runs)
     )
-    stability = rank_stability(result.scored, result.policy) if planned else None
+    scored = result.scored  # the register beside the scores: joined once for the report
+    stability = rank_stability(scored, result.policy) if planned else None
     head = headline(result, outlook)
     programmes = major_programmes(result)
     late = not_scheduled(result)
@@ -256,7 +257,7 @@ def build_report(
         parts.risk_part(
             by_year,
             chart("burndown", "Risk burn-down", plot_burndown(result)),
-            chart("portfolio", "The portfolio: risk against impact", plot_portfolio(result.scored)),
+            chart("portfolio", "The portfolio: risk against impact", plot_portfolio(scored)),
             chart(
                 "support",
                 "End of support by quarter",
