@@ -56,7 +56,8 @@ def run_costs_by_fy(
     months = calendar.months
     given = systems["annual_run_cost_gbp"].fillna(0.0).to_numpy(dtype=float) / 12.0
     future = systems["future_run_cost_gbp"].to_numpy(dtype=float) / 12.0
-    future = np.where(np.isnan(future), given, future)
+    no_future = np.isnan(future)  # no future cost given: today's goes on
+    future = np.where(no_future, given, future)
     new = (systems["status"] == "planned").to_numpy()
     rate = np.where(new, 0.0, given)  # what runs today
     planned = schedule[["stop_month", "replaced_month", "finish_month", "disposition"]].reindex(
@@ -75,7 +76,7 @@ def run_costs_by_fy(
     # (counted on it), unless this one names a future cost of its own
     by_register = (
         systems["replaced_by"].isin(systems.index).to_numpy()
-        & np.isnan(systems["future_run_cost_gbp"].to_numpy(dtype=float))
+        & no_future
         & (disposition == _NEW_PRODUCT)
     )
     brought_in = (
