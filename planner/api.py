@@ -180,13 +180,18 @@ def resolve_policy(policy: PolicyLike = None, **overrides: object) -> Policy:
     return scale_budget(chosen, float(scale))
 
 
+def kept_policy(inventory: Inventory) -> Policy | None:
+    """The policy kept with ``inventory`` in its store ('modernise policy use'), if any."""
+    if inventory.kept_policy is None:
+        return None
+    name, text = inventory.kept_policy
+    return policy_from_text(text, name)
+
+
 def _policy_of(inventory: Inventory, policy: PolicyLike, **overrides: object) -> Policy:
     """The policy to plan ``inventory`` under: ``policy``, else the one kept with it in the
-    store ('modernise policy use'), else the default; with ``overrides`` applied."""
-    if policy is None and inventory.kept_policy is not None:
-        name, text = inventory.kept_policy
-        policy = policy_from_text(text, name)
-    return resolve_policy(policy, **overrides)
+    store, else the default; with ``overrides`` applied."""
+    return resolve_policy(policy if policy is not None else kept_policy(inventory), **overrides)
 
 
 def policy_changes(**overrides: object) -> dict[str, object]:

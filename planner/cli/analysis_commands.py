@@ -76,15 +76,16 @@ def forecast_command(
     from planner.api import forecast, plan
     from planner.montecarlo import LABELS
 
+    inv = load_inventory(inventory, db, mapping)
     settings = policy_from(
         policy,
         budget,
         start,
-        store_db=db if inventory is None else None,
+        inventory=inv,
         uncertainty__distribution=distribution,
         uncertainty__budget=budget_mode,
     )
-    result = plan(load_inventory(inventory, db, mapping), settings)
+    result = plan(inv, settings)
     outlook = forecast(result, runs=runs, seed=seed)
     out_console = console()
     out_console.print(plain(repr(outlook)))
@@ -227,9 +228,10 @@ def stability_command(
     system is in the top N, the fragile ones and the weight that moves each."""
     from planner.api import rank_stability
 
+    inv = load_inventory(inventory, db, mapping)
     stability = rank_stability(
-        load_inventory(inventory, db, mapping),
-        policy_from(policy, None, start, store_db=db if inventory is None else None),
+        inv,
+        policy_from(policy, None, start, inventory=inv),
         samples=samples,
         concentration=concentration,
         top=top,
@@ -321,8 +323,8 @@ def compare_command(
     from planner.scenarios import labelled, scenario_set
 
     scenarios, baseline = scenario_set(policy or [], base=base, budget_scales=budget_scale or [])
-    chosen = policy_from(baseline, store_db=db if inventory is None else None)
-    comparison = compare(load_inventory(inventory, db, mapping), scenarios, chosen)
+    inv = load_inventory(inventory, db, mapping)
+    comparison = compare(inv, scenarios, policy_from(baseline, inventory=inv))
     table = labelled(comparison.table, comparison.baseline).reset_index()
     if output != "table":
         write_frame(table, output, "Scenarios", limit)
@@ -406,12 +408,11 @@ def impact_command(
             plain("Warning: -i/--inventory is deprecated; give the inventory after the system ids")
         )
     inv = load_inventory(inventory, db, mapping)
-    kept = db if inventory is None else None
     if window:
-        chosen = policy_from(policy, budget, start, store_db=kept)
+        chosen = policy_from(policy, budget, start, inventory=inv)
         radius = blast_radius(plan(inv, chosen), systems, window=True)
     else:
-        radius = blast_radius(inv, systems, policy_from(policy, None, start, store_db=kept))
+        radius = blast_radius(inv, systems, policy_from(policy, None, start, inventory=inv))
     frame = radius.table.reset_index()
     if output != "table":
         write_frame(frame, output, "Blast radius", limit)

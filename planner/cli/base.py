@@ -40,6 +40,7 @@ from inventory.wording import plural
 if TYPE_CHECKING:
     import pandas as pd
 
+    from inventory.model import Inventory
     from inventory.report import ValidationReport
     from inventory.store import Store
     from planner.plan import PlanResult
@@ -368,16 +369,16 @@ def policy_from(
     start: str | None = None,
     impact: str | None = None,
     *,
-    store_db: Path | None = None,
+    inventory: Inventory | None = None,
     **settings: object,
 ) -> Policy:
     """The policy file with the command line's changes (``settings`` use ``__`` for ``.``).
 
-    Without a file, the policy kept in the store ``store_db`` (the inventory's own, set by
-    'modernise policy use') is used when there is one, else the default. Which policy was
-    used is said on standard error (:func:`policy_line`).
+    Without a file, the policy kept with ``inventory`` in its store (set by 'modernise
+    policy use') is used when there is one, else the default. Which policy was used is said
+    on standard error (:func:`policy_line`).
     """
-    from planner.api import policy_changes, resolve_policy
+    from planner.api import kept_policy, policy_changes, resolve_policy
 
     budget = dict(parse_budget_option(text) for text in budgets or [])
     overrides: dict = {k: v for k, v in settings.items() if v is not None}
@@ -387,7 +388,7 @@ def policy_from(
         overrides["plan_start"] = start
     if impact:
         overrides["impact"] = impact
-    kept = stored_policy(store_db) if path is None and store_db is not None else None
+    kept = kept_policy(inventory) if path is None and inventory is not None else None
     chosen = kept if kept is not None else resolve_policy(path)
     changes = policy_changes(**overrides)
     if changes:
@@ -401,7 +402,7 @@ def make_plan(path, db, policy_path, budgets, start, impact=None, mapping=None) 
     from planner.api import plan
 
     inventory = load_inventory(path, db, mapping)
-    chosen = policy_from(policy_path, budgets, start, impact, store_db=db if path is None else None)
+    chosen = policy_from(policy_path, budgets, start, impact, inventory=inventory)
     return plan(inventory, chosen)
 
 

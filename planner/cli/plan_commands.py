@@ -58,8 +58,8 @@ def score_command(
     from planner.api import score
     from planner.impact import impact_method
 
-    chosen = policy_from(policy, None, start, impact, store_db=db if inventory is None else None)
     inv = load_inventory(inventory, db, mapping)
+    chosen = policy_from(policy, None, start, impact, inventory=inv)
     scored = score(inv, chosen)
     if output == "table":
         method = impact_method(len(inv.systems), chosen.impact.method, chosen.impact.exact_up_to)
@@ -100,9 +100,10 @@ def rank_command(
     """The replacement order: planned systems by priority (deterministic ties)."""
     from planner.api import rank
 
+    inv = load_inventory(inventory, db, mapping)
     every = rank(
-        load_inventory(inventory, db, mapping),
-        policy_from(policy, None, start, impact, store_db=db if inventory is None else None),
+        inv,
+        policy_from(policy, None, start, impact, inventory=inv),
         include_retained=True,
     )
     left_out = ~every["planned"]
