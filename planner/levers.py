@@ -79,7 +79,7 @@ import pandas as pd
 
 from inventory.errors import InvalidArgumentError
 from inventory.schema import tidy_tables
-from inventory.wording import plural
+from inventory.wording import plural, verb
 from planner.burndown import risk_burndown
 from planner.plan import PlanResult
 from planner.policy import Policy
@@ -151,7 +151,7 @@ class Levers:
             else "same end"
         )
         return (
-            f"{text}; {len(helpful)} of them help{'s' if len(helpful) == 1 else ''}, most of all: "
+            f"{text}; {len(helpful)} of them {verb(len(helpful), 'help')}, most of all: "
             f"{best['lever']} ({when}, "
             f"risk exposure {best['risk_exposure_change']:+,.0f} risk-months)"
         )

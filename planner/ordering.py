@@ -58,6 +58,7 @@ from scipy.sparse.csgraph import connected_components
 
 from inventory.graph import ArrayGraph, first_occurrences, sorted_unique
 from inventory.schema import CLINICAL_SAFETY_CLASSES
+from inventory.wording import plural, verb
 from planner.policy import Policy
 from planner.scoring import estimates
 
@@ -287,7 +288,8 @@ def planning_units(
             {
                 "kind": "estimate",
                 "system": None,
-                "message": f"{len(estimated)} planned systems have no cost or duration estimate; "
+                "message": f"{plural(len(estimated), 'planned system')} "
+                f"{verb(len(estimated), 'have', 'has')} no cost or duration estimate; "
                 f"policy defaults were used ({shown})",
             }
         )

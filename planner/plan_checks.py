@@ -21,7 +21,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from inventory.wording import plural
+from inventory.wording import plural, verb
 from planner.policy import Policy, load_policy
 from planner.schedule import Calendar
 
@@ -192,7 +192,7 @@ def accepted_risk_warnings(accepted: pd.DataFrame) -> list[dict]:
             "kind": "accepted risk",
             "system": None,
             "message": f"{plural(len(accepted), 'retained system')} "
-            f"{'stays' if len(accepted) == 1 else 'stay'} at high or extreme risk: "
+            f"{verb(len(accepted), 'stay')} at high or extreme risk: "
             f"{listed(names)}; the plan accepts these risks: record them on the risk "
             "register with their compensating controls (isolation, extended support), or "
             "plan their replacement",
@@ -237,7 +237,8 @@ def window_warnings(
             {
                 "kind": "constraint",
                 "system": absorber,
-                "message": f"{b - a} systems absorbed by {absorber} are decommissioned "
+                "message": f"{plural(b - a, 'system')} absorbed by {absorber} "
+                f"{verb(b - a, 'are', 'is')} decommissioned "
                 f"later than {window} months after it goes live: "
                 f"{listed(names, total=b - a)}; they run, and cost, twice meanwhile{why}",
                 "months": int(months[a]),
@@ -311,7 +312,7 @@ def exposure_warnings(schedule: pd.DataFrame) -> list[dict]:
             "kind": "exposure",
             "system": None,
             "message": f"{plural(len(exposed), 'high or extreme risk system')} "
-            f"{'runs' if len(exposed) == 1 else 'run'} out of support for more "
+            f"{verb(len(exposed), 'run')} out of support for more "
             f"than {EXPOSURE_MONTHS} months of the plan before they are replaced: "
             f"{listed(names, total=len(exposed))}; consider compensating controls (isolation, "
             "extended support) or a larger budget",

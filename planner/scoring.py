@@ -23,7 +23,7 @@ import pandas as pd
 
 from inventory.errors import UnknownSystemError
 from inventory.schema import RISK_RATING_DTYPE
-from inventory.wording import plural
+from inventory.wording import plural, verb
 from planner.policy import Policy
 
 __all__ = ["RISK_RATINGS", "explain", "rank", "score"]
@@ -334,7 +334,7 @@ def explain(scores: pd.DataFrame, system: str, policy: Policy) -> pd.DataFrame:
             "downstream impact",
             row["consequence_downstream"],
             f"{plural(int(row['downstream']), 'system')} "
-            f"{'depends' if row['downstream'] == 1 else 'depend'} on it",
+            f"{verb(int(row['downstream']), 'depend')} on it",
         ),
         ("consequence", "= consequence", row["consequence"], "sum, at most 5"),
         (

@@ -42,6 +42,7 @@ __all__ = [
     "write_manifest",
 ]
 
+
 def _files(path: Path) -> list[Path]:
     if path.is_dir():
         return sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))

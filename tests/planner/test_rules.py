@@ -307,7 +307,7 @@ def test_an_absorber_does_not_wait_longer_than_the_window_and_the_miss_is_warned
     assert (units.loc["a", "start_month"], units.loc["b", "start_month"]) == (0, 24)
     warnings = plan_checks.window_warnings(units, ties, 6, result.held)
     assert warnings[0]["message"].startswith(
-        "1 systems absorbed by a are decommissioned later than 6 months after it goes live: "
+        "1 system absorbed by a is decommissioned later than 6 months after it goes live: "
         "b (15 months)"
     )
     assert "mostly held by team capacity (data migration)" in warnings[0]["message"]

@@ -159,8 +159,7 @@ def test_explain_says_when_a_name_is_several_systems():
     with pytest.raises(UnknownSystemError) as raised:
         planner.explain(planner.plan(inventory), "Lab system")
     assert str(raised.value) == (
-        "no system 'Lab system' ('Lab system' could be any of the systems lab-a, lab-b; "
-        "use the id)"
+        "no system 'Lab system' ('Lab system' could be any of the systems lab-a, lab-b; use the id)"
     )
 
 
