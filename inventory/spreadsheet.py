@@ -78,9 +78,7 @@ def _safe_column(series: pd.Series) -> pd.Series:
     """
     if pd.api.types.infer_dtype(series, skipna=True) not in ("string", "empty"):
         return series.map(safe_cell)  # lists, team demands, mixed values: one at a time
-    values = series.to_numpy(dtype=object, copy=True)
-    filled = ~pd.isna(values)
-    values[filled] = _safe_texts(values[filled])
+    values = _safe_text_cells(series.to_numpy(dtype=object), quoted=False)
     return pd.Series(values, index=series.index, dtype=object, name=series.name)
 
 
@@ -326,7 +324,7 @@ def _csv_cells(series: pd.Series) -> np.ndarray | None:
     if not (dtype == np.dtype("O") or pd.api.types.is_string_dtype(dtype)):
         return None
     if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
-        return _csv_texts(series.to_numpy(dtype=object))
+        return _safe_text_cells(series.to_numpy(dtype=object), quoted=True, blank="")
     # lists, team demands: one at a time, and then they must be text
     blank = series.isna().to_numpy()
     cells = series.map(safe_cell).to_numpy(dtype=object)
@@ -337,29 +335,34 @@ def _csv_cells(series: pd.Series) -> np.ndarray | None:
     return cells
 
 
-#: Texts looked at to judge whether a column's texts mostly repeat (see :func:`_csv_texts`).
+#: Texts looked at to judge whether a column's texts mostly repeat (see :func:`_safe_text_cells`).
 _SAMPLE_TEXTS = 4096
 
 
-def _csv_texts(cells: np.ndarray) -> np.ndarray:
-    """Text cells (missing ones blank) as :func:`_safe_texts` quotes them for CSV; each
-    distinct text made safe once (and shared) when the first few thousand are mostly
-    repeats, as ids in a table of links or a handful of kinds are, so a national table's
-    characters are looked at once a value.
+def _safe_text_cells(cells: np.ndarray, *, quoted: bool, blank: object = None) -> np.ndarray:
+    """:func:`_safe_texts` of each text cell (quoted as CSV cells if ``quoted``); missing
+    cells as ``blank``, or as they are when it is None. Each distinct text is made safe once
+    (and shared) when the first few thousand are mostly repeats, as ids in a table of links
+    or a handful of kinds are, so a national table's characters are looked at once a value.
 
-    >>> _csv_texts(np.array(["=1", "a,b", None, "=1", "=1"], dtype=object)).tolist()
-    ["'=1", '"a,b"', '', "'=1", "'=1"]
+    >>> _safe_text_cells(np.array(["=1", "a,b", None, "=1"], dtype=object), quoted=True,
+    ...                  blank="").tolist()
+    ["'=1", '"a,b"', '', "'=1"]
     """
     sample = cells[:_SAMPLE_TEXTS]
     if 2 * len(pd.unique(sample)) > len(sample):  # mostly distinct: no sharing to gain
-        blank = pd.isna(cells)
+        missing = pd.isna(cells)
         out = cells.copy()
-        out[~blank] = _safe_texts(cells[~blank], quoted=True)
-        out[blank] = ""
-        return out
-    codes, distinct = pd.factorize(cells)  # missing: -1, which takes the blank at the end
-    safe = _safe_texts(np.asarray(distinct, dtype=object), quoted=True)
-    return np.append(safe, "")[codes]
+        out[~missing] = _safe_texts(cells[~missing], quoted=quoted)
+    else:
+        codes, distinct = pd.factorize(cells)  # missing: -1, which takes the None at the end
+        out = np.append(_safe_texts(np.asarray(distinct, dtype=object), quoted=quoted), None)
+        out = out[codes]
+        missing = codes < 0
+        out[missing] = cells[missing]
+    if blank is not None:
+        out[missing] = blank
+    return out
 
 
 def _integers(values: np.ndarray) -> Iterator[str]:
