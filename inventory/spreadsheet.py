@@ -356,8 +356,9 @@ def _safe_text_cells(cells: np.ndarray, *, quoted: bool, blank: object = None) -
         out[~missing] = _safe_texts(cells[~missing], quoted=quoted)
     else:
         codes, distinct = pd.factorize(cells)  # missing: -1, which takes the None at the end
-        out = np.append(_safe_texts(np.asarray(distinct, dtype=object), quoted=quoted), None)
-        out = out[codes]
+        safe = np.empty(len(distinct) + 1, dtype=object)  # the last is None
+        safe[:-1] = _safe_texts(np.asarray(distinct, dtype=object), quoted=quoted)
+        out = safe[codes]
         missing = codes < 0
         out[missing] = cells[missing]
     if blank is not None:
