@@ -41,7 +41,7 @@ from inventory.errors import InvalidArgumentError
 from inventory.schema import tidy_tables
 from planner.scoring import estimates
 
-__all__ = ["LABELS", "Forecast", "draw", "forecast_plan"]
+__all__ = ["LABELS", "Forecast", "draw", "forecast_plan", "slips_worth_a_warning"]
 
 PERCENTILES = {"P50": 0.5, "P80": 0.8, "P95": 0.95}
 
@@ -61,6 +61,18 @@ LABELS = {
 #: A year's capital is warned as slipping past 31 March when it is more likely than not to,
 #: by a median shortfall of at least this share of the year's planned capital.
 SLIP_SHARE = 0.05
+
+
+def slips_worth_a_warning(spend: pd.DataFrame, planned_capital: pd.Series) -> pd.Series:
+    """The years whose capital is more likely than not to slip past 31 March, and by a sum
+    that matters (:data:`SLIP_SHARE` of the year's ``planned_capital``): the forecast warns
+    of these. ``spend`` has the forecast's ``p_capital_slips_past_31_march`` and
+    ``median_capital_shortfall_gbp``."""
+    return (
+        (spend["p_capital_slips_past_31_march"] >= 0.5)
+        & (spend["median_capital_shortfall_gbp"] >= SLIP_SHARE * planned_capital)
+        & (planned_capital > 0)
+    )
 
 
 def draw(
@@ -347,13 +359,7 @@ def _warnings(systems, spread_applied, spend_frame, policy) -> list[str]:
             f"or duration: their ranges are the policy's spread (low x{spread.low:g}, high "
             f"x{spread.high:g} of the likely value); give low/likely/high for a truer forecast"
         )
-    # more likely than not, and by a sum that matters: 5% of the year's planned capital
-    planned_capital = spend_frame["planned_capital_gbp"]
-    slipping = spend_frame[
-        (spend_frame["p_capital_slips_past_31_march"] >= 0.5)
-        & (spend_frame["median_capital_shortfall_gbp"] >= SLIP_SHARE * planned_capital)
-        & (planned_capital > 0)
-    ]
+    slipping = spend_frame[slips_worth_a_warning(spend_frame, spend_frame["planned_capital_gbp"])]
     for year, row in slipping.iterrows():
         warnings.append(
             f"{year}: in {row['p_capital_slips_past_31_march']:.0%} of runs less capital "

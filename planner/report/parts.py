@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from planner.montecarlo import SLIP_SHARE
+from planner.montecarlo import slips_worth_a_warning
 from planner.report.blocks import Alert, Block, Facts, Gantt, Note, Part, Text, table_of
 from planner.report.figures import Chart
 from planner.report.formatting import (
@@ -307,8 +307,8 @@ def spend_part(
     blocks: list[Block] = [Text(" ".join(words))]
     odds = spend["p_capital_slips_past_31_march"]
     likely = spend[odds >= 0.5]
-    # the forecast warns (``slipping``) only where the shortfall is a share worth saying
-    small = likely[likely["median_capital_shortfall_gbp"] < SLIP_SHARE * likely["capital_gbp"]]
+    # the forecast warns (``slipping``) only of the years worth it; the others said here
+    small = spend[(odds >= 0.5) & ~slips_worth_a_warning(spend, spend["capital_gbp"])]
     if odds.notna().any() and likely.empty:
         blocks.append(Text("In the forecast no year's capital is likely to slip past 31 March."))
     elif not small.empty:
