@@ -50,10 +50,6 @@ def plan(n: int, cache: Path):
     return result
 
 
-def median_seconds(function, repeat: int) -> float:
-    return median_times(function, repeat)[0]
-
-
 def median_times(function, repeat: int) -> tuple[float, float]:
     """Median wall-clock and median CPU (process) seconds of ``repeat`` calls: on a shared
     machine the CPU seconds move less with the load than the wall clock does."""
@@ -80,13 +76,13 @@ def measure(n: int, repeat: int, cache: Path, profile: bool) -> None:
         total, cpu = median_times(lambda: write_csv(result, out), repeat)
         written = folder_bytes(out)
         print(f"write_csv total: {total:7.3f} s (CPU {cpu:.3f} s)   {written / 1e6:8.2f} MB")
-        assembled = median_seconds(lambda: tables(result), repeat)
+        assembled = median_times(lambda: tables(result), repeat)[0]
         print(f"tables() alone:  {assembled:7.3f} s")
         named = tables(result)
         print(f"{'table':<26}{'rows':>10}{'seconds':>10}{'MB':>9}")
         for name, table in named.items():
             path = Path(work) / csv_name(name)
-            seconds = median_seconds(lambda t=table, p=path: safe_csv(t, p), repeat)
+            seconds = median_times(lambda t=table, p=path: safe_csv(t, p), repeat)[0]
             size = path.stat().st_size / 1e6
             print(f"{name:<26}{len(table):>10,}{seconds:>10.3f}{size:>9.2f}")
         if profile:
