@@ -421,6 +421,12 @@ class Field:
     per_year: bool = False
 
     @property
+    def default_text(self) -> str:
+        """The default as the reference and messages write it: '' when there is none,
+        ``false`` for False."""
+        return "" if self.default in (None, (), {}) else str(self.default).lower()
+
+    @property
     def columns(self) -> tuple[str, ...]:
         if self.kind in ("money_range", "months_range"):
             return tuple(f"{self.name}_{part}" for part in ("low", "likely", "high"))
@@ -745,7 +751,7 @@ def format_reference() -> str:
             "|---|---|---|---|---|---|---|---|",
         ]
         for f in fields.values():
-            default = "" if f.default in (None, (), {}) else str(f.default).lower()
+            default = f.default_text
             allowed = ", ".join(f.allowed)
             lines.append(
                 f"| `{f.name}` | {f.type_name} | {f.unit} | {'yes' if f.required else 'no'} | "

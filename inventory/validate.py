@@ -253,7 +253,8 @@ def _parse_table(
                 misspelt[f.name],
                 None,
                 f"column '{misspelt[f.name]}' is not a field, so it is kept as it is and "
-                f"{f.name} takes its default ({_default_text(f)}); did you mean '{f.name}'? "
+                f"{f.name} takes its default ({f.default_text or 'blank'}); "
+                f"did you mean '{f.name}'? "
                 "rename the column (or, for a register read with a mapping, map it)",
                 severity="warning",
                 row_label=table.row_label,
@@ -317,12 +318,6 @@ def _edits(a: str, b: str) -> int:
             row.append(cost)
         previous2, previous = previous, row
     return previous[-1]
-
-
-def _default_text(f: Field) -> str:
-    if f.default is None or f.default == () or f.default == {}:
-        return "blank"
-    return str(f.default).lower() if isinstance(f.default, bool) else str(f.default)
 
 
 # --- rules -----------------------------------------------------------------------------
