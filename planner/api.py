@@ -218,10 +218,14 @@ def policy_changes(**overrides: object) -> dict[str, object]:
 
 
 def impact_table(
-    source: str | Path | Inventory | None = None, policy: PolicyLike = None, **overrides
+    source: str | Path | Inventory | PlanResult | None = None,
+    policy: PolicyLike = None,
+    **overrides,
 ) -> pd.DataFrame:
     """Downstream impact of every system, exact or approximate as the policy's
-    ``impact.method`` says (see :mod:`planner.impact`)."""
+    ``impact.method`` says (see :mod:`planner.impact`). A plan's inventory is read under the
+    plan's policy, unless another is given."""
+    source, policy = _as_inventory(source, policy)
     inventory = load(source)
     chosen = _policy_of(inventory, policy, **overrides)
     return downstream_impact(
@@ -235,7 +239,9 @@ def impact_table(
 
 
 def score(
-    source: str | Path | Inventory | None = None, policy: PolicyLike = None, **overrides
+    source: str | Path | Inventory | PlanResult | None = None,
+    policy: PolicyLike = None,
+    **overrides,
 ) -> pd.DataFrame:
     """Risk, cost, impact and priority for every system, with every contribution, in rank
     order (see ``docs/scoring.md``), indexed by system id. It holds no column of the
@@ -246,13 +252,14 @@ def score(
     >>> table["risk_rating"].max(), int((table["risk_rating"] >= "high").sum())
     ('extreme', 3)
     """
+    source, policy = _as_inventory(source, policy)
     inventory = load(source)
     chosen = _policy_of(inventory, policy, **overrides)
     return score_frames(inventory.systems, impact_table(inventory, chosen), chosen)
 
 
 def rank(
-    source: str | Path | Inventory | None = None,
+    source: str | Path | Inventory | PlanResult | None = None,
     policy: PolicyLike = None,
     *,
     include_retained: bool = False,
@@ -260,6 +267,7 @@ def rank(
 ) -> pd.DataFrame:
     """The replacement order: planned systems (or all with ``include_retained``, ``planned``
     saying which are in the plan) by priority; ranks count every system."""
+    source, policy = _as_inventory(source, policy)
     inventory = load(source)
     scores = score(inventory, policy, **overrides)
     if not include_retained:
@@ -284,9 +292,10 @@ def rank_stability(
     (:func:`planner.stability.rank_stability`): rank range, P(top N), fragile, driving weight."""
     for argument, value in (("samples", samples), ("top", top), ("seed", seed)):
         _whole(argument, value)
-    if isinstance(source, PlanResult):
+    if isinstance(source, PlanResult) and policy is None and not overrides:
         scores, chosen = source.scored, source.policy
     else:
+        source, policy = _as_inventory(source, policy)
         inventory = load(source)
         chosen = _policy_of(inventory, policy, **overrides)
         scored = score_frames(inventory.systems, impact_table(inventory, chosen), chosen)
@@ -297,11 +306,35 @@ def rank_stability(
 
 
 def plan(
-    source: str | Path | Inventory | None = None, policy: PolicyLike = None, **overrides
+    source: str | Path | Inventory | PlanResult | None = None,
+    policy: PolicyLike = None,
+    **overrides,
 ) -> PlanResult:
-    """Score, order and schedule; the :class:`~planner.plan.PlanResult` holds every table."""
+    """Score, order and schedule; the :class:`~planner.plan.PlanResult` holds every table.
+
+    Given a plan, returns it as it is; with a policy or overrides as well, plans its
+    inventory again under them (starting from the plan's own policy when only overrides are
+    given), as every function here that takes a plan does:
+
+    >>> base = plan("data/examples/five-systems")
+    >>> plan(base) is base, plan(base, budget_scale=0.5).policy == base.policy
+    (True, False)
+    """
+    if isinstance(source, PlanResult) and policy is None and not overrides:
+        return source
+    source, policy = _as_inventory(source, policy)
     inventory = load(source)
     return make_plan(inventory, _policy_of(inventory, policy, **overrides))
+
+
+def _as_inventory(
+    source: str | Path | Inventory | PlanResult | None, policy: PolicyLike
+) -> tuple[str | Path | Inventory | None, PolicyLike]:
+    """A plan as its inventory and, unless another policy is given, its own policy (which
+    overrides then change); any other source as it is."""
+    if isinstance(source, PlanResult):
+        return source.inventory, source.policy if policy is None else policy
+    return source, policy
 
 
 def explain(result: PlanResult, system: str) -> Explanation:
@@ -328,11 +361,11 @@ def blast_radius(
     ``windows`` lists the months and what is cut over in each."""
     names = [systems] if isinstance(systems, str) else _ids("systems", systems)
     if window:
-        result = source if isinstance(source, PlanResult) else plan(source, policy, **overrides)
-        return blast.cutover_window(result, names)
-    if isinstance(source, PlanResult):
+        return blast.cutover_window(plan(source, policy, **overrides), names)
+    if isinstance(source, PlanResult) and policy is None and not overrides:
         inventory, chosen = source.inventory, source.policy
     else:
+        source, policy = _as_inventory(source, policy)
         inventory = load(source)
         chosen = _policy_of(inventory, policy, **overrides)
     return blast.blast_radius(inventory, names, chosen)
@@ -379,8 +412,7 @@ def forecast(
     P95 go-live per system and for the programme, spend per year, deadline odds."""
     _whole("runs", runs)
     _whole("seed", seed)
-    result = source if isinstance(source, PlanResult) else plan(source, policy, **overrides)
-    return forecast_plan(result, runs=runs, seed=seed)
+    return forecast_plan(plan(source, policy, **overrides), runs=runs, seed=seed)
 
 
 def levers(
@@ -402,8 +434,7 @@ def levers(
     <Levers: 12 levers on the plan ending Jun 2029; none brings it sooner or cuts its risk
      exposure>
     """
-    result = source if isinstance(source, PlanResult) else plan(source, policy, **overrides)
-    return lever_values(result, fte=fte, capital_uplift=capital_uplift)
+    return lever_values(plan(source, policy, **overrides), fte=fte, capital_uplift=capital_uplift)
 
 
 def board_pack(
@@ -423,9 +454,8 @@ def board_pack(
     >>> pack.parts[0].title
     'Executive summary'
     """
-    result = source if isinstance(source, PlanResult) else plan(source, policy)
     chosen = {name: resolve_policy(value) for name, value in (scenarios or {}).items()}
-    return build_report(result, scenarios=chosen, **options)
+    return build_report(plan(source, policy), scenarios=chosen, **options)
 
 
 def _whole(argument: str, value: object) -> None:

@@ -172,3 +172,50 @@ def test_a_register_in_its_own_layout_is_pointed_to_a_column_mapping(tmp_path):
         planner.plan(bad)
     assert not raised.value.own_layout
     assert "fix the rows listed and try again" in str(raised.value)
+
+
+@pytest.fixture(scope="module")
+def five_plan(five):
+    return planner.plan(five)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda r: planner.forecast(r, runs=5, bogus=1),
+        lambda r: planner.levers(r, bogus=1),
+        lambda r: planner.blast_radius(r, ["pas"], bogus=1),
+        lambda r: planner.rank_stability(r, samples=5, bogus=1),
+        lambda r: planner.score(r, bogus=1),
+        lambda r: planner.plan(r, bogus=1),
+    ],
+    ids=["forecast", "levers", "blast_radius", "rank_stability", "score", "plan"],
+)
+def test_a_plan_given_with_overrides_applies_them_never_ignores_them(five_plan, call):
+    with pytest.raises(InvalidPolicyError) as raised:
+        call(five_plan)
+    assert str(raised.value) == (
+        f"1 problem in the policy from the keyword arguments {HINT}:\n"
+        "  the keyword arguments: unknown setting 'bogus'"
+    )
+
+
+def test_a_plan_given_with_a_policy_is_planned_again_under_it(five_plan, tmp_path):
+    with pytest.raises(ArgumentTypeError, match=r"^policy must be a Policy.*not int \(3\)"):
+        planner.board_pack(five_plan, 3)
+    with pytest.raises(MissingFileError, match=r"^nope\.yaml: no such policy file"):
+        planner.board_pack(five_plan, tmp_path / "nope.yaml")
+    # a fifth of the budget: the plan runs longer; the plan's own settings are kept
+    scaled = planner.plan(five_plan, budget_scale=0.05)
+    assert scaled.policy.budget_for("2027/28") == pytest.approx(
+        five_plan.policy.budget_for("2027/28") * 0.05
+    )
+    assert scaled.policy.priority == five_plan.policy.priority
+    assert scaled.schedule["go_live"].max() > five_plan.schedule["go_live"].max()
+    assert planner.plan(five_plan) is five_plan
+
+
+def test_a_plan_is_scored_under_its_own_policy(five):
+    weighted = planner.plan(five, weights={"risk": 0.2, "impact": 0.2, "cost": 0.6})
+    assert planner.score(weighted)["priority"].equals(weighted.scores["priority"])
+    assert not planner.score(five)["priority"].equals(weighted.scores["priority"])
