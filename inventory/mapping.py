@@ -139,6 +139,8 @@ class ColumnSpec(BaseModel):
                 "give exactly one of column, join, slug or value"
                 + (f" (found {', '.join(given)})" if given else "")
             )
+        if self.join is not None and not self.join:
+            raise ValueError("join needs at least one column: join: [Column A, Column B]")
         if (self.values is not None or self.rules is not None) and not (self.column or self.join):
             raise ValueError("values and rules read a column or a join; add one")
         for rule in self.rules or []:

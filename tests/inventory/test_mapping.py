@@ -89,6 +89,11 @@ def test_a_minimal_mapping():
             "slug or value (found column, join)",
         ),
         (
+            MINIMAL + "    supplier: {join: []}\n",
+            "mapping.yaml line 7: systems.columns.supplier: join needs at least one column: "
+            "join: [Column A, Column B]",
+        ),
+        (
             MINIMAL.replace("    id: Ref\n", ""),
             "mapping.yaml line 4: systems.columns: the systems need 'id' (a column, or {slug: "
             "<names column>} for ids)",
