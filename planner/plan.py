@@ -484,7 +484,8 @@ def _system_schedule(
         "approval",
         "approved_by",
     ):
-        frame[column] = units[column].to_numpy()[unit_row]
+        values = units[column].array  # wave stays nullable whole numbers, as in units
+        frame[column] = values.take(unit_row) if column == "wave" else values.to_numpy()[unit_row]
     frame["cost_gbp"] = scores["cost_gbp"].to_numpy()[score_row]
     frame["cost_estimated"] = scores["cost_estimated"].to_numpy()[score_row]
     frame["end_of_support"] = systems["end_of_support"].to_numpy()[at]
