@@ -80,13 +80,35 @@ def to_graph(systems: pd.DataFrame, dependencies: pd.DataFrame) -> nx.DiGraph:
 
 
 def downstream(G: nx.DiGraph, system: str) -> set[str]:
-    """Everything that transitively depends on ``system`` (its downstream impact)."""
-    return nx.ancestors(G, system)
+    """Everything that transitively depends on ``system`` (its downstream impact); the id
+    may be given in any case, with spaces around it.
+
+    >>> sorted(downstream(nx.DiGraph([("a", "b"), ("b", "c")]), " C "))
+    ['a', 'b']
+    """
+    return nx.ancestors(G, _node(G, system))
 
 
 def upstream(G: nx.DiGraph, system: str) -> set[str]:
-    """Everything ``system`` transitively depends on."""
-    return nx.descendants(G, system)
+    """Everything ``system`` transitively depends on (its id as for :func:`downstream`)."""
+    return nx.descendants(G, _node(G, system))
+
+
+def _node(G: nx.DiGraph, system: str) -> str:
+    """``system`` as a node of ``G``; :class:`UnknownSystemError` when it is not there."""
+    node = _find(G, system)
+    if node is None:
+        raise UnknownSystemError([system], where="in the graph")
+    return node
+
+
+def _find(G: nx.DiGraph, system: str) -> str | None:
+    """``system`` as a node of ``G``: as given, or trimmed and in lower case (as ids are
+    stored); None when neither is there."""
+    if system in G:
+        return system
+    key = system.strip().lower() if isinstance(system, str) else system
+    return key if key in G else None
 
 
 def neighbourhood(G: nx.DiGraph, systems: Iterable[str], depth: int = 1) -> nx.DiGraph:
@@ -96,10 +118,11 @@ def neighbourhood(G: nx.DiGraph, systems: Iterable[str], depth: int = 1) -> nx.D
     >>> sorted(neighbourhood(G, ["b"], depth=1))
     ['a', 'b', 'c']
     """
-    frontier = set(systems)
-    missing = frontier - set(G)
+    found = {system: _find(G, system) for system in systems}
+    missing = sorted(system for system, node in found.items() if node is None)
     if missing:
-        raise UnknownSystemError(sorted(missing), where="in the graph")
+        raise UnknownSystemError(missing, where="in the graph")
+    frontier = {node for node in found.values() if node is not None}
     seen = set(frontier)
     for _ in range(depth):
         step: set[str] = set()
@@ -112,7 +135,12 @@ def neighbourhood(G: nx.DiGraph, systems: Iterable[str], depth: int = 1) -> nx.D
 
 
 def move_groups(G: nx.DiGraph) -> list[set[str]]:
-    """Systems that depend on each other in a cycle, largest first (each replaced together).
+    """Systems that depend on each other in a cycle of any kind of link, largest first.
+
+    These are the graph's cycles. The plan moves together only systems in a cycle of hard
+    coupling (``ordering.coupling_kinds``: a shared database) among those being replaced, and
+    those joined by ``move_with`` (docs/planning.md); a two-way HL7 or API interface is not
+    one. The plan's own groups are the projects with several ``members`` in ``result.units``.
 
     >>> [sorted(group) for group in move_groups(nx.DiGraph([("a", "b"), ("b", "a"), ("b", "c")]))]
     [['a', 'b']]

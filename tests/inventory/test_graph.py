@@ -3,9 +3,11 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from inventory.errors import UnknownSystemError
 from inventory.graph import (
     ArrayGraph,
     downstream,
@@ -13,6 +15,7 @@ from inventory.graph import (
     move_groups,
     neighbourhood,
     to_graph,
+    upstream,
 )
 from inventory.model import Inventory
 from inventory.synthetic import sample_trust
@@ -39,6 +42,19 @@ def test_edges_point_from_consumer_to_provider_with_attributes():
 def test_downstream_impact_is_everything_that_depends_on_it():
     assert downstream(small().graph(), "pas") == {"tie", "ed", "lims"}
     assert downstream(small().graph(), "ed") == set()
+
+
+def test_an_id_in_another_case_or_spacing_is_found_and_an_unknown_one_named():
+    G = small().graph()
+    assert downstream(G, " TIE ") == {"ed", "lims"}
+    assert upstream(G, "Ed") == {"tie", "pas"}
+    assert set(neighbourhood(G, [" LIMS"], depth=1)) == {"lims", "tie"}
+    for call in (downstream, upstream):
+        with pytest.raises(UnknownSystemError) as raised:
+            call(G, "nope")
+        assert str(raised.value) == "no system 'nope' in the graph"
+    with pytest.raises(UnknownSystemError, match=r"^no systems 'x', 'y' in the graph$"):
+        neighbourhood(G, ["y", "pas", "x"])
 
 
 def test_graph_round_trips_to_frames():
