@@ -8,6 +8,11 @@ can hold one) and the noncharacters U+FFFE and U+FFFF. Validation refuses them w
 read (:func:`find_unprintable` locates the first), and every writer replaces them on the way
 out (:func:`printable`), so text built in code cannot break an output either.
 
+The characters that reorder the text around them (bidirectional embeddings, overrides and
+isolates, U+202A to U+202E and U+2066 to U+2069) are read, with a warning, and written as
+U+FFFD too: a name holding a right-to-left override displays in another order than it is
+stored, so "Payroll\u202etxt.exe" would show as "Payrollexe.txt" ("Trojan Source").
+
 The soft line breaks Word and PowerPoint paste into a cell (vertical tab, form feed, and the
 Unicode line and paragraph separators) are read as line breaks (:func:`normalise_breaks`).
 
@@ -17,6 +22,8 @@ Examples
 (3, 'an escape character (ESC, U+001B)')
 >>> printable("PAS\\x00 main\\ud800")
 'PAS\\ufffd main\\ufffd'
+>>> printable("Payroll \\u202etxt.exe"), find_reordering("Payroll \\u202etxt.exe")
+('Payroll \\ufffdtxt.exe', (8, 'a right-to-left override (U+202E)'))
 >>> one_line("Ward 7\\r\\n# kiosk")
 'Ward 7 # kiosk'
 >>> normalise_breaks("line one\\x0bline two")
@@ -30,10 +37,12 @@ import unicodedata
 
 __all__ = [
     "LINE_BREAKS",
+    "REORDERING",
     "REPLACEMENT",
     "SOFT_BREAKS",
     "UNPRINTABLE",
     "describe",
+    "find_reordering",
     "find_unprintable",
     "normalise_breaks",
     "one_line",
@@ -44,6 +53,10 @@ __all__ = [
 #: Characters refused in input and replaced in output: C0 controls but tab, line feed and
 #: carriage return; DEL and the C1 controls; lone surrogates; U+FFFE and U+FFFF.
 UNPRINTABLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+#: Characters that reorder the text around them: the bidirectional embeddings, overrides
+#: and isolates (U+202A to U+202E, U+2066 to U+2069). Read with a warning and replaced.
+REORDERING = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 #: Line breaks other than line feed that people paste: vertical tab (Word's soft line break),
 #: form feed, next line (U+0085), line and paragraph separators.
@@ -66,6 +79,15 @@ _NAMES = {
     0x85: "a next-line character (NEL, U+0085)",
     0x2028: "a line separator (U+2028)",
     0x2029: "a paragraph separator (U+2029)",
+    0x202A: "a left-to-right embedding (U+202A)",
+    0x202B: "a right-to-left embedding (U+202B)",
+    0x202C: "a pop directional formatting character (U+202C)",
+    0x202D: "a left-to-right override (U+202D)",
+    0x202E: "a right-to-left override (U+202E)",
+    0x2066: "a left-to-right isolate (U+2066)",
+    0x2067: "a right-to-left isolate (U+2067)",
+    0x2068: "a first strong isolate (U+2068)",
+    0x2069: "a pop directional isolate (U+2069)",
     0xFFFE: "the noncharacter U+FFFE",
     0xFFFF: "the noncharacter U+FFFF",
 }
@@ -93,18 +115,27 @@ def find_unprintable(text: str) -> tuple[int, str] | None:
     return None if match is None else (match.start(), describe(match.group()))
 
 
+def find_reordering(text: str) -> tuple[int, str] | None:
+    """The position (from 0) and description of the first character that reorders the text
+    around it (:data:`REORDERING`), or None."""
+    match = REORDERING.search(text)
+    return None if match is None else (match.start(), describe(match.group()))
+
+
 def normalise_breaks(text: str) -> str:
     """Soft line breaks and carriage returns (alone or before a line feed) become line feeds."""
     return SOFT_BREAKS.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def printable(text: str, replacement: str = REPLACEMENT) -> str:
-    """``text`` with every unprintable character replaced (by U+FFFD unless told otherwise).
+    """``text`` with every unprintable or reordering character replaced (by U+FFFD unless
+    told otherwise).
 
     Soft line breaks become line feeds; tab, line feed and carriage return are kept.
     """
     if not text.isascii() or not text.isprintable():
         text = UNPRINTABLE.sub(replacement, SOFT_BREAKS.sub("\n", text))
+        text = REORDERING.sub(replacement, text)
     return text
 
 

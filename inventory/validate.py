@@ -42,6 +42,7 @@ from inventory import parse
 from inventory.characters import (
     SOFT_BREAKS,
     describe,
+    find_reordering,
     find_unprintable,
     normalise_breaks,
     printable,
@@ -169,16 +170,19 @@ def _parse_field(table: RawTable, f: Field, report: ValidationReport) -> pd.Data
     return pd.DataFrame({f.name: parsed.values}, index=cells.index)
 
 
-#: What :func:`_clean_characters` looks for: unprintable characters, soft line breaks and
-#: carriage returns.
-_UNUSUAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029]")
+#: What :func:`_clean_characters` looks for: unprintable characters, soft line breaks,
+#: carriage returns and characters that reorder text.
+_UNUSUAL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def _clean_characters(table: RawTable, report: ValidationReport) -> RawTable:
     """Refuse cells holding characters no output can carry (each located, the character
-    named) and read soft line breaks as line breaks (with a warning) and carriage returns
-    as line feeds; refused characters become U+FFFD so that later messages can show the
-    cell. Each column is scanned once for anything unusual before it is read cell by cell.
+    named), replace characters that reorder text (with a warning), and read soft line
+    breaks as line breaks (with a warning) and carriage returns as line feeds; refused
+    characters become U+FFFD so that later messages can show the cell. Each column is
+    scanned once for anything unusual before it is read cell by cell.
     """
     cleaned = {}
     for column in table.cells.columns:
@@ -200,6 +204,20 @@ def _clean_characters(table: RawTable, report: ValidationReport) -> RawTable:
                     value,
                     f"{column} has {what} at character {where + 1}; delete it (it "
                     "comes from a paste or a damaged file, and no output can carry it)",
+                    row_label=table.row_label,
+                )
+            reordering = find_reordering(value)
+            if reordering is not None:
+                where, what = reordering
+                report.add(
+                    table.source,
+                    int(row),
+                    column,
+                    value,
+                    f"{column} has {what} at character {where + 1}, which shows the text "
+                    "after it in another order than it is stored; replaced by the replacement "
+                    "character U+FFFD (check the cell)",
+                    severity="warning",
                     row_label=table.row_label,
                 )
             soft = SOFT_BREAKS.search(value)
