@@ -449,6 +449,9 @@ def _value_map(f, cells: pd.Series) -> tuple[dict[str, str | None], dict[str, st
     )
     keys = {enum_key(v) for v in counts.index}
     four_levels = f.name == "criticality" and "platinum" in keys
+    # bare tier numbers: read as tiers (1 the most critical), said in the proposal, since a
+    # register may count the other way
+    tier_numbers = f.name == "criticality" and bool(keys & set(_TIER_NUMBERS))
     values: dict[str, str | None] = {}
     notes: dict[str, str] = {}
     unknown: list[str] = []
@@ -463,6 +466,9 @@ def _value_map(f, cells: pd.Series) -> tuple[dict[str, str | None], dict[str, st
         if four_levels and enum_key(value) in _FOUR_LEVELS:
             target = _FOUR_LEVELS[enum_key(value)]
             why = "Platinum, Gold, Silver, Bronze read as critical, high, medium, low"
+        if tier_numbers and enum_key(value) in _TIER_NUMBERS:
+            target = _TIER_NUMBERS[enum_key(value)]
+            why = "tiers, 1 the most critical and 4 the least; if 1 is the least, swap them"
         if target is None:
             rows = counts.iloc[position]
             unknown.append(f"{value!r} ({rows} row{'s' if rows != 1 else ''})")
@@ -473,6 +479,7 @@ def _value_map(f, cells: pd.Series) -> tuple[dict[str, str | None], dict[str, st
 
 
 _FOUR_LEVELS = {"platinum": "critical", "gold": "high", "silver": "medium", "bronze": "low"}
+_TIER_NUMBERS = {"1": "critical", "2": "high", "3": "medium", "4": "low"}
 
 
 def _rules(cells: pd.Series) -> tuple[list[dict[str, str]], dict[str, str], list[str]]:

@@ -215,6 +215,27 @@ def test_platinum_makes_four_service_levels(tmp_path):
     }
 
 
+def test_bare_tier_numbers_are_proposed_as_tiers_saying_which_way(tmp_path):
+    path = register(
+        tmp_path,
+        """\
+        System,Supplier,Criticality (1-4 or High/Med/Low)
+        PAS,M,1
+        ED,E,2
+        LIMS,C,High
+        Intranet,M,4
+        Kiosk,M,3
+        """,
+    )
+    mapping = propose_mapping(path)
+    criticality = mapping.systems.columns["criticality"]
+    assert criticality.values == {"1": "critical", "2": "high", "4": "low", "3": "medium"}
+    assert (
+        "'1': critical  # tiers, 1 the most critical and 4 the least; if 1 is the least, swap "
+        "them" in mapping.to_yaml()
+    )
+
+
 def test_no_table_of_systems(tmp_path):
     path = register(tmp_path, "Tier,Meaning\nTier 1,Critical\n")
     with pytest.raises(InventoryFileError, match="has no table that looks like a list of systems"):
