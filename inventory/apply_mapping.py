@@ -83,6 +83,8 @@ def apply_mapping(
         if table is None:
             continue
         cells = _build(table, table_mapping, kind, mapping, report, keep_extras=kind != "catalogue")
+        if table_mapping.sheet == mapping.systems.sheet:
+            cells = _with_both_ends(cells, kind)
         if kind == "dependencies":
             cells = _resolve_ends(cells, table, names, report)
         raw = RawTable(kind, table.source, cells, _originals(table_mapping))
@@ -93,6 +95,16 @@ def apply_mapping(
             "dependencies", raw.source, raw.cells, raw.headers, raw.row_label
         )
     return RawInventory(tables, register.files, register.sha256, tuple(report.issues))
+
+
+def _with_both_ends(cells: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """Links read from the systems' own sheet (a column listing each system's interfaces):
+    the rows that name both ends; a system with none listed has no links, not a broken one."""
+    ends = ["sender", "receiver"] if kind == "catalogue" else ["consumer", "provider"]
+    present = [parse.blank_out(cells[end]).notna() for end in ends if end in cells]
+    if not present:
+        return cells
+    return cells[functools.reduce(lambda a, b: a & b, present).to_numpy()]
 
 
 def _originals(table: TableMapping) -> dict[str, str]:
@@ -161,10 +173,18 @@ def _build(
     *,
     keep_extras: bool = True,
 ) -> pd.DataFrame:
-    """The table's text cells under the field names, plus extra columns."""
+    """The table's text cells under the field names, plus extra columns. Columns another
+    table of the mapping reads from the same sheet count as used."""
     cells = table.cells
     out = pd.DataFrame(index=cells.index)
-    used: set[str] = set()
+    used = {
+        found
+        for other, other_spec in mapping.tables.items()
+        if other != kind and other_spec.sheet == spec.sheet
+        for column in other_spec.columns.values()
+        for header in column.headers
+        if (found := _header(table, header)) is not None
+    }
     for name, column in spec.columns.items():
         path = (kind, "columns", name)
         headers = {}
@@ -212,7 +232,8 @@ def _build(
         if column.rules:
             text = _apply_rules(text, column.rules, out)
         out[name] = text.astype("object")
-    _extras(cells, out, used, table, spec, report, keep=keep_extras)
+    if kind == "systems" or spec.sheet != mapping.systems.sheet:  # else said for the systems
+        _extras(cells, out, used, table, spec, report, keep=keep_extras)
     return out
 
 

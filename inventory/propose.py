@@ -314,6 +314,10 @@ def propose_mapping(source: str | Path | Register) -> Mapping:
     if "catalogue" in chosen and "dependencies" in chosen:
         del chosen["dependencies"]
     tables = {kind: _propose_table(register.tables[sheet], kind) for kind, sheet in chosen.items()}
+    if "catalogue" not in tables and "dependencies" not in tables:
+        listed = _interfaces_listed(register.tables[chosen["systems"]], tables["systems"])
+        if listed is not None:
+            tables["catalogue"] = listed
     mapping = Mapping.model_validate(tables)
     mapping._skipped = {
         sheet: f"another sheet looks more like the {kind}"
@@ -398,6 +402,53 @@ def _propose_table(table: RegisterTable, kind: str) -> TableMapping:
     proposed._value_notes = value_notes
     proposed._not_understood = not_understood
     return proposed
+
+
+#: Headers of a column listing each system's interfaces on the systems' own sheet, and the
+#: way data flows that each says (``->``: from the row's system to those listed).
+_INTERFACE_LISTS = (
+    (re.compile(r"^(feeds|sends to|sends data to|outbound|downstream)\b"), "->"),
+    (re.compile(r"^(fed by|receives from|inbound|upstream|depends on|dependencies)\b"), "<-"),
+    (re.compile(r"^(interfaces?|integrations?|connected|connections|links?)\b"), "<->"),
+)
+
+
+def _interfaces_listed(table: RegisterTable, systems: TableMapping) -> TableMapping | None:
+    """A catalogue read from the systems' own sheet, when a column there lists each system's
+    interfaces ('Interfaces to: PAS; LIMS'): sender the system's id column, receiver the
+    list, the direction its header says (both ways when it says none)."""
+    id_spec = systems.columns.get("id")
+    if id_spec is None or id_spec.column is None:
+        return None
+    for header in systems.unused:
+        key = " ".join(re.findall(r"[a-z]+", header.casefold()))
+        direction = next((d for pattern, d in _INTERFACE_LISTS if pattern.match(key)), None)
+        if direction is None or parse.blank_out(table.cells[header]).dropna().empty:
+            continue
+        systems.unused.remove(header)
+        systems._unmapped.pop(header, None)
+        listed = TableMapping(
+            sheet=table.sheet,
+            header_row=table.header_row,
+            columns={
+                "sender": ColumnSpec(column=id_spec.column),
+                "receiver": ColumnSpec(column=header),
+                "direction": ColumnSpec(value=direction),
+            },
+        )
+        way = {
+            "->": "data flows from each system to those listed",
+            "<-": "data flows to each system from those listed",
+            "<->": "its header says no direction, so each link is read both ways; write -> "
+            "if data flows from the row's system to those listed, <- if the other way",
+        }[direction]
+        listed._evidence = {
+            "sender": (0.8, "each row's system"),
+            "receiver": (0.8, f"'{header}' lists each system's interfaces"),
+            "direction": (0.6, way),
+        }
+        return listed
+    return None
 
 
 def _propose_id(table, samples, columns, evidence, used) -> None:

@@ -240,3 +240,71 @@ def test_no_table_of_systems(tmp_path):
     path = register(tmp_path, "Tier,Meaning\nTier 1,Critical\n")
     with pytest.raises(InventoryFileError, match="has no table that looks like a list of systems"):
         propose_mapping(path)
+
+
+INTERFACES_ON_THE_SYSTEMS_SHEET = """\
+    App ID,System,Supplier,Hosting,{header}
+    MH001,RiO EPR,Servelec,Private cloud,"MH002; MH003"
+    MH002,Spine PDS,NHS England,SaaS,
+    MH003,Pathology LIMS,Clinisys,On-prem,"RiO EPR, MH004"
+    MH004,Order comms,Sunquest,On-prem,
+    """
+
+
+@pytest.mark.parametrize(
+    "header, direction, links",
+    [
+        # no direction said: each listed interface both ways (3 pairs, 6 links)
+        (
+            "Interfaces to",
+            "<->",
+            {
+                ("mh001", "mh002"),
+                ("mh002", "mh001"),
+                ("mh001", "mh003"),
+                ("mh003", "mh001"),
+                ("mh003", "mh004"),
+                ("mh004", "mh003"),
+            },
+        ),
+        # "Feeds": data flows from the row's system to those listed, so they depend on it
+        (
+            "Feeds into",
+            "->",
+            {("mh002", "mh001"), ("mh003", "mh001"), ("mh001", "mh003"), ("mh004", "mh003")},
+        ),
+    ],
+)
+def test_a_column_listing_interfaces_on_the_systems_sheet_becomes_links(
+    tmp_path, header, direction, links
+):
+    path = register(tmp_path, INTERFACES_ON_THE_SYSTEMS_SHEET.format(header=header))
+    mapping = propose_mapping(path)
+    catalogue = mapping.catalogue
+    assert catalogue is not None and catalogue.sheet == mapping.systems.sheet
+    assert catalogue.columns["sender"].column == "App ID"
+    assert catalogue.columns["receiver"].column == header
+    assert catalogue.columns["direction"].value == direction
+    assert header not in mapping.systems.unused
+    inventory, report = read_inventory(path, mapping=mapping)
+    assert report.valid, str(report)
+    ends = inventory.dependencies[["consumer", "provider"]].itertuples(index=False, name=None)
+    assert set(ends) == links
+    # the rows with none listed are systems without interfaces, and nothing is said twice
+    assert [i.message for i in report.issues] == [
+        "the catalogue has no interface type column, so each link's kind is worked out from its "
+        "message types (ADT^A01 is HL7 v2, MWL is DICOM); 2 rows show none and are 'other'"
+    ]
+
+
+def test_an_unknown_system_in_an_interfaces_column_is_located_on_its_row(tmp_path):
+    path = register(
+        tmp_path,
+        INTERFACES_ON_THE_SYSTEMS_SHEET.format(header="Interfaces").replace('MH004"', 'Ghost"'),
+    )
+    _, report = read_inventory(path, mapping=propose_mapping(path))
+    assert not report.valid
+    assert [str(i) for i in report.errors] == [
+        "register.csv row 4: receiver 'Ghost' is not a system in the register; add it to the "
+        "systems or use its id or name"
+    ]
