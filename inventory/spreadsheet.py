@@ -28,7 +28,16 @@ import pandas as pd
 from inventory.characters import printable
 from inventory.output import atomic_file
 
-__all__ = ["FORMULA_PREFIXES", "neutralise", "safe_cell", "safe_csv", "safe_frame"]
+__all__ = [
+    "FORMULA_PREFIXES",
+    "as_text",
+    "cell_text",
+    "formula_like",
+    "neutralise",
+    "safe_cell",
+    "safe_csv",
+    "safe_frame",
+]
 
 #: Characters that make a spreadsheet treat a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -52,13 +61,39 @@ def safe_cell(value: object) -> object:
     >>> safe_cell(("ADT^A01", "ORU^R01")), safe_cell("@SUM(A1)"), safe_cell("\\x00") == "\\ufffd"
     ('ADT^A01; ORU^R01', "'@SUM(A1)", True)
     """
+    cell = cell_text(value)
+    return neutralise(cell) if isinstance(cell, str) else cell
+
+
+def cell_text(value: object) -> object:
+    """:func:`safe_cell` but for the apostrophe: for an XLSX writer, which keeps formula-like
+    text as written and marks its cell as text (:func:`as_text`).
+
+    >>> cell_text("=SUM(A1)"), cell_text({"clinical": 1.5})
+    ('=SUM(A1)', 'clinical: 1.5')
+    """
     if isinstance(value, str):
-        return neutralise(_line_feeds(printable(value)))
+        return _line_feeds(printable(value))
     if isinstance(value, tuple | list):
-        return neutralise(_line_feeds(printable("; ".join(map(str, value)))))
+        return _line_feeds(printable("; ".join(map(str, value))))
     if isinstance(value, dict):
-        return neutralise(printable("; ".join(f"{k}: {v:g}" for k, v in value.items())))
+        return printable("; ".join(f"{k}: {v:g}" for k, v in value.items()))
     return value
+
+
+def formula_like(value: object) -> bool:
+    """Whether a spreadsheet would run ``value`` as a formula (text starting with ``=``, ``+``,
+    ``-``, ``@``, tab or carriage return)."""
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def as_text(cell):
+    """An openpyxl cell holding formula-like text kept as text: a string cell with Excel's
+    quote prefix, which shows the text as written (no apostrophe) and keeps it text when
+    someone edits the cell. openpyxl would otherwise write it as a formula."""
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
 
 
 def _line_feeds(text: str) -> str:

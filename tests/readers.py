@@ -99,7 +99,11 @@ def xlsx_problems(path: Path) -> list[str]:
             for cell in row:
                 if cell.data_type == "f":
                     problems.append(f"{path.name}[{sheet.title}] {cell.coordinate} is a formula")
-                elif isinstance(cell.value, str) and _runs_as_formula(cell.value):
+                elif (  # formula-like text is safe in a cell marked as text (quote prefix)
+                    isinstance(cell.value, str)
+                    and _runs_as_formula(cell.value)
+                    and not cell.quotePrefix
+                ):
                     problems.append(f"{path.name}[{sheet.title}] {cell.coordinate} would run")
     return problems
 

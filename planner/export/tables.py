@@ -1,10 +1,11 @@
 """The plan as tables, and the writers that keep them tables: CSV, XLSX and JSON.
 
 Every text cell a spreadsheet could run as a formula (starting with ``=``, ``+``, ``-``,
-``@``, tab or carriage return) is prefixed with an apostrophe in CSV and XLSX; numbers stay
-numbers. Characters no file format can hold (control characters, lone surrogates) are
-replaced, an XLSX cell longer than Excel's 32,767 characters is cut (and says so), JSON is
-strict (no NaN), and every file is written whole or not at all.
+``@``, tab or carriage return) is prefixed with an apostrophe in CSV, and in XLSX kept as
+written in a cell marked as text (Excel's quote prefix); numbers stay numbers. Characters
+no file format can hold (control characters, lone surrogates) are replaced, an XLSX cell
+longer than Excel's 32,767 characters is cut (and says so), JSON is strict (no NaN), and
+every file is written whole or not at all.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pandas as pd
 
 from inventory.characters import printable
 from inventory.output import atomic_file, atomic_folder
-from inventory.spreadsheet import safe_cell, safe_csv
+from inventory.spreadsheet import as_text, cell_text, formula_like, safe_csv
 from planner.plan import ORGANISATION_LABELS
 from planner.scoring import beside_register
 
@@ -260,6 +261,9 @@ def _workbook(result) -> Workbook:
         formatted = [i for i, fmt in enumerate(formats) if fmt]
         for row in table.itertuples(index=False, name=None):
             cells: list[object] = [_xlsx_value(v) for v in row]
+            for i, value in enumerate(cells):
+                if formula_like(value):
+                    cells[i] = as_text(WriteOnlyCell(sheet, value=str(value)))
             for i in formatted:
                 if cells[i] is not None:
                     cell = WriteOnlyCell(sheet, value=cells[i])  # type: ignore[arg-type]
@@ -282,7 +286,7 @@ def _xlsx_value(value: object) -> object:
         return float(value)
     if isinstance(value, np.bool_):
         return bool(value)
-    cell = safe_cell(value)
+    cell = cell_text(value)
     if isinstance(cell, str) and len(cell) > XLSX_CELL_CHARACTERS:
         note = " ... (cut: the CSV holds it all)"
         return cell[: XLSX_CELL_CHARACTERS - len(note)] + note

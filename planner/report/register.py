@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from inventory.errors import InvalidArgumentError
-from inventory.spreadsheet import safe_cell, safe_csv
+from inventory.spreadsheet import as_text, cell_text, formula_like, safe_csv
 from planner.policy import financial_year
 
 __all__ = ["COLUMNS", "TO_COMPLETE", "unsupported_register", "write_register"]
@@ -130,10 +130,13 @@ def write_register(register: pd.DataFrame, path: str | Path, *, as_of: pd.Timest
             [
                 v.to_pydatetime()
                 if isinstance(v, pd.Timestamp)
-                else (None if v is pd.NaT else safe_cell(v))
+                else (None if v is pd.NaT else cell_text(v))
                 for v in row
             ]
         )
+        for cell in sheet[sheet.max_row]:
+            if formula_like(cell.value):
+                as_text(cell)
     for column, name in enumerate(register.columns, 1):
         letter = get_column_letter(column)
         sheet.column_dimensions[letter].width = 14 if "date" in name or "support" in name else 22

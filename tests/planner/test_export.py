@@ -60,12 +60,17 @@ def test_xlsx_sheets_frozen_headers_and_numbers(result, tmp_path):
 
 def test_formula_injection_is_neutralised_everywhere(hostile, tmp_path):
     book = openpyxl.load_workbook(export.write_xlsx(hostile, tmp_path / "h.xlsx"))
-    names = [row[1].value for row in book["Roadmap"].iter_rows(min_row=2)]
-    assert names == [
-        '\'=HYPERLINK("http://evil","click")',
-        "'+cmd|' /C calc'!A0 <script>alert(1)</script>",
+    # in XLSX the text stays as written, in a cell marked as text (Excel's quote prefix)
+    cells = [row[1] for row in book["Roadmap"].iter_rows(min_row=2)]
+    assert [cell.value for cell in cells] == [
+        '=HYPERLINK("http://evil","click")',
+        "+cmd|' /C calc'!A0 <script>alert(1)</script>",
     ]
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in cells)
     assert all(cell.data_type != "f" for row in book["Roadmap"].iter_rows() for cell in row)
+    assert not any(
+        cell.quotePrefix for row in book["Roadmap"].iter_rows(min_row=2) for cell in row[2:]
+    )
     text = (export.write_csv(hostile, tmp_path / "csv")[0]).read_text()
     assert "'=HYPERLINK" in text and "'+cmd" in text
     markdown = export.write_markdown(hostile, tmp_path / "s.md").read_text()
