@@ -1,5 +1,6 @@
 """Microsoft Project XML (MSPDI): the plan as a project file that opens in MS Project and
-ProjectLibre, built with an escaping XML writer."""
+ProjectLibre, built with an escaping XML writer. Task names are on one line and at most
+MS Project's 255 characters (:func:`task_name`)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from inventory.characters import printable
+from inventory.characters import one_line, printable
 from inventory.output import atomic_file
 
 __all__ = ["MSPDI_NAMESPACE", "write_mspdi"]
 
 MSPDI_NAMESPACE = "http://schemas.microsoft.com/project"
+#: The longest task name MS Project holds.
+TASK_NAME_CHARACTERS = 255
 #: Task UIDs from here on are projects then milestones (below it: wave summaries).
 MILESTONE_UIDS = 10_000
 
@@ -35,6 +38,18 @@ def _task_dates(
     return first, last, days
 
 
+def task_name(text: str) -> str:
+    """A task name as MS Project holds one: on one line, cut to 255 characters with '…'.
+
+    >>> task_name("Line one\\nLine two"), len(task_name("x" * 300)), task_name("x" * 300)[-2:]
+    ('Line one Line two', 255, 'x…')
+    """
+    text = one_line(text)
+    if len(text) <= TASK_NAME_CHARACTERS:
+        return text
+    return text[: TASK_NAME_CHARACTERS - 1] + "…"
+
+
 def _text(parent: ET.Element, tag: str, value: object) -> ET.Element:
     """A child element holding ``value`` as text XML 1.0 allows (the writer escapes markup;
     control characters and lone surrogates, which XML cannot hold at all, are replaced)."""
@@ -52,7 +67,7 @@ def _milestone(
     for tag, value in (
         ("UID", uid),
         ("ID", task_id),
-        ("Name", name),
+        ("Name", task_name(name)),
         ("Type", 0),
         ("IsNull", 0),
         ("WBS", wbs),
@@ -154,7 +169,7 @@ def write_mspdi(result, path: str | Path, *, title: str = "Legacy replacement ro
             for tag, value in (
                 ("UID", uid_of[unit]),
                 ("ID", task_id),
-                ("Name", name),
+                ("Name", task_name(name)),
                 ("Type", 0),
                 ("IsNull", 0),
                 ("WBS", f"{wave}.{number}"),

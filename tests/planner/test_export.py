@@ -220,3 +220,22 @@ def test_roadmap_folder_writes_only_the_chart_formats_asked(hostile, tmp_path):
     assert "![" not in (out / "summary.md").read_text(encoding="utf-8")
     with pytest.raises(InvalidArgumentError, match="chart format 'gif' is not one of"):
         export.write_roadmap(hostile, out, charts=["png", "gif"])
+
+
+def test_mspdi_task_names_are_one_line_and_at_most_255_characters(tmp_path):
+    long_name = "Community " + "very " * 60 + "long system"
+    records = [
+        system("a", name="Line one\nLine two", replacement_months_likely=3),
+        system("b", name=long_name, replacement_months_likely=2),
+    ]
+    result = make_plan(inventory(records), simple_policy())
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(export.write_mspdi(result, tmp_path / "p.xml")).getroot()
+    names = [
+        t.findtext(f"{{{MSPDI_NAMESPACE}}}Name") for t in root.iter(f"{{{MSPDI_NAMESPACE}}}Task")
+    ]
+    assert "Line one Line two" in names
+    cut = [n for n in names if n.startswith("Community very")]
+    assert cut == [long_name[:254] + "…"] and len(cut[0]) == 255
+    assert all("\n" not in n and len(n) <= 255 for n in names)
