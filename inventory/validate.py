@@ -348,13 +348,21 @@ def _report_rows(
     column: str,
     values: pd.Series,
     message,
+    *,
+    severity: Severity = "error",
 ) -> None:
     """Add one issue per row in ``mask``; ``message(value, row)`` builds the text."""
     if table is None or not mask.any():
         return
     for row, value in zip(mask.index[mask], values[mask], strict=True):
         report.add(
-            table.source, int(row), column, value, message(value, row), row_label=table.row_label
+            table.source,
+            int(row),
+            column,
+            value,
+            message(value, row),
+            severity=severity,
+            row_label=table.row_label,
         )
 
 
@@ -418,6 +426,7 @@ def _check_systems(
                 "give the smallest first and the largest last"
             ),
         )
+    _check_dates(frame, table, report)
     replaced_by = frame["replaced_by"]
     _report_rows(
         report,
@@ -455,6 +464,38 @@ def _check_systems(
                     row_label=table.row_label if table else "row",
                 )
     return _drop_duplicate_ids(frame, table, report)
+
+
+def _check_dates(frame: pd.DataFrame, table: RawTable | None, report: ValidationReport) -> None:
+    """Warn of dates that cannot both be right: support ending before the system went live,
+    and a live system going live in the future (scored as it is, so said)."""
+    go_live, end = frame["go_live"], frame["end_of_support"]
+    shown = _raw(table, "end_of_support", end.dt.strftime("%Y-%m-%d"))
+    _report_rows(
+        report,
+        table,
+        (end < go_live).fillna(False),
+        "end_of_support",
+        shown,
+        lambda v, row: (
+            f"end_of_support '{v}' is before go_live {go_live[row]:%Y-%m-%d}; check both "
+            "(the end of support is scored as given)"
+        ),
+        severity="warning",
+    )
+    future = (frame["status"] == "live") & (go_live > pd.Timestamp.today()).fillna(False)
+    _report_rows(
+        report,
+        table,
+        future,
+        "go_live",
+        _raw(table, "go_live", go_live.dt.strftime("%Y-%m-%d")),
+        lambda v, _row: (
+            f"go_live '{v}' is in the future for a live system; check it, or give status "
+            "planned (it is scored as a new system)"
+        ),
+        severity="warning",
+    )
 
 
 def _drop_duplicate_ids(

@@ -278,3 +278,29 @@ def test_values_read_by_assumption_are_warnings_on_their_cells(make_inventory):
     assert pas["contract_end"] == pd.Timestamp("2027-03-31")
     assert pas["annual_run_cost_gbp"] == 45_000
     assert pas[["replacement_months_low", "replacement_months_high"]].tolist() == [9, 12]
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (
+            {"go_live": "2010-06-01", "end_of_support": "31/12/1999"},
+            "systems.csv row 2: warning: end_of_support '31/12/1999' is before go_live "
+            "2010-06-01; check both (the end of support is scored as given)",
+        ),
+        (
+            {"go_live": "2090-01-01", "status": "live"},
+            "systems.csv row 2: warning: go_live '2090-01-01' is in the future for a live "
+            "system; check it, or give status planned (it is scored as a new system)",
+        ),
+    ],
+)
+def test_dates_that_cannot_both_be_right_are_warned(make_inventory, changes, expected):
+    path = make_inventory(systems=with_system(**changes))
+    _, report = read_inventory(path)
+    assert report.valid and [str(i) for i in report.sorted()] == [expected]
+
+
+def test_a_planned_system_may_go_live_in_the_future(make_inventory):
+    path = make_inventory(systems=with_system(go_live="2090-01-01", status="planned"))
+    assert messages(path) == []
