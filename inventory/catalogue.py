@@ -240,7 +240,7 @@ def kind_from_messages(messages: Iterable[str]) -> str | None:
 
 _VOLUME = re.compile(
     r"^(?P<approx>(?:c\.|ca\.|circa|approx\.?|about|around|~|up to)\s*)?"
-    r"(?P<number>\d[\d,]*(?:\.\d+)?)\s*(?P<k>k)?\s*(?:msgs?|messages|transactions)?\s*"
+    r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<k>k)?\s*(?:msgs?|messages|transactions)?\s*"
     r"(?P<per>(?:per|a|/|each)\s*(?:day|hour|hr|week|wk|month)|daily|hourly|weekly|monthly)?$",
     re.IGNORECASE,
 )

@@ -46,7 +46,27 @@ def _too_large(values: pd.Series, text: pd.Series, limit: float, wording: str) -
     return problems_where(over, text, "'{value}' is too large; " + wording)
 
 
-_NUMBER = r"(?P<number>\d[\d,]*(?:\.\d+)?|\.\d+)"
+#: A number: digits, with commas only where they group thousands (1,200,000).
+_NUMBER = r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+
+#: A comma between digits that does not group thousands: a decimal comma (1,5m) or a list.
+_NOT_THOUSANDS = r"\d,(?!\d{3}(?!\d))"
+
+
+def _comma_problems(problems: pd.Series, text: pd.Series, bad: pd.Series) -> pd.Series:
+    """``problems``, saying so where a cell that cannot be read has a comma that does not
+    group thousands (a decimal comma, as European spreadsheets write 1,5): it is never read
+    as a thousands separator, which would make 1,5m fifteen million."""
+    comma = bad & text.str.contains(_NOT_THOUSANDS, regex=True).fillna(False)
+    return problems.where(
+        ~comma,
+        problems_where(
+            comma,
+            text,
+            "'{value}' has a comma that does not group thousands (a decimal comma?); write "
+            "the decimal point as a point, like 1.5",
+        ),
+    )
 
 
 @on_distinct
@@ -57,12 +77,14 @@ def parse_int(cells: pd.Series) -> Parsed:
     [1200.0, 3.0, nan]
     """
     text = blank_out(cells)
-    match = text.str.extract(r"^(?P<sign>-?)\s*(?P<digits>\d[\d,]*)(?:\.0+)?$")
+    match = text.str.extract(r"^(?P<sign>-?)\s*(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?:\.0+)?$")
     digits = match["digits"].str.replace(",", "", regex=False)
     values = pd.to_numeric(digits, errors="coerce").astype("float64")
     values = values.where(match["sign"] != "-", -values)
     bad = text.notna() & values.isna()
-    problems = problems_where(bad, text, "'{value}' is not a whole number")
+    problems = _comma_problems(
+        problems_where(bad, text, "'{value}' is not a whole number"), text, bad
+    )
     large = _too_large(values, text, MAX_WHOLE, f"a whole number here is at most {MAX_WHOLE:,}")
     problems = problems.fillna(large)
     return Parsed(values.where(large.isna()), problems)
@@ -134,6 +156,7 @@ def parse_money(cells: pd.Series, *, per_year: bool = False) -> Parsed:
         text,
         "'{value}' is not an amount of money; write it like 250000, 250k, £1.2m or 1,200,000",
     )
+    problems = _comma_problems(problems, text, bad)
     yearly = match["per_year"].notna() & ~bad
     monthly = match["per_month"].notna() & ~bad
     if not per_year:
@@ -186,8 +209,12 @@ def parse_months(cells: pd.Series) -> Parsed:
     values: pd.Series = number.astype("float64") * np.where(years, 12.0, 1.0)
     values = values.where(match["sign"] != "-", -values)
     bad = text.notna() & values.isna()
-    problems = problems_where(
-        bad, text, "'{value}' is not a number of months; write it like 18 or '2 years'"
+    problems = _comma_problems(
+        problems_where(
+            bad, text, "'{value}' is not a number of months; write it like 18 or '2 years'"
+        ),
+        text,
+        bad,
     )
     large = _too_large(values, text, MAX_MONTHS, "durations here are at most 1,200 months")
     return Parsed(values.where(large.isna()), problems.fillna(large))

@@ -38,6 +38,43 @@ def test_blank_tokens_are_missing_not_errors(blank):
     assert pd.isna(result.problems[0])
 
 
+DECIMAL_COMMA = (
+    "has a comma that does not group thousands (a decimal comma?); write the decimal point as "
+    "a point, like 1.5"
+)
+
+
+@pytest.mark.parametrize(
+    ("parser", "text"),
+    [
+        (parse.parse_money, "1,5m"),  # never 15 million
+        (parse.parse_money, "150000,75"),
+        (parse.parse_money, "0,5k"),
+        (parse.parse_money, "1,2,3"),
+        (parse.parse_money, "12,5000"),
+        (parse.parse_int, "12,5"),
+        (parse.parse_months, "18,5"),
+        (parse.parse_months, "1,5 years"),
+    ],
+)
+def test_a_comma_that_does_not_group_thousands_is_refused_not_dropped(parser, text):
+    assert values(parser, text) == [pytest.approx(float("nan"), nan_ok=True)]
+    assert problems(parser, text) == [f"'{text}' {DECIMAL_COMMA}"]
+
+
+@pytest.mark.parametrize(
+    ("parser", "text", "expected"),
+    [
+        (parse.parse_money, "£1,200.50", 1200.5),
+        (parse.parse_money, "12,000k", 12_000_000.0),
+        (parse.parse_int, "1,200", 1200.0),
+        (parse.parse_months, "1,200", 1200.0),
+    ],
+)
+def test_commas_that_group_thousands_are_read(parser, text, expected):
+    assert values(parser, text) == [expected]
+
+
 def test_money_refuses_words_with_a_fix():
     assert problems(parse.parse_money, "about a million") == [
         "'about a million' is not an amount of money; write it like 250000, 250k, £1.2m or "
