@@ -24,6 +24,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 import yaml
@@ -465,6 +466,17 @@ class PlainLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+class TextLoader(PlainLoader):
+    """:class:`PlainLoader` where every scalar but null is text, as a register's cells are:
+    YAML 1.1 would read ``version: 5.20`` as 5.2, ``id: 012`` as 10 and ``users: 0x10`` as
+    16."""
+
+    yaml_implicit_resolvers: ClassVar[dict] = {  # type: ignore[misc]
+        first: [(tag, pattern) for tag, pattern in resolvers if tag == "tag:yaml.org,2002:null"]
+        for first, resolvers in PlainLoader.yaml_implicit_resolvers.items()
+    }
+
+
 def yaml_problem(error: yaml.YAMLError, text: str) -> tuple[str | None, int | None, int | None]:
     """What a YAML error says and where (line and column from 1, when known). A character
     YAML refuses (a control character) is named, with its line."""
@@ -482,7 +494,7 @@ def yaml_problem(error: yaml.YAMLError, text: str) -> tuple[str | None, int | No
 def load_yaml(path: Path) -> object:
     text, _ = decode_text(path)
     try:
-        return yaml.load(text, Loader=PlainLoader)
+        return yaml.load(text, Loader=TextLoader)
     except DuplicateKeyError as error:
         raise InventoryFileError(path, f"is not valid YAML: {error.problem}") from error
     except yaml.constructor.ConstructorError as error:

@@ -366,10 +366,13 @@ def _document_cell(value: object) -> object:
     if isinstance(value, dict):
         keys = [str(k).lower() for k in value]
         if keys and set(keys) <= {"low", "likely", "high"}:
-            parts = {str(k).lower(): _document_cell(v) for k, v in value.items()}
+            parts = {  # a null part is a blank one
+                str(k).lower(): "" if v is None else str(_document_cell(v))
+                for k, v in value.items()
+            }
             if len(parts) == 1:
-                return str(next(iter(parts.values())))
-            return "/".join(str(parts.get(k, "")) for k in ("low", "likely", "high"))
+                return next(iter(parts.values()))
+            return "/".join(parts.get(k, "") for k in ("low", "likely", "high"))
         return "; ".join(f"{k}: {_document_cell(v)}" for k, v in value.items())
     if isinstance(value, float) and value.is_integer():
         return str(int(value))

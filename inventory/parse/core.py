@@ -66,10 +66,16 @@ class Parsed:
 
 
 def as_text(cells: pd.Series) -> pd.Series:
-    """Return cells as stripped text with NA for missing cells (object dtype)."""
+    """Return cells as stripped text with NA for missing cells (object dtype).
+
+    >>> as_text(pd.Series([None, float("nan")], dtype="object")).isna().tolist()  # no text
+    [True, True]
+    """
     text = cells.astype("object")
     if not text.map(type).isin([str, float]).all():  # numbers and dates from JSON/XLSX
         text = text.map(lambda v: v if isinstance(v, str) or pd.isna(v) else str(v))
+    if not text.map(type).eq(str).any():  # nothing but blanks: .str refuses such a column
+        return pd.Series(None, index=text.index, dtype="object")
     return text.str.strip()
 
 

@@ -127,6 +127,33 @@ def test_json_and_yaml_documents(tmp_path):
     assert inventory.dependencies.loc[0, "messages"] == ("ADT^A01",)
 
 
+def test_yaml_scalars_are_read_as_written_not_as_yaml_1_1_numbers(tmp_path):
+    path = tmp_path / "inv.yaml"
+    path.write_text(
+        "systems:\n"
+        "  - {id: 012, name: 0755, version: 5.20, users: 1200, patient_facing: yes,\n"
+        "     replacement_cost_gbp: {low: 1m, likely: 2m, high: ~},\n"
+        "     team_demand: {integration: 0.5}, notes: null}\n"
+        "  - {id: b, name: B, version: 10.0, users: 0x10}\n",
+        encoding="utf-8",
+    )
+    _, report = read_inventory(path)
+    assert [str(i) for i in report.errors] == [
+        "inv.yaml[systems] item 2: users '0x10' is not a whole number"
+    ]
+    path.write_text(path.read_text().replace("0x10", "16"), encoding="utf-8")
+    systems = load_inventory(path).systems
+    assert systems.index.tolist() == ["012", "b"]
+    assert systems["name"].tolist() == ["0755", "B"]
+    assert systems["version"].tolist() == ["5.20", "10.0"]
+    assert systems["users"].tolist() == [1200, 16]
+    assert systems.loc["012", "team_demand"] == {"integration": 0.5}
+    assert systems.loc["012", "patient_facing"]
+    assert systems.loc["012", "replacement_cost_gbp_likely"] == 2e6
+    assert pd.isna(systems.loc["012", "replacement_cost_gbp_high"])
+    assert pd.isna(systems.loc["012", "notes"])
+
+
 def test_yaml_never_runs_code(tmp_path):
     path = tmp_path / "inv.yaml"
     path.write_text("systems: !!python/object/apply:os.system ['echo hacked']\n")
@@ -211,3 +238,26 @@ def test_one_files_digest_is_what_sha256sum_prints(tmp_path):
         b"register.csv" + one.read_bytes() + b"dependencies.csv" + two.read_bytes()
     )
     assert file_digest([one, two]) == both.hexdigest()
+
+
+def test_json_nulls_are_blanks_in_a_text_column_and_in_a_range(tmp_path):
+    # a text column holding only null and missing values, and a range with a null part,
+    # once crashed the reader and read as 'None'
+    document = {
+        "systems": [
+            {
+                "id": "a",
+                "name": "A",
+                "notes": None,
+                "replacement_cost_gbp": {"low": "1m", "likely": "2m", "high": None},
+            },
+            {"id": "b", "name": "B"},
+        ]
+    }
+    (tmp_path / "inv.json").write_text(json.dumps(document), encoding="utf-8")
+    inventory, report = read_inventory(tmp_path / "inv.json")
+    assert report.valid and not report.issues
+    assert inventory.systems["notes"].isna().all()
+    a = inventory.systems.loc["a"]
+    assert (a["replacement_cost_gbp_low"], a["replacement_cost_gbp_likely"]) == (1e6, 2e6)
+    assert pd.isna(a["replacement_cost_gbp_high"])
