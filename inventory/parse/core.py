@@ -74,7 +74,7 @@ def as_text(cells: pd.Series) -> pd.Series:
     text = cells.astype("object")
     if not text.map(type).isin([str, float]).all():  # numbers and dates from JSON/XLSX
         text = text.map(lambda v: v if isinstance(v, str) or pd.isna(v) else str(v))
-    if not text.map(type).eq(str).any():  # nothing but blanks: .str refuses such a column
+    if not any(isinstance(v, str) for v in text):  # only blanks: .str refuses such a column
         return pd.Series(None, index=text.index, dtype="object")
     return text.str.strip()
 
