@@ -31,6 +31,7 @@ import yaml
 
 from inventory.characters import describe
 from inventory.errors import InventoryFileError
+from inventory.output import note_input
 from inventory.report import Issue, Severity
 from inventory.schema import canonical_column
 
@@ -110,8 +111,11 @@ def file_sha256(path: str | Path) -> str:
 
 def file_digest(paths: Iterable[Path]) -> str:
     """The SHA-256 an import is recorded by: of the file's bytes for one file
-    (:func:`file_sha256`), of each file's name and bytes in turn for a folder of them."""
+    (:func:`file_sha256`), of each file's name and bytes in turn for a folder of them.
+    Every reader takes it, so each file is noted as an input no output may replace."""
     paths = list(paths)
+    for path in paths:
+        note_input(path)
     if len(paths) == 1:
         return file_sha256(paths[0])
     digest = hashlib.sha256()
@@ -132,8 +136,10 @@ def decode_text(path: Path) -> tuple[str, str]:
     """Decode a text file: BOM-marked UTF-8/UTF-16, else UTF-8, else Windows-1252.
 
     Returns the text and the encoding used. Excel's "Unicode text" is UTF-16 with a BOM;
-    older Excel CSV exports are Windows-1252, whose pound sign is byte 0xA3.
+    older Excel CSV exports are Windows-1252, whose pound sign is byte 0xA3. The file is
+    noted as an input no output may replace.
     """
+    note_input(path)
     data = path.read_bytes()
     for bom, encoding in _BOMS:
         if data.startswith(bom):

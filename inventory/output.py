@@ -6,7 +6,10 @@ and ``INCOMPLETE.txt`` say it is unfinished, and swapped into place when complet
 (:func:`atomic_folder`). So an error, a full disk or Ctrl-C part way leaves the previous
 output as it was, never a mixture of old and new files, and a re-run leaves no stale file
 behind. A folder holding files the writer did not write is never replaced (nothing of
-yours is deleted), and the working folder itself is refused as an output folder.
+yours is deleted), and the working folder itself is refused as an output folder. Nor is a
+file replaced that is a SQLite database (a store, or another program's), or, inside
+:func:`inputs_kept` (every command), an input the command has read (an inventory exported
+over itself).
 
 Every operating-system error on the way becomes :class:`~inventory.errors.OutputError`
 ("cannot write to PATH: reason").
@@ -33,7 +36,14 @@ from pathlib import Path
 
 from inventory.errors import OutputError
 
-__all__ = ["INCOMPLETE_NOTE", "atomic_file", "atomic_folder", "output_path"]
+__all__ = [
+    "INCOMPLETE_NOTE",
+    "atomic_file",
+    "atomic_folder",
+    "inputs_kept",
+    "note_input",
+    "output_path",
+]
 
 #: The file a folder holds while it is being written (and after, if the run was stopped).
 INCOMPLETE_NOTE = "INCOMPLETE.txt"
@@ -42,6 +52,67 @@ _INCOMPLETE_TEXT = (
     "modernise was writing this folder and stopped before it finished, so nothing in it is\n"
     "complete. Run the command again; a finished run replaces this folder with the output.\n"
 )
+
+
+#: The first bytes of every SQLite database file.
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+#: The input files read inside :func:`inputs_kept` (resolved paths); None outside it.
+_INPUTS: set[Path] | None = None
+
+
+@contextlib.contextmanager
+def inputs_kept() -> Iterator[None]:
+    """While the block runs, remember every file read (:func:`note_input`) and refuse to
+    write an output over one: a command never replaces its own inputs. Outside such a block
+    (the Python API) a file may be written back where it was read.
+
+    >>> folder = Path(tempfile.mkdtemp()); (folder / "in.csv").write_text("id")
+    2
+    >>> with inputs_kept():
+    ...     note_input(folder / "in.csv")
+    ...     try:
+    ...         with atomic_file(folder / "in.csv"):
+    ...             pass
+    ...     except OutputError as error:
+    ...         print(str(error).split(": ", 1)[1].split(";")[0])
+    it is an input of this command
+    """
+    global _INPUTS
+    previous, _INPUTS = _INPUTS, set()
+    try:
+        yield
+    finally:
+        _INPUTS = previous
+
+
+def note_input(path: str | Path) -> None:
+    """Remember ``path`` as an input, so that no output of the command replaces it (every
+    reader calls this for each file it reads; see :func:`inputs_kept`)."""
+    if _INPUTS is not None:
+        _INPUTS.add(Path(path).resolve())
+
+
+def _refuse_replacing(path: Path) -> None:
+    """Refuse to write over ``path`` when it is an input of the command (:func:`inputs_kept`)
+    or a SQLite database."""
+    if _INPUTS is not None and path.resolve() in _INPUTS:
+        raise OutputError(
+            path,
+            "it is an input of this command; name another file for the output (nothing "
+            "was changed)",
+        )
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(_SQLITE_HEADER))
+    except OSError:
+        return  # unreadable: the write itself will say why
+    if header == _SQLITE_HEADER:
+        raise OutputError(
+            path,
+            "it is a SQLite database (a modernise store?), which no output replaces; "
+            "name another file (nothing was changed)",
+        )
 
 
 def _umask() -> int:
@@ -88,6 +159,8 @@ def atomic_file(path: str | Path) -> Iterator[Path]:
         except OSError as error:
             raise OutputError(path, _reason(error)) from error
         return
+    if path.is_file():
+        _refuse_replacing(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from inventory.store import SCHEMA_VERSION
@@ -104,6 +106,33 @@ def test_python_dash_m_planner(tmp_path):
         [sys.executable, "-m", "planner", "--help"], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0 and "Usage" in done.stdout
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_a_full_disk_is_one_error_line_without_clean_up_tracebacks():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "planner",
+            "export",
+            str(SAMPLE_TRUST),
+            "-o",
+            "/dev/full",
+            "--format",
+            "xlsx",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[1:] == [
+        "Error: cannot write to /dev/full: No space left on device"
+    ]
 
 
 # --- planner commands ---------------------------------------------------------------------
@@ -463,6 +492,24 @@ def test_ctrl_c_says_what_was_written_and_leaves_no_half_output(capsys, tmp_path
     assert sorted(p.name for p in out.iterdir()) == before
     assert (out / "summary.md").read_bytes() == summary
     assert sorted(p.name for p in tmp_path.iterdir()) == ["roadmap"]
+
+
+def test_ctrl_c_inside_compiled_code_is_an_interruption_not_a_fault(capsys, monkeypatch):
+    from planner.schedule import search
+
+    def compiled_kernel_interrupted(*args, **kwargs):
+        # what numba returns when Ctrl-C arrives inside a compiled kernel
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise SystemError(
+                "CPUDispatcher(<function search>) returned a result with an exception set"
+            ) from None
+
+    monkeypatch.setattr(search.kernels, "search", compiled_kernel_interrupted)
+    code, stdout, stderr = run(capsys, "plan", str(SAMPLE_TRUST))
+    assert code == 130 and "Traceback" not in stdout + stderr
+    assert stderr.splitlines()[-1].startswith("Interrupted: nothing was written")
 
 
 def test_ctrl_c_after_an_output_names_it(capsys, tmp_path, monkeypatch):

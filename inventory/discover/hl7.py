@@ -69,6 +69,7 @@ import hl7.util
 import pandas as pd
 
 from inventory.errors import MissingFileError
+from inventory.output import note_input
 from inventory.report import Severity, ValidationReport
 
 __all__ = [
@@ -224,6 +225,7 @@ def iter_messages(
     ('PAS', 'ENSEMBLE', 'ADT^A01', datetime.datetime(2026, 3, 2, 8, 15, 2))
     """
     for path in _files(_as_paths(paths), report):
+        note_input(path)
         try:
             with path.open("rb") as handle:
                 yield from _FileReader(str(path), report).read(handle)

@@ -35,6 +35,7 @@ from inventory.errors import (
     ModerniseError,
     UnknownSystemError,
 )
+from inventory.output import inputs_kept
 from inventory.wording import plural
 
 if TYPE_CHECKING:
@@ -170,7 +171,8 @@ def command(
         def run_command(*args: Any, **kw: Any) -> Any:
             _state["written"] = []
             try:
-                return function(*args, **kw)
+                with inputs_kept():  # no output replaces a file the command read
+                    return function(*args, **kw)
             except KeyboardInterrupt:
                 if _state["debug"]:
                     raise
@@ -195,6 +197,9 @@ def command(
             except Exception as error:  # a fault in modernise itself: said, not a traceback
                 if _state["debug"]:
                     raise
+                if _caused_by_ctrl_c(error):  # Ctrl-C inside compiled code comes back wrapped
+                    console(stderr=True).print(_interrupted(), markup=False, soft_wrap=True)
+                    raise typer.Exit(130) from None
                 _print_error(
                     f"modernise failed: {type(error).__name__}: {error}",
                     "this is a fault in modernise: run the command again with --debug to see "
@@ -205,6 +210,19 @@ def command(
         return (group or app).command(name, **kwargs)(run_command)
 
     return register
+
+
+def _caused_by_ctrl_c(error: BaseException) -> bool:
+    """Whether ``error`` arose from Ctrl-C: numba's compiled code returns a SystemError
+    ("returned a result with an exception set") whose context is the KeyboardInterrupt."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def _print_error(message: str, hint: str | None) -> None:
@@ -582,6 +600,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _unraisable(event) -> None:
+    """Errors in clean-up code Python cannot raise (a half-written workbook's zip file closed
+    after the disk filled): shown with ``--debug`` only, since the command has already said
+    what went wrong."""
+    if _state["debug"]:
+        sys.__unraisablehook__(event)
+
+
 def run() -> None:
     """Console-script wrapper: exit with :func:`main`'s code."""
+    sys.unraisablehook = _unraisable
     sys.exit(main())

@@ -39,6 +39,7 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 from inventory.errors import InvalidPolicyError, MissingFileError
 from inventory.files import PlainLoader, yaml_problem
+from inventory.output import note_input
 from inventory.report import ValidationReport
 from inventory.resources import default_policy_path
 from planner.policy.sections import (
@@ -324,6 +325,7 @@ def _refuse(name: str, message: str, line: int | None = None) -> InvalidPolicyEr
 
 def _read_yaml(path: Path) -> dict:
     """Settings from a YAML file: safe loading, no aliases, no key given twice."""
+    note_input(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:

@@ -167,6 +167,13 @@ INPUTS: dict[str, Callable[[Path], Path]] = {
     "csv_form_feed_in_notes": _one_system("notes", "page one\x0cpage two"),
     "csv_line_separator_in_a_name": _name_field("PAS\u2028main"),
     "csv_right_to_left_override_in_a_name": _name_field("Payroll \u202etxt.exe"),
+    # an output never replaces the command's input, nor a store
+    "export_over_its_own_input": _json(
+        '{"systems": [{"id": "pas", "name": "PAS"}, {"id": "ed", "name": "ED"}]}', "trust.json"
+    ),
+    "changes_over_the_store": _json(
+        '{"systems": [{"id": "pas", "name": "PAS"}, {"id": "ed", "name": "ED"}]}', "trust.json"
+    ),
     # a decimal comma is never a thousands separator (1,5m read as fifteen million)
     "money_decimal_comma": _one_system("replacement_cost_gbp", "1,5m"),
     "csv_carriage_return_in_a_name": lambda folder: _raw_csv(folder, 'id,name\npas,"PAS\rmain"\n'),
