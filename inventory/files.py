@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import sys
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -431,6 +432,10 @@ def load_json(path: Path) -> object:
         what = error.msg.removesuffix(" at").lower()
         raise InventoryFileError(
             path, f"is not valid JSON at line {error.lineno}, column {error.colno}: {what}"
+        ) from error
+    except ValueError as error:  # Python refuses to read a whole number of over 4,300 digits
+        raise InventoryFileError(
+            path, f"holds a number of more than {sys.get_int_max_str_digits():,} digits"
         ) from error
 
 

@@ -29,6 +29,7 @@ import difflib
 import hashlib
 import html
 import json
+import sys
 import types
 from collections.abc import Mapping
 from pathlib import Path
@@ -352,6 +353,10 @@ def _parse_yaml(text: str, name: str) -> dict:
     except yaml.YAMLError as error:
         problem, line, _ = yaml_problem(error, text)
         raise refuse(f"is not valid YAML: {problem or error}", line) from None
+    except ValueError:  # Python refuses to read a whole number of over 4,300 digits
+        raise refuse(
+            f"holds a number of more than {sys.get_int_max_str_digits():,} digits"
+        ) from None
     if document is None:
         return {}
     if not isinstance(document, dict):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, field_validator
+from pydantic import BaseModel, BeforeValidator, ValidationInfo, field_validator
 
 from inventory.schema import (
     CLINICAL_SAFETY_CLASSES,
@@ -173,6 +173,17 @@ class CostSettings(Section):
     months_reference: Positive
     weights: CostWeights
 
+    @field_validator("money_reference_gbp")
+    @classmethod
+    def _above_the_floor(cls, reference: float, info: ValidationInfo) -> float:
+        floor = info.data.get("money_floor_gbp")
+        if floor is not None and reference <= floor:
+            raise problem(
+                f"'{reference:,.0f}' is not above money_floor_gbp ({floor:,.0f}); the money score "
+                "runs from the floor (0) to the reference (100)"
+            )
+        return reference
+
     @field_validator("weights")
     @classmethod
     def _complete(cls, weights: CostWeights) -> CostWeights:
@@ -187,11 +198,21 @@ class ImpactParts(Section):
     patient_facing_dependents: Amount
 
 
+class ImpactReferences(Section):
+    """What scores 100 on each part of impact: above 0, as each score is a share of it."""
+
+    downstream: Positive
+    downstream_weighted: Positive
+    direct_dependents: Positive
+    interfaces: Positive
+    patient_facing_dependents: Positive
+
+
 class ImpactSettings(Section):
     method: Annotated[ImpactMethod, one_of(IMPACT_METHODS)]
     exact_up_to: whole(0, 10**12)  # type: ignore[valid-type]
     criticality_weights: CriticalityPoints
-    references: ImpactParts
+    references: ImpactReferences
     weights: ImpactParts
 
     @field_validator("weights")

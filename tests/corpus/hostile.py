@@ -202,6 +202,9 @@ INPUTS: dict[str, Callable[[Path], Path]] = {
         "systems:\n  - id: pas\n    name: PAS\n    known_vulnerabilities: 99999999999999999999\n",
         "vulnerabilities.yaml",
     ),
+    "json_whole_number_of_5000_digits": _json(
+        '{"systems": [{"id": "pas", "name": "PAS", "users": ' + "9" * 5000 + "}]}", "huge.json"
+    ),
     "json_number_overflows_to_infinity": _json(
         '{"systems": [{"id": "pas", "name": "PAS", "users": 1e400}]}', "overflow.json"
     ),
@@ -263,6 +266,7 @@ INPUTS: dict[str, Callable[[Path], Path]] = {
     "policy_key_twice": _policy("horizon_months: 60\nhorizon_months: 120\n"),
     "policy_nan_horizon": _policy("horizon_months: .nan\n"),
     "policy_zero_horizon": _policy("horizon_months: 0\n"),
+    "policy_number_of_5000_digits": _policy("horizon_months: " + "9" * 5000 + "\n"),
     "policy_huge_horizon": _policy("horizon_months: 1e8\n"),
     "policy_start_in_9999": _policy("plan_start: 9999-01-01\n"),
     "policy_passes_1e9": _policy("schedule:\n  passes: 1e9\n"),

@@ -116,6 +116,14 @@ def test_uncertainty_and_blast_settings_are_checked(setting, value, message):
         ("plan_start", 9999, "'9999' is not a date from 1900 to 2100"),
         ("schedule.respect_contract_end", "yes", "'yes' is not true or false"),
         ("priority.weights", {"risk": 0, "impact": 0, "cost": 0}, None),
+        # each impact score is a share of its reference: 0 made priorities blank (NaN)
+        ("impact.references.downstream", 0, "'0' is not a number above 0"),
+        (
+            "cost.money_reference_gbp",
+            10_000,
+            "'10,000' is not above money_floor_gbp (10,000); the money score runs from the "
+            "floor (0) to the reference (100)",
+        ),
     ],
 )
 def test_numbers_are_finite_and_in_range(setting, value, message):
