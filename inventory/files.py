@@ -55,6 +55,7 @@ __all__ = [
     "load_yaml",
     "name_columns",
     "resolve_merges_and_formulas",
+    "sheet_values",
     "sniff_delimiter",
     "title_issue",
     "title_lines",
@@ -77,6 +78,13 @@ MAX_DOCUMENT_VALUES = 50_000_000
 #: Workbooks up to this size are also read formulas-and-all to fill merged cells and check
 #: formulas; bigger ones are streamed.
 XLSX_FULL_CHECK_BYTES = 25_000_000
+
+#: The most cells (rows x columns, up to the last cell holding a value) a sheet is read with:
+#: a stray value at XFD1048576 would otherwise make a 5 KB workbook 17 billion cells.
+XLSX_MAX_CELLS = 20_000_000
+
+#: The most empty rows a value may lie below the rest of a sheet's table.
+XLSX_MAX_BLANK_ROWS = 10_000
 
 
 @dataclass(frozen=True)
@@ -262,6 +270,50 @@ _FORMULA_MISSING = "is a formula with no saved value"
 _FORMULA_SAVED = "formula read as its saved value"
 
 
+def sheet_values(sheet, path: Path, *others) -> list[list[object]]:
+    """A sheet's values as rows from A1 to its last cell holding a value (in it or in
+    ``others``, the same sheet loaded for formulas; a styled empty cell far below a table
+    does not count, and a sheet streamed read-only is read to its declared dimension).
+    Refused, naming the cell, when that is more than :data:`XLSX_MAX_CELLS` cells or a value
+    lies more than :data:`XLSX_MAX_BLANK_ROWS` empty rows below the rest."""
+    from openpyxl.utils import get_column_letter
+
+    filled: list[tuple[int, int]] = []
+    rows = columns = 0
+    for one in (sheet, *others):
+        cells = getattr(one, "_cells", None)  # a fully loaded sheet: its cells by position
+        if cells is None:
+            rows, columns = max(rows, one.max_row or 0), max(columns, one.max_column or 0)
+        else:
+            filled += [at for at, cell in cells.items() if cell.value is not None]
+    rows = max([rows, *(r for r, _ in filled)])
+    columns = max([columns, *(c for _, c in filled)])
+    far = None
+    if rows * columns > XLSX_MAX_CELLS:
+        far = max(filled, default=(rows, columns))
+    elif filled:
+        used = sorted({r for r, _ in filled})
+        gaps = [(b - a, b) for a, b in zip([0, *used], used, strict=False)]
+        gap, after = max(gaps)
+        if gap > XLSX_MAX_BLANK_ROWS:
+            far = min(at for at in filled if at[0] == after)
+    if far is not None:
+        raise InventoryFileError(
+            path,
+            f"sheet '{sheet.title}' has a value at {get_column_letter(far[1])}{far[0]}, far "
+            "beyond the rest of its table",
+            hint="delete what lies far below or to the right of the table, or save the table alone",
+        )
+    if not rows or not columns:
+        return []
+    return [
+        list(row)
+        for row in sheet.iter_rows(
+            min_row=1, max_row=rows, min_col=1, max_col=columns, values_only=True
+        )
+    ]
+
+
 def resolve_merges_and_formulas(grid: list[list], sheet, source: str) -> list[Issue]:
     """Fill merged ranges with their value and check formula cells; issues name a column
     *letter* for now (replaced by the header name in :func:`name_columns`)."""
@@ -290,7 +342,7 @@ def resolve_merges_and_formulas(grid: list[list], sheet, source: str) -> list[Is
                     severity="warning",
                 )
             )
-    for row in sheet.iter_rows():
+    for row in sheet.iter_rows(max_row=len(grid), max_col=width):
         for cell in row:
             if cell.data_type != "f":
                 continue
@@ -433,6 +485,8 @@ def load_json(path: Path) -> object:
         raise InventoryFileError(
             path, f"is not valid JSON at line {error.lineno}, column {error.colno}: {what}"
         ) from error
+    except InventoryFileError:  # a NaN or a key given twice, said by the hooks above
+        raise
     except ValueError as error:  # Python refuses to read a whole number of over 4,300 digits
         raise InventoryFileError(
             path, f"holds a number of more than {sys.get_int_max_str_digits():,} digits"

@@ -40,6 +40,7 @@ from inventory.files import (
     load_yaml,
     name_columns,
     resolve_merges_and_formulas,
+    sheet_values,
     sniff_delimiter,
     title_issue,
     title_lines,
@@ -331,7 +332,9 @@ def _read_xlsx(path: Path) -> RawInventory:
                     )
                 continue
             source = f"{path.name}[{sheet_name}]"
-            grid = [list(row) for row in workbook[sheet_name].iter_rows(values_only=True)]
+            grid = sheet_values(
+                workbook[sheet_name], path, *([formulas[sheet_name]] if formulas else [])
+            )
             notes: list[Issue] = []
             if formulas is not None:
                 notes = resolve_merges_and_formulas(grid, formulas[sheet_name], source)

@@ -56,6 +56,7 @@ from inventory.files import (
     filled_cells,
     find_header_row,
     resolve_merges_and_formulas,
+    sheet_values,
     sniff_delimiter,
 )
 from inventory.report import Issue
@@ -433,7 +434,9 @@ def _read_workbook(path: Path, given: dict[str, int], detect: dict[str, bool]) -
             source = f"{path.name}[{sheet_name}]"
             grid = [
                 [cell_text(v) for v in row]
-                for row in workbook[sheet_name].iter_rows(values_only=True)
+                for row in sheet_values(
+                    workbook[sheet_name], path, *([formulas[sheet_name]] if formulas else [])
+                )
             ]
             merged: frozenset[int] = frozenset()
             notes: list[Issue] = []

@@ -261,3 +261,35 @@ def test_json_nulls_are_blanks_in_a_text_column_and_in_a_range(tmp_path):
     a = inventory.systems.loc["a"]
     assert (a["replacement_cost_gbp_low"], a["replacement_cost_gbp_likely"]) == (1e6, 2e6)
     assert pd.isna(a["replacement_cost_gbp_high"])
+
+
+def _workbook_with(tmp_path, far: str, *, value: bool):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "systems"
+    sheet.append(["id", "name"])
+    sheet.append(["pas", "PAS"])
+    if value:
+        sheet[far] = "x"
+    else:
+        sheet[far].font = openpyxl.styles.Font(bold=True)  # styled, empty
+    path = tmp_path / "far.xlsx"
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize("far", ["XFD1048576", "C1048576", "XFD2000"])
+def test_a_stray_value_far_beyond_the_table_is_refused_naming_its_cell(tmp_path, far):
+    # a 5 KB workbook once read as 17 billion cells (or a million empty rows)
+    path = _workbook_with(tmp_path, far, value=True)
+    with pytest.raises(InventoryFileError) as raised:
+        read_raw(path)
+    assert str(raised.value) == (
+        f"far.xlsx: sheet 'systems' has a value at {far}, far beyond the rest of its table "
+        "(delete what lies far below or to the right of the table, or save the table alone)"
+    )
+
+
+def test_a_styled_empty_cell_far_below_the_table_is_not_read(tmp_path):
+    inventory = load_inventory(_workbook_with(tmp_path, "A1048576", value=False))
+    assert inventory.systems.index.tolist() == ["pas"]
