@@ -15,7 +15,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from inventory.errors import InvalidInventoryError, ModerniseError, StoreBusyError, StoreError
+from inventory.errors import (
+    EmptyStoreError,
+    InvalidInventoryError,
+    ModerniseError,
+    StoreBusyError,
+    StoreError,
+)
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -191,8 +197,11 @@ def import_inventory(
     if str(db) != ":memory:" and Path(db).is_file() and Path(db).stat().st_size:
         # read-only: a rejected file leaves the store byte-for-byte as it was, and a file
         # that is not a store is refused before anything is read
-        with Store(db, read_only=True, busy_timeout=busy_timeout) as store:
-            known = set() if replace else store.system_ids()
+        try:
+            with Store(db, read_only=True, busy_timeout=busy_timeout) as store:
+                known = set() if replace else store.system_ids()
+        except EmptyStoreError:  # a SQLite file with no tables yet: the import makes them
+            known = set()
     raw, used, report = _read(path, mapping, known)
     if raw is None:
         return None, report

@@ -174,6 +174,7 @@ INPUTS: dict[str, Callable[[Path], Path]] = {
     "changes_over_the_store": _json(
         '{"systems": [{"id": "pas", "name": "PAS"}, {"id": "ed", "name": "ED"}]}', "trust.json"
     ),
+    "import_into_an_empty_sqlite_file": _name_field("PAS main"),
     # a decimal comma is never a thousands separator (1,5m read as fifteen million)
     "money_decimal_comma": _one_system("replacement_cost_gbp", "1,5m"),
     "csv_carriage_return_in_a_name": lambda folder: _raw_csv(folder, 'id,name\npas,"PAS\rmain"\n'),
@@ -415,6 +416,16 @@ def prepare_foreign_sqlite(tmp: Path, places: dict) -> dict:
     return {"db": str(_foreign(tmp / "clinic.sqlite"))}
 
 
+def prepare_empty_sqlite(tmp: Path, places: dict) -> dict:
+    """A SQLite file with no tables (left by a disk that filled, or made by another tool)."""
+    path = tmp / "empty.db"
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        connection.execute("CREATE TABLE t (x)")
+        connection.execute("DROP TABLE t")
+        connection.commit()
+    return {"db": str(path)}
+
+
 def prepare_not_sqlite(tmp: Path, places: dict) -> dict:
     path = tmp / "notes.db"
     path.write_text("id,name\npas,PAS\n")
@@ -472,6 +483,7 @@ def prepare_imported(tmp: Path, places: dict) -> dict:
 
 PREPARE: dict[str, Callable[[Path, dict], dict]] = {
     "out_is_a_file": prepare_out_is_a_file,
+    "empty_sqlite": prepare_empty_sqlite,
     "out_is_a_folder_of_other_files": prepare_out_is_a_folder_of_other_files,
     "out_in_a_read_only_folder": prepare_out_in_a_read_only_folder,
     "out_file_is_immutable": prepare_out_file_is_immutable,
