@@ -465,6 +465,20 @@ def test_discover_hl7_writes_interfaces_and_aliases_and_diff_compares_them(capsy
     assert "seen, not declared" in out and "message types differ: 3" in out
 
 
+def test_discover_aliases_count_only_the_applications_matched(capsys, tmp_path):
+    from tests.conftest import ROOT
+
+    aliases = tmp_path / "aliases.csv"
+    five = ROOT / "data" / "examples" / "five-systems"
+    hl7 = ROOT / "tests" / "data" / "hl7"
+    code, out, _ = run(
+        capsys, "discover", "hl7", hl7, "-o", tmp_path / "i.csv", "--aliases", aliases, "-i", five
+    )
+    assert code == 1  # one message in the fixtures is cut off
+    # PAS and TIE are in five-systems; the other eight applications are not (it said 10)
+    assert f"Wrote {aliases}: 10 applications, 2 with an inventory id" in out
+
+
 # --- hostile and unlucky use ---------------------------------------------------------
 
 

@@ -83,7 +83,8 @@ def hl7_command(
         reviewed = read_aliases(aliases) if aliases.exists() else None
         table = application_aliases(edges, systems, reviewed=reviewed)
         write_interfaces(table, aliases)
-        matched = int(table["inventory_id"].notna().sum())
+        ids = table["inventory_id"]
+        matched = int((ids.notna() & (ids.astype("string").str.strip() != "")).sum())
         out_console.print(
             f"Wrote {aliases}: {len(table):,} applications, {matched:,} with an inventory id; "
             "review the inventory_id column",
