@@ -182,13 +182,23 @@ def atomic_file(path: str | Path) -> Iterator[Path]:
         raise
 
 
+#: How many entries that are not ours a refused output folder lists (the walk stops there:
+#: ``--out /`` would otherwise walk the whole file system first).
+_FOREIGN_SHOWN = 100
+
+
 def _foreign(folder: Path, ours: Collection[str]) -> list[str]:
-    """Entries of ``folder`` (relative POSIX paths) that are not among ``ours``."""
-    found = []
-    for entry in sorted(folder.rglob("*")):
-        relative = entry.relative_to(folder).as_posix()
-        if relative not in ours:
-            found.append(relative)
+    """Entries of ``folder`` (relative POSIX paths, in name order folder by folder) that are
+    not among ``ours``; at most :data:`_FOREIGN_SHOWN` + 1 (more than that: 'and more')."""
+    found: list[str] = []
+    for top, folders, files in os.walk(folder):
+        folders.sort()
+        for name in sorted([*folders, *files]):
+            relative = (Path(top) / name).relative_to(folder).as_posix()
+            if relative not in ours:
+                found.append(relative)
+                if len(found) > _FOREIGN_SHOWN:
+                    return found
     return found
 
 
@@ -211,7 +221,13 @@ def atomic_folder(path: str | Path, ours: Collection[str]) -> Iterator[Path]:
     if path.is_dir():
         foreign = _foreign(path, {*ours, INCOMPLETE_NOTE})
         if foreign:
-            more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
+            more = (
+                " and more"
+                if len(foreign) > _FOREIGN_SHOWN
+                else f" and {len(foreign) - 1} more"
+                if len(foreign) > 1
+                else ""
+            )
             raise OutputError(
                 path,
                 f"it holds {foreign[0]}{more}, which this did not write; name a new or empty "
