@@ -361,8 +361,18 @@ class ClinicalSafetySettings(Section):
 
 
 class Spread(Section):
-    low: Amount
+    """A blank low or high estimate as a multiple of the likely one: low at most 1, high at
+    least 1 (a low above the likely value would turn the range around)."""
+
+    low: Fraction
     high: Amount
+
+    @field_validator("high")
+    @classmethod
+    def _at_least_one(cls, high: float) -> float:
+        if high < 1:
+            raise problem(f"'{high:g}' is below 1; the high estimate is at least the likely one")
+        return high
 
 
 class Uplift(Section):

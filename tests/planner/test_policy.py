@@ -95,6 +95,14 @@ def test_policy_round_trips_through_yaml(tmp_path):
             "normal",
             "uncertainty.distribution 'normal' is not one of: triangular, pert",
         ),
+        # a range turned around (low above the likely value, high below it)
+        ("uncertainty.spread.low", 1.2, "uncertainty.spread.low '1.2' is not a number from 0 to 1"),
+        (
+            "uncertainty.spread.high",
+            0.5,
+            "uncertainty.spread.high '0.5' is below 1; the high estimate is at least the likely "
+            "one",
+        ),
     ],
 )
 def test_uncertainty_and_blast_settings_are_checked(setting, value, message):
