@@ -133,6 +133,21 @@ def _register_table(
     found = _sheet(register, sheet)
     if found is not None:
         return found
+    said = [i for i in register.issues if i.source == sheet or i.source.endswith(f"[{sheet}]")]
+    if said:  # the sheet is there but holds no table (where the mapping says it starts)
+        report.extend(said)
+        row = getattr(mapping, kind).header_row
+        _mapping_issue(
+            report,
+            mapping,
+            (kind, "header_row" if row else "sheet"),
+            row or sheet,
+            f"{kind}.header_row: row {row} of '{sheet}' is not a row of column names with data "
+            "below it; give the row the headers are on"
+            if row
+            else f"{kind}.sheet: '{sheet}' holds no table",
+        )
+        return None
     close = difflib.get_close_matches(sheet, list(register.tables), n=1, cutoff=0.6)
     hint = (
         f"did you mean '{close[0]}'?"

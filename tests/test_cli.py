@@ -480,6 +480,26 @@ def test_discover_aliases_count_only_the_applications_matched(capsys, tmp_path):
     assert f"Wrote {aliases}: 10 applications, 2 with an inventory id" in out
 
 
+def test_validate_says_when_the_errors_are_in_the_mapping(capsys, tmp_path):
+    register = tmp_path / "register.csv"
+    register.write_text("Ref,System,Supplier\nA1,PAS,Meridian\n", encoding="utf-8")
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        "version: 1\nsystems:\n  sheet: register.csv\n  columns:\n    id: Ref\n"
+        "    name: System\n    supplier: {join: []}\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "validate", register, "--mapping", mapping)
+    assert code == 1
+    assert out.splitlines() == [
+        "mapping.yaml line 7: systems.columns.supplier: join needs at least one column: join: "
+        "[Column A, Column B]"
+    ]
+    assert err.splitlines()[0] == (
+        f"Error: the mapping {mapping} has 1 error; fix them and run validate again"
+    )
+
+
 # --- hostile and unlucky use ---------------------------------------------------------
 
 

@@ -123,7 +123,9 @@ def validate_command(
         print_report(report, limit=len(report.issues) if show_all else 200)
     if not report.valid:
         count = len(report.errors)
-        error_line(f"{path} has {plural(count, 'error')}; fix them and run validate again")
+        in_mapping = mapping is not None and {i.source for i in report.errors} == {mapping.name}
+        where = f"the mapping {mapping}" if in_mapping else str(path)
+        error_line(f"{where} has {plural(count, 'error')}; fix them and run validate again")
         _suggest_mapping(report, path, mapping)
         raise typer.Exit(1)
     console().print(

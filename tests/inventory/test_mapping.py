@@ -228,6 +228,19 @@ def test_applying_a_mapping(tmp_path):
     ]
 
 
+def test_a_header_row_past_the_table_is_named_in_the_mapping_not_as_a_missing_sheet(tmp_path):
+    path = register(tmp_path, REGISTER)
+    mapping = Mapping.from_yaml(
+        "version: 1\nsystems:\n  sheet: register.csv\n  header_row: 500\n  columns:\n"
+        "    id: {slug: System}\n    name: System\n"
+    )
+    _, report = read_inventory(path, mapping=mapping)
+    assert [str(e) for e in report.errors] == [
+        "mapping line 4: systems.header_row: row 500 of 'register.csv' is not a row of column "
+        "names with data below it; give the row the headers are on"
+    ]
+
+
 def test_a_mapping_naming_what_the_register_lacks(tmp_path):
     path = register(tmp_path, REGISTER)
     mapping = Mapping.from_yaml(
