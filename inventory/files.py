@@ -15,6 +15,8 @@ Examples
 
 from __future__ import annotations
 
+import codecs
+import contextvars
 import csv
 import datetime as dt
 import hashlib
@@ -47,6 +49,7 @@ __all__ = [
     "check_shape",
     "check_workbook",
     "decode_text",
+    "encoding_issue",
     "file_digest",
     "file_sha256",
     "filled_cells",
@@ -141,12 +144,34 @@ _BOMS = (
 )
 
 
+#: Where :func:`decode_text` read bytes as Windows-1252 (the offsets, for its warning).
+_LEGACY_BYTES: contextvars.ContextVar[list[int]] = contextvars.ContextVar("legacy_bytes")
+_AS_WINDOWS_1252 = "modernise-windows-1252"
+
+
+def _as_windows_1252(error: UnicodeError) -> tuple[str | bytes, int]:
+    """A codec error handler: bytes that are not UTF-8 read as Windows-1252."""
+    assert isinstance(error, UnicodeDecodeError)
+    _LEGACY_BYTES.get().append(error.start)
+    try:
+        return error.object[error.start : error.end].decode("cp1252"), error.end
+    except UnicodeDecodeError:  # a byte Windows-1252 leaves undefined: say where in the file
+        raise UnicodeDecodeError(
+            "cp1252", error.object, error.start, error.end, "undefined in Windows-1252"
+        ) from None
+
+
+codecs.register_error(_AS_WINDOWS_1252, _as_windows_1252)
+
+
 def decode_text(path: Path) -> tuple[str, str]:
     """Decode a text file: BOM-marked UTF-8/UTF-16, else UTF-8, else Windows-1252.
 
-    Returns the text and the encoding used. Excel's "Unicode text" is UTF-16 with a BOM;
-    older Excel CSV exports are Windows-1252, whose pound sign is byte 0xA3. The file is
-    noted as an input no output may replace.
+    Returns the text and the encoding used ('utf-8', 'utf-8-sig', 'utf-16',
+    'windows-1252', or 'windows-1252 on lines 3, 9' when only bytes on those lines are not
+    UTF-8, read as Windows-1252 one by one).
+    Excel's "Unicode text" is UTF-16 with a BOM; older Excel CSV exports are Windows-1252,
+    whose pound sign is byte 0xA3. The file is noted as an input no output may replace.
     """
     note_input(path)
     data = path.read_bytes()
@@ -162,14 +187,46 @@ def decode_text(path: Path) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        try:
-            return data.decode("cp1252"), "windows-1252"
-        except UnicodeDecodeError as error:
-            raise InventoryFileError(
-                path,
-                f"is neither UTF-8 nor Windows-1252 text (byte {error.start})",
-                hint="save it from Excel as 'CSV UTF-8 (Comma delimited)'",
-            ) from error
+        pass
+    # what is not UTF-8 is read as Windows-1252, byte by byte, and the rest stays UTF-8: a
+    # file saved as UTF-8 with a few cells pasted in from a Windows-1252 one keeps its '£'
+    legacy: list[int] = []  # where those bytes start
+    token = _LEGACY_BYTES.set(legacy)
+    try:
+        text = data.decode("utf-8", errors=_AS_WINDOWS_1252)
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise InventoryFileError(
+            path,
+            f"is neither UTF-8 nor Windows-1252 text (line {line}, byte {error.start})",
+            hint="save it from Excel as 'CSV UTF-8 (Comma delimited)'",
+        ) from error
+    finally:
+        _LEGACY_BYTES.reset(token)
+    if len(text) == len(data):  # every character from one byte: Windows-1252 throughout
+        return text, "windows-1252"
+    lines = sorted({data.count(b"\n", 0, at) + 1 for at in legacy})
+    shown = ", ".join(map(str, lines[:10])) + (" ..." if len(lines) > 10 else "")
+    return text, f"windows-1252 on line{'s' if len(lines) > 1 else ''} {shown}"
+
+
+def encoding_issue(source: str, encoding: str) -> Issue | None:
+    """The warning for text :func:`decode_text` did not read as UTF-8 throughout, if any."""
+    if encoding == "windows-1252":
+        message = (
+            "read as Windows-1252 because it is not valid UTF-8; check that '£' and accented "
+            "names came through"
+        )
+    elif encoding.startswith("windows-1252 on line"):
+        where = encoding.removeprefix("windows-1252 on ")
+        message = (
+            f"{where} {'is' if where.startswith('line ') else 'are'} not all valid UTF-8; what "
+            "is not was read as Windows-1252 (the rest as UTF-8); check that '£' and accented "
+            "names there came through"
+        )
+    else:
+        return None
+    return Issue(source, None, None, None, message, severity="warning")
 
 
 def sniff_delimiter(lines: list[str]) -> str:

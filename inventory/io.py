@@ -34,6 +34,7 @@ from inventory.files import (
     check_shape,
     check_workbook,
     decode_text,
+    encoding_issue,
     file_digest,
     find_header_row,
     load_json,
@@ -202,18 +203,9 @@ def _read_csv(path: Path, name: str) -> tuple[RawTable, list[Issue]]:
     text, encoding = decode_text(path)
     source = path.name
     issues: list[Issue] = []
-    if encoding == "windows-1252":
-        issues.append(
-            Issue(
-                source,
-                None,
-                None,
-                None,
-                "read as Windows-1252 because it is not valid UTF-8; check that '£' and accented "
-                "names came through",
-                severity="warning",
-            )
-        )
+    found = encoding_issue(source, encoding)
+    if found is not None:
+        issues.append(found)
     if not text.strip():
         return RawTable(name, source, pd.DataFrame()), [
             *issues,

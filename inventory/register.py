@@ -52,6 +52,7 @@ from inventory.files import (
     cell_text,
     check_workbook,
     decode_text,
+    encoding_issue,
     file_digest,
     filled_cells,
     find_header_row,
@@ -388,18 +389,9 @@ def read_register(
 def _csv_rows(path: Path) -> tuple[list[list[object]], list[Issue]]:
     text, encoding = decode_text(path)
     issues = []
-    if encoding == "windows-1252":
-        issues.append(
-            Issue(
-                path.name,
-                None,
-                None,
-                None,
-                "read as Windows-1252 because it is not valid UTF-8; check that '£' and accented "
-                "names came through",
-                severity="warning",
-            )
-        )
+    found = encoding_issue(path.name, encoding)
+    if found is not None:
+        issues.append(found)
     delimiter = sniff_delimiter(text.splitlines()[:HEADER_SEARCH_ROWS])
     try:
         rows: list[list[object]] = [

@@ -49,6 +49,14 @@ def _raw_csv(folder: Path, text: str) -> Path:
     return target
 
 
+def _raw_bytes(folder: Path, data: bytes) -> Path:
+    """A folder whose systems.csv holds ``data`` as it is."""
+    target = folder / "inventory"
+    target.mkdir()
+    (target / "systems.csv").write_bytes(data)
+    return target
+
+
 def _one_system(field: str, value: str) -> Callable[[Path], Path]:
     """A folder whose one system ('pas') has ``value`` in ``field``."""
 
@@ -175,6 +183,12 @@ INPUTS: dict[str, Callable[[Path], Path]] = {
         '{"systems": [{"id": "pas", "name": "PAS"}, {"id": "ed", "name": "ED"}]}', "trust.json"
     ),
     "import_into_an_empty_sqlite_file": _name_field("PAS main"),
+    # UTF-8 with one cell pasted in from a Windows-1252 file: the rest stays UTF-8
+    "csv_utf8_with_a_windows_1252_cell": lambda folder: _raw_bytes(
+        folder,
+        "id,name,annual_run_cost_gbp\npas,Intégration PAS,£600k\n".encode()
+        + b"ed,ED caf\xe9,50k\n",
+    ),
     # a decimal comma is never a thousands separator (1,5m read as fifteen million)
     "money_decimal_comma": _one_system("replacement_cost_gbp", "1,5m"),
     "csv_carriage_return_in_a_name": lambda folder: _raw_csv(folder, 'id,name\npas,"PAS\rmain"\n'),
