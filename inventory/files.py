@@ -274,11 +274,27 @@ def title_issue(source: str, header_index: int) -> Issue:
     )
 
 
+#: The first bytes of an OLE compound file: an old .xls, or an .xlsx saved with a password
+#: (Excel encrypts the workbook into one).
+_OLE_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
 def check_workbook(path: Path) -> None:
+    """Refuse a file that cannot be a workbook we read: not a zip archive (a password-protected
+    workbook or an old .xls is an OLE file), or a zip bomb."""
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except zipfile.BadZipFile as error:
+        with path.open("rb") as handle:
+            ole = handle.read(len(_OLE_HEADER)) == _OLE_HEADER
+        if ole:
+            raise InventoryFileError(
+                path,
+                "is a password-protected workbook or an old Excel 97-2003 file, which cannot "
+                "be read",
+                hint="open it in Excel and save a copy as .xlsx without a password",
+            ) from error
         raise InventoryFileError(
             path, "is not an Excel workbook (.xlsx files are zip archives)"
         ) from error

@@ -49,6 +49,11 @@ def _raw_csv(folder: Path, text: str) -> Path:
     return target
 
 
+def _bytes_file(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
 def _raw_bytes(folder: Path, data: bytes) -> Path:
     """A folder whose systems.csv holds ``data`` as it is."""
     target = folder / "inventory"
@@ -183,6 +188,10 @@ INPUTS: dict[str, Callable[[Path], Path]] = {
         '{"systems": [{"id": "pas", "name": "PAS"}, {"id": "ed", "name": "ED"}]}', "trust.json"
     ),
     "import_into_an_empty_sqlite_file": _name_field("PAS main"),
+    # an .xlsx saved with a password is an OLE compound file, not a zip archive
+    "xlsx_password_protected": lambda folder: _bytes_file(
+        folder / "protected.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    ),
     # UTF-8 with one cell pasted in from a Windows-1252 file: the rest stays UTF-8
     "csv_utf8_with_a_windows_1252_cell": lambda folder: _raw_bytes(
         folder,
