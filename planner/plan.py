@@ -397,7 +397,7 @@ def make_plan(
     accepted = plan_checks.accepted_risks(systems, scores)
     capital = result.placement.by_month[0] if result.placement else np.zeros(0)
     warnings += (
-        plan_checks.contract_warnings(extensions)
+        plan_checks.contract_warnings(extensions, calendar.start)
         + plan_checks.accepted_risk_warnings(accepted)
         + plan_checks.window_warnings(
             unit_frame, ordering.ties, policy.ordering.retire.window_months, result.held

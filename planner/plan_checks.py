@@ -102,19 +102,24 @@ def contract_extensions(
     return frame.sort_values(["months", "cost_gbp"], ascending=False, kind="stable")
 
 
-def contract_warnings(extensions: pd.DataFrame) -> list[dict]:
-    """One warning per contract to extend, with the months and the cost at the run rate."""
+def contract_warnings(extensions: pd.DataFrame, plan_start: pd.Timestamp) -> list[dict]:
+    """One warning per contract to extend, with the months and the cost at the run rate (the
+    months in the plan: a contract that ended before ``plan_start`` is said to be out of
+    contract already, its months before the plan not counted)."""
     if extensions.empty:
         return []
     ends = _month_names(extensions["contract_end"])
     until = _month_names(extensions["runs_until"])
+    expired = (extensions["contract_end"] < plan_start).to_numpy()
+    start = f"{plan_start:%b %Y}"
     warnings = []
-    for system, end, last, months, cost in zip(
+    for system, end, last, months, cost, before in zip(
         extensions.index,
         ends,
         until,
         extensions["months"].to_numpy(dtype=int),
         extensions["cost_gbp"].to_numpy(dtype=float),
+        expired,
         strict=True,
     ):
         runs = (
@@ -122,12 +127,17 @@ def contract_warnings(extensions: pd.DataFrame) -> list[dict]:
             if isinstance(last, str)
             else "it is not scheduled, so it runs beyond the plan"
         )
+        ended = (
+            f"{system}'s contract ended {end}, before the plan starts ({start}), so it is out "
+            f"of contract now, and {runs}: extend it by {months} months from {start}"
+            if before
+            else f"{system}'s contract ends {end} but {runs}: extend it by {months} months"
+        )
         warnings.append(
             {
                 "kind": "contract",
                 "system": system,
-                "message": f"{system}'s contract ends {end} but {runs}: extend it by "
-                f"{months} months (£{cost:,.0f} at its current run rate), or negotiate the "
+                "message": f"{ended} (£{cost:,.0f} at its current run rate), or negotiate the "
                 "extension now",
                 "months": int(months),
             }

@@ -327,11 +327,29 @@ def test_a_replacement_after_its_contract_end_is_warned_with_the_extension():
     extension = result.contract_extensions.loc["a"]
     assert (int(extension["months"]), extension["cost_gbp"]) == (15, 150_000)
     assert f"{extension['runs_until']:%Y-%m}" == "2028-06"
+    # it ended before the plan starts: out of contract already, said so (its months before
+    # the plan are not the plan's to cost)
     assert result.warnings.loc[result.warnings["kind"] == "contract", "message"].tolist() == [
-        "a's contract ends Mar 2026 but it runs until Jun 2028 in the plan: extend it by 15 "
-        "months (£150,000 at its current run rate), or negotiate the extension now"
+        "a's contract ended Mar 2026, before the plan starts (Apr 2027), so it is out of "
+        "contract now, and it runs until Jun 2028 in the plan: extend it by 15 months from "
+        "Apr 2027 (£150,000 at its current run rate), or negotiate the extension now"
     ]
     assert result.summary()["contracts to extend"] == 1
+
+
+def test_a_contract_ending_during_the_plan_is_extended_from_its_end():
+    """Contract ends September 2027 (month 5 of the plan); the system runs until June 2028
+    (month 14): 9 months from October 2027, at £10k a month."""
+    result = plan(
+        [system("a", contract_end="2027-09-30", annual_run_cost_gbp=120_000)],
+        **{"schedule.respect_contract_end": False},
+    )
+    extension = result.contract_extensions.loc["a"]
+    assert (int(extension["months"]), extension["cost_gbp"]) == (9, 90_000)
+    assert result.warnings.loc[result.warnings["kind"] == "contract", "message"].tolist() == [
+        "a's contract ends Sep 2027 but it runs until Jun 2028 in the plan: extend it by 9 "
+        "months (£90,000 at its current run rate), or negotiate the extension now"
+    ]
 
 
 def test_retained_systems_at_high_or_extreme_risk_are_accepted_risks():
