@@ -79,7 +79,7 @@ import pandas as pd
 
 from inventory.errors import InvalidArgumentError
 from inventory.schema import tidy_tables
-from inventory.wording import plural, verb
+from inventory.wording import plural, pounds, verb
 from planner.burndown import risk_burndown
 from planner.plan import PlanResult
 from planner.policy import Policy
@@ -258,8 +258,8 @@ def _levers(
         yield _Lever(
             f"Add {uplift:.0%} to the {label} capital budget",
             "capital",
-            f"{label} capital {_money(budget)} to {_money(capital[year])} "
-            f"(+{_money(budget * uplift)})",
+            f"{label} capital {pounds(budget)} to {pounds(capital[year])} "
+            f"(+{pounds(budget * uplift)})",
             {"capital_budget": capital},
         )
     if a.cap_running >= 0:
@@ -386,14 +386,3 @@ def _label(result: PlanResult, unit: str) -> str:
 
 def _month(calendar: Calendar, index: int) -> str:
     return f"{calendar.month_end(int(index)):%b %Y}"
-
-
-def _money(amount: float) -> str:
-    """Pounds as a board reads them: £850,000, £1.2m, £3.0bn.
-
-    >>> _money(850_000), _money(1_200_000), _money(3e9)
-    ('£850,000', '£1.2m', '£3.0bn')
-    """
-    if amount >= 1e9:
-        return f"£{amount / 1e9:,.1f}bn"
-    return f"£{amount / 1e6:,.1f}m" if amount >= 1e6 else f"£{amount:,.0f}"

@@ -406,6 +406,7 @@ def make_plan(
         + plan_checks.exposure_warnings(schedule)
         + plan_checks.example_warnings(policy)
         + plan_checks.nothing_planned_warnings(systems, scores)
+        + plan_checks.duration_warnings(systems, scores, policy)
     )
     warning_frame = pd.DataFrame(warnings, columns=["kind", "system", "message", "months"])
     warning_frame["kind"] = pd.Categorical(warning_frame["kind"], WARNING_ORDER, ordered=True)

@@ -21,9 +21,10 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from inventory.wording import plural, verb
+from inventory.wording import plural, pounds, verb
 from planner.policy import Policy, load_policy
 from planner.schedule import Calendar
+from planner.scoring import estimates
 
 __all__ = [
     "EXPOSURE_MONTHS",
@@ -103,9 +104,9 @@ def contract_extensions(
 
 
 def contract_warnings(extensions: pd.DataFrame, plan_start: pd.Timestamp) -> list[dict]:
-    """One warning per contract to extend, with the months and the cost at the run rate (the
-    months in the plan: a contract that ended before ``plan_start`` is said to be out of
-    contract already, its months before the plan not counted)."""
+    """One warning per contract to extend, with the months and the cost at the run rate.
+    The months are those in the plan: of a contract ending before ``plan_start`` the
+    warning says so, and counts from the plan's start."""
     if extensions.empty:
         return []
     ends = _month_names(extensions["contract_end"])
@@ -128,8 +129,8 @@ def contract_warnings(extensions: pd.DataFrame, plan_start: pd.Timestamp) -> lis
             else "it is not scheduled, so it runs beyond the plan"
         )
         ended = (
-            f"{system}'s contract ended {end}, before the plan starts ({start}), so it is out "
-            f"of contract now, and {runs}: extend it by {months} months from {start}"
+            f"{system}'s contract ends {end}, before the plan starts ({start}), and {runs}: "
+            f"extend it by {months} months from {start}"
             if before
             else f"{system}'s contract ends {end} but {runs}: extend it by {months} months"
         )
@@ -399,5 +400,73 @@ def nothing_planned_warnings(systems: pd.DataFrame, scores: pd.DataFrame) -> lis
             "rehost, refactor or retire) says what the plan changes, and a register without "
             "one keeps every system",
             "months": None,
+        }
+    ]
+
+
+def duration_warnings(systems: pd.DataFrame, scores: pd.DataFrame, policy: Policy) -> list[dict]:
+    """One warning listing the planned systems whose cost is given but whose duration is not,
+    where the default duration is under half what the policy's defaults give a replacement
+    of about that cost (the category default nearest in cost): a £4.5m EPR with no
+    duration, in category 'other', would otherwise be planned in 4 months.
+
+    >>> systems = pd.DataFrame({"category": ["other", "other"], "disposition": ["replace"] * 2,
+    ...     "hosting": ["on-premises"] * 2, "capital_share": [None, None],
+    ...     "data_to_archive_gb": [None, None], "replacement_cost_gbp_likely": [4.5e6, 2e4],
+    ...     "replacement_months_likely": [None, None]}, index=["rio", "kiosk"])
+    >>> print(duration_warnings(systems, pd.DataFrame({"planned": [True, True]},
+    ...     index=systems.index), load_policy())[0]["message"])  # doctest: +NORMALIZE_WHITESPACE
+    1 planned system has a cost but no duration, and the category default is short for such
+    a cost: rio (£4.5m in 4 months; the defaults give a replacement of about that cost 24);
+    give replacement_months
+    """
+    planned = scores["planned"].reindex(systems.index, fill_value=False).to_numpy(dtype=bool)
+    suspect_rows = np.flatnonzero(
+        planned
+        & systems["replacement_months_likely"].isna().to_numpy()
+        & systems["replacement_cost_gbp_likely"].notna().to_numpy()
+        & (systems["disposition"] != "retire").to_numpy()
+    )
+    if not len(suspect_rows):
+        return []
+    used = estimates(systems.iloc[suspect_rows], policy)  # only the rows that may be short
+    defaults = policy.defaults
+    table = [
+        (cost, months)
+        for cost, months in [
+            (defaults.replacement_cost_gbp, defaults.replacement_months),
+            *((c.replacement_cost_gbp, c.replacement_months) for c in defaults.categories.values()),
+        ]
+        if cost is not None and months is not None
+    ]
+    costs = np.log(np.array([max(cost, 1.0) for cost, _ in table]))
+    months = np.array([m for _, m in table], dtype=float)
+    cost = used["cost_gbp"].to_numpy(dtype=float)
+    defaulted = used["months"].to_numpy(dtype=float)  # the category default
+    nearest = np.abs(np.log(np.maximum(cost, 1.0))[:, None] - costs[None, :]).argmin(axis=1)
+    typical = months[nearest]
+    short = defaulted < typical / 2
+    if not short.any():
+        return []
+    ids = used.index[short]
+    shown = [
+        f"{system} ({pounds(c)} in {m:g} months; the defaults give a replacement of about "
+        f"that cost {t:g})"
+        for system, c, m, t in zip(
+            ids[:12],
+            cost[short][:12],
+            defaulted[short][:12],
+            typical[short][:12],
+            strict=True,
+        )
+    ]
+    more = f" and {len(ids) - 12:,} more" if len(ids) > 12 else ""
+    return [
+        {
+            "kind": "estimate",
+            "system": None,
+            "message": f"{plural(len(ids), 'planned system')} {verb(len(ids), 'have', 'has')} "
+            "a cost but no duration, and the category default is short for such a cost: "
+            f"{'; '.join(shown)}{more}; give replacement_months",
         }
     ]

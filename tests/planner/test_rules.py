@@ -327,12 +327,12 @@ def test_a_replacement_after_its_contract_end_is_warned_with_the_extension():
     extension = result.contract_extensions.loc["a"]
     assert (int(extension["months"]), extension["cost_gbp"]) == (15, 150_000)
     assert f"{extension['runs_until']:%Y-%m}" == "2028-06"
-    # it ended before the plan starts: out of contract already, said so (its months before
-    # the plan are not the plan's to cost)
+    # it ends before the plan starts: said so, and its months before the plan are not the
+    # plan's to cost
     assert result.warnings.loc[result.warnings["kind"] == "contract", "message"].tolist() == [
-        "a's contract ended Mar 2026, before the plan starts (Apr 2027), so it is out of "
-        "contract now, and it runs until Jun 2028 in the plan: extend it by 15 months from "
-        "Apr 2027 (£150,000 at its current run rate), or negotiate the extension now"
+        "a's contract ends Mar 2026, before the plan starts (Apr 2027), and it runs until Jun "
+        "2028 in the plan: extend it by 15 months from Apr 2027 (£150,000 at its current run "
+        "rate), or negotiate the extension now"
     ]
     assert result.summary()["contracts to extend"] == 1
 
@@ -516,3 +516,31 @@ def test_a_system_replaced_by_one_in_the_register_is_not_costed_twice():
         [240_000, 420_000, 60_000, 360_000],
     ]
     assert costs["double_running_gbp"].tolist() == [0, 0, 60_000]
+
+
+def test_a_large_cost_with_a_default_duration_is_warned():
+    """A £4.5m replacement in category 'other' with no duration takes the category's 4
+    months; the default nearest £4.5m in cost (PAS and LIMS, £5m) takes 24, and 4 is under
+    half of that. A £20k one is about the category's own default (£30k, 4 months)."""
+    result = plan(
+        [
+            system(
+                "rio",
+                category="other",
+                replacement_cost_gbp_likely=4.5e6,
+                replacement_months_likely=None,
+            ),
+            system(
+                "kiosk",
+                category="other",
+                replacement_cost_gbp_likely=2e4,
+                replacement_months_likely=None,
+            ),
+        ]
+    )
+    assert [m for m in result.warnings["message"] if "no duration" in m] == [
+        "1 planned system has a cost but no duration, and the category default is short for "
+        "such a cost: rio (£4.5m in 4 months; the defaults give a replacement of about that "
+        "cost 24); give replacement_months"
+    ]
+    assert result.schedule.loc["rio", "months"] == 4  # warned, not changed
