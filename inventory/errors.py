@@ -169,11 +169,16 @@ class UnknownSystemError(ModerniseError, KeyError):
 
 
 class InventoryFileError(ModerniseError, ValueError):
-    """A file could not be read at all (wrong format, unreadable encoding, damaged)."""
+    """A file could not be read at all (wrong format, unreadable encoding, damaged);
+    ``own_layout``: it is most likely a register kept in its own layout (a workbook without
+    a 'systems' sheet), to be read through a column mapping."""
 
-    def __init__(self, path: Path | str, message: str, *, hint: str | None = None) -> None:
+    def __init__(
+        self, path: Path | str, message: str, *, hint: str | None = None, own_layout: bool = False
+    ) -> None:
         super().__init__(f"{Path(path).name}: {message}", hint=hint)
         self.path = str(path)
+        self.own_layout = own_layout
 
 
 class MissingFileError(InventoryFileError, FileNotFoundError):

@@ -320,7 +320,10 @@ def _read_xlsx(path: Path) -> RawInventory:
                     raise InventoryFileError(
                         path,
                         f"has no 'systems' sheet (sheets: {', '.join(workbook.sheetnames)})",
-                        hint="name the sheets 'systems' and 'dependencies'",
+                        hint="name the sheets 'systems' and 'dependencies', or, for a register "
+                        "kept in its own layout, read it through a column mapping "
+                        "(inventory.propose_mapping proposes one)",
+                        own_layout=True,
                     )
                 continue
             source = f"{path.name}[{sheet_name}]"

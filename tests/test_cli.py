@@ -500,6 +500,24 @@ def test_validate_says_when_the_errors_are_in_the_mapping(capsys, tmp_path):
     )
 
 
+def test_a_workbook_without_a_systems_sheet_is_pointed_to_map(capsys, tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "App Register"
+    workbook.active.append(["App ID", "System / Application"])
+    path = tmp_path / "register.xlsx"
+    workbook.save(path)
+    code, _, err = run(capsys, "validate", path)
+    assert code == 1
+    assert err.splitlines() == [
+        "Error: register.xlsx: has no 'systems' sheet (sheets: App Register)",
+        "  name the sheets 'systems' and 'dependencies', or: a register kept in its own "
+        f"layout? 'modernise map {path}' proposes a column mapping to review; then give it "
+        "with --mapping",
+    ]
+
+
 # --- hostile and unlucky use ---------------------------------------------------------
 
 

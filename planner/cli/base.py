@@ -32,6 +32,7 @@ from inventory.errors import (
     EmptyStoreError,
     InvalidArgumentError,
     InvalidInventoryError,
+    InventoryFileError,
     ModerniseError,
     UnknownSystemError,
 )
@@ -148,6 +149,8 @@ def _hint(error: ModerniseError, command: Callable) -> str | None:
         return "list them with 'modernise systems'"
     if isinstance(error, InvalidInventoryError) and error.own_layout:
         return f"{map_hint('FILE')}; nothing was changed"
+    if isinstance(error, InventoryFileError) and error.own_layout:
+        return f"name the sheets 'systems' and 'dependencies', or: {map_hint(error.path)}"
     if isinstance(error, EmptyStoreError):
         reads_files = {"inventory", "arguments"} & set(inspect.signature(command).parameters)
         return (
