@@ -73,7 +73,7 @@ def apply_mapping(
         )
     _resolve_references(frame, systems, names, report)
     tables["systems"] = RawTable(
-        "systems", systems.source, frame, _originals(mapping.systems), "row"
+        "systems", systems.source, frame, _originals(mapping.systems), "row", mapped=True
     )
     for kind in ("dependencies", "catalogue"):
         table_mapping = getattr(mapping, kind)
@@ -87,12 +87,12 @@ def apply_mapping(
             cells = _with_both_ends(cells, kind)
         if kind == "dependencies":
             cells = _resolve_ends(cells, table, names, report)
-        raw = RawTable(kind, table.source, cells, _originals(table_mapping))
+        raw = RawTable(kind, table.source, cells, _originals(table_mapping), mapped=True)
         if kind == "catalogue":
             raw, found = catalogue_to_dependencies(raw, names)
             report.extend(found)
         tables["dependencies"] = RawTable(
-            "dependencies", raw.source, raw.cells, raw.headers, raw.row_label
+            "dependencies", raw.source, raw.cells, raw.headers, raw.row_label, mapped=True
         )
     return RawInventory(tables, register.files, register.sha256, tuple(report.issues))
 

@@ -92,13 +92,16 @@ XLSX_MAX_BLANK_ROWS = 10_000
 
 @dataclass(frozen=True)
 class RawTable:
-    """One table as read: canonical column names, text cells, index = row numbers shown."""
+    """One table as read: canonical column names, text cells, index = row numbers shown;
+    ``mapped`` when a column mapping named its fields (its other columns are the register's
+    own, never misspelt fields)."""
 
     name: str
     source: str
     cells: pd.DataFrame
     headers: dict[str, str] = field(default_factory=dict)
     row_label: str = "row"
+    mapped: bool = False
 
 
 @dataclass(frozen=True)

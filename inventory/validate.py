@@ -246,7 +246,11 @@ def _parse_table(
     cells = table.cells
     known_columns = {c for f in fields.values() for c in (f.name, *f.columns)}
     extras = [c for c in cells.columns if c not in known_columns]
-    misspelt = _misspelt_columns(extras, [f.name for f in fields.values() if f.name not in cells])
+    misspelt = (
+        {}  # the mapping chose the fields; the rest are the register's own columns
+        if table.mapped
+        else _misspelt_columns(extras, [f.name for f in fields.values() if f.name not in cells])
+    )
     for f in fields.values():
         # a table with no rows has nothing to check (an empty file is reported by the reader)
         if f.required and f.name not in cells and len(cells):

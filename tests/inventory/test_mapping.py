@@ -319,3 +319,20 @@ def test_a_dependency_list_in_its_own_layout_names_systems(tmp_path):
     assert inventory.dependencies[["consumer", "provider", "kind"]].values.tolist() == [
         ["symphony-ed", "meridian-pas", "HL7 v2"]
     ]
+
+
+def test_a_registers_own_column_is_not_taken_for_a_misspelt_field(tmp_path):
+    # 'Internal RAG' slugs to internal_rag, close to skills_scarcity: a mapping chose the
+    # fields, so the register's other columns are kept without a "did you mean"
+    path = tmp_path / "register.csv"
+    path.write_text("Ref,System,Internal RAG\nA1,PAS,Red\n", encoding="utf-8")
+    mapping = Mapping.from_yaml(
+        "version: 1\nsystems:\n  sheet: register.csv\n  columns:\n    id: Ref\n"
+        "    name: System\n  unused: [Internal RAG]\n"
+    )
+    inventory, report = read_inventory(path, mapping=mapping)
+    assert report.valid
+    assert [i.message for i in report.issues] == [
+        "column 'Internal RAG' is kept as an extra column, not used for planning"
+    ]
+    assert inventory.systems.loc["a1", "internal_rag"] == "Red"
