@@ -218,55 +218,69 @@ TIME_QUADRANTS = {
 }
 
 
-def _place_labels(ax: Axes, points: list[tuple[float, float, str]], fontsize: float = 7) -> None:
-    """Annotate points, nudging each label to the first nearby spot that overlaps none placed."""
+#: Where a point's label may go, in points from it, nearest first.
+_LABEL_OFFSETS = [
+    (dx * scale, dy * scale)
+    for scale in (1, 2, 3.5)
+    for dx, dy in ((6, 6), (6, -10), (-6, 6), (-6, -10), (12, 0), (-12, 0), (0, 14), (0, -18))
+]
+
+
+def _place_labels(
+    ax: Axes,
+    points: list[tuple[float, float, str]],
+    fontsize: float = 7,
+    *,
+    taken: list | None = None,
+) -> None:
+    """Annotate points, each label at the nearest spot inside the axes that overlaps no label
+    placed and nothing in ``taken`` (display boxes already drawn); where every spot overlaps
+    something, at the one that overlaps least."""
     renderer = figure_of(ax).canvas.get_renderer()  # type: ignore[attr-defined]  # Agg, inline
-    placed: list = []
-    offsets = [
-        (6, 6),
-        (6, -10),
-        (-6, 6),
-        (-6, -10),
-        (10, 14),
-        (10, -18),
-        (-10, 14),
-        (-10, -18),
-        (16, 0),
-        (-16, 0),
-        (0, 20),
-        (0, -24),
-        (22, 22),
-        (-22, -26),
-    ]
+    inside = ax.get_window_extent(renderer)
+    placed: list = list(taken or [])
+
+    def clash(box) -> float:
+        """How much ``box`` overlaps what is placed (outside the axes counts as a lot)."""
+        within = inside.x0 <= box.x0 and box.x1 <= inside.x1
+        within = within and inside.y0 <= box.y0 and box.y1 <= inside.y1
+        shared = sum(
+            max(0.0, min(box.x1, o.x1) - max(box.x0, o.x0))
+            * max(0.0, min(box.y1, o.y1) - max(box.y0, o.y0))
+            for o in placed
+        )
+        return shared + (0.0 if within else 1e9)
+
+    def annotate(x: float, y: float, text: str, dx: float, dy: float):
+        return ax.annotate(
+            text,
+            (x, y),
+            xytext=(dx, dy),
+            textcoords="offset points",
+            fontsize=fontsize,
+            ha="left" if dx >= 0 else "right",
+            va="bottom" if dy >= 0 else "top",
+            arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.5},
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+            zorder=6,
+        )
+
     for x, y, text in points:
-        for dx, dy in offsets:
-            label = ax.annotate(
-                text,
-                (x, y),
-                xytext=(dx, dy),
-                textcoords="offset points",
-                fontsize=fontsize,
-                ha="left" if dx >= 0 else "right",
-                va="bottom" if dy >= 0 else "top",
-                arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.5},
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
-                zorder=6,
-            )
-            box = label.get_window_extent(renderer).expanded(1.05, 1.15)
-            if not any(box.overlaps(other) for other in placed):
+        best: tuple[float, float, float] | None = None  # clash, dx, dy
+        for dx, dy in _LABEL_OFFSETS:
+            label = annotate(x, y, text, dx, dy)
+            box = label.get_window_extent(renderer).expanded(1.2, 1.15)
+            score = clash(box)
+            if score == 0:
                 placed.append(box)
                 break
             label.remove()
-        else:  # nowhere free: keep the first spot rather than drop the name
-            label = ax.annotate(
-                text,
-                (x, y),
-                xytext=offsets[0],
-                textcoords="offset points",
-                fontsize=fontsize,
-                zorder=6,
-            )
-            placed.append(label.get_window_extent(renderer))
+            if best is None or score < best[0]:
+                best = (score, dx, dy)
+        else:  # nowhere free: the spot that overlaps least, rather than drop the name
+            assert best is not None
+            label = annotate(x, y, text, best[1], best[2])
+            placed.append(label.get_window_extent(renderer).expanded(1.2, 1.15))
 
 
 def plot_portfolio(
@@ -328,31 +342,37 @@ def plot_portfolio(
             label=as_label(key),
             zorder=3,
         )
-    for (high_risk, high_impact), text in TIME_QUADRANTS.items():
-        # along the horizontal threshold line, where the matrix is emptiest
-        ax.text(
-            threshold + 1 if high_impact else threshold - 1,
-            threshold + 1 if high_risk else threshold - 1,
-            text,
-            ha="left" if high_impact else "right",
-            va="bottom" if high_risk else "top",
-            fontsize=8,
-            color="#555555",
-            style="italic",
-            zorder=2,
-            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.7},
-        )
     ax.set_xlim(-5, 105)
     ax.set_ylim(-6, 106)
+    quadrants = []
+    for (high_risk, high_impact), text in TIME_QUADRANTS.items():
+        # in the quadrant's outer corner, where no line runs; point labels keep clear of it
+        quadrants.append(
+            ax.text(
+                0.99 if high_impact else 0.01,
+                0.99 if high_risk else 0.01,
+                text,
+                transform=ax.transAxes,
+                ha="right" if high_impact else "left",
+                va="top" if high_risk else "bottom",
+                fontsize=8,
+                color="#555555",
+                style="italic",
+                zorder=2,
+                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.7},
+            )
+        )
     ax.set_xlabel("downstream impact (0-100)")
     ax.set_ylabel("risk (0-100)")
     top = frame.sort_values("priority", ascending=False).head(label)
+    renderer = figure_of(ax).canvas.get_renderer()  # type: ignore[attr-defined]  # Agg, inline
     _place_labels(
         ax,
         [
             (float(impact), float(risk), as_label(system))
             for system, impact, risk in zip(top.index, top["impact"], top["risk"], strict=True)
         ],
+        taken=[q.get_window_extent(renderer) for q in quadrants],
     )
     legend = ax.legend(
         title=colour_by,
@@ -433,14 +453,25 @@ def plot_end_of_support(
     headroom = 1.3
     ax.set_ylim(0, max(1.0, float(bottom.max()) if len(bottom) else 1.0) * headroom)
     top = ax.get_ylim()[1]
-    for when, text, style, align in (
-        (today, "today ", "-", "right"),
-        (plan_start, " plan start", "--", "left"),
-    ):
-        if when is not None:
-            at = float(mdates.date2num(when))
-            ax.axvline(at, color="black", lw=1, ls=style, zorder=4)
-            ax.text(at, top, text, fontsize=8, va="top", ha=align)
+    marks = [
+        (float(mdates.date2num(when)), text, style, align, height)
+        for when, text, style, align, height in (
+            (today, "today", "-", "right", 0.93),  # a line lower: the two are often close
+            (plan_start, "plan start", "--", "left", 1.0),
+        )
+        if when is not None
+    ]
+    for at, _text, style, _align, _height in marks:
+        ax.axvline(at, color="black", lw=1, ls=style, zorder=4)
+    low, high = ax.get_xlim()  # once the lines are drawn
+    for at, text, _style, align, height in marks:
+        # beside its line, on the side with room: never over the other axis's labels
+        if align == "left" and at > high - 0.12 * (high - low):
+            align = "right"
+        elif align == "right" and at < low + 0.12 * (high - low):
+            align = "left"
+        label = f" {text}" if align == "left" else f"{text} "
+        ax.text(at, top * height, label, fontsize=8, va="top", ha=align)
     unknown = int(systems["end_of_support"].isna().sum())
     ax.set_ylabel("systems leaving support per quarter")
     if len(table):
