@@ -40,6 +40,7 @@ __all__ = [
     "INCOMPLETE_NOTE",
     "atomic_file",
     "atomic_folder",
+    "check_output_folder",
     "inputs_kept",
     "note_input",
     "output_path",
@@ -202,17 +203,10 @@ def _foreign(folder: Path, ours: Collection[str]) -> list[str]:
     return found
 
 
-@contextlib.contextmanager
-def atomic_folder(path: str | Path, ours: Collection[str]) -> Iterator[Path]:
-    """Write a folder of outputs whole or not at all: yield a temporary folder beside
-    ``path`` and, when the block ends, swap it into place.
-
-    ``ours`` lists the relative paths (files and folders) the writer may write; an existing
-    folder holding anything else is refused (nothing of yours is deleted), as are a file
-    and the working folder. While it is written the temporary folder is named
-    ``.NAME.incomplete-...`` and holds ``INCOMPLETE.txt``; if the block fails or is
-    interrupted it is removed and ``path`` keeps its previous contents.
-    """
+def check_output_folder(path: str | Path, ours: Collection[str]) -> Path:
+    """``path`` as an output folder :func:`atomic_folder` may write, or :class:`OutputError`
+    (a file, the working folder, or a folder holding what is not ``ours``): a writer that
+    works long before it writes asks first."""
     path = output_path(path)
     if path.exists() and not path.is_dir():
         raise OutputError(path, "it is a file; name a folder")
@@ -233,6 +227,21 @@ def atomic_folder(path: str | Path, ours: Collection[str]) -> Iterator[Path]:
                 f"it holds {foreign[0]}{more}, which this did not write; name a new or empty "
                 "folder (nothing was changed)",
             )
+    return path
+
+
+@contextlib.contextmanager
+def atomic_folder(path: str | Path, ours: Collection[str]) -> Iterator[Path]:
+    """Write a folder of outputs whole or not at all: yield a temporary folder beside
+    ``path`` and, when the block ends, swap it into place.
+
+    ``ours`` lists the relative paths (files and folders) the writer may write; an existing
+    folder holding anything else is refused (nothing of yours is deleted), as are a file
+    and the working folder. While it is written the temporary folder is named
+    ``.NAME.incomplete-...`` and holds ``INCOMPLETE.txt``; if the block fails or is
+    interrupted it is removed and ``path`` keeps its previous contents.
+    """
+    path = check_output_folder(path, ours)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = Path(tempfile.mkdtemp(prefix=f".{path.name}.incomplete-", dir=path.parent))

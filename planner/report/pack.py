@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from inventory.output import atomic_folder
+from inventory.output import atomic_folder, check_output_folder
 from planner.export.bundle import ROADMAP_FILES, chart_formats, roadmap_files
 from planner.report.document import Report, build_report
 from planner.report.manifest import write_manifest
@@ -47,8 +47,8 @@ def write_board_pack(
 
     The folder is written whole or not at all (as :func:`planner.export.write_roadmap`).
     """
-    folder = Path(folder)
-    formats = chart_formats(charts)  # checked before the report's minutes of work
+    folder = check_output_folder(folder, ROADMAP_FILES)  # before the report's work
+    formats = chart_formats(charts)
     report: Report = build_report(result, title=title, **dict(report_options or {}))
     with atomic_folder(folder, ROADMAP_FILES) as temporary:
         written = roadmap_files(result, temporary, title=title, today=today, charts=formats)

@@ -823,3 +823,22 @@ def test_the_spend_words_never_deny_a_likely_slip_the_table_shows():
     spend.loc["2027/28", "median_capital_shortfall_gbp"] = 100_000.0
     warned = texts(parts.spend_part(spend, None, [], ["2027/28: in 81% of runs ..."]))  # type: ignore[arg-type]
     assert "small sums" not in warned
+
+
+def test_the_board_pack_refuses_a_folder_of_other_files_before_its_work(
+    left_out, tmp_path, monkeypatch
+):
+    from inventory.errors import OutputError
+    from planner.report import pack
+
+    folder = tmp_path / "board"
+    folder.mkdir()
+    (folder / "minutes.docx").write_text("ours")
+
+    def never(*args, **kwargs):
+        raise AssertionError("the report was built before the folder was checked")
+
+    monkeypatch.setattr(pack, "build_report", never)
+    with pytest.raises(OutputError, match=r"it holds minutes\.docx, which this did not write"):
+        pack.write_board_pack(left_out, folder)
+    assert [p.name for p in folder.iterdir()] == ["minutes.docx"]
