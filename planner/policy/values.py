@@ -20,7 +20,7 @@ import pandas as pd
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
 from pydantic_core import PydanticCustomError
 
-from inventory.parse import parse_money
+from inventory.parse import parse_date, parse_money
 from inventory.schema import enum_key
 
 __all__ = [
@@ -221,12 +221,18 @@ def project_cap(value: object) -> int | None:
 
 
 def month_start(value: object) -> pd.Timestamp:
+    """The first of the month ``value`` falls in: a date, or text read as the inventory's
+    dates are (day first, as in the UK: 01/04/2028 is 1 April; a month alone, Apr 2028).
+    A number is not a date (pandas would read it as nanoseconds)."""
     stamp = None
-    if isinstance(value, str | dt.date):  # a number is not a date (pandas reads it as ns)
-        try:
-            stamp = pd.Timestamp(value)
-        except (ValueError, TypeError, OverflowError):
-            stamp = None
+    if isinstance(value, dt.date):
+        stamp = pd.Timestamp(value)
+    elif isinstance(value, str):
+        parsed = parse_date(pd.Series([value], dtype="object"), partial="start")
+        said = parsed.problems.iloc[0]
+        if isinstance(said, str):  # 31/02/2028: 'there is no day 31 in month 2 of 2028'
+            raise problem(said)
+        stamp = pd.Timestamp(parsed.values.to_numpy()[0])
     if stamp is None or pd.isna(stamp) or not 1900 <= stamp.year <= 2100:
         raise problem(f"'{value}' is not a date from 1900 to 2100")
     return stamp.normalize().replace(day=1)

@@ -62,6 +62,27 @@ def test_keyword_overrides():
     assert load_policy(plan_start="2030-06-15").plan_start == pd.Timestamp("2030-06-01")
 
 
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("01/04/2028", "2028-04-01"),  # day first, as in the UK (pandas alone read 4 January)
+        ("15/04/2028", "2028-04-01"),  # the month it falls in
+        ("Apr 2028", "2028-04-01"),
+        ("2028-04-01", "2028-04-01"),
+    ],
+)
+def test_the_plan_start_is_read_as_the_inventorys_dates_are(written, expected):
+    assert load_policy(overrides={"plan_start": written}).plan_start == pd.Timestamp(expected)
+
+
+def test_an_impossible_plan_start_says_why():
+    with pytest.raises(InvalidPolicyError) as raised:
+        load_policy(overrides={"plan_start": "31/02/2028"})
+    assert [issue.message for issue in raised.value.report.errors] == [
+        "plan_start '31/02/2028' is not a real date: there is no day 31 in month 2 of 2028"
+    ]
+
+
 def test_financial_year_boundaries():
     assert financial_year(pd.Timestamp("2027-03-31")) == "2026/27"
     assert financial_year(pd.Timestamp("2027-04-01")) == "2027/28"
