@@ -173,6 +173,8 @@ class InventoryFileError(ModerniseError, ValueError):
     ``own_layout``: it is most likely a register kept in its own layout (a workbook without
     a 'systems' sheet), to be read through a column mapping."""
 
+    own_layout = False
+
     def __init__(
         self, path: Path | str, message: str, *, hint: str | None = None, own_layout: bool = False
     ) -> None:
