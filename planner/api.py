@@ -18,6 +18,7 @@ True
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Mapping
 from numbers import Integral
@@ -212,6 +213,15 @@ def policy_changes(**overrides: object) -> dict[str, object]:
                 changes[f"schedule.budget.by_year.{year}"] = amount
         elif key in _SHORTCUTS:
             changes[_SHORTCUTS[key]] = value
+        elif "__" not in key and key not in Policy.model_fields:
+            known = [*_SHORTCUTS, "budget", "budget_scale", "policy", *Policy.model_fields]
+            close = difflib.get_close_matches(key, known, n=1)
+            raise InvalidArgumentError(
+                key,
+                f"unknown keyword '{key}'" + (f"; did you mean '{close[0]}'?" if close else ""),
+                hint="a keyword names a setting (budget, teams, weights, plan_start, ...) or "
+                "reaches one with __ for '.', as in priority__top_n=10",
+            )
         else:
             changes[key.replace("__", ".")] = value
     return changes

@@ -15,6 +15,7 @@ import pytest
 import planner
 from inventory.errors import (
     ArgumentTypeError,
+    InvalidArgumentError,
     InvalidInventoryError,
     InvalidPolicyError,
     MissingFileError,
@@ -192,12 +193,30 @@ def five_plan(five):
     ids=["forecast", "levers", "blast_radius", "rank_stability", "score", "plan"],
 )
 def test_a_plan_given_with_overrides_applies_them_never_ignores_them(five_plan, call):
-    with pytest.raises(InvalidPolicyError) as raised:
+    with pytest.raises(InvalidArgumentError) as raised:
         call(five_plan)
     assert str(raised.value) == (
-        f"1 problem in the policy from the keyword arguments {HINT}:\n"
-        "  the keyword arguments: unknown setting 'bogus'"
+        "unknown keyword 'bogus' (a keyword names a setting (budget, teams, weights, "
+        "plan_start, ...) or reaches one with __ for '.', as in priority__top_n=10)"
     )
+
+
+@pytest.mark.parametrize(
+    ("keyword", "close"), [("budgett", "budget"), ("wieghts", "weights"), ("polcy", "policy")]
+)
+def test_a_misspelt_keyword_gets_a_suggestion(five, keyword, close):
+    with pytest.raises(
+        InvalidArgumentError,
+        match=rf"^unknown keyword '{keyword}'; did you mean "
+        rf"'{close}'\?",
+    ):
+        planner.plan(five, **{keyword: 1})
+
+
+def test_a_dotted_setting_that_does_not_exist_is_named_by_the_policy(five):
+    with pytest.raises(InvalidPolicyError) as raised:
+        planner.plan(five, priority__bogus=1)
+    assert str(raised.value).endswith("the keyword arguments: unknown setting 'priority.bogus'")
 
 
 def test_a_plan_given_with_a_policy_is_planned_again_under_it(five_plan, tmp_path):
