@@ -213,7 +213,7 @@ def policy_changes(**overrides: object) -> dict[str, object]:
                 changes[f"schedule.budget.by_year.{year}"] = amount
         elif key in _SHORTCUTS:
             changes[_SHORTCUTS[key]] = value
-        elif "__" not in key and key not in Policy.model_fields:
+        elif not ("__" in key or "." in key or key in Policy.model_fields):
             known = [*_SHORTCUTS, "budget", "budget_scale", "policy", *Policy.model_fields]
             close = difflib.get_close_matches(key, known, n=1)
             raise InvalidArgumentError(
