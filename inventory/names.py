@@ -12,6 +12,8 @@ suggestion.
 Examples
 --------
 >>> import pandas as pd
+
+from inventory.errors import UnknownSystemError
 >>> systems = pd.DataFrame({"id": ["lims", "ris"],
 ...                         "name": ["Pathology LIMS (WinPath)", "Radiology RIS"]})
 >>> names = SystemNames.from_frame(systems)
@@ -31,7 +33,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-__all__ = ["SystemNames", "name_key"]
+from inventory.errors import UnknownSystemError
+
+__all__ = ["SystemNames", "name_key", "system_ids"]
 
 #: Above this many names, unknown names are not matched for a "did you mean".
 SUGGESTION_LIMIT = 20_000
@@ -161,3 +165,39 @@ class SystemNames:
             return None
         system = self._names[close[0]]
         return f"'{self._shown.get(close[0], system)}' ({system})"
+
+
+def system_ids(systems: pd.DataFrame, given: Iterable[str]) -> list[str]:
+    """The ids of the ``given`` systems of ``systems`` (indexed by id, with a ``name``
+    column), each its id in any case or spacing or its name as people say it;
+    :class:`UnknownSystemError` names those that fit none, with the nearest spelling (or
+    why: a name several systems share) when there is one.
+
+    >>> frame = pd.DataFrame({"name": ["Radiology RIS"]}, index=pd.Index(["ris"], name="id"))
+    >>> system_ids(frame, [" RIS ", "Radiology RIS"])
+    ['ris', 'ris']
+    >>> system_ids(frame, ["Radiolgy"])
+    Traceback (most recent call last):
+    ...
+    inventory.errors.UnknownSystemError: no system 'Radiolgy' (did you mean 'Radiology RIS' (ris)?)
+    """
+    found: list[str] = []
+    missing: list[str] = []
+    hints: list[str | None] = []
+    names: SystemNames | None = None
+    for text in given:
+        key = str(text).strip().lower()
+        if key in systems.index:
+            found.append(key)
+            continue
+        names = names or SystemNames.from_frame(systems.reset_index())
+        system, why = names.resolve(text)
+        if system is not None:
+            found.append(system)
+            continue
+        near = names.nearest(text)
+        missing.append(str(text))
+        hints.append(f"did you mean {near}?" if near else why)
+    if missing:
+        raise UnknownSystemError(missing, hint=hints[0] if len(missing) == 1 else None)
+    return found

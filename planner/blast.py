@@ -42,8 +42,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from inventory.errors import InvalidArgumentError, UnknownSystemError
+from inventory.errors import InvalidArgumentError
 from inventory.graph import csr, gather
+from inventory.names import system_ids
 from inventory.schema import tidy_tables
 
 __all__ = ["BlastRadius", "blast_radius", "cutover_window"]
@@ -65,11 +66,9 @@ COLUMNS = [
 _DOWN, _FAILS, _DEGRADES = 1, 2, 3
 
 
-def _seeds(index: pd.Index, systems: Iterable[str]) -> list[str]:
-    keys = [str(s).strip().lower() for s in systems]
-    missing = [k for k in keys if k not in index]
-    if missing:
-        raise UnknownSystemError(missing)
+def _seeds(table: pd.DataFrame, systems: Iterable[str]) -> list[str]:
+    """The ids of ``systems`` (by id or name; see :func:`inventory.names.system_ids`)."""
+    keys = system_ids(table, systems)
     if not keys:
         raise InvalidArgumentError("systems", "name at least one system that is down")
     return list(dict.fromkeys(keys))
@@ -166,7 +165,7 @@ def blast_radius(inventory, systems: Iterable[str], policy, *, gone=()) -> Blast
     and :class:`BlastRadius`). Systems in ``gone`` (no longer running) carry nothing."""
     table, links = inventory.systems, inventory.dependencies
     index = table.index
-    down = _seeds(index, systems)
+    down = _seeds(table, systems)
     rules = policy.blast_radius
     consumer = index.get_indexer(links["consumer"].to_numpy(dtype=object))
     provider = index.get_indexer(links["provider"].to_numpy(dtype=object))
@@ -251,7 +250,7 @@ def cutover_window(result, systems: Iterable[str]) -> BlastRadius:
     estate as it will be then: legacy systems the plan retires or replaces earlier are gone
     (their replacements' interfaces are not in the inventory, so they are not guessed).
     """
-    named = _seeds(result.inventory.systems.index, systems)
+    named = _seeds(result.inventory.systems, systems)
     schedule = result.schedule
     unplanned = [s for s in named if s not in schedule.index or not schedule.at[s, "scheduled"]]
     if unplanned:

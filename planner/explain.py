@@ -18,8 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from inventory.errors import UnknownSystemError
-from inventory.names import SystemNames
+from inventory.names import system_ids
 from planner.plan import PlanResult
 from planner.scoring import explain as explain_scores
 
@@ -53,14 +52,7 @@ class Explanation:
 def explain_system(result: PlanResult, system: str) -> Explanation:
     """Explain ``system`` (its id, or its name as people say it) in ``result``: its score,
     factor by factor, and its timing."""
-    key = system.strip().lower()
-    if key not in result.scores.index:
-        names = SystemNames.from_frame(result.inventory.systems.reset_index())
-        found, why = names.resolve(system)
-        if found is None:  # a near spelling as a question; else why (a name of several)
-            near = names.nearest(system)
-            raise UnknownSystemError([system], hint=f"did you mean {near}?" if near else why)
-        key = found
+    (key,) = system_ids(result.inventory.systems, [system])
     factors = explain_scores(result.scores, key, result.policy)
     name = str(result.inventory.systems.at[key, "name"])
     return Explanation(key, name, factors, _timing(result, key))
