@@ -85,6 +85,14 @@ def test_unknown_system_is_named():
         blast_radius(estate(), ["vm", "nope"], load_policy())
 
 
+def test_systems_down_are_found_by_id_in_any_case_or_by_name_as_explain_finds_them():
+    by_id = blast_radius(estate(), ["vm"], load_policy()).table
+    assert blast_radius(estate(), [" VM "], load_policy()).table.equals(by_id)
+    with pytest.raises(UnknownSystemError) as raised:
+        blast_radius(estate(), ["vmm"], load_policy())
+    assert str(raised.value).startswith("no system 'vmm' (did you mean")
+
+
 @pytest.mark.slow
 def test_cutover_window_takes_down_what_goes_live_that_month_in_the_estate_of_then():
     records = [
