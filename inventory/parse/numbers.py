@@ -157,6 +157,18 @@ def parse_money(cells: pd.Series, *, per_year: bool = False) -> Parsed:
         "'{value}' is not an amount of money; write it like 250000, 250k, £1.2m or 1,200,000",
     )
     problems = _comma_problems(problems, text, bad)
+    # a point before three digits and no unit is a thousands point (£45.000 is forty-five
+    # thousand in much of Europe), never read as pounds and pence to a tenth of a penny
+    point = ~bad & match["number"].str.fullmatch(r"\d{1,3}(?:\.\d{3})+").fillna(False)
+    point &= match["suffix"].isna()
+    if point.any():
+        problems[point] = [
+            f"'{v}' has three digits after the point (a thousands point?); write it without "
+            "(45000 or 45,000), or with two decimals for pence"
+            for v in text[point]
+        ]
+        values = values.where(~point)
+        bad = bad | point
     yearly = match["per_year"].notna() & ~bad
     monthly = match["per_month"].notna() & ~bad
     if not per_year:

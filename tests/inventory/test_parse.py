@@ -62,9 +62,19 @@ def test_a_comma_that_does_not_group_thousands_is_refused_not_dropped(parser, te
     assert problems(parser, text) == [f"'{text}' {DECIMAL_COMMA}"]
 
 
+@pytest.mark.parametrize("text", ["£45.000", "1.500"])
+def test_a_thousands_point_is_refused_not_read_as_pence(text):
+    # £45.000 is forty-five thousand in much of Europe: never £45
+    assert problems(parse.parse_money, text) == [
+        f"'{text}' has three digits after the point (a thousands point?); write it without "
+        "(45000 or 45,000), or with two decimals for pence"
+    ]
+
+
 @pytest.mark.parametrize(
     ("parser", "text", "expected"),
     [
+        (parse.parse_money, "£2.125m", 2_125_000.0),  # a point before a unit is a decimal one
         (parse.parse_money, "£1,200.50", 1200.5),
         (parse.parse_money, "12,000k", 12_000_000.0),
         (parse.parse_int, "1,200", 1200.0),
