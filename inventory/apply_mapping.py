@@ -64,7 +64,9 @@ def apply_mapping(
     systems = _register_table(register, mapping, "systems", report)
     if systems is None:
         return RawInventory({}, register.files, register.sha256, tuple(report.issues))
-    frame = _build(systems, mapping.systems, "systems", mapping, report)
+    frame = _without_unmapped_rows(
+        _build(systems, mapping.systems, "systems", mapping, report), mapping, systems, report
+    )
     names = SystemNames.from_frame(_ids_for_names(frame))
     known = list(known_ids)
     if known:  # a catalogue may also name systems already in the store, by id
@@ -95,6 +97,36 @@ def apply_mapping(
             "dependencies", raw.source, raw.cells, raw.headers, raw.row_label, mapped=True
         )
     return RawInventory(tables, register.files, register.sha256, tuple(report.issues))
+
+
+def _without_unmapped_rows(
+    frame: pd.DataFrame, mapping: Mapping, table: RegisterTable, report: ValidationReport
+) -> pd.DataFrame:
+    """``frame`` less the rows holding nothing in any column the mapping reads, only in
+    columns it does not (a RAG rating in a hidden column beside a blank row): left out,
+    with a warning naming them, rather than each read as a system with no id or name."""
+    read = [
+        name
+        for name, spec in mapping.systems.columns.items()
+        if spec.value is None and name in frame
+    ]
+    if not read:
+        return frame
+    blank = frame[read].apply(lambda column: parse.blank_out(column).isna()).all(axis=1)
+    if not blank.any():
+        return frame
+    rows = frame.index[blank]
+    shown = ", ".join(str(r) for r in rows[:10]) + (" ..." if len(rows) > 10 else "")
+    report.add(
+        table.source,
+        None,
+        None,
+        None,
+        f"{'row' if len(rows) == 1 else 'rows'} {shown} {'has' if len(rows) == 1 else 'have'} "
+        "values only in columns the mapping does not read; left out",
+        severity="warning",
+    )
+    return frame[~blank]
 
 
 def _with_both_ends(cells: pd.DataFrame, kind: str) -> pd.DataFrame:

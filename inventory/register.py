@@ -135,7 +135,11 @@ def _section_mask(text: pd.DataFrame, merged: pd.Series) -> pd.Series:
     typical = present[len(present) // 2] if len(present) else 0
     first = text.bfill(axis=1).iloc[:, 0] if len(text.columns) else counts.astype("object")
     lettered = first.astype("object").str.contains("[A-Za-z]", regex=True).fillna(False)
-    return (counts == 1) & lettered.astype(bool) & (merged | (typical >= 3))
+    # a heading sits in the left half of the row (typed in column A, or centred): a lone
+    # value further right (a note, a hidden column's RAG rating) is not one
+    at = filled.to_numpy().argmax(axis=1) if len(text.columns) else counts.to_numpy()
+    leading = pd.Series(2 * at <= len(text.columns), index=text.index)
+    return (counts == 1) & lettered.astype(bool) & (merged | ((typical >= 3) & leading))
 
 
 def find_section_rows(
@@ -144,13 +148,16 @@ def find_section_rows(
     """Return the indexes of section-heading rows among data rows.
 
     A heading is a row whose only content is one value holding a letter, in a row listed in
-    ``merged`` (a cell merged across the row) or in a table whose rows of more than one value
-    usually have three or more.
+    ``merged`` (a cell merged across the row), or in the left half of a table whose rows of
+    more than one value usually have three or more.
 
     >>> find_section_rows([["DIAGNOSTICS", None, None], ["LIMS", "WinPath", "T1"],
     ...                    ["RIS", "CRIS", None], ["Dictation", None, None]])
     [0, 3]
     >>> find_section_rows([["Dictation", None], ["LIMS", "WinPath"]])
+    []
+    >>> find_section_rows([["LIMS", "WinPath", "T1", None, None],
+    ...                    [None, None, None, None, "Red"]])
     []
     """
     cells = _text(pd.DataFrame([list(r) for r in rows], dtype="object"))

@@ -336,3 +336,26 @@ def test_a_registers_own_column_is_not_taken_for_a_misspelt_field(tmp_path):
         "column 'Internal RAG' is kept as an extra column, not used for planning"
     ]
     assert inventory.systems.loc["a1", "internal_rag"] == "Red"
+
+
+def test_a_row_with_values_only_in_columns_not_read_is_left_out_and_said(tmp_path):
+    # a RAG rating in a column the mapping does not read, beside an otherwise blank row (in a
+    # workbook, often a hidden column): neither a section heading nor a system without an id
+    path = tmp_path / "register.csv"
+    path.write_text(
+        "Ref,System,Supplier,Hosting,RAG\nA1,PAS,Meridian,on-premises,Green\n,,,,Red\n"
+        "A2,LIMS,Clinisys,on-premises,Amber\n",
+        encoding="utf-8",
+    )
+    mapping = Mapping.from_yaml(
+        "version: 1\nsystems:\n  sheet: register.csv\n  columns:\n    id: Ref\n"
+        "    name: System\n    supplier: Supplier\n    hosting: Hosting\n  unused: [RAG]\n"
+    )
+    inventory, report = read_inventory(path, mapping=mapping)
+    assert report.valid
+    assert inventory.systems.index.tolist() == ["a1", "a2"]
+    assert "section" not in inventory.systems
+    assert (
+        "register.csv: warning: row 3 has values only in columns the mapping does not read; "
+        "left out"
+    ) in [str(i) for i in report.issues]
