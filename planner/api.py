@@ -236,7 +236,7 @@ def impact_table(
     ``impact.method`` says (see :mod:`planner.impact`). A plan's inventory is read under the
     plan's policy, unless another is given."""
     source, policy = _as_inventory(source, policy)
-    inventory = load(source)
+    inventory = load(source, mapping=overrides.pop("mapping", None))
     chosen = _policy_of(inventory, policy, **overrides)
     return downstream_impact(
         inventory.systems,
@@ -263,7 +263,7 @@ def score(
     ('extreme', 3)
     """
     source, policy = _as_inventory(source, policy)
-    inventory = load(source)
+    inventory = load(source, mapping=overrides.pop("mapping", None))
     chosen = _policy_of(inventory, policy, **overrides)
     return score_frames(inventory.systems, impact_table(inventory, chosen), chosen)
 
@@ -278,7 +278,7 @@ def rank(
     """The replacement order: planned systems (or all with ``include_retained``, ``planned``
     saying which are in the plan) by priority; ranks count every system."""
     source, policy = _as_inventory(source, policy)
-    inventory = load(source)
+    inventory = load(source, mapping=overrides.pop("mapping", None))
     scores = score(inventory, policy, **overrides)
     if not include_retained:
         scores = scores[scores["planned"]]
@@ -306,7 +306,7 @@ def rank_stability(
         scores, chosen = source.scored, source.policy
     else:
         source, policy = _as_inventory(source, policy)
-        inventory = load(source)
+        inventory = load(source, mapping=overrides.pop("mapping", None))
         chosen = _policy_of(inventory, policy, **overrides)
         scored = score_frames(inventory.systems, impact_table(inventory, chosen), chosen)
         scores = beside_register(inventory.systems, scored)
@@ -329,11 +329,15 @@ def plan(
     >>> base = plan("data/examples/five-systems")
     >>> plan(base) is base, plan(base, budget_scale=0.5).policy == base.policy
     (True, False)
+
+    A register kept in its own layout is read through its column mapping: ``mapping=`` (a
+    :class:`inventory.Mapping` or its file), as :func:`load` and every function here take.
     """
+    mapping = overrides.pop("mapping", None)
     if isinstance(source, PlanResult) and policy is None and not overrides:
         return source
     source, policy = _as_inventory(source, policy)
-    inventory = load(source)
+    inventory = load(source, mapping=mapping)
     return make_plan(inventory, _policy_of(inventory, policy, **overrides))
 
 
@@ -376,7 +380,7 @@ def blast_radius(
         inventory, chosen = source.inventory, source.policy
     else:
         source, policy = _as_inventory(source, policy)
-        inventory = load(source)
+        inventory = load(source, mapping=overrides.pop("mapping", None))
         chosen = _policy_of(inventory, policy, **overrides)
     return blast.blast_radius(inventory, names, chosen)
 
@@ -465,7 +469,8 @@ def board_pack(
     'Executive summary'
     """
     chosen = {name: resolve_policy(value) for name, value in (scenarios or {}).items()}
-    return build_report(plan(source, policy), scenarios=chosen, **options)
+    mapping = options.pop("mapping", None)
+    return build_report(plan(source, policy, mapping=mapping), scenarios=chosen, **options)
 
 
 def _whole(argument: str, value: object) -> None:

@@ -238,3 +238,24 @@ def test_a_plan_is_scored_under_its_own_policy(five):
     weighted = planner.plan(five, weights={"risk": 0.2, "impact": 0.2, "cost": 0.6})
     assert planner.score(weighted)["priority"].equals(weighted.scores["priority"])
     assert not planner.score(five)["priority"].equals(weighted.scores["priority"])
+
+
+def test_every_function_reads_a_register_through_its_mapping(tmp_path):
+    # planner.plan(path, mapping=...) read the file without it and said to use a mapping
+    path = tmp_path / "register.csv"
+    path.write_text(
+        "Ref,System,Decision,Replacement cost\nA1,PAS,Replace,£2m\nA2,LIMS,Replace,£1m\n",
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        "version: 1\nsystems:\n  sheet: register.csv\n  columns:\n    id: Ref\n"
+        "    name: System\n    disposition: {column: Decision, values: {Replace: replace}}\n"
+        "    replacement_cost_gbp: Replacement cost\n",
+        encoding="utf-8",
+    )
+    result = planner.plan(path, mapping=mapping)
+    assert set(result.schedule.index) == {"a1", "a2"}
+    assert planner.score(path, mapping=mapping).shape[0] == 2
+    assert planner.rank(path, mapping=mapping).index.tolist() == result.scores.index.tolist()
+    assert len(planner.forecast(path, mapping=mapping, runs=5).programme) == 4
