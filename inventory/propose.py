@@ -420,35 +420,43 @@ def _interfaces_listed(table: RegisterTable, systems: TableMapping) -> TableMapp
     id_spec = systems.columns.get("id")
     if id_spec is None or id_spec.column is None:
         return None
+    lists = []
     for header in systems.unused:
         key = " ".join(re.findall(r"[a-z]+", header.casefold()))
         direction = next((d for pattern, d in _INTERFACE_LISTS if pattern.match(key)), None)
-        if direction is None or parse.blank_out(table.cells[header]).dropna().empty:
-            continue
-        systems.unused.remove(header)
-        systems._unmapped.pop(header, None)
-        listed = TableMapping(
-            sheet=table.sheet,
-            header_row=table.header_row,
-            columns={
-                "sender": ColumnSpec(column=id_spec.column),
-                "receiver": ColumnSpec(column=header),
-                "direction": ColumnSpec(value=direction),
-            },
+        if direction is not None and not parse.blank_out(table.cells[header]).dropna().empty:
+            lists.append((header, direction))
+    if not lists:
+        return None
+    (header, direction), others = lists[0], lists[1:]
+    systems.unused.remove(header)
+    systems._unmapped.pop(header, None)
+    for other, _ in others:  # a mapping reads one column of links
+        systems._unmapped[other] = (
+            f"also lists interfaces; the catalogue reads one such column, '{header}': to read "
+            f"both (both ways), give it receiver: {{join: [{header}, {other}], sep: '; '}}"
         )
-        way = {
-            "->": "data flows from each system to those listed",
-            "<-": "data flows to each system from those listed",
-            "<->": "its header says no direction, so each link is read both ways; write -> "
-            "if data flows from the row's system to those listed, <- if the other way",
-        }[direction]
-        listed._evidence = {
-            "sender": (0.8, "each row's system"),
-            "receiver": (0.8, f"'{header}' lists each system's interfaces"),
-            "direction": (0.6, way),
-        }
-        return listed
-    return None
+    listed = TableMapping(
+        sheet=table.sheet,
+        header_row=table.header_row,
+        columns={
+            "sender": ColumnSpec(column=id_spec.column),
+            "receiver": ColumnSpec(column=header),
+            "direction": ColumnSpec(value=direction),
+        },
+    )
+    way = {
+        "->": "data flows from each system to those listed",
+        "<-": "data flows to each system from those listed",
+        "<->": "its header says no direction, so each link is read both ways; write -> "
+        "if data flows from the row's system to those listed, <- if the other way",
+    }[direction]
+    listed._evidence = {
+        "sender": (0.8, "each row's system"),
+        "receiver": (0.8, f"'{header}' lists each system's interfaces"),
+        "direction": (0.6, way),
+    }
+    return listed
 
 
 def _propose_id(table, samples, columns, evidence, used) -> None:

@@ -308,3 +308,24 @@ def test_an_unknown_system_in_an_interfaces_column_is_located_on_its_row(tmp_pat
         "register.csv row 4: receiver 'Ghost' is not a system in the register; add it to the "
         "systems or use its id or name"
     ]
+
+
+def test_a_second_interfaces_column_is_named_with_how_to_read_both(tmp_path):
+    path = register(
+        tmp_path,
+        """\
+        App ID,System,Supplier,Hosting,Interfaces to,Feeds into
+        MH001,RiO EPR,Servelec,Private cloud,"MH002; MH003",MH004
+        MH002,Spine PDS,NHS England,SaaS,,
+        MH003,Pathology LIMS,Clinisys,On-prem,RiO EPR,
+        MH004,Order comms,Sunquest,On-prem,,
+        """,
+    )
+    mapping = propose_mapping(path)
+    assert mapping.catalogue is not None
+    assert mapping.catalogue.columns["receiver"].column == "Interfaces to"
+    assert (
+        "  - Feeds into  # also lists interfaces; the catalogue reads one such column, "
+        "'Interfaces to': to read both (both ways), give it receiver: {join: [Interfaces to, "
+        "Feeds into], sep: '; '}"
+    ) in mapping.to_yaml().splitlines()
