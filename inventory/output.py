@@ -55,8 +55,9 @@ _INCOMPLETE_TEXT = (
 )
 
 
-#: The first bytes of every SQLite database file.
+#: The first bytes of every SQLite database file, and of its write-ahead log.
 _SQLITE_HEADER = b"SQLite format 3\x00"
+_SQLITE_WAL_HEADERS = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")
 
 #: The input files read inside :func:`inputs_kept` (resolved paths); None outside it.
 _INPUTS: set[Path] | None = None
@@ -108,7 +109,7 @@ def _refuse_replacing(path: Path) -> None:
             header = handle.read(len(_SQLITE_HEADER))
     except OSError:
         return  # unreadable: the write itself will say why
-    if header == _SQLITE_HEADER:
+    if header == _SQLITE_HEADER or header.startswith(_SQLITE_WAL_HEADERS):
         raise OutputError(
             path,
             "it is a SQLite database (a modernise store?), which no output replaces; "

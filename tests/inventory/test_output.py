@@ -131,3 +131,25 @@ def test_the_working_folder_is_not_an_output_folder(tmp_path, monkeypatch):
     assert str(caught.value) == (
         "cannot write to .: it is the working folder; name a new folder for the output"
     )
+
+
+def test_no_output_replaces_a_sqlite_database_or_its_write_ahead_log(tmp_path):
+    import sqlite3
+
+    store = tmp_path / "store.db"
+    connection = sqlite3.connect(store)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("CREATE TABLE t (x)")
+    connection.execute("INSERT INTO t VALUES (1)")
+    connection.commit()  # the WAL holds the change until a checkpoint
+    try:
+        for path in (store, tmp_path / "store.db-wal"):
+            before = path.read_bytes()
+            with (
+                pytest.raises(OutputError, match="it is a SQLite database"),
+                atomic_file(path) as temporary,
+            ):
+                temporary.write_text("not a database")
+            assert path.read_bytes() == before
+    finally:
+        connection.close()
