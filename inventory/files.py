@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -208,7 +209,8 @@ def decode_text(path: Path) -> tuple[str, str]:
         _LEGACY_BYTES.reset(token)
     if len(text) == len(data):  # every character from one byte: Windows-1252 throughout
         return text, "windows-1252"
-    lines = sorted({data.count(b"\n", 0, at) + 1 for at in legacy})
+    breaks = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+    lines = np.unique(np.searchsorted(breaks, legacy) + 1).tolist()  # one pass, not per byte
     shown = ", ".join(map(str, lines[:10])) + (" ..." if len(lines) > 10 else "")
     return text, f"windows-1252 on line{'s' if len(lines) > 1 else ''} {shown}"
 
@@ -349,24 +351,24 @@ _FORMULA_SAVED = "formula read as its saved value"
 def sheet_values(sheet, path: Path, *others) -> list[list[object]]:
     """A sheet's values as rows from A1 to its last cell holding a value (in it or in
     ``others``, the same sheet loaded for formulas; a styled empty cell far below a table
-    does not count, and a sheet streamed read-only is read to its declared dimension).
+    does not count; a sheet streamed read-only is read as it comes).
     Refused, naming the cell, when that is more than :data:`XLSX_MAX_CELLS` cells or a value
     lies more than :data:`XLSX_MAX_BLANK_ROWS` empty rows below the rest."""
     from openpyxl.utils import get_column_letter
 
-    filled: list[tuple[int, int]] = []
-    rows = columns = 0
-    for one in (sheet, *others):
-        cells = getattr(one, "_cells", None)  # a fully loaded sheet: its cells by position
-        if cells is None:
-            rows, columns = max(rows, one.max_row or 0), max(columns, one.max_column or 0)
-        else:
-            filled += [at for at, cell in cells.items() if cell.value is not None]
-    rows = max([rows, *(r for r, _ in filled)])
-    columns = max([columns, *(c for _, c in filled)])
+    if getattr(sheet, "_cells", None) is None:  # streamed read-only: its rows as they come
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    filled: list[tuple[int, int]] = [
+        at
+        for one in (sheet, *others)
+        for at, cell in getattr(one, "_cells", {}).items()  # a loaded sheet's cells by position
+        if cell.value is not None
+    ]
+    rows = max((r for r, _ in filled), default=0)
+    columns = max((c for _, c in filled), default=0)
     far = None
-    if rows * columns > XLSX_MAX_CELLS:
-        far = max(filled, default=(rows, columns))
+    if rows * columns > XLSX_MAX_CELLS:  # the cell furthest out where the extent is widest
+        far = max(filled, key=lambda at: (at[1], at[0]) if columns > rows else at)
     elif filled:
         used = sorted({r for r, _ in filled})
         gaps = [(b - a, b) for a, b in zip([0, *used], used, strict=False)]

@@ -12,8 +12,6 @@ suggestion.
 Examples
 --------
 >>> import pandas as pd
-
-from inventory.errors import UnknownSystemError
 >>> systems = pd.DataFrame({"id": ["lims", "ris"],
 ...                         "name": ["Pathology LIMS (WinPath)", "Radiology RIS"]})
 >>> names = SystemNames.from_frame(systems)

@@ -302,11 +302,12 @@ def rank_stability(
     (:func:`planner.stability.rank_stability`): rank range, P(top N), fragile, driving weight."""
     for argument, value in (("samples", samples), ("top", top), ("seed", seed)):
         _whole(argument, value)
+    mapping = overrides.pop("mapping", None)
     if isinstance(source, PlanResult) and policy is None and not overrides:
         scores, chosen = source.scored, source.policy
     else:
         source, policy = _as_inventory(source, policy)
-        inventory = load(source, mapping=overrides.pop("mapping", None))
+        inventory = load(source, mapping=mapping)
         chosen = _policy_of(inventory, policy, **overrides)
         scored = score_frames(inventory.systems, impact_table(inventory, chosen), chosen)
         scores = beside_register(inventory.systems, scored)
@@ -376,11 +377,12 @@ def blast_radius(
     names = [systems] if isinstance(systems, str) else _ids("systems", systems)
     if window:
         return blast.cutover_window(plan(source, policy, **overrides), names)
+    mapping = overrides.pop("mapping", None)
     if isinstance(source, PlanResult) and policy is None and not overrides:
         inventory, chosen = source.inventory, source.policy
     else:
         source, policy = _as_inventory(source, policy)
-        inventory = load(source, mapping=overrides.pop("mapping", None))
+        inventory = load(source, mapping=mapping)
         chosen = _policy_of(inventory, policy, **overrides)
     return blast.blast_radius(inventory, names, chosen)
 

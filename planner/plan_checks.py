@@ -417,8 +417,8 @@ def duration_warnings(systems: pd.DataFrame, scores: pd.DataFrame, policy: Polic
     >>> print(duration_warnings(systems, pd.DataFrame({"planned": [True, True]},
     ...     index=systems.index), load_policy())[0]["message"])  # doctest: +NORMALIZE_WHITESPACE
     1 planned system has a cost but no duration, and the category default is short for such
-    a cost: rio (£4.5m in 4 months; the defaults give a replacement of about that cost 24);
-    give replacement_months
+    a cost: rio (£4.5m in 4 months; the defaults give a replacement of about that cost 24
+    months); give replacement_months
     """
     planned = scores["planned"].reindex(systems.index, fill_value=False).to_numpy(dtype=bool)
     suspect_rows = np.flatnonzero(
@@ -451,7 +451,7 @@ def duration_warnings(systems: pd.DataFrame, scores: pd.DataFrame, policy: Polic
     ids = used.index[short]
     shown = [
         f"{system} ({pounds(c)} in {m:g} months; the defaults give a replacement of about "
-        f"that cost {t:g})"
+        f"that cost {t:g} months)"
         for system, c, m, t in zip(
             ids[:12],
             cost[short][:12],

@@ -70,11 +70,15 @@ def as_text(cells: pd.Series) -> pd.Series:
 
     >>> as_text(pd.Series([None, float("nan")], dtype="object")).isna().tolist()  # no text
     [True, True]
+    >>> as_text(pd.Series([1.5, 2.0, None], dtype="object")).fillna("<blank>").tolist()
+    ['1.5', '2.0', '<blank>']
     """
     text = cells.astype("object")
-    if not text.map(type).isin([str, float]).all():  # numbers and dates from JSON/XLSX
+    is_text = text.map(lambda v: isinstance(v, str))
+    if not (is_text | text.isna()).all():  # numbers and dates from JSON/XLSX: their text
         text = text.map(lambda v: v if isinstance(v, str) or pd.isna(v) else str(v))
-    if not any(isinstance(v, str) for v in text):  # only blanks: .str refuses such a column
+        is_text = text.notna()
+    if not is_text.any():  # only blanks: .str refuses such a column
         return pd.Series(None, index=text.index, dtype="object")
     return text.str.strip()
 

@@ -211,7 +211,7 @@ def write_xlsx(result, path: str | Path) -> Path:
 def _workbook(result) -> Workbook:
     """The plan's tables as a streamed workbook (see :func:`write_xlsx`)."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell import Cell, WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -265,7 +265,7 @@ def _workbook(result) -> Workbook:
                 if formula_like(value):
                     cells[i] = as_text(WriteOnlyCell(sheet, value=str(value)))
             for i in formatted:
-                if cells[i] is not None:
+                if cells[i] is not None and not isinstance(cells[i], Cell):
                     cell = WriteOnlyCell(sheet, value=cells[i])  # type: ignore[arg-type]
                     cell.number_format = str(formats[i])
                     cells[i] = cell

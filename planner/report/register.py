@@ -125,18 +125,17 @@ def write_register(register: pd.DataFrame, path: str | Path, *, as_of: pd.Timest
         sheet.cell(2, list(register.columns).index(name) + 1).fill = PatternFill(
             "solid", fgColor="B2182B"
         )
-    for row in register.itertuples(index=False, name=None):
-        sheet.append(
-            [
-                v.to_pydatetime()
-                if isinstance(v, pd.Timestamp)
-                else (None if v is pd.NaT else cell_text(v))
-                for v in row
-            ]
-        )
-        for cell in sheet[sheet.max_row]:
-            if formula_like(cell.value):
-                as_text(cell)
+    for number, row in enumerate(register.itertuples(index=False, name=None), start=3):
+        values = [
+            v.to_pydatetime()
+            if isinstance(v, pd.Timestamp)
+            else (None if v is pd.NaT else cell_text(v))
+            for v in row
+        ]
+        sheet.append(values)
+        for column, value in enumerate(values, start=1):
+            if formula_like(value):
+                as_text(sheet.cell(number, column))
     for column, name in enumerate(register.columns, 1):
         letter = get_column_letter(column)
         sheet.column_dimensions[letter].width = 14 if "date" in name or "support" in name else 22

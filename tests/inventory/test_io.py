@@ -293,3 +293,21 @@ def test_a_stray_value_far_beyond_the_table_is_refused_naming_its_cell(tmp_path,
 def test_a_styled_empty_cell_far_below_the_table_is_not_read(tmp_path):
     inventory = load_inventory(_workbook_with(tmp_path, "A1048576", value=False))
     assert inventory.systems.index.tolist() == ["pas"]
+
+
+def test_a_streamed_workbook_without_a_dimension_is_read_whole(tmp_path, monkeypatch):
+    # openpyxl's write-only workbooks (ours among them) declare no dimension; a workbook
+    # over the full-check size is streamed, and must still be read to its last row
+    from inventory import files, io
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("systems")
+    sheet.append(["id", "name"])
+    for i in range(30):
+        sheet.append([f"s{i}", f"System {i}"])
+    path = tmp_path / "streamed.xlsx"
+    workbook.save(path)
+    monkeypatch.setattr(io, "XLSX_FULL_CHECK_BYTES", 0)
+    assert files.XLSX_FULL_CHECK_BYTES > 0  # only the reader is told to stream
+    inventory = load_inventory(path)
+    assert len(inventory.systems) == 30 and inventory.systems.index[-1] == "s29"

@@ -541,6 +541,6 @@ def test_a_large_cost_with_a_default_duration_is_warned():
     assert [m for m in result.warnings["message"] if "no duration" in m] == [
         "1 planned system has a cost but no duration, and the category default is short for "
         "such a cost: rio (£4.5m in 4 months; the defaults give a replacement of about that "
-        "cost 24); give replacement_months"
+        "cost 24 months); give replacement_months"
     ]
     assert result.schedule.loc["rio", "months"] == 4  # warned, not changed
