@@ -165,11 +165,11 @@ class SystemNames:
         return f"'{self._shown.get(close[0], system)}' ({system})"
 
 
-def system_ids(systems: pd.DataFrame, given: Iterable[str]) -> list[str]:
+def system_ids(systems: pd.DataFrame, given: Iterable[str], *, where: str = "") -> list[str]:
     """The ids of the ``given`` systems of ``systems`` (indexed by id, with a ``name``
     column), each its id in any case or spacing or its name as people say it;
-    :class:`UnknownSystemError` names those that fit none, with the nearest spelling (or
-    why: a name several systems share) when there is one.
+    :class:`UnknownSystemError` names those that fit none (``where``: in which inventory),
+    with the nearest spelling (or why: a name several systems share) when there is one.
 
     >>> frame = pd.DataFrame({"name": ["Radiology RIS"]}, index=pd.Index(["ris"], name="id"))
     >>> system_ids(frame, [" RIS ", "Radiology RIS"])
@@ -197,5 +197,5 @@ def system_ids(systems: pd.DataFrame, given: Iterable[str]) -> list[str]:
         missing.append(str(text))
         hints.append(f"did you mean {near}?" if near else why)
     if missing:
-        raise UnknownSystemError(missing, hint=hints[0] if len(missing) == 1 else None)
+        raise UnknownSystemError(missing, where=where, hint=hints[0] if len(missing) == 1 else None)
     return found

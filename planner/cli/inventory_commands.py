@@ -296,13 +296,11 @@ def show_command(
     """Show one system: its details, what it depends on, and what depends on it."""
     import pandas as pd
 
-    from inventory.errors import UnknownSystemError
     from inventory.graph import downstream
+    from inventory.names import system_ids
 
     loaded = _inventory(inventory, db)
-    key = system.strip().lower()
-    if key not in loaded.systems.index:
-        raise UnknownSystemError([system], where=f"in {inventory or db}")
+    (key,) = system_ids(loaded.systems, [system], where=f"in {inventory or db}")
     row = loaded.systems.loc[key]
     out = console()
     details = Table(show_header=False, title=plain(f"{key}: {row['name']}"))
@@ -350,17 +348,14 @@ def graph_command(
     ] = Path("dependencies.png"),
 ) -> None:
     """Draw the dependency neighbourhood of systems to PNG, SVG or PDF."""
-    from inventory.errors import UnknownSystemError
     from inventory.graph import neighbourhood
+    from inventory.names import system_ids
 
     path, systems = split_inventory(arguments)
     inventory = load_inventory(path, db, mapping)
     draw = charts()
     G = inventory.graph()
-    keys = [s.strip().lower() for s in systems]
-    missing = [k for k in keys if k not in G]
-    if missing:
-        raise UnknownSystemError(missing, where=f"in {path if path is not None else db}")
+    keys = system_ids(inventory.systems, systems, where=f"in {path if path is not None else db}")
     sub = neighbourhood(G, keys, depth=depth)
     draw.save(draw.plot_dependency_map(sub, keys), out)
     wrote(out)

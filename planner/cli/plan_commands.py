@@ -253,8 +253,8 @@ def chart_command(
     """Draw one chart to PNG, SVG or PDF."""
     import pandas as pd
 
-    from inventory.errors import UnknownSystemError
     from inventory.graph import neighbourhood
+    from inventory.names import system_ids
 
     if kind not in CHARTS:
         raise UsageError(f"chart '{kind}' is not one of: {', '.join(CHARTS)}")
@@ -265,10 +265,7 @@ def chart_command(
         if category:
             figure = draw.plot_category_map(inv, category, depth=depth)
         elif system:
-            keys = [s.strip().lower() for s in system]
-            missing = [k for k in keys if k not in inv.systems.index]
-            if missing:
-                raise UnknownSystemError(missing)
+            keys = system_ids(inv.systems, system)
             figure = draw.plot_dependency_map(neighbourhood(inv.graph(), keys, depth), keys)
         else:
             raise UsageError("the dependencies chart needs --system ID or --category NAME")
