@@ -111,14 +111,17 @@ def describe(character: str) -> str:
 
 def find_unprintable(text: str) -> tuple[int, str] | None:
     """The position (from 0) and description of the first unprintable character, or None."""
-    match = UNPRINTABLE.search(text)
-    return None if match is None else (match.start(), describe(match.group()))
+    return _first(UNPRINTABLE, text)
 
 
 def find_reordering(text: str) -> tuple[int, str] | None:
     """The position (from 0) and description of the first character that reorders the text
     around it (:data:`REORDERING`), or None."""
-    match = REORDERING.search(text)
+    return _first(REORDERING, text)
+
+
+def _first(pattern: re.Pattern, text: str) -> tuple[int, str] | None:
+    match = pattern.search(text)
     return None if match is None else (match.start(), describe(match.group()))
 
 

@@ -194,42 +194,40 @@ def _clean_characters(table: RawTable, report: ValidationReport) -> RawTable:
         for position, (row, value) in enumerate(zip(cells.index.tolist(), values, strict=True)):
             if not isinstance(value, str) or _UNUSUAL.search(value) is None:
                 continue
-            found = find_unprintable(value)
-            if found is not None:
-                where, what = found
-                report.add(
-                    table.source,
-                    int(row),
-                    column,
-                    value,
-                    f"{column} has {what} at character {where + 1}; delete it (it "
-                    "comes from a paste or a damaged file, and no output can carry it)",
-                    row_label=table.row_label,
+            said: list[tuple[str, Severity]] = []
+            if (found := find_unprintable(value)) is not None:
+                said.append(
+                    (
+                        f"{column} has {found[1]} at character {found[0] + 1}; delete it (it "
+                        "comes from a paste or a damaged file, and no output can carry it)",
+                        "error",
+                    )
                 )
-            reordering = find_reordering(value)
-            if reordering is not None:
-                where, what = reordering
-                report.add(
-                    table.source,
-                    int(row),
-                    column,
-                    value,
-                    f"{column} has {what} at character {where + 1}, which shows the text "
-                    "after it in another order than it is stored; replaced by the replacement "
-                    "character U+FFFD (check the cell)",
-                    severity="warning",
-                    row_label=table.row_label,
+            if (reordering := find_reordering(value)) is not None:
+                said.append(
+                    (
+                        f"{column} has {reordering[1]} at character {reordering[0] + 1}, "
+                        "which shows the text after it in another order than it is stored; "
+                        "replaced by the replacement character U+FFFD (check the cell)",
+                        "warning",
+                    )
                 )
-            soft = SOFT_BREAKS.search(value)
-            if soft is not None:
+            if (soft := SOFT_BREAKS.search(value)) is not None:
+                said.append(
+                    (
+                        f"{column} has {describe(soft.group())}, as Word and PowerPoint paste "
+                        "a soft line break; read as a line break",
+                        "warning",
+                    )
+                )
+            for message, severity in said:
                 report.add(
                     table.source,
                     int(row),
                     column,
                     value,
-                    f"{column} has {describe(soft.group())}, as Word and PowerPoint paste a "
-                    "soft line break; read as a line break",
-                    severity="warning",
+                    message,
+                    severity=severity,
                     row_label=table.row_label,
                 )
             values[position] = printable(normalise_breaks(value))
