@@ -235,8 +235,7 @@ def impact_table(
     """Downstream impact of every system, exact or approximate as the policy's
     ``impact.method`` says (see :mod:`planner.impact`). A plan's inventory is read under the
     plan's policy, unless another is given."""
-    source, policy = _as_inventory(source, policy)
-    inventory = load(source, mapping=overrides.pop("mapping", None))
+    inventory, policy = _loaded(source, policy, overrides)
     chosen = _policy_of(inventory, policy, **overrides)
     return downstream_impact(
         inventory.systems,
@@ -262,8 +261,7 @@ def score(
     >>> table["risk_rating"].max(), int((table["risk_rating"] >= "high").sum())
     ('extreme', 3)
     """
-    source, policy = _as_inventory(source, policy)
-    inventory = load(source, mapping=overrides.pop("mapping", None))
+    inventory, policy = _loaded(source, policy, overrides)
     chosen = _policy_of(inventory, policy, **overrides)
     return score_frames(inventory.systems, impact_table(inventory, chosen), chosen)
 
@@ -277,8 +275,7 @@ def rank(
 ) -> pd.DataFrame:
     """The replacement order: planned systems (or all with ``include_retained``, ``planned``
     saying which are in the plan) by priority; ranks count every system."""
-    source, policy = _as_inventory(source, policy)
-    inventory = load(source, mapping=overrides.pop("mapping", None))
+    inventory, policy = _loaded(source, policy, overrides)
     scores = score(inventory, policy, **overrides)
     if not include_retained:
         scores = scores[scores["planned"]]
@@ -302,12 +299,10 @@ def rank_stability(
     (:func:`planner.stability.rank_stability`): rank range, P(top N), fragile, driving weight."""
     for argument, value in (("samples", samples), ("top", top), ("seed", seed)):
         _whole(argument, value)
-    mapping = overrides.pop("mapping", None)
-    if isinstance(source, PlanResult) and policy is None and not overrides:
+    if isinstance(source, PlanResult) and _unchanged(policy, overrides):
         scores, chosen = source.scored, source.policy
     else:
-        source, policy = _as_inventory(source, policy)
-        inventory = load(source, mapping=mapping)
+        inventory, policy = _loaded(source, policy, overrides)
         chosen = _policy_of(inventory, policy, **overrides)
         scored = score_frames(inventory.systems, impact_table(inventory, chosen), chosen)
         scores = beside_register(inventory.systems, scored)
@@ -334,22 +329,27 @@ def plan(
     A register kept in its own layout is read through its column mapping: ``mapping=`` (a
     :class:`inventory.Mapping` or its file), as :func:`load` and every function here take.
     """
-    mapping = overrides.pop("mapping", None)
-    if isinstance(source, PlanResult) and policy is None and not overrides:
+    if isinstance(source, PlanResult) and _unchanged(policy, overrides):
         return source
-    source, policy = _as_inventory(source, policy)
-    inventory = load(source, mapping=mapping)
+    inventory, policy = _loaded(source, policy, overrides)
     return make_plan(inventory, _policy_of(inventory, policy, **overrides))
 
 
-def _as_inventory(
-    source: str | Path | Inventory | PlanResult | None, policy: PolicyLike
-) -> tuple[str | Path | Inventory | None, PolicyLike]:
-    """A plan as its inventory and, unless another policy is given, its own policy (which
-    overrides then change); any other source as it is."""
+def _loaded(
+    source: str | Path | Inventory | PlanResult | None, policy: PolicyLike, overrides: dict
+) -> tuple[Inventory, PolicyLike]:
+    """The inventory to work on and the policy to start from (which ``overrides`` then
+    change): a plan's inventory and, unless another policy is given, its own policy; any
+    other source loaded, through the ``mapping`` among ``overrides`` (taken out of them)."""
+    mapping = overrides.pop("mapping", None)
     if isinstance(source, PlanResult):
         return source.inventory, source.policy if policy is None else policy
-    return source, policy
+    return load(source, mapping=mapping), policy
+
+
+def _unchanged(policy: PolicyLike, overrides: dict) -> bool:
+    """Whether a plan given is used as it is: no policy, and no override but a mapping."""
+    return policy is None and not overrides.keys() - {"mapping"}
 
 
 def explain(result: PlanResult, system: str) -> Explanation:
@@ -377,12 +377,10 @@ def blast_radius(
     names = [systems] if isinstance(systems, str) else _ids("systems", systems)
     if window:
         return blast.cutover_window(plan(source, policy, **overrides), names)
-    mapping = overrides.pop("mapping", None)
-    if isinstance(source, PlanResult) and policy is None and not overrides:
+    if isinstance(source, PlanResult) and _unchanged(policy, overrides):
         inventory, chosen = source.inventory, source.policy
     else:
-        source, policy = _as_inventory(source, policy)
-        inventory = load(source, mapping=mapping)
+        inventory, policy = _loaded(source, policy, overrides)
         chosen = _policy_of(inventory, policy, **overrides)
     return blast.blast_radius(inventory, names, chosen)
 
