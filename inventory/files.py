@@ -63,6 +63,7 @@ __all__ = [
     "sniff_delimiter",
     "title_issue",
     "title_lines",
+    "too_many_digits",
     "yaml_problem",
 ]
 
@@ -566,9 +567,13 @@ def load_json(path: Path) -> object:
     except InventoryFileError:  # a NaN or a key given twice, said by the hooks above
         raise
     except ValueError as error:  # Python refuses to read a whole number of over 4,300 digits
-        raise InventoryFileError(
-            path, f"holds a number of more than {sys.get_int_max_str_digits():,} digits"
-        ) from error
+        raise InventoryFileError(path, too_many_digits()) from error
+
+
+def too_many_digits() -> str:
+    """What a file holding a whole number too long for Python to read says (JSON, a
+    policy's YAML)."""
+    return f"holds a number of more than {sys.get_int_max_str_digits():,} digits"
 
 
 class DuplicateKeyError(yaml.constructor.ConstructorError):

@@ -29,7 +29,6 @@ import difflib
 import hashlib
 import html
 import json
-import sys
 import types
 from collections.abc import Mapping
 from pathlib import Path
@@ -39,7 +38,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 from inventory.errors import InvalidPolicyError, MissingFileError
-from inventory.files import PlainLoader, yaml_problem
+from inventory.files import PlainLoader, too_many_digits, yaml_problem
 from inventory.output import note_input
 from inventory.report import ValidationReport
 from inventory.resources import default_policy_path
@@ -354,9 +353,7 @@ def _parse_yaml(text: str, name: str) -> dict:
         problem, line, _ = yaml_problem(error, text)
         raise refuse(f"is not valid YAML: {problem or error}", line) from None
     except ValueError:  # Python refuses to read a whole number of over 4,300 digits
-        raise refuse(
-            f"holds a number of more than {sys.get_int_max_str_digits():,} digits"
-        ) from None
+        raise refuse(too_many_digits()) from None
     if document is None:
         return {}
     if not isinstance(document, dict):
