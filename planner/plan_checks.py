@@ -52,9 +52,9 @@ LISTED = 12
 ACCEPTED_RATINGS = ("extreme", "high")
 
 
-def listed(items: list[str], limit: int = LISTED, total: int | None = None) -> str:
-    """Up to ``limit`` items joined by commas, and how many more (of ``total``, when only
-    the first items are given).
+def listed(items: list[str], limit: int = LISTED, total: int | None = None, sep: str = ", ") -> str:
+    """Up to ``limit`` items joined by commas (or ``sep``), and how many more (of ``total``,
+    when only the first items are given).
 
     >>> listed(["a", "b", "c"], limit=2)
     'a, b and 1 more'
@@ -62,7 +62,7 @@ def listed(items: list[str], limit: int = LISTED, total: int | None = None) -> s
     'a, b and 38 more'
     """
     total = len(items) if total is None else total
-    shown = ", ".join(items[:limit])
+    shown = sep.join(items[:limit])
     return shown + (f" and {total - limit} more" if total > limit else "")
 
 
@@ -453,20 +453,19 @@ def duration_warnings(systems: pd.DataFrame, scores: pd.DataFrame, policy: Polic
         f"{system} ({pounds(c)} in {m:g} months; the defaults give a replacement of about "
         f"that cost {t:g} months)"
         for system, c, m, t in zip(
-            ids[:12],
-            cost[short][:12],
-            defaulted[short][:12],
-            typical[short][:12],
+            ids[:LISTED],
+            cost[short][:LISTED],
+            defaulted[short][:LISTED],
+            typical[short][:LISTED],
             strict=True,
         )
     ]
-    more = f" and {len(ids) - 12:,} more" if len(ids) > 12 else ""
     return [
         {
             "kind": "estimate",
             "system": None,
             "message": f"{plural(len(ids), 'planned system')} {verb(len(ids), 'have', 'has')} "
             "a cost but no duration, and the category default is short for such a cost: "
-            f"{'; '.join(shown)}{more}; give replacement_months",
+            f"{listed(shown, total=len(ids), sep='; ')}; give replacement_months",
         }
     ]
