@@ -27,6 +27,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import secrets
 import shutil
@@ -60,7 +61,7 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 _SQLITE_WAL_HEADERS = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")
 
 #: The input files read inside :func:`inputs_kept` (resolved paths); None outside it.
-_INPUTS: set[Path] | None = None
+_INPUTS: contextvars.ContextVar[set[Path] | None] = contextvars.ContextVar("inputs", default=None)
 
 
 @contextlib.contextmanager
@@ -80,25 +81,26 @@ def inputs_kept() -> Iterator[None]:
     ...         print(str(error).split(": ", 1)[1].split(";")[0])
     it is an input of this command
     """
-    global _INPUTS
-    previous, _INPUTS = _INPUTS, set()
+    token = _INPUTS.set(set())
     try:
         yield
     finally:
-        _INPUTS = previous
+        _INPUTS.reset(token)
 
 
 def note_input(path: str | Path) -> None:
     """Remember ``path`` as an input, so that no output of the command replaces it (every
     reader calls this for each file it reads; see :func:`inputs_kept`)."""
-    if _INPUTS is not None:
-        _INPUTS.add(Path(path).resolve())
+    inputs = _INPUTS.get()
+    if inputs is not None:
+        inputs.add(Path(path).resolve())
 
 
 def _refuse_replacing(path: Path) -> None:
     """Refuse to write over ``path`` when it is an input of the command (:func:`inputs_kept`)
     or a SQLite database."""
-    if _INPUTS is not None and path.resolve() in _INPUTS:
+    inputs = _INPUTS.get()
+    if inputs is not None and path.resolve() in inputs:
         raise OutputError(
             path,
             "it is an input of this command; name another file for the output (nothing "
