@@ -50,7 +50,7 @@ __all__ = [
     "check_shape",
     "check_workbook",
     "decode_text",
-    "encoding_issue",
+    "encoding_issues",
     "file_digest",
     "file_sha256",
     "filled_cells",
@@ -216,8 +216,9 @@ def decode_text(path: Path) -> tuple[str, str]:
     return text, f"windows-1252 on line{'s' if len(lines) > 1 else ''} {shown}"
 
 
-def encoding_issue(source: str, encoding: str) -> Issue | None:
-    """The warning for text :func:`decode_text` did not read as UTF-8 throughout, if any."""
+def encoding_issues(source: str, encoding: str) -> list[Issue]:
+    """The warning for text :func:`decode_text` did not read as UTF-8 throughout (none when
+    it did)."""
     if encoding == "windows-1252":
         message = (
             "read as Windows-1252 because it is not valid UTF-8; check that '£' and accented "
@@ -231,8 +232,8 @@ def encoding_issue(source: str, encoding: str) -> Issue | None:
             "names there came through"
         )
     else:
-        return None
-    return Issue(source, None, None, None, message, severity="warning")
+        return []
+    return [Issue(source, None, None, None, message, severity="warning")]
 
 
 def sniff_delimiter(lines: list[str]) -> str:

@@ -34,7 +34,7 @@ from inventory.files import (
     check_shape,
     check_workbook,
     decode_text,
-    encoding_issue,
+    encoding_issues,
     file_digest,
     find_header_row,
     load_json,
@@ -202,10 +202,7 @@ _PROTECTED_CELL = re.compile(r"(?:^|[,;\t])\"?'[=+\-@\t\r]", re.M)
 def _read_csv(path: Path, name: str) -> tuple[RawTable, list[Issue]]:
     text, encoding = decode_text(path)
     source = path.name
-    issues: list[Issue] = []
-    found = encoding_issue(source, encoding)
-    if found is not None:
-        issues.append(found)
+    issues = encoding_issues(source, encoding)
     if not text.strip():
         return RawTable(name, source, pd.DataFrame()), [
             *issues,

@@ -52,7 +52,7 @@ from inventory.files import (
     cell_text,
     check_workbook,
     decode_text,
-    encoding_issue,
+    encoding_issues,
     file_digest,
     filled_cells,
     find_header_row,
@@ -395,10 +395,7 @@ def read_register(
 
 def _csv_rows(path: Path) -> tuple[list[list[object]], list[Issue]]:
     text, encoding = decode_text(path)
-    issues = []
-    found = encoding_issue(path.name, encoding)
-    if found is not None:
-        issues.append(found)
+    issues = encoding_issues(path.name, encoding)
     delimiter = sniff_delimiter(text.splitlines()[:HEADER_SEARCH_ROWS])
     try:
         rows: list[list[object]] = [
